@@ -1,0 +1,1 @@
+"""Workforce and supervision compliance tracker: domain, rules and data."""

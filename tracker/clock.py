@@ -1,0 +1,28 @@
+"""The only place that reads the clock. Everything else is given the date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+_DEFAULT_ZONE = "Europe/London"
+
+
+def zone(name: str | None = None) -> ZoneInfo:
+    if name is None:
+        from tracker.settings import current_settings
+
+        name = current_settings().timezone
+    return ZoneInfo(name or _DEFAULT_ZONE)
+
+
+def now(tz: str | None = None) -> datetime:
+    return datetime.now(zone(tz))
+
+
+def today(tz: str | None = None) -> date:
+    return now(tz).date()
+
+
+def utc_now() -> datetime:
+    return datetime.now(ZoneInfo("UTC")).replace(tzinfo=None)

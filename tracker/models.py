@@ -1,0 +1,259 @@
+"""Peewee models: storage only. Rules live in compliance.py, writes in services/."""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from tracker.clock import utc_now
+from tracker.db import database
+
+ORGANISATION_KINDS = ("pcn", "gp_practice", "vcse", "nhs_trust", "local_authority", "other")
+SUPERVISION_KINDS = ("clinical", "educational", "practice")
+SESSION_FORMATS = ("one_to_one", "group")
+SESSION_MODES = ("in_person", "video", "phone")
+ABSENCE_REASONS = ("maternity", "sickness", "career_break", "other")
+USER_ROLES = ("staff", "supervisor", "lead", "admin")
+EVIDENCE_STATES = ("approved", "pending", "rejected")
+CONFIRMATION_STATES = ("pending", "confirmed", "queried")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Organisation(BaseModel):
+    name = CharField(unique=True)
+    kind = CharField(default="other")
+    created_at = DateTimeField(default=utc_now)
+
+
+class Pcn(BaseModel):
+    name = CharField(unique=True)
+    organisation = ForeignKeyField(Organisation, null=True, backref="pcns", on_delete="RESTRICT")
+
+
+class Role(BaseModel):
+    code = CharField(unique=True)
+    name = CharField(unique=True)
+    band_cap = CharField(null=True)
+    is_arrs = BooleanField(default=True)
+    notes = TextField(default="")
+
+
+class Person(BaseModel):
+    staff_id = CharField(unique=True)
+    first_name = CharField()
+    last_name = CharField()
+    email = CharField(null=True)
+    profession = CharField(null=True)
+    archived = BooleanField(default=False)
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utc_now)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Employment(BaseModel):
+    person = ForeignKeyField(Person, backref="employments", on_delete="RESTRICT")
+    role = ForeignKeyField(Role, backref="employments", on_delete="RESTRICT")
+    employer = ForeignKeyField(Organisation, backref="employments", on_delete="RESTRICT")
+    pcn = ForeignKeyField(Pcn, null=True, backref="employments", on_delete="RESTRICT")
+    band = CharField(null=True)
+    fte = FloatField(default=1.0)
+    start_date = DateField(index=True)
+    end_date = DateField(null=True, index=True)
+    secondment = BooleanField(default=False)
+
+
+class SupervisorAssignment(BaseModel):
+    supervisor = ForeignKeyField(Person, backref="supervising", on_delete="RESTRICT")
+    supervisee = ForeignKeyField(Person, backref="supervised_by", on_delete="RESTRICT")
+    kind = CharField(default="clinical")
+    start_date = DateField()
+    end_date = DateField(null=True)
+    first_contact = BooleanField(default=False)
+
+
+class Absence(BaseModel):
+    person = ForeignKeyField(Person, backref="absences", on_delete="RESTRICT")
+    start_date = DateField()
+    end_date = DateField()
+    reason = CharField(default="other")
+
+
+class Course(BaseModel):
+    code = CharField(unique=True)
+    name = CharField(unique=True)
+    strand = CharField(null=True)
+    level = IntegerField(null=True)
+    default_renewal_months = IntegerField(default=36)
+
+
+class Requirement(BaseModel):
+    """A course required by a role or by an employer (exactly one of the two)."""
+
+    course = ForeignKeyField(Course, backref="requirements", on_delete="RESTRICT")
+    role = ForeignKeyField(Role, null=True, backref="requirements", on_delete="RESTRICT")
+    employer = ForeignKeyField(Organisation, null=True, backref="requirements", on_delete="RESTRICT")
+    renewal_months = IntegerField(null=True)
+    new_starter_days = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("course", "role", "employer"), True),)
+
+
+class SupervisionRule(BaseModel):
+    role = ForeignKeyField(Role, null=True, backref="supervision_rules", on_delete="RESTRICT")
+    employer = ForeignKeyField(Organisation, null=True, backref="supervision_rules", on_delete="RESTRICT")
+    min_minutes = IntegerField(default=60)
+    kinds = CharField(default="clinical")  # ';'-separated
+    group_counts = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("role", "employer"), True),)
+
+
+class TrainingRecord(BaseModel):
+    person = ForeignKeyField(Person, backref="training", on_delete="RESTRICT")
+    course = ForeignKeyField(Course, backref="records", on_delete="RESTRICT")
+    completed_on = DateField()
+    provider = CharField(default="")
+    certificate_path = CharField(null=True)
+    evidence_state = CharField(default="approved")  # pending evidence does not count until approved
+    decided_by = CharField(null=True)
+    recorded_at = DateTimeField(default=utc_now)
+
+    class Meta:
+        indexes = ((("person", "course", "completed_on"), True),)
+
+
+class SupervisionSession(BaseModel):
+    supervisor = ForeignKeyField(Person, backref="sessions_given", on_delete="RESTRICT")
+    date = DateField(index=True)
+    minutes = IntegerField()
+    kind = CharField(default="clinical")
+    format = CharField(default="one_to_one")
+    mode = CharField(default="in_person")
+    topics = TextField(default="")
+    actions = TextField(default="")
+    next_date = DateField(null=True)
+    private_notes = TextField(default="")
+    recorded_at = DateTimeField(default=utc_now)
+
+    @property
+    def is_group(self) -> bool:
+        return self.format == "group"
+
+
+class SessionAttendee(BaseModel):
+    session = ForeignKeyField(SupervisionSession, backref="attendees", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="attended", on_delete="RESTRICT")
+    confirmation = CharField(default="pending")
+    confirmed_at = DateTimeField(null=True)
+    query_text = TextField(default="")
+
+    class Meta:
+        indexes = ((("session", "person"), True),)
+
+
+class PolicyTopic(BaseModel):
+    name = CharField(unique=True)
+    description = TextField(default="")
+
+
+class EmployerPolicy(BaseModel):
+    employer = ForeignKeyField(Organisation, backref="policies", on_delete="RESTRICT")
+    topic = ForeignKeyField(PolicyTopic, backref="positions", on_delete="RESTRICT")
+    statement = TextField(default="")
+    document_url = CharField(null=True)
+    version = CharField(default="1")
+    owner = CharField(null=True)
+    owner_email = CharField(null=True)
+    review_date = DateField(null=True)
+    requires_acknowledgement = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("employer", "topic"), True),)
+
+
+class PolicyAdaptation(BaseModel):
+    topic = ForeignKeyField(PolicyTopic, backref="adaptations", on_delete="RESTRICT")
+    employers = TextField(default="")  # organisation ids, ';'-separated
+    condition = TextField()
+    agreed_by = CharField(default="")
+    agreed_on = DateField(null=True)
+    review_date = DateField(null=True)
+
+
+class PolicyAcknowledgement(BaseModel):
+    person = ForeignKeyField(Person, backref="acknowledgements", on_delete="RESTRICT")
+    policy = ForeignKeyField(EmployerPolicy, backref="acknowledgements", on_delete="RESTRICT")
+    version = CharField()
+    acknowledged_on = DateField()
+
+    class Meta:
+        indexes = ((("person", "policy", "version"), True),)
+
+
+class User(BaseModel):
+    email = CharField(unique=True)
+    password_hash = CharField()
+    person = ForeignKeyField(Person, null=True, backref="users", on_delete="RESTRICT")
+    roles = CharField(default="staff")  # ';'-separated USER_ROLES
+    lead_employer = ForeignKeyField(Organisation, null=True, on_delete="RESTRICT")
+    lead_pcn = ForeignKeyField(Pcn, null=True, on_delete="RESTRICT")
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    created_at = DateTimeField(default=utc_now)
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(";") if r)
+
+
+class AuditEvent(BaseModel):
+    at = DateTimeField(default=utc_now, index=True)
+    actor = CharField(default="system")
+    action = CharField()
+    entity = CharField()
+    entity_id = CharField(null=True)
+    before = TextField(null=True)  # JSON
+    after = TextField(null=True)  # JSON
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Organisation,
+    Pcn,
+    Role,
+    Person,
+    Employment,
+    SupervisorAssignment,
+    Absence,
+    Course,
+    Requirement,
+    SupervisionRule,
+    TrainingRecord,
+    SupervisionSession,
+    SessionAttendee,
+    PolicyTopic,
+    EmployerPolicy,
+    PolicyAdaptation,
+    PolicyAcknowledgement,
+    User,
+    AuditEvent,
+]

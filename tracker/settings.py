@@ -1,0 +1,110 @@
+"""One frozen settings object read from the environment; a bad value stops start-up with its name."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tracker.errors import SettingsError
+
+DEFAULT_DATABASE_URL = "sqlite:///data/tracker.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = Path("data")
+    base_url: str = "http://localhost:8080"
+    timezone: str = "Europe/London"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    mail_from: str | None = None
+    scheduler: bool = True
+    test_postgres_url: str | None = None
+    reminder_time: str = "07:00"
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            return value.strip() if value and value.strip() else None
+
+        url = get("TRACKER_DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not url.startswith(("sqlite://", "postgresql://", "postgres://", "postgresext://")):
+            raise SettingsError("TRACKER_DATABASE_URL must start with sqlite:/// or postgresql://")
+
+        tz = get("TRACKER_TIMEZONE") or "Europe/London"
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"TRACKER_TIMEZONE: '{tz}' is not a known time zone") from exc
+
+        port_text = get("TRACKER_SMTP_PORT") or "587"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise SettingsError(f"TRACKER_SMTP_PORT: '{port_text}' is not a port number (1-65535)")
+
+        security = (get("TRACKER_SMTP_SECURITY") or "starttls").lower()
+        if security not in {"starttls", "ssl", "none"}:
+            raise SettingsError("TRACKER_SMTP_SECURITY must be starttls, ssl or none")
+
+        host = get("TRACKER_SMTP_HOST")
+        mail_from = get("TRACKER_MAIL_FROM")
+        if host and not mail_from:
+            raise SettingsError("TRACKER_MAIL_FROM is required when TRACKER_SMTP_HOST is set")
+
+        scheduler = (get("TRACKER_SCHEDULER") or "on").lower()
+        if scheduler not in {"on", "off"}:
+            raise SettingsError("TRACKER_SCHEDULER must be on or off")
+
+        base_url = get("TRACKER_BASE_URL") or "http://localhost:8080"
+        if not base_url.startswith(("http://", "https://")):
+            raise SettingsError("TRACKER_BASE_URL must start with http:// or https://")
+
+        reminder_time = get("TRACKER_REMINDER_TIME") or "07:00"
+        hh, _, mm = reminder_time.partition(":")
+        if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+            raise SettingsError("TRACKER_REMINDER_TIME must be HH:MM (24-hour, Europe/London)")
+
+        return cls(
+            database_url=url,
+            data_dir=Path(get("TRACKER_DATA_DIR") or "data"),
+            base_url=base_url.rstrip("/"),
+            timezone=tz,
+            smtp_host=host,
+            smtp_port=int(port_text),
+            smtp_security=security,
+            smtp_user=get("TRACKER_SMTP_USER"),
+            smtp_password=get("TRACKER_SMTP_PASSWORD"),
+            mail_from=mail_from,
+            scheduler=scheduler == "on",
+            test_postgres_url=get("TRACKER_TEST_POSTGRES_URL"),
+            reminder_time=reminder_time,
+        )
+
+
+_current: Settings | None = None
+
+
+def current_settings() -> Settings:
+    global _current
+    if _current is None:
+        _current = Settings.from_env()
+    return _current
+
+
+def use_settings(settings: Settings) -> Settings:
+    global _current
+    _current = settings
+    return settings
