@@ -236,6 +236,65 @@ class AuditEvent(BaseModel):
     after = TextField(null=True)  # JSON
 
 
+class ReminderLedger(BaseModel):
+    """One row per reminder: the unique key means the same thing is never sent twice, across restarts."""
+
+    key = CharField(unique=True)  # person:item:stage:period
+    person = ForeignKeyField(Person, null=True, backref="reminders", on_delete="RESTRICT")
+    recipient = CharField()  # email address, or "user:<id>" for in-app only
+    item = CharField()
+    stage = CharField()
+    period = CharField()
+    status = CharField(default="claimed")  # claimed | sent | failed
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    created_at = DateTimeField(default=utc_now)
+    sent_at = DateTimeField(null=True)
+
+
+class InboxMessage(BaseModel):
+    user = ForeignKeyField(User, backref="inbox", on_delete="RESTRICT")
+    subject = CharField()
+    body = TextField(default="")
+    link = CharField(null=True)
+    created_at = DateTimeField(default=utc_now)
+    read_at = DateTimeField(null=True)
+
+
+class JobRun(BaseModel):
+    job_id = CharField(index=True)
+    started_at = DateTimeField(default=utc_now)
+    finished_at = DateTimeField(null=True)
+    as_of = DateField(null=True)
+    status = CharField(default="running")  # running | ok | failed
+    count = IntegerField(default=0)
+    errors = IntegerField(default=0)
+    message = TextField(default="")
+
+
+class ApiToken(BaseModel):
+    """A per-user secret for the read-only API or a calendar feed; only its hash is kept."""
+
+    user = ForeignKeyField(User, backref="tokens", on_delete="RESTRICT")
+    purpose = CharField(default="api")  # api | calendar
+    name = CharField(default="")
+    token_hash = CharField(unique=True)
+    created_at = DateTimeField(default=utc_now)
+    revoked_at = DateTimeField(null=True)
+    last_used_at = DateTimeField(null=True)
+
+
+class ImportMapping(BaseModel):
+    """Remembered column mapping for a source of files (an HR or e-learning export)."""
+
+    source = CharField()
+    kind = CharField()
+    mapping = TextField(default="{}")  # JSON: file header -> our column
+
+    class Meta:
+        indexes = ((("source", "kind"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Organisation,
     Pcn,
@@ -256,4 +315,9 @@ ALL_MODELS: list[type[BaseModel]] = [
     PolicyAcknowledgement,
     User,
     AuditEvent,
+    ReminderLedger,
+    InboxMessage,
+    JobRun,
+    ApiToken,
+    ImportMapping,
 ]

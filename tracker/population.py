@@ -17,8 +17,8 @@ from tracker.dates import add_months, month_start
 from tracker.models import (
     Absence,
     Course,
-    Employment,
     EmployerPolicy,
+    Employment,
     Organisation,
     Person,
     PolicyAcknowledgement,

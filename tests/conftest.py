@@ -1,0 +1,101 @@
+"""Shared fixtures: a clean real database per test, on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracker import db
+from tracker.catalogue import load_catalogues
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+_pg_state: dict[str, object] = {}
+
+
+def _postgres_answers(url: str) -> bool:
+    try:
+        import psycopg2
+
+        psycopg2.connect(url.replace("postgresql://", "postgresql://", 1), connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+def _private_postgres_url() -> str:
+    """A database of this test process's own, so parallel runs on one server never collide."""
+    if "url" in _pg_state:
+        return str(_pg_state["url"])
+    import psycopg2
+
+    assert POSTGRES_URL
+    base, _, _dbname = POSTGRES_URL.rpartition("/")
+    name = f"tracker_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    conn = psycopg2.connect(POSTGRES_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    _pg_state["url"] = f"{base}/{name}"
+    _pg_state["name"] = name
+    return str(_pg_state["url"])
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if "name" not in _pg_state or not POSTGRES_URL:
+        return
+    import psycopg2
+
+    db.close()
+    conn = psycopg2.connect(POSTGRES_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{_pg_state["name"]}" WITH (FORCE)')
+    conn.close()
+
+
+def database_urls() -> list:
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres"),
+    ]
+
+
+def open_clean_database(kind: str, tmp_path: Path) -> str:
+    """Connect to an empty, migrated database with the built-in catalogues; returns its URL."""
+    db.close()
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        db.connect(url)
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("TRACKER_TEST_POSTGRES_URL is not set (CI sets it)")
+        if not _postgres_answers(POSTGRES_URL):
+            pytest.skip("no PostgreSQL server answers at TRACKER_TEST_POSTGRES_URL")
+        url = _private_postgres_url()
+        db.connect(url)
+        if db.schema_version() is not None:
+            db.drop_everything()
+    db.migrate_schema()
+    load_catalogues()
+    return url
+
+
+@pytest.fixture(params=database_urls())
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A clean database with the catalogues loaded; the same test runs on SQLite and PostgreSQL."""
+    url = open_clean_database(request.param, tmp_path)
+    yield url
+    db.close()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path) -> Iterator[str]:
+    """For tests about SQLite itself (files, WAL, backups)."""
+    url = open_clean_database("sqlite", tmp_path)
+    yield url
+    db.close()
