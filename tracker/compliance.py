@@ -160,17 +160,9 @@ class Rules:
             course = self.courses.get(code)
             if course is None:
                 continue
-            employer_rule, role_rule = by_employer.get(code), by_role.get(code)
-            renewal = _first_set(
-                employer_rule and employer_rule.renewal_months,
-                role_rule and role_rule.renewal_months,
-                course.default_renewal_months,
-            )
-            allowance = _first_set(
-                employer_rule and employer_rule.new_starter_days,
-                role_rule and role_rule.new_starter_days,
-                self.new_starter_days,
-            )
+            rules = [r for r in (by_employer.get(code), by_role.get(code)) if r is not None]
+            renewal = _first_set(*(r.renewal_months for r in rules), course.default_renewal_months)
+            allowance = _first_set(*(r.new_starter_days for r in rules), self.new_starter_days)
             result[code] = (renewal, allowance)
         return result
 
@@ -181,11 +173,9 @@ class Rules:
         return self._policies_by_employer.get(employer_id, [])
 
 
-def _first_set(*values: int | None | bool) -> int:
-    for v in values:
-        if v is not None and v is not False and v != "":
-            return int(v)
-    return 0
+def _first_set(*values: int | None) -> int:
+    """The first value that is set: employer's rule, then role's, then the default."""
+    return next((v for v in values if v is not None), 0)
 
 
 # ---- outputs ------------------------------------------------------------------------------------------

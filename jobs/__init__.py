@@ -1,0 +1,1 @@
+"""Scheduled work: reminders, digests, monthly reports, backups."""

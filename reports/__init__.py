@@ -1,0 +1,1 @@
+"""PDF renderers: data in, bytes out (reportlab only here)."""

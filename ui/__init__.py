@@ -1,0 +1,1 @@
+"""The NiceGUI app: thin pages over tracker."""
