@@ -1,0 +1,224 @@
+"""The read-only API: tokens, rights, dates, private notes, and its OpenAPI schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from nicegui import app
+
+from tests import factories as f
+from tests import factories_data as fd
+from tracker.models import ApiToken, AuditEvent, Organisation
+from tracker.population import snapshot
+from tracker.services import tokens
+from ui.pages import api_v1
+
+AS_OF = "2026-11-22"
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    api_v1.register()
+    yield TestClient(app, raise_server_exceptions=False)
+
+
+def bearer(user_id: int, purpose: str = "api") -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens.create(user_id, purpose, 'test').secret}"}
+
+
+# ---- tokens ------------------------------------------------------------------------------------------
+
+
+def test_a_token_secret_is_shown_once_and_only_its_hash_is_kept(database):
+    t = fd.team()
+    owner = fd.user("asha@example.org", person=t.asha)
+    issued = tokens.create(owner.id, "api", "Power BI", actor="asha@example.org")
+    stored = ApiToken.get_by_id(issued.token_id)
+    assert issued.secret not in (stored.token_hash, stored.name)
+    assert stored.token_hash == tokens.hash_secret(issued.secret)
+    assert tokens.verify(issued.secret, "api").id == owner.id
+    assert tokens.verify(issued.secret, "calendar") is None  # a token serves one purpose only
+    assert AuditEvent.select().where(AuditEvent.entity == "api_token").count() == 1
+    assert issued.secret not in "".join(e.after or "" for e in AuditEvent.select())
+
+
+def test_only_the_owner_or_an_admin_revokes_a_token(database):
+    t = fd.team()
+    owner = fd.user("asha@example.org", person=t.asha)
+    stranger = fd.user("ben@example.org", person=t.ben)
+    admin = fd.user("admin@example.org", roles="admin")
+    issued = tokens.create(owner.id, "api")
+    with pytest.raises(tokens.PermissionDenied):
+        tokens.revoke(issued.token_id, stranger)
+    assert tokens.verify(issued.secret, "api") is not None
+    tokens.revoke(issued.token_id, admin)
+    assert tokens.verify(issued.secret, "api") is None
+    assert AuditEvent.select().where((AuditEvent.entity == "api_token") & (AuditEvent.action == "revoke")).count() == 1
+
+
+def test_an_unknown_purpose_is_refused_and_writes_nothing(database):
+    owner = fd.user("x@example.org")
+    with pytest.raises(tokens.ValidationError):
+        tokens.create(owner.id, "everything")
+    assert ApiToken.select().count() == 0
+
+
+# ---- refusals ----------------------------------------------------------------------------------------
+
+
+def test_requests_without_a_valid_token_get_401(database, client):
+    t = fd.team()
+    owner = fd.user("asha@example.org", person=t.asha)
+    issued = tokens.create(owner.id, "api")
+    calendar_only = bearer(owner.id, "calendar")
+    missing = client.get("/api/v1/people")
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"] == "Bearer"
+    assert client.get("/api/v1/people", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    assert client.get("/api/v1/people", headers=calendar_only).status_code == 401
+    good = {"Authorization": f"Bearer {issued.secret}"}
+    assert client.get("/api/v1/people", headers=good).status_code == 200
+    tokens.revoke(issued.token_id, owner)
+    assert client.get("/api/v1/people", headers=good).status_code == 401
+
+
+def test_a_deactivated_users_token_stops_working(database, client):
+    owner = fd.user("gone@example.org", roles="admin")
+    headers = bearer(owner.id)
+    assert client.get("/api/v1/people", headers=headers).status_code == 200
+    owner.active = False
+    owner.save()
+    assert client.get("/api/v1/people", headers=headers).status_code == 401
+
+
+def test_staff_see_only_themselves(database, client):
+    t = fd.team()
+    headers = bearer(fd.user("asha@example.org", person=t.asha).id)
+    people = client.get("/api/v1/people", params={"as_of": AS_OF}, headers=headers).json()
+    assert [p["staff_id"] for p in people["people"]] == ["E1001"]
+    assert client.get("/api/v1/compliance/E1001", params={"as_of": AS_OF}, headers=headers).status_code == 200
+    assert client.get("/api/v1/compliance/E1002", params={"as_of": AS_OF}, headers=headers).status_code == 403
+    assert client.get("/api/v1/people/E2001", params={"as_of": AS_OF}, headers=headers).status_code == 403
+
+
+def test_a_lead_sees_their_employer_and_is_refused_other_employers_people(database, client):
+    t = fd.team()
+    headers = bearer(fd.user("lead@example.org", roles="lead", lead_employer=t.charity).id)
+    people = client.get("/api/v1/people", params={"as_of": AS_OF}, headers=headers).json()
+    assert sorted(p["staff_id"] for p in people["people"]) == ["E1001", "E1002"]
+    assert people["total"] == 2
+    assert client.get("/api/v1/people/E2001", params={"as_of": AS_OF}, headers=headers).status_code == 403
+    assert client.get("/api/v1/compliance/E2001", params={"as_of": AS_OF}, headers=headers).status_code == 403
+    assert client.get("/api/v1/sessions", params={"staff_id": "E2001"}, headers=headers).status_code == 403
+
+
+def test_a_supervisor_sees_their_supervisees(database, client):
+    t = fd.team()
+    headers = bearer(fd.user("gp@example.org", roles="staff;supervisor", person=t.gp).id)
+    people = client.get("/api/v1/people", params={"as_of": AS_OF}, headers=headers).json()
+    assert sorted(p["staff_id"] for p in people["people"]) == ["E1001", "E1002", "E2001", "E2900"]
+
+
+def test_an_unknown_staff_id_is_404(database, client):
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    answer = client.get("/api/v1/compliance/NOBODY", headers=headers)
+    assert answer.status_code == 404
+    assert "NOBODY" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "22/11/2026", "2026-11-22T10:00", "yesterday", "1700000000"])
+def test_a_bad_date_is_422_never_500(database, client, bad):
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    answer = client.get("/api/v1/compliance", params={"as_of": bad}, headers=headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "as_of"]
+
+
+def test_a_date_range_that_ends_before_it_starts_is_422(database, client):
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    params = {"date_from": "2026-05-01", "date_to": "2026-04-01"}
+    assert client.get("/api/v1/sessions", params=params, headers=headers).status_code == 422
+
+
+# ---- contents ----------------------------------------------------------------------------------------
+
+
+def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
+    t = fd.team()
+    f.trained(t.asha, "SG-L2", date(2023, 12, 1))
+    f.session(t.gp, t.asha, date(2026, 10, 14))
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    body = client.get("/api/v1/compliance", params={"as_of": AS_OF}, headers=headers).json()
+    engine = {r.staff_id: r for r in snapshot(date(2026, 11, 22))}
+    assert body["as_of"] == AS_OF
+    assert {p["staff_id"]: p["rag"] for p in body["people"]} == {s: r.rag for s, r in engine.items()}
+    asha = next(p for p in body["people"] if p["staff_id"] == "E1001")
+    sg2 = next(c for c in asha["training"] if c["course"] == "SG-L2")
+    assert sg2 == {"course": "SG-L2", "status": "due_soon", "completed_on": "2023-12-01", "expires_on": "2026-12-01"}
+    assert asha["supervision"]["last_session"] == "2026-10-14"
+    assert asha["supervision"]["months"][-2:] == [
+        {"month": "2026-10", "minutes": 60, "status": "met"},
+        {"month": "2026-11", "minutes": 0, "status": "in_progress"},
+    ]
+
+
+def test_sessions_never_carry_private_notes(database, client):
+    t = fd.team()
+    s = f.session(t.gp, t.asha, date(2026, 10, 14))
+    s.private_notes = "Discussed a very private matter"
+    s.topics = "caseload"
+    s.save()
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    answer = client.get("/api/v1/sessions", headers=headers)
+    assert answer.status_code == 200
+    assert answer.json()["sessions"][0]["attendees"][0]["staff_id"] == "E1001"
+    assert "private" not in answer.text.lower()
+
+
+def test_a_lead_sees_a_group_session_without_attendees_outside_their_scope(database, client):
+    t = fd.team()
+    f.session(t.gp, [t.asha, t.carol], date(2026, 10, 14))
+    f.session(t.gp, t.carol, date(2026, 10, 20))
+    headers = bearer(fd.user("lead@example.org", roles="lead", lead_employer=t.charity).id)
+    body = client.get("/api/v1/sessions", params={"as_of": AS_OF}, headers=headers).json()
+    assert body["total"] == 1
+    assert [a["staff_id"] for a in body["sessions"][0]["attendees"]] == ["E1001"]
+
+
+def test_paging_returns_the_total_and_a_slice(database, client):
+    t = fd.team()
+    headers = bearer(fd.user("admin@example.org", roles="admin", person=t.gp).id)
+    page = client.get("/api/v1/people", params={"as_of": AS_OF, "offset": 1, "limit": 2}, headers=headers).json()
+    assert page["total"] == 4
+    assert [p["staff_id"] for p in page["people"]] == ["E1002", "E2001"]
+    assert client.get("/api/v1/people", params={"limit": 0}, headers=headers).status_code == 422
+
+
+def test_the_schema_documents_every_route_with_models_and_bearer_auth(database, client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert set(schema["paths"]) == {
+        "/api/v1/people", "/api/v1/people/{staff_id}", "/api/v1/compliance", "/api/v1/compliance/{staff_id}",
+        "/api/v1/sessions",
+    }
+    assert {"PersonOut", "ComplianceOut", "SessionOut", "ErrorOut"} <= set(schema["components"]["schemas"])
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    people = schema["paths"]["/api/v1/people"]["get"]
+    assert {"200", "401", "403", "422"} <= set(people["responses"])
+    assert "private_notes" not in str(schema)
+
+
+def test_register_twice_adds_the_routes_once(database):
+    api_v1.register()
+    api_v1.register()
+    assert api_v1.registered_count() == 1
+
+
+def test_organisation_names_come_through(database, client):
+    t = fd.team()
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    person = client.get("/api/v1/people/E2001", params={"as_of": AS_OF}, headers=headers).json()
+    assert person["employer"] == Organisation.get_by_id(t.practice.id).name
+    assert person["role"] == "CP"
