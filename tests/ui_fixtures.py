@@ -1,0 +1,73 @@
+"""Fixtures and helpers for the page tests (NiceGUI's `user` fixture against a real database).
+
+Import `ui_database` into a test module and list it BEFORE `user` (or mark the module with
+`pytest.mark.usefixtures("ui_database")`): it points the app that `user` builds at the test's database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nicegui.testing import User as Visitor
+
+from tests.conftest import open_clean_database
+from tracker import db
+from tracker.models import Organisation, Pcn, Person, User
+from tracker.passwords import hash_password
+
+PASSWORD = "Correct-Horse-42"
+_HASH: dict[str, str] = {}
+
+
+def _point_app_at(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TRACKER_SCHEDULER", "off")
+    monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
+
+
+@pytest.fixture
+def ui_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A clean SQLite database with the catalogues, which the app under test opens at start-up."""
+    url = open_clean_database("sqlite", tmp_path)
+    _point_app_at(url, tmp_path, monkeypatch)
+    yield url
+    db.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ui_any_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The same, on SQLite and on PostgreSQL (skipped where no PostgreSQL answers)."""
+    url = open_clean_database(request.param, tmp_path)
+    _point_app_at(url, tmp_path, monkeypatch)
+    yield url
+    db.close()
+
+
+def login_user(
+    email: str,
+    roles: str = "staff",
+    person: Person | None = None,
+    lead_employer: Organisation | None = None,
+    lead_pcn: Pcn | None = None,
+    password: str = PASSWORD,
+) -> User:
+    if password not in _HASH:
+        _HASH[password] = hash_password(password)
+    return User.create(
+        email=email, password_hash=_HASH[password], roles=roles, person=person,
+        lead_employer=lead_employer, lead_pcn=lead_pcn,
+    )
+
+
+async def sign_in(user: Visitor, email: str, password: str = PASSWORD, then: str | None = None) -> None:
+    """Sign in through the real sign-in page, then (optionally) open a page."""
+    await user.open("/login")
+    user.find("Email address").type(email)
+    user.find("Password").type(password)
+    user.find(marker="sign-in").click()
+    await user.should_not_see(marker="sign-in", retries=40)
+    if then:
+        await user.open(then)

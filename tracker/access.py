@@ -1,0 +1,224 @@
+"""Who may see and do what. Pure rules over small facts; `*_facts` helpers read those facts from the database.
+
+Leads see the people employed (on the as-at date) by their employer or in their PCN; supervisors see their
+supervisees (an active assignment) and the sessions they gave; staff see themselves; admins see everyone.
+Private supervision notes are seen only by the session's supervisor and its attendees, never by an admin.
+Every page, download and API route asks these functions; none decides access on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.errors import PermissionDenied
+from tracker.population import Scope
+
+STAFF, SUPERVISOR, LEAD, ADMIN = "staff", "supervisor", "lead", "admin"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as the rules need them."""
+
+    user_id: int
+    email: str
+    person_id: int | None
+    roles: frozenset[str]
+    lead_employer_id: int | None = None
+    lead_pcn_id: int | None = None
+    name: str = ""
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.roles
+
+    @property
+    def is_lead(self) -> bool:
+        return LEAD in self.roles and (self.lead_employer_id is not None or self.lead_pcn_id is not None)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return SUPERVISOR in self.roles and self.person_id is not None
+
+    @property
+    def actor(self) -> str:
+        """How this user is named in the audit trail."""
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What access depends on for one person on one date."""
+
+    person_id: int
+    employer_ids: frozenset[int] = frozenset()
+    pcn_ids: frozenset[int] = frozenset()
+    supervisor_ids: frozenset[int] = frozenset()  # people with an active assignment over this person
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    session_id: int
+    supervisor_id: int
+    attendee_ids: frozenset[int]
+
+
+def require(viewer: Viewer, *roles: str) -> None:
+    """Refuse unless the viewer holds one of the roles (a lead also needs an employer or PCN to lead)."""
+    for role in roles:
+        if role == LEAD and viewer.is_lead:
+            return
+        if role == SUPERVISOR and viewer.is_supervisor:
+            return
+        if role in (STAFF, ADMIN) and viewer.has(role):
+            return
+    names = " or ".join(roles)
+    raise PermissionDenied(f"this needs the {names} role")
+
+
+def leads(viewer: Viewer, facts: PersonFacts) -> bool:
+    """True when the person falls within the viewer's lead scope."""
+    if not viewer.is_lead:
+        return False
+    if viewer.lead_employer_id is not None and viewer.lead_employer_id in facts.employer_ids:
+        return True
+    return viewer.lead_pcn_id is not None and viewer.lead_pcn_id in facts.pcn_ids
+
+
+def supervises(viewer: Viewer, facts: PersonFacts) -> bool:
+    return viewer.is_supervisor and viewer.person_id in facts.supervisor_ids
+
+
+def can_view_person(viewer: Viewer, person_id: int, facts: PersonFacts) -> bool:
+    if viewer.is_admin or viewer.person_id == person_id:
+        return True
+    return supervises(viewer, facts) or leads(viewer, facts)
+
+
+def check_view_person(viewer: Viewer, person_id: int, facts: PersonFacts) -> None:
+    if not can_view_person(viewer, person_id, facts):
+        raise PermissionDenied("you may not see this person's record")
+
+
+def can_decide_evidence(viewer: Viewer, facts: PersonFacts) -> bool:
+    """Leads in scope and admins approve certificates; never one's own."""
+    if viewer.person_id is not None and viewer.person_id == facts.person_id:
+        return False
+    return viewer.is_admin or leads(viewer, facts)
+
+
+def can_view_session(viewer: Viewer, session: SessionFacts, attendee_facts: Iterable[PersonFacts] = ()) -> bool:
+    """The supervisor, the attendees, admins, and leads of any attendee."""
+    if viewer.is_admin or can_view_notes(viewer, session):
+        return True
+    return any(leads(viewer, f) for f in attendee_facts)
+
+
+def can_view_notes(viewer: Viewer, session: SessionFacts) -> bool:
+    """Private notes: the session's supervisor and its attendees only."""
+    if viewer.person_id is None:
+        return False
+    return viewer.person_id == session.supervisor_id or viewer.person_id in session.attendee_ids
+
+
+def can_respond_to_session(viewer: Viewer, session: SessionFacts, person_id: int) -> bool:
+    """Only the attendee confirms or queries their own attendance."""
+    return viewer.person_id == person_id and person_id in session.attendee_ids
+
+
+def lead_scope(viewer: Viewer) -> Scope:
+    """The population a lead (or an admin) may see, for tracker.population."""
+    if viewer.is_admin:
+        return Scope()
+    if viewer.is_lead:
+        return Scope(employer_id=viewer.lead_employer_id, pcn_id=viewer.lead_pcn_id)
+    raise PermissionDenied("this needs the lead or admin role")
+
+
+def can_edit_employer(viewer: Viewer, employer_id: int) -> bool:
+    """Admins, and the lead of that employer (a PCN-wide lead does not edit an employer's own records)."""
+    return viewer.is_admin or (viewer.is_lead and viewer.lead_employer_id == employer_id)
+
+
+# ---- facts from the database ----------------------------------------------------------------------------
+
+
+def person_facts(person_id: int, as_of: date) -> PersonFacts:
+    """Employers and PCNs on as_of, and the supervisors with an assignment active on as_of."""
+    from tracker.models import Employment, SupervisorAssignment
+
+    employers: set[int] = set()
+    pcns: set[int] = set()
+    jobs = Employment.select(Employment.employer, Employment.pcn).where(
+        (Employment.person == person_id)
+        & (Employment.start_date <= as_of)
+        & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+    )
+    for employer, pcn in jobs.tuples():
+        employers.add(employer)
+        if pcn is not None:
+            pcns.add(pcn)
+    supervisors = SupervisorAssignment.select(SupervisorAssignment.supervisor).where(
+        (SupervisorAssignment.supervisee == person_id)
+        & (SupervisorAssignment.start_date <= as_of)
+        & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
+    )
+    return PersonFacts(
+        person_id=person_id,
+        employer_ids=frozenset(employers),
+        pcn_ids=frozenset(pcns),
+        supervisor_ids=frozenset(s for (s,) in supervisors.tuples()),
+    )
+
+
+def session_facts(session_id: int) -> SessionFacts | None:
+    from tracker.models import SessionAttendee, SupervisionSession
+
+    row = SupervisionSession.get_or_none(SupervisionSession.id == session_id)
+    if row is None:
+        return None
+    attendees = SessionAttendee.select(SessionAttendee.person).where(SessionAttendee.session == session_id)
+    return SessionFacts(session_id, row.supervisor_id, frozenset(p for (p,) in attendees.tuples()))
+
+
+def supervisee_ids(supervisor_id: int, as_of: date) -> list[int]:
+    """People with an assignment under this supervisor active on as_of."""
+    from tracker.models import SupervisorAssignment
+
+    query = SupervisorAssignment.select(SupervisorAssignment.supervisee).where(
+        (SupervisorAssignment.supervisor == supervisor_id)
+        & (SupervisorAssignment.start_date <= as_of)
+        & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
+    )
+    return sorted({p for (p,) in query.tuples()})
+
+
+def viewer_for_user(user_id: int) -> Viewer | None:
+    """The Viewer of an active user, or None when the user is gone or deactivated."""
+    from tracker.models import Person, User
+
+    user = User.get_or_none((User.id == user_id) & (User.active == True))  # noqa: E712
+    if user is None:
+        return None
+    name = ""
+    if user.person_id is not None:
+        person = Person.get_or_none(Person.id == user.person_id)
+        name = person.name if person else ""
+    return Viewer(
+        user_id=user.id,
+        email=user.email,
+        person_id=user.person_id,
+        roles=user.role_set,
+        lead_employer_id=user.lead_employer_id,
+        lead_pcn_id=user.lead_pcn_id,
+        name=name,
+    )

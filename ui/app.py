@@ -1,0 +1,129 @@
+"""Builds and runs the NiceGUI app: the sign-in middleware, every page module, start-up and shutdown.
+
+Page modules live in ui/pages/; each has a `register()` that defines its pages and menu entries. They are found
+with pkgutil, so adding a page is adding a module. Everything is registered from `register_app()` (never on
+import): NiceGUI's test fixture clears routes and middleware between tests and runs main.py again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import pkgutil
+import sys
+from collections.abc import Callable
+from datetime import date
+
+from nicegui import app, ui
+
+from tracker import clock, db
+from tracker.settings import Settings, current_settings, use_settings
+from ui import auth, theme
+
+NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
+
+
+def page_modules() -> list[str]:
+    import ui.pages
+
+    return sorted(f"ui.pages.{m.name}" for m in pkgutil.iter_modules(ui.pages.__path__) if not m.ispkg)
+
+
+def storage_secret(settings: Settings) -> str:
+    from tracker.signing import secret_key
+
+    secret = secret_key(settings)
+    return secret if isinstance(secret, str) else secret.hex()
+
+
+def open_database(settings: Settings) -> None:
+    """Connect, create or upgrade the schema, and add the built-in catalogues to a new database."""
+    from tracker.catalogue import load_catalogues
+
+    db.close()
+    db.connect(settings.database_url)
+    before, _after = db.migrate_schema()
+    if before is None:
+        load_catalogues()
+
+
+def _startup(settings: Settings) -> Callable[[], None]:
+    def start() -> None:
+        use_settings(settings)
+        open_database(settings)
+        if settings.scheduler:
+            from jobs.scheduler import start_scheduler
+
+            start_scheduler(settings)
+
+    return start
+
+
+def _shutdown(settings: Settings) -> Callable[[], None]:
+    def stop() -> None:
+        if settings.scheduler:
+            from jobs.scheduler import stop_scheduler
+
+            stop_scheduler()
+        db.close()
+
+    return stop
+
+
+def register_app(settings: Settings) -> None:
+    """The middleware, every page module, and start-up/shutdown; call once before ui.run."""
+    use_settings(settings)
+    auth.register()
+    for name in page_modules():
+        importlib.import_module(name).register()
+    app.on_startup(_startup(settings))
+    app.on_shutdown(_shutdown(settings))
+
+
+def run_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080, native: bool = False) -> None:
+    """Register everything and hand over to ui.run (which returns at once under the test fixture)."""
+    register_app(settings)
+    ui.run(
+        host=host,
+        port=port,
+        title=theme.PRODUCT_NAME,
+        native=native,
+        window_size=(1280, 860) if native else None,
+        reload=False,
+        show=False,
+        language="en-GB",
+        favicon="🩺",
+        storage_secret=storage_secret(settings),
+        session_middleware_kwargs={"https_only": settings.base_url.startswith("https://"), "same_site": "lax"},
+        show_welcome_message=False,
+        uvicorn_logging_level="warning",
+    )
+
+
+def load_demo_if_empty(today: date) -> bool:
+    """Load the demo data set into a database with no people; print the demo users. True when loaded."""
+    from tracker.demo import load_demo
+    from tracker.models import Person
+
+    if Person.select().exists():
+        print("The database already holds people; the demo data set was not loaded.")
+        return False
+    print(load_demo(today))
+    return True
+
+
+def serve(*, database_url: str, host: str, port: int, native: bool, demo: bool) -> int:
+    """`python main.py serve`: run the app until stopped. Returns the exit status."""
+    if native and importlib.util.find_spec("webview") is None:
+        print(NATIVE_HINT, file=sys.stderr)
+        return 1
+    settings = dataclasses.replace(current_settings(), database_url=database_url)
+    use_settings(settings)
+    open_database(settings)
+    if demo:
+        load_demo_if_empty(clock.today())
+    db.close()
+    print(f"{theme.PRODUCT_NAME}: open http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}")
+    run_app(settings, host=host, port=port, native=native)
+    return 0

@@ -1,0 +1,136 @@
+"""Small pieces every page uses: headings, status chips (text and colour), dates, month strips, panels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
+
+from tracker import compliance as c
+from tracker.dates import parse_optional_date, uk
+from ui import theme
+
+# status -> (words on screen, tone)
+STATUSES: dict[str, tuple[str, str]] = {
+    c.RED: ("Red", "red"),
+    c.AMBER: ("Amber", "amber"),
+    c.GREEN: ("Green", "green"),
+    c.COMPLIANT: ("Compliant", "green"),
+    c.DUE_SOON: ("Due soon", "amber"),
+    c.EXPIRED: ("Expired", "red"),
+    c.MISSING: ("Missing", "red"),
+    c.DUE: ("Due (new starter)", "amber"),
+    c.MET: ("Met", "green"),
+    c.MISSED: ("Missed", "red"),
+    c.PAUSED: ("Paused", "grey"),
+    c.IN_PROGRESS: ("In progress", "blue"),
+    "approved": ("Approved", "green"),
+    "pending": ("Pending", "amber"),
+    "rejected": ("Rejected", "red"),
+    "confirmed": ("Confirmed", "green"),
+    "queried": ("Queried", "amber"),
+    "awaiting": ("Awaiting confirmation", "blue"),
+    "acknowledged": ("Acknowledged", "green"),
+    "not_acknowledged": ("To acknowledge", "amber"),
+}
+
+KIND_LABELS = {"clinical": "Clinical", "educational": "Educational", "practice": "Practice (day to day)"}
+FORMAT_LABELS = {"one_to_one": "One-to-one", "group": "Group"}
+MODE_LABELS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
+
+
+def status_label(status: str) -> str:
+    return STATUSES.get(status, (status.replace("_", " ").capitalize(), "grey"))[0]
+
+
+def status_tone(status: str) -> str:
+    return STATUSES.get(status, ("", "grey"))[1]
+
+
+def status_chip(status: str, label: str | None = None) -> ui.element:
+    """A chip that says the status in words, with the tone's colour and icon."""
+    words = label or status_label(status)
+    background, colour, icon = theme.TONES[status_tone(status)]
+    with ui.element("span").classes("status-chip").style(
+        f"background:{background};color:{colour}"
+    ).props(f'data-status="{status}"') as chip:
+        ui.icon(icon, size="1rem").props('aria-hidden="true"')
+        TextElement(tag="span", text=words)
+    return chip
+
+
+def heading(text: str, level: int = 1) -> TextElement:
+    css = "page-title" if level == 1 else "section-title"
+    return TextElement(tag=f"h{level}", text=text).classes(css)
+
+
+def text(tag: str, words: str) -> TextElement:
+    return TextElement(tag=tag, text=words)
+
+
+def panel() -> ui.element:
+    return ui.element("section").classes("panel")
+
+
+def muted(words: str) -> ui.label:
+    return ui.label(words).classes("muted")
+
+
+def uk_date(d: date | None, empty: str = "—") -> str:
+    return uk(d) if d else empty
+
+
+def month_name(d: date) -> str:
+    return d.strftime("%b %Y")
+
+
+def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
+    """Month by month supervision: each cell names its month, minutes and status, never colour alone."""
+    with ui.element("ol").classes("flex flex-wrap gap-1 list-none p-0 m-0").props(
+        'aria-label="Supervision month by month"'
+    ) as strip:
+        for m in months:
+            background, colour, _ = theme.TONES[status_tone(m.status)]
+            with ui.element("li").classes("month-cell").style(f"background:{background};color:{colour}").props(
+                f'data-month="{m.month.isoformat()}" data-status="{m.status}"'
+            ):
+                ui.label(month_name(m.month)).classes("font-semibold")
+                ui.label(status_label(m.status))
+                ui.label(f"{m.minutes}/{m.required} min")
+    return strip
+
+
+def date_input(label: str, value: date | None = None, *, required: bool = False) -> ui.input:
+    """A text box for dd/mm/yyyy with a calendar to pick from; type or pick."""
+    field = ui.input(label, value=uk(value) if value else "", placeholder="dd/mm/yyyy").props(
+        'inputmode="numeric" autocomplete="off"' + (' aria-required="true"' if required else "")
+    )
+    with field.add_slot("append"):
+        with ui.button(icon="event").props(f'flat round dense aria-label="Choose the {label.lower()}"'):
+            with ui.menu() as menu:
+                ui.date(mask="DD/MM/YYYY").bind_value(field).on_value_change(menu.close)
+    return field
+
+
+def read_date(field: ui.input, name: str, *, required: bool = False) -> date | None:
+    """The date typed in a date_input, checked (ValidationError names the field)."""
+    value = parse_optional_date(field.value, name)
+    if value is None and required:
+        from tracker.errors import ValidationError
+
+        raise ValidationError(f"{name}: a date is required (dd/mm/yyyy)", name)
+    return value
+
+
+def empty_state(words: str) -> ui.label:
+    return ui.label(words).classes("muted italic")
+
+
+def definition_list(pairs: Iterable[tuple[str, str]]) -> ui.element:
+    with ui.element("dl").classes("grid gap-x-6 gap-y-1").style("grid-template-columns: max-content 1fr") as dl:
+        for term, detail in pairs:
+            TextElement(tag="dt", text=term).classes("muted")
+            TextElement(tag="dd", text=detail or "—").classes("m-0")
+    return dl

@@ -1,0 +1,253 @@
+"""The frame every signed-in page shares, and the navigation that page modules add themselves to.
+
+A page module's `register()` calls `add_nav(...)` for its menu entry and defines its `@ui.page`, whose body is
+
+    async with frame("Title", breadcrumbs=[("Home", "/")]) as page:
+        require(page.viewer, LEAD, ADMIN)      # PermissionDenied -> a "not allowed" page
+        rows = await run.io_bound(load, page.as_of)
+        ...
+
+`page.viewer` is the signed-in user, `page.as_of` the date being viewed (today, or a past date chosen in the
+header or with ?as_of=dd/mm/yyyy), kept in app.storage.user while the user moves between pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse
+from nicegui import app, run, ui
+
+from tracker import clock
+from tracker.access import Viewer
+from tracker.dates import iso, parse_date, uk
+from tracker.errors import NotFound, PermissionDenied, TrackerError
+from tracker.services import inbox
+from ui import auth, theme
+from ui.components import heading, text
+
+SECTIONS = ("My work", "Supervision", "Team", "Administration")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    icon: str
+    section: str
+    allowed: Callable[[Viewer], bool]
+    order: int = 100
+    home_rank: int | None = None  # the allowed item with the lowest rank is the user's home page
+
+
+_nav: dict[str, NavItem] = {}
+
+
+def add_nav(
+    path: str,
+    label: str,
+    icon: str,
+    section: str,
+    allowed: Callable[[Viewer], bool],
+    *,
+    order: int = 100,
+    home_rank: int | None = None,
+) -> None:
+    """Add (or replace) a menu entry; shown only to viewers for whom `allowed(viewer)` is true."""
+    if section not in SECTIONS:
+        raise ValueError(f"unknown navigation section {section!r}; use one of {SECTIONS}")
+    _nav[path] = NavItem(path, label, icon, section, allowed, order, home_rank)
+
+
+def nav_for(viewer: Viewer) -> list[NavItem]:
+    items = [item for item in _nav.values() if item.allowed(viewer)]
+    return sorted(items, key=lambda i: (SECTIONS.index(i.section), i.order, i.label))
+
+
+def home_path(viewer: Viewer) -> str | None:
+    ranked = [i for i in nav_for(viewer) if i.home_rank is not None]
+    return min(ranked, key=lambda i: i.home_rank or 0).path if ranked else None
+
+
+@dataclass
+class Page:
+    """What a page body needs: who is looking, at which date, and the request's query parameters."""
+
+    viewer: Viewer
+    as_of: date
+    today: date
+    request: Request | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def is_past(self) -> bool:
+        return self.as_of < self.today
+
+    def param(self, name: str) -> str | None:
+        return self.request.query_params.get(name) if self.request is not None else None
+
+
+def forbidden(message: str = "You may not open this.") -> PlainTextResponse:
+    """For downloads and other plain routes: a refusal with HTTP 403."""
+    return PlainTextResponse(message, status_code=403)
+
+
+def _request() -> Request | None:
+    try:
+        return ui.context.client.request
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def _as_of(request: Request | None, today: date, notices: list[str]) -> date:
+    """?as_of= (or 'today') changes the remembered as-at date; the remembered one is used otherwise."""
+    storage = app.storage.user
+    asked = request.query_params.get("as_of") if request is not None else None
+    if asked is not None:
+        if asked.strip().lower() in ("", "today"):
+            storage.pop(auth.AS_OF, None)
+        else:
+            try:
+                storage[auth.AS_OF] = iso(parse_date(asked, "as_of"))
+            except TrackerError as exc:
+                notices.append(f"The as-at date was not changed: {exc.message}")
+    kept = storage.get(auth.AS_OF)
+    as_of = date.fromisoformat(kept) if kept else today
+    if as_of > today:
+        storage.pop(auth.AS_OF, None)
+        notices.append("The as-at date cannot be in the future; showing today.")
+        as_of = today
+    return as_of
+
+
+def _url_with(request: Request | None, **params: str) -> str:
+    if request is None:
+        return "/"
+    query = {k: v for k, v in request.query_params.items() if k not in params}
+    query.update(params)
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def _unread(user_id: int) -> int:
+    return inbox.unread_count(user_id)
+
+
+def _sign_out() -> None:
+    auth.end_session()
+    ui.navigate.to("/login")
+
+
+def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
+    with ui.header(elevated=False).classes("app-header items-center gap-3 px-4 py-2"):
+        ui.link("Skip to main content", "#main").classes("skip-link")
+        ui.button(icon="menu", on_click=drawer.toggle).props(
+            'flat round color=white aria-label="Show or hide the menu"'
+        )
+        ui.link(theme.PRODUCT_NAME, "/").classes("text-lg font-bold")
+        ui.space()
+        with ui.button(icon="event").props(
+            f'flat no-caps color=white aria-label="Viewing as at {uk(page.as_of)}; change the date"'
+        ).classes("as-at-button"):
+            text("span", f"As at {uk(page.as_of)}").classes("ml-1")
+            with ui.menu():
+                picker = ui.date(value=uk(page.as_of), mask="DD/MM/YYYY")
+                picker.props(f'options="d => d <= \'{page.today.strftime("%Y/%m/%d")}\'"')
+                picker.on_value_change(
+                    lambda e: ui.navigate.to(_url_with(page.request, as_of=str(e.value or "today")))
+                )
+                ui.button("Back to today", on_click=lambda: ui.navigate.to(_url_with(page.request, as_of="today")))
+        if unread is not None:
+            with ui.button(icon="notifications", on_click=lambda: ui.navigate.to("/inbox")).props(
+                f'flat round color=white aria-label="Inbox: {unread} unread"'
+            ):
+                if unread:
+                    ui.badge(str(unread), color="red").props("floating")
+        with ui.button(icon="account_circle").props(
+            f'flat no-caps color=white aria-label="Signed in as {page.viewer.display_name}"'
+        ):
+            text("span", page.viewer.display_name).classes("ml-1")
+            with ui.menu():
+                ui.menu_item(page.viewer.email).props("disable")
+                ui.menu_item("Sign out", on_click=_sign_out)
+
+
+def _navigation(page: Page, current: str | None, drawer: ui.left_drawer) -> None:
+    with drawer, ui.element("nav").classes("app-nav w-full").props('aria-label="Main"'):
+        section = None
+        for item in nav_for(page.viewer):
+            if item.section != section:
+                section = item.section
+                text("div", section).classes("nav-section")
+            with ui.link(target=item.path) as link:
+                ui.icon(item.icon, size="1.25rem").props('aria-hidden="true"')
+                text("span", item.label)
+            if item.path == current:
+                link.props('aria-current="page"')
+
+
+def _breadcrumbs(crumbs: Sequence[tuple[str, str | None]], title: str) -> None:
+    with ui.element("nav").classes("crumbs").props('aria-label="Breadcrumb"'), ui.element("ol"):
+        for label, target in crumbs:
+            with ui.element("li"):
+                if target:
+                    ui.link(label, target)
+                else:
+                    text("span", label)
+        with ui.element("li"):
+            text("span", title).props('aria-current="page"')
+
+
+def refusal(message: str, *, title: str = "Not allowed") -> None:
+    with ui.element("section").classes("panel").props('role="alert"'):
+        heading(title, 2)
+        ui.label(message)
+        ui.link("Go to your home page", "/")
+
+
+@asynccontextmanager
+async def frame(
+    title: str,
+    breadcrumbs: Sequence[tuple[str, str | None]] = (),
+    *,
+    nav_path: str | None = None,
+) -> AsyncIterator[Page]:
+    """The shared frame. PermissionDenied or NotFound inside the block replaces the content with a refusal."""
+    request = _request()
+    viewer = auth.viewer_of(request) if request is not None else None
+    viewer = viewer or Viewer(user_id=0, email="", person_id=None, roles=frozenset())
+    today = clock.today()
+    notices: list[str] = []
+    page = Page(viewer, _as_of(request, today, notices), today, request, notices)
+    theme.apply()
+    ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
+    unread = None
+    if viewer.user_id:
+        unread = await run.io_bound(_unread, viewer.user_id)
+    drawer = ui.left_drawer(value=True, bordered=True).props("width=250 breakpoint=900").classes("bg-white p-0")
+    _header(page, unread, drawer)
+    _navigation(page, nav_path or (request.url.path if request else None), drawer)
+    if page.is_past:
+        with ui.row().classes("as-at-banner w-full items-center").props('role="status"'):
+            ui.label(f"You are viewing records as at {uk(page.as_of)}, a past date.")
+            ui.link("Back to today", _url_with(request, as_of="today"))
+    ui.link_target("main")
+    _breadcrumbs(breadcrumbs, title)
+    heading(title)
+    for notice in notices:
+        ui.label(notice).classes("as-at-banner w-full").props('role="status"')
+    with ui.column().classes("w-full gap-4") as body:
+        try:
+            yield page
+        except PermissionDenied as exc:
+            body.clear()
+            with body:
+                refusal(f"You may not open this page: {exc.message}.")
+        except NotFound as exc:
+            body.clear()
+            with body:
+                refusal(exc.message, title="Not found")

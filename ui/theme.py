@@ -1,0 +1,77 @@
+"""The NHS palette and the few styles every page shares."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+PRODUCT_NAME = "Primary care compliance tracker"
+
+NHS_BLUE = "#005EB8"
+NHS_DARK_BLUE = "#003087"
+NHS_TEXT = "#212B32"
+NHS_SECONDARY_TEXT = "#4C6272"
+NHS_PALE_GREY = "#F0F4F5"
+NHS_BORDER = "#D8DDE0"
+NHS_GREEN = "#007F3B"
+NHS_RED = "#D5281B"
+NHS_WARM_YELLOW = "#FFB81C"
+NHS_FOCUS = "#FFEB3B"
+
+# Status tones: background, text colour and icon. Every pair meets WCAG AA contrast for normal text,
+# and every chip carries its status in words, so colour is never the only signal.
+TONES: dict[str, tuple[str, str, str]] = {
+    "green": (NHS_GREEN, "#FFFFFF", "check_circle"),
+    "amber": (NHS_WARM_YELLOW, NHS_TEXT, "warning"),
+    "red": (NHS_RED, "#FFFFFF", "error"),
+    "blue": (NHS_BLUE, "#FFFFFF", "schedule"),
+    "grey": (NHS_SECONDARY_TEXT, "#FFFFFF", "pause_circle"),
+}
+
+CSS = f"""
+body {{ color: {NHS_TEXT}; background: {NHS_PALE_GREY}; font-size: 16px; }}
+.nicegui-content {{ padding: 1.25rem 1.5rem 2rem; max-width: 1280px; }}
+a {{ color: {NHS_BLUE}; }}
+a:visited {{ color: #330072; }}
+a:hover {{ color: {NHS_DARK_BLUE}; }}
+*:focus-visible {{ outline: 3px solid {NHS_FOCUS} !important; box-shadow: 0 4px 0 {NHS_TEXT}; }}
+.skip-link {{ position: absolute; left: -9999px; top: 0.5rem; z-index: 7000; background: {NHS_FOCUS};
+  color: {NHS_TEXT} !important; padding: 0.5rem 1rem; font-weight: 600; }}
+.skip-link:focus {{ left: 0.5rem; }}
+.app-header {{ background: {NHS_BLUE}; color: #FFFFFF; }}
+.app-header a, .app-header a:visited {{ color: #FFFFFF; text-decoration: none; }}
+.app-nav a {{ display: flex; align-items: center; gap: 0.6rem; padding: 0.55rem 1rem; color: {NHS_TEXT};
+  text-decoration: none; border-left: 4px solid transparent; }}
+.app-nav a:hover {{ background: {NHS_PALE_GREY}; }}
+.app-nav a[aria-current="page"] {{ border-left-color: {NHS_BLUE}; background: #E8F1FA; font-weight: 600; }}
+.app-nav .nav-section {{ font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em;
+  color: {NHS_SECONDARY_TEXT}; padding: 1rem 1rem 0.25rem; }}
+.crumbs {{ font-size: 0.9rem; color: {NHS_SECONDARY_TEXT}; }}
+.crumbs ol {{ display: flex; flex-wrap: wrap; gap: 0.25rem; list-style: none; margin: 0; padding: 0; }}
+.crumbs li + li::before {{ content: "›"; margin-right: 0.25rem; }}
+h1.page-title {{ font-size: 1.9rem; font-weight: 700; line-height: 1.2; margin: 0.25rem 0 0.5rem; }}
+h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
+.panel {{ background: #FFFFFF; border: 1px solid {NHS_BORDER}; border-radius: 4px; padding: 1rem 1.25rem;
+  width: 100%; }}
+.muted {{ color: {NHS_SECONDARY_TEXT}; }}
+.status-chip {{ display: inline-flex; align-items: center; gap: 0.3rem; border-radius: 999px;
+  padding: 0.1rem 0.6rem; font-size: 0.85rem; font-weight: 600; white-space: nowrap; }}
+.as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
+.month-cell {{ min-width: 4.6rem; text-align: center; border-radius: 4px; padding: 0.35rem 0.25rem;
+  font-size: 0.8rem; line-height: 1.2; }}
+.q-table th {{ font-weight: 600; font-size: 0.85rem; color: {NHS_TEXT}; }}
+.q-field__label {{ color: {NHS_SECONDARY_TEXT}; }}
+"""
+
+
+def apply() -> None:
+    """Colours and styles for the current page."""
+    ui.colors(
+        primary=NHS_BLUE,
+        secondary=NHS_DARK_BLUE,
+        accent=NHS_DARK_BLUE,
+        positive=NHS_GREEN,
+        negative=NHS_RED,
+        warning=NHS_WARM_YELLOW,
+        info=NHS_BLUE,
+    )
+    ui.add_css(CSS, shared=False)
