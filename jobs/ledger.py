@@ -1,0 +1,153 @@
+"""The reminder ledger: a unique key per reminder (person:item:stage:period:recipient), claimed before sending.
+
+A claim is an INSERT that does nothing on a key that exists, so the same reminder is never claimed twice, across
+restarts. A reminder whose send failed stays `failed` with its attempts and error, and is claimed again by a
+later scan while it is still due. Callers hold the scan lock (see jobs.locks) while claiming and sending, so a
+row still `claimed` when a scan starts was left by a process that died mid-send and is retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import chunked
+
+from jobs.notices import Notice
+from tracker.clock import utc_now
+from tracker.db import database
+from tracker.models import ReminderLedger
+
+CLAIMED, SENT, FAILED = "claimed", "sent", "failed"
+MAX_ATTEMPTS = 10
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Claim:
+    row_id: int
+    notice: Notice
+    attempts: int  # earlier attempts; 0 for a reminder claimed for the first time
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    key: str
+    recipient: str
+    item: str
+    stage: str
+    period: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _unique(notices: Iterable[Notice]) -> dict[str, Notice]:
+    by_key: dict[str, Notice] = {}
+    for notice in notices:
+        by_key.setdefault(notice.key, notice)
+    return by_key
+
+
+def _existing(keys: Sequence[str]) -> dict[str, tuple[int, str, int]]:
+    found: dict[str, tuple[int, str, int]] = {}
+    for batch in chunked(keys, _CHUNK):
+        query = ReminderLedger.select(
+            ReminderLedger.key, ReminderLedger.id, ReminderLedger.status, ReminderLedger.attempts
+        ).where(ReminderLedger.key.in_(batch))
+        for key, row_id, status, attempts in query.tuples():
+            found[key] = (row_id, status, attempts)
+    return found
+
+
+def pending(notices: Iterable[Notice]) -> list[Notice]:
+    """The notices a scan would send now: never claimed, or failed and still worth retrying (no writes)."""
+    by_key = _unique(notices)
+    existing = _existing(list(by_key))
+    return [n for k, n in by_key.items() if k not in existing or _retryable(*existing[k][1:])]
+
+
+def _retryable(status: str, attempts: int) -> bool:
+    return status in (FAILED, CLAIMED) and attempts < MAX_ATTEMPTS
+
+
+def claim(notices: Iterable[Notice]) -> list[Claim]:
+    """Claim every notice not yet sent; returns the claims this call now owns (new ones and retries)."""
+    by_key = _unique(notices)
+    if not by_key:
+        return []
+    now = utc_now()
+    with database.atomic():
+        existing = _existing(list(by_key))
+        fresh = [
+            {
+                "key": key,
+                "person": n.person_id,
+                "recipient": n.recipient.address[:255],
+                "item": n.item[:255],
+                "stage": n.stage,
+                "period": n.period,
+                "status": CLAIMED,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for key, n in by_key.items()
+            if key not in existing
+        ]
+        for batch in chunked(fresh, _CHUNK):
+            ReminderLedger.insert_many(batch).on_conflict_ignore().execute()
+        retry_ids = [row_id for row_id, status, attempts in existing.values() if _retryable(status, attempts)]
+        for batch in chunked(retry_ids, _CHUNK):
+            ReminderLedger.update(status=CLAIMED).where(
+                ReminderLedger.id.in_(batch) & ReminderLedger.status.in_([FAILED, CLAIMED])
+            ).execute()
+        owned = {key: (row_id, attempts) for key, (row_id, _s, attempts) in existing.items() if row_id in retry_ids}
+        new_keys = [row["key"] for row in fresh]
+        for batch in chunked(new_keys, _CHUNK):
+            query = ReminderLedger.select(ReminderLedger.key, ReminderLedger.id).where(
+                ReminderLedger.key.in_(batch) & (ReminderLedger.status == CLAIMED) & (ReminderLedger.created_at == now)
+            )
+            for key, row_id in query.tuples():
+                owned[key] = (row_id, 0)
+    return [Claim(row_id, by_key[key], attempts) for key, (row_id, attempts) in owned.items()]
+
+
+def release(claims: Iterable[Claim], error: str | None) -> None:
+    """Record the outcome of sending: sent, or failed with the reason (retried by a later scan)."""
+    ids = [c.row_id for c in claims]
+    if not ids:
+        return
+    now = utc_now()
+    with database.atomic():
+        for batch in chunked(ids, _CHUNK):
+            if error is None:
+                changes = {"status": SENT, "sent_at": now, "last_error": None}
+            else:
+                changes = {"status": FAILED, "last_error": error[:2000]}
+            ReminderLedger.update(attempts=ReminderLedger.attempts + 1, **changes).where(
+                ReminderLedger.id.in_(batch)
+            ).execute()
+
+
+def recent(limit: int = 50, status: str | None = None) -> list[LedgerRow]:
+    query = ReminderLedger.select().order_by(ReminderLedger.created_at.desc(), ReminderLedger.id.desc())
+    if status is not None:
+        query = query.where(ReminderLedger.status == status)
+    return [
+        LedgerRow(
+            r.id, r.key, r.recipient, r.item, r.stage, r.period, r.status, r.attempts, r.last_error, r.created_at,
+            r.sent_at,
+        )
+        for r in query.limit(limit)
+    ]
+
+
+def counts() -> dict[str, int]:
+    from peewee import fn
+
+    query = ReminderLedger.select(ReminderLedger.status, fn.COUNT(ReminderLedger.id)).group_by(ReminderLedger.status)
+    return {status: int(n) for status, n in query.tuples()}

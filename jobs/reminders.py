@@ -1,0 +1,237 @@
+"""The reminder scan: ask the engine what is due, claim each reminder in the ledger, send one message each.
+
+`scan_once(as_of)` is the whole unit; the scheduler, the command line (`remind`) and the jobs page call it.
+Under the scan lock it claims every due reminder not yet sent (jobs.ledger), puts one combined message in each
+recipient's in-app inbox, sends one combined email to each recipient with an address, and records per reminder
+whether it went. A refused or failed email leaves its reminders `failed` for a later scan; the rest go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from jobs import compose, ledger
+from jobs.directory import Recipient, load_directory
+from jobs.locks import exclusive
+from jobs.mailer import OutgoingEmail, send_all
+from jobs.notices import Notice, plan_notices
+from tracker import compliance, population
+from tracker.db import database
+from tracker.services import audit, inbox
+from tracker.services.confirmations import confirmation_url
+from tracker.settings import Settings, current_settings
+
+log = logging.getLogger(__name__)
+SCAN_LOCK = "reminder-scan"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Everything one recipient gets from one scan, in one message."""
+
+    recipient: Recipient
+    notices: tuple[Notice, ...]
+    by_email: bool
+    in_app: bool
+
+    @property
+    def channels(self) -> str:
+        return " and ".join(c for c, on in (("email", self.by_email), ("in-app", self.in_app)) if on)
+
+
+@dataclass
+class ScanResult:
+    as_of: date
+    dry_run: bool
+    busy: bool = False  # another scan held the lock; this one did nothing
+    deliveries: list[Delivery] = field(default_factory=list)
+    reminders_sent: int = 0
+    reminders_failed: int = 0
+    emails_sent: int = 0
+    emails_failed: int = 0
+    inbox_messages: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def reminders(self) -> int:
+        return sum(len(d.notices) for d in self.deliveries)
+
+    def lines(self) -> list[str]:
+        """A readable account, as the command line prints it."""
+        verb = "would send" if self.dry_run else "sent"
+        out = []
+        if self.busy:
+            return ["another reminder scan is running; nothing was done"]
+        for d in self.deliveries:
+            where = f"{d.recipient.name} <{d.recipient.email}>" if d.by_email else d.recipient.name
+            out.append(f"{verb} to {where} ({d.channels}), {len(d.notices)} item(s):")
+            out += [f"  - [{n.stage}] {n.text}" for n in d.notices]
+        out.append(self.summary())
+        out += [f"error: {e}" for e in self.errors]
+        return out
+
+    def summary(self) -> str:
+        if self.dry_run:
+            return (
+                f"as at {self.as_of.isoformat()}: would send {self.reminders} reminder(s) "
+                f"to {len(self.deliveries)} recipient(s)"
+            )
+        return (
+            f"as at {self.as_of.isoformat()}: {self.reminders_sent} reminder(s) sent, {self.reminders_failed} "
+            f"failed; {self.emails_sent} email(s) sent, {self.emails_failed} failed; "
+            f"{self.inbox_messages} in-app message(s)"
+        )
+
+
+def plan(as_of: date, settings: Settings) -> list[Notice]:
+    """Every reminder due on as_of that someone can receive, whether or not it was already sent."""
+    records = population.load_records(as_of)
+    results = compliance.assess_all(records, population.load_rules(), as_of)
+    people = load_directory(as_of)
+    by_id = {r.person_id: r for r in records}
+
+    def link_for(session_id: int, person_id: int) -> str:
+        return confirmation_url(settings, session_id, person_id)
+
+    notices = plan_notices(results, by_id, people, as_of, link_for)
+    return [n for n in notices if _reachable(n.recipient, settings)]
+
+
+def _reachable(recipient: Recipient, settings: Settings) -> bool:
+    return bool(recipient.user_ids) or (settings.email_enabled and bool(recipient.email))
+
+
+def group(notices: Iterable[Notice], settings: Settings) -> list[Delivery]:
+    by_recipient: dict[str, list[Notice]] = {}
+    recipients: dict[str, Recipient] = {}
+    for notice in notices:
+        by_recipient.setdefault(notice.recipient.key, []).append(notice)
+        recipients.setdefault(notice.recipient.key, notice.recipient)
+    deliveries = []
+    for key in sorted(by_recipient, key=lambda k: (recipients[k].name.lower(), k)):
+        recipient = recipients[key]
+        deliveries.append(
+            Delivery(
+                recipient,
+                tuple(by_recipient[key]),
+                by_email=settings.email_enabled and bool(recipient.email),
+                in_app=bool(recipient.user_ids),
+            )
+        )
+    return deliveries
+
+
+Planner = Callable[[date, Settings], list[Notice]]
+
+
+def preview(as_of: date, settings: Settings | None = None, planner: Planner = plan) -> list[Delivery]:
+    """What a scan on as_of would send now (nothing is written)."""
+    settings = settings or current_settings()
+    return group(ledger.pending(planner(as_of, settings)), settings)
+
+
+def scan_once(
+    as_of: date, settings: Settings | None = None, *, dry_run: bool = False, deliver: bool = True
+) -> ScanResult:
+    """Run the scan for as_of. dry_run: only say what would go. deliver=False: claim but do not send (benchmarks)."""
+    return run_planned(as_of, settings, plan, SCAN_LOCK, dry_run=dry_run, deliver=deliver)
+
+
+def run_planned(
+    as_of: date,
+    settings: Settings | None,
+    planner: Planner,
+    lock_name: str,
+    *,
+    dry_run: bool = False,
+    deliver: bool = True,
+) -> ScanResult:
+    """Plan, then (holding lock_name) claim in the ledger and deliver: shared by the scan and the digest."""
+    settings = settings or current_settings()
+    result = ScanResult(as_of, dry_run)
+    if dry_run:
+        result.deliveries = preview(as_of, settings, planner)
+        return result
+    with exclusive(lock_name) as mine:
+        if not mine:
+            result.busy = True
+            return result
+        claims = ledger.claim(planner(as_of, settings))
+        if deliver:
+            _deliver(claims, as_of, settings, result)
+        else:
+            result.deliveries = group((c.notice for c in claims), settings)
+        if claims:
+            with database.atomic():
+                audit.record("scheduler", lock_name, "reminder_ledger", as_of.isoformat(), None, _audit_summary(result))
+    return result
+
+
+def _audit_summary(result: ScanResult) -> dict[str, object]:
+    return {
+        "as_of": result.as_of.isoformat(),
+        "reminders_sent": result.reminders_sent,
+        "reminders_failed": result.reminders_failed,
+        "emails_sent": result.emails_sent,
+        "emails_failed": result.emails_failed,
+        "inbox_messages": result.inbox_messages,
+    }
+
+
+def _deliver(claims: Sequence[ledger.Claim], as_of: date, settings: Settings, result: ScanResult) -> None:
+    by_key = {c.notice.key: c for c in claims}
+    result.deliveries = group((c.notice for c in claims), settings)
+    unsettled = {c.row_id: c for c in claims}
+
+    def settle(batch: Sequence[ledger.Claim], error: str | None) -> None:
+        ledger.release(batch, error)
+        for c in batch:
+            unsettled.pop(c.row_id, None)
+        if error is None:
+            result.reminders_sent += len(batch)
+        else:
+            result.reminders_failed += len(batch)
+
+    try:
+        result.inbox_messages = _deliver_in_app(result.deliveries, by_key)
+        emails: list[OutgoingEmail] = []
+        emailed: list[list[ledger.Claim]] = []
+        for d in result.deliveries:
+            batch = [by_key[n.key] for n in d.notices]
+            if d.by_email:
+                emails.append(compose.email_for(d.recipient, d.notices, as_of, settings.base_url))
+                emailed.append(batch)
+            else:
+                settle(batch, None)
+
+        def on_result(index: int, error: str | None) -> None:
+            settle(emailed[index], error)
+            if error is None:
+                result.emails_sent += 1
+            else:
+                result.emails_failed += 1
+                result.errors.append(f"{emails[index].to}: {error}")
+                log.warning("reminder email to %s failed: %s", emails[index].to, error)
+
+        if emails:
+            send_all(settings, emails, on_result)
+    finally:
+        if unsettled:
+            settle(list(unsettled.values()), "the scan stopped before this reminder was sent")
+
+
+def _deliver_in_app(deliveries: Sequence[Delivery], by_key: dict[str, ledger.Claim]) -> int:
+    """One inbox message per user per recipient, for reminders not delivered in the app by an earlier try."""
+    notes = []
+    for d in deliveries:
+        fresh = [n for n in d.notices if by_key[n.key].attempts == 0]
+        if not fresh or not d.in_app:
+            continue
+        subject = compose.subject_for(fresh)
+        body = compose.inbox_body(fresh)
+        link = compose.inbox_link(fresh)
+        notes += [inbox.Note(user_id, subject, body, link) for user_id in d.recipient.user_ids]
+    return inbox.notify_many(notes, actor="scheduler")
