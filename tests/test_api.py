@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 
@@ -137,10 +138,16 @@ def test_a_bad_date_is_422_never_500(database, client, bad):
     assert answer.json()["detail"][0]["loc"] == ["query", "as_of"]
 
 
-def test_a_date_range_that_ends_before_it_starts_is_422(database, client):
+def test_sessions_are_filtered_by_an_inclusive_date_range(database, client):
+    t = fd.team()
+    for day in (date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 30), date(2026, 5, 1)):
+        f.session(t.gp, t.asha, day)
     headers = bearer(fd.user("admin@example.org", roles="admin").id)
-    params = {"date_from": "2026-05-01", "date_to": "2026-04-01"}
-    assert client.get("/api/v1/sessions", params=params, headers=headers).status_code == 422
+    april = client.get("/api/v1/sessions", params={"date_from": "2026-04-01", "date_to": "2026-04-30"},
+                       headers=headers).json()
+    assert [s["date"] for s in april["sessions"]] == ["2026-04-01", "2026-04-30"]
+    reversed_range = {"date_from": "2026-05-01", "date_to": "2026-04-01"}
+    assert client.get("/api/v1/sessions", params=reversed_range, headers=headers).json()["total"] == 0
 
 
 # ---- contents ----------------------------------------------------------------------------------------
@@ -222,3 +229,48 @@ def test_organisation_names_come_through(database, client):
     person = client.get("/api/v1/people/E2001", params={"as_of": AS_OF}, headers=headers).json()
     assert person["employer"] == Organisation.get_by_id(t.practice.id).name
     assert person["role"] == "CP"
+
+
+async def without_lifespan(scope, receive, send):  # type: ignore[no-untyped-def]
+    """NiceGUI's app over HTTP, without its start-up (which wants ui.run): test clients send lifespan."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    await app(scope, receive, send)
+
+
+def test_schemathesis_finds_no_server_error_and_every_answer_matches_the_schema(sqlite_database):
+    """Generated requests (valid and invalid) against every operation of the published schema."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    api_v1.register()
+    t = fd.team()
+    f.trained(t.asha, "SG-L2", date(2023, 12, 1))
+    f.session(t.gp, [t.asha, t.ben], date(2026, 10, 14))
+    headers = bearer(fd.user("lead@example.org", roles="lead;supervisor", person=t.gp, lead_employer=t.charity).id)
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", without_lifespan)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 5
+
+    for operation, mode in itertools.product(operations, schemathesis.GenerationMode):
+
+        @given(case=operation.as_strategy(mode))
+        @settings(max_examples=15, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def run(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers)
+
+        run()
+
+
+def test_a_misspelt_parameter_is_refused_not_ignored(database, client):
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    answer = client.get("/api/v1/compliance", params={"asof": "2026-11-22"}, headers=headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "asof"]

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nicegui import app
 from pydantic import BaseModel
@@ -45,10 +46,17 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
 
 bearer = HTTPBearer(auto_error=False, description="An API token made in the app (Settings, API tokens)")
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-AsOf = Annotated[str | None, Query(pattern=DATE_PATTERN, description="yyyy-mm-dd; default today (Europe/London)")]
-DateFrom = Annotated[str | None, Query(pattern=DATE_PATTERN, description="yyyy-mm-dd, inclusive")]
-DateTo = Annotated[str | None, Query(pattern=DATE_PATTERN, description="yyyy-mm-dd, inclusive")]
+DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def _date_query(description: str) -> Any:
+    """A yyyy-mm-dd query parameter, documented as an OpenAPI date; checked as a real date in _date."""
+    return Query(pattern=DATE_PATTERN, description=description, json_schema_extra={"format": "date"})
+
+
+AsOf = Annotated[str | None, _date_query("yyyy-mm-dd; default today (Europe/London)")]
+DateFrom = Annotated[str | None, _date_query("yyyy-mm-dd, inclusive")]
+DateTo = Annotated[str | None, _date_query("yyyy-mm-dd, inclusive")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 StaffId = Annotated[str, Query(min_length=1, max_length=64, description="one person's staff id")]
@@ -95,7 +103,20 @@ def _as_of(value: str | None) -> date:
     return _date(value, "as_of") or clock.today()
 
 
-router = APIRouter(prefix=PREFIX, tags=["read-only"], responses=ERRORS)
+def only_known_parameters(request: Request) -> None:
+    """A misspelt parameter (asof=) is refused rather than silently ignored: 422 naming it."""
+    route = request.scope.get("route")
+    known = {p.alias for p in route.dependant.query_params} if isinstance(route, APIRoute) else set()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise RequestValidationError([{
+            "type": "extra_forbidden", "loc": ("query", name), "msg": f"unknown parameter '{name}'", "input": name,
+        } for name in unknown])
+
+
+router = APIRouter(
+    prefix=PREFIX, tags=["read-only"], responses=ERRORS, dependencies=[Depends(only_known_parameters)]
+)
 
 
 @router.get("/people", response_model=api.PeoplePage, summary="People employed on a date")
@@ -156,11 +177,7 @@ def list_sessions(
     limit: Limit = 1000,
 ) -> api.SessionsPage:
     day = _as_of(as_of)
-    start, end = _date(date_from, "date_from"), _date(date_to, "date_to")
-    if start and end and start > end:
-        raise RequestValidationError([{
-            "type": "value_error", "loc": ("query", "date_to"), "msg": "date_to is before date_from", "input": date_to,
-        }])
+    start, end = _date(date_from, "date_from"), _date(date_to, "date_to")  # a reversed range holds nothing
 
     def read(viewer: access.Viewer) -> api.SessionsPage:
         pid = api.person_id_for(viewer, staff_id, day) if staff_id else None
