@@ -1,0 +1,85 @@
+"""Importing CSV and Excel files: every row is checked, and with any bad row nothing is written.
+
+`import_file(kind, path, actor)` (the command line) and `import_bytes(kind, data, filename, actor)` (an upload)
+read the file, check every row against the services' rules and what is stored, and then, unless it is a dry
+run, write all rows in one transaction with one audit event for the import.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tracker.clock import today as clock_today
+from tracker.db import database
+from tracker.errors import ValidationError
+from tracker.importers import kinds
+from tracker.importers.kinds import ImportResult, RowNote
+from tracker.importers.reading import COLUMNS, Table, read_table
+from tracker.services import audit
+
+KINDS = tuple(COLUMNS)
+REPLACEABLE = ("requirements", "supervision-rules")
+
+__all__ = ["COLUMNS", "KINDS", "ImportResult", "RowNote", "Table", "import_bytes", "import_file", "read_table"]
+
+
+def import_bytes(
+    kind: str,
+    data: bytes,
+    filename: str,
+    actor: str,
+    *,
+    dry_run: bool = False,
+    replace: bool = False,
+    today: date | None = None,
+) -> ImportResult:
+    """Check and (unless dry_run) write a whole file; raises ImportRejected listing every bad row."""
+    if kind not in COLUMNS:
+        raise ValidationError(f"'{kind}' is not a kind of import ({', '.join(KINDS)})", "kind")
+    if replace and kind not in REPLACEABLE:
+        raise ValidationError(f"--replace is only for {' and '.join(REPLACEABLE)}", "replace")
+    table = read_table(data, filename, kind)
+    today = today or clock_today()
+    result = ImportResult(kind, Path(filename).name, dry_run, len(table.rows))
+    write = not dry_run
+    with database.atomic() as transaction:
+        if kind == "people":
+            kinds.run_people(table, result, today, write)
+        elif kind == "training":
+            kinds.run_training(table, result, today, write)
+        elif kind == "supervision":
+            kinds.run_supervision(table, result, today, write)
+        elif kind == "absences":
+            kinds.run_absences(table, result, today, write)
+        elif kind == "requirements":
+            kinds.run_requirements(table, result, today, write, replace)
+        else:
+            kinds.run_supervision_rules(table, result, today, write, replace)
+        if dry_run:
+            transaction.rollback()
+        elif result.changed:
+            summary = {
+                "file": result.file, "rows": result.rows, "created": result.created, "updated": result.updated,
+                "removed": result.removed, "replace": replace, "skipped": [str(n) for n in result.skipped],
+                **result.details,
+            }
+            audit.record(actor, "import", kind, result.file, None, summary)
+    return result
+
+
+def import_file(
+    kind: str,
+    path: str | Path,
+    actor: str,
+    *,
+    dry_run: bool = False,
+    replace: bool = False,
+    today: date | None = None,
+) -> ImportResult:
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {file}: {exc.strerror or exc}", "file") from None
+    return import_bytes(kind, data, file.name, actor, dry_run=dry_run, replace=replace, today=today)

@@ -1,0 +1,116 @@
+"""Named supervisors: the clinical supervisor of each kind, and the first point of contact."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tracker.clock import today as clock_today
+from tracker.db import database
+from tracker.errors import NotFound, ValidationError
+from tracker.models import SUPERVISION_KINDS, Person, SupervisorAssignment
+from tracker.services import audit
+from tracker.services.validate import choice, end_not_before_start, person_by_id
+
+
+def open_assignments(person_ids: list[int] | None = None) -> dict[tuple[int, str, bool], SupervisorAssignment]:
+    """(supervisee id, kind, first contact) -> the assignment that has not ended (latest start wins)."""
+    query = SupervisorAssignment.select().where(SupervisorAssignment.end_date.is_null())
+    if person_ids is not None:
+        query = query.where(SupervisorAssignment.supervisee.in_(person_ids))
+    result: dict[tuple[int, str, bool], SupervisorAssignment] = {}
+    for a in query.order_by(SupervisorAssignment.start_date):
+        result[(a.supervisee_id, a.kind, bool(a.first_contact))] = a
+    return result
+
+
+def place_assignment(
+    supervisee_id: int,
+    supervisor_id: int,
+    kind: str,
+    first_contact: bool,
+    start: date,
+    current: SupervisorAssignment | None,
+) -> SupervisorAssignment | None:
+    """Name a supervisor from `start`: the current one ends the day before, or is corrected if it began later.
+
+    Returns the new or corrected assignment, or None when that supervisor is already named. No audit here.
+    """
+    if supervisor_id == supervisee_id:
+        raise ValidationError("a person cannot be their own supervisor", "supervisor_staff_id")
+    if current is not None:
+        if current.supervisor_id == supervisor_id:
+            return None
+        if current.start_date >= start:
+            current.supervisor = supervisor_id
+            current.save()
+            return current
+        current.end_date = start - timedelta(days=1)
+        current.save()
+    return SupervisorAssignment.create(
+        supervisor=supervisor_id,
+        supervisee=supervisee_id,
+        kind=kind,
+        first_contact=first_contact,
+        start_date=start,
+    )
+
+
+def assign_supervisor(
+    actor: str,
+    supervisee_id: int,
+    supervisor_id: int,
+    kind: str = "clinical",
+    start: date | None = None,
+    first_contact: bool = False,
+) -> SupervisorAssignment:
+    """Name `supervisor_id` as the supervisee's supervisor of `kind` (or first point of contact) from `start`."""
+    clean_kind = choice(kind, SUPERVISION_KINDS, "kind")
+    start = start or clock_today()
+    with database.atomic():
+        supervisee = person_by_id(supervisee_id)
+        supervisor = person_by_id(supervisor_id)
+        if supervisor.archived:
+            raise ValidationError(f"{supervisor.name} is archived and cannot supervise", "supervisor")
+        current = open_assignments([supervisee.id]).get((supervisee.id, clean_kind, first_contact))
+        before = audit.as_dict(current)
+        placed = place_assignment(supervisee.id, supervisor.id, clean_kind, first_contact, start, current)
+        if placed is None:
+            assert current is not None
+            return current
+        after = audit.as_dict(placed) | {"supervisee": supervisee.staff_id, "supervisor": supervisor.staff_id}
+        audit.record(actor, "assign", "supervisor_assignment", placed.id, before, after)
+    return placed
+
+
+def first_point_of_contact(actor: str, person_id: int, contact_id: int, start: date | None = None) -> SupervisorAssignment:
+    """Name the person's first point of contact (a day-to-day, `practice` kind of relationship)."""
+    return assign_supervisor(actor, person_id, contact_id, "practice", start, first_contact=True)
+
+
+def end_assignment(actor: str, assignment_id: int, end: date) -> SupervisorAssignment:
+    with database.atomic():
+        found = SupervisorAssignment.get_or_none(SupervisorAssignment.id == assignment_id)
+        if found is None:
+            raise NotFound(f"no supervisor assignment has id {assignment_id}")
+        end_not_before_start(found.start_date, end)
+        before = audit.as_dict(found)
+        found.end_date = end
+        found.save()
+        audit.record(actor, "end", "supervisor_assignment", found.id, before, audit.as_dict(found))
+    return found
+
+
+def supervisees_of(supervisor_id: int, on: date) -> list[Person]:
+    """People whose named supervisor (of any kind) `supervisor_id` is on the date."""
+    query = (
+        Person.select()
+        .join(SupervisorAssignment, on=SupervisorAssignment.supervisee == Person.id)
+        .where(
+            (SupervisorAssignment.supervisor == supervisor_id)
+            & (SupervisorAssignment.start_date <= on)
+            & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= on))
+        )
+        .distinct()
+        .order_by(Person.last_name, Person.first_name)
+    )
+    return list(query)

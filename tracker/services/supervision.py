@@ -1,0 +1,262 @@
+"""Supervision sessions (one-to-one and group) and the supervisee's confirmation of the record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tracker.clock import today as clock_today
+from tracker.clock import utc_now
+from tracker.dates import uk
+from tracker.db import database
+from tracker.errors import NotFound, ValidationError
+from tracker.models import (
+    SESSION_FORMATS,
+    SESSION_MODES,
+    SUPERVISION_KINDS,
+    Employment,
+    Person,
+    SessionAttendee,
+    SupervisionSession,
+)
+from tracker.services import audit
+from tracker.services.people import strict
+from tracker.services.validate import (
+    Lookups,
+    a_date,
+    choice,
+    integer,
+    not_in_future,
+    optional_date,
+    person_by_id,
+    split_list,
+    text,
+)
+
+MAX_MINUTES = 480
+Spans = dict[int, list[tuple[date, date | None]]]
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    supervisor: Person
+    on: date
+    minutes: int
+    kind: str
+    format: str
+    mode: str
+    supervisees: tuple[Person, ...]
+    topics: str = ""
+    actions: str = ""
+    next_date: date | None = None
+    private_notes: str = ""
+
+    @property
+    def key(self) -> tuple[int, date, int, str, frozenset[int]]:
+        return (self.supervisor.id, self.on, self.minutes, self.kind, frozenset(p.id for p in self.supervisees))
+
+
+def employment_spans(person_ids: list[int] | None = None) -> Spans:
+    query = Employment.select(Employment.person, Employment.start_date, Employment.end_date)
+    if person_ids is not None:
+        query = query.where(Employment.person.in_(person_ids))
+    spans: Spans = {}
+    for pid, start, end in query.tuples():
+        spans.setdefault(pid, []).append((start, end))
+    return spans
+
+
+def _employed(spans: Spans, person_id: int, on: date) -> bool:
+    return any(start <= on and (end is None or on <= end) for start, end in spans.get(person_id, ()))
+
+
+def _supervisor(value: object, lookups: Lookups) -> Person:
+    person = lookups.person(value, "supervisor_staff_id")
+    if person.archived:
+        raise ValidationError(f"{person.staff_id} is archived and cannot supervise", "supervisor_staff_id")
+    return person
+
+
+def _supervisees(value: object, lookups: Lookups) -> tuple[Person, ...]:
+    ids = split_list(value)
+    if not ids:
+        raise ValidationError("at least one supervisee staff id is required", "supervisee_staff_ids")
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValidationError(f"{', '.join(repeated)} is listed more than once", "supervisee_staff_ids")
+    return tuple(lookups.person(i, "supervisee_staff_ids") for i in ids)
+
+
+def session_input(
+    raw: Mapping[str, object], lookups: Lookups, today: date, spans: Spans, take: Any = strict
+) -> SessionInput | None:
+    """Check one session (the columns of the supervision file); None if `take` collected an error."""
+    on = take("date", lambda: not_in_future(a_date(raw.get("date"), "date"), today, "date"))
+    supervisor = take("supervisor_staff_id", lambda: _supervisor(raw.get("supervisor_staff_id"), lookups))
+    people = take("supervisee_staff_ids", lambda: _supervisees(raw.get("supervisee_staff_ids"), lookups))
+    minutes = take("minutes", lambda: integer(raw.get("minutes"), "minutes", 1, MAX_MINUTES))
+    kind = take("kind", lambda: choice(raw.get("kind"), SUPERVISION_KINDS, "kind", "clinical"))
+    mode = take("mode", lambda: choice(raw.get("mode"), SESSION_MODES, "mode", "in_person"))
+    default_format = "group" if people is not None and len(people) > 1 else "one_to_one"
+    fmt = take("format", lambda: choice(raw.get("format"), SESSION_FORMATS, "format", default_format))
+    topics = take("topics", lambda: text(raw.get("topics"), "topics", max_length=4000))
+    actions = take("actions", lambda: text(raw.get("actions"), "actions", max_length=4000))
+    notes = take("private_notes", lambda: text(raw.get("private_notes"), "private_notes", max_length=8000))
+    next_date = take("next_date", lambda: optional_date(raw.get("next_date"), "next_date"))
+    if on is None or supervisor is None or people is None or minutes is None or kind is None or mode is None:
+        return None
+    if fmt is None or topics is None or actions is None or notes is None:
+        return None
+    item = SessionInput(supervisor, on, minutes, kind, fmt, mode, people, topics, actions, next_date, notes)
+    take("supervisee_staff_ids", lambda: _check_people(item, spans))
+    take("format", lambda: _check_format(item))
+    if next_date is not None and next_date <= on:
+        take("next_date", lambda: _raise("the next date must be after the session date", "next_date"))
+    return item
+
+
+def _raise(message: str, field: str) -> None:
+    raise ValidationError(message, field)
+
+
+def _check_people(item: SessionInput, spans: Spans) -> None:
+    if any(p.id == item.supervisor.id for p in item.supervisees):
+        raise ValidationError(
+            f"{item.supervisor.staff_id} cannot supervise themself (they are the supervisor)", "supervisee_staff_ids"
+        )
+    absent = [p.staff_id for p in item.supervisees if not _employed(spans, p.id, item.on)]
+    if absent:
+        raise ValidationError(
+            f"{', '.join(absent)} {'was' if len(absent) == 1 else 'were'} not employed on {uk(item.on)}",
+            "supervisee_staff_ids",
+        )
+
+
+def _check_format(item: SessionInput) -> None:
+    if item.format == "group" and len(item.supervisees) < 2:
+        raise ValidationError("a group session needs at least two supervisees", "format")
+    if item.format == "one_to_one" and len(item.supervisees) != 1:
+        raise ValidationError("a one-to-one session has exactly one supervisee (use format group)", "format")
+
+
+def existing_keys(first: date, last: date) -> set[tuple[int, date, int, str, frozenset[int]]]:
+    """The keys of sessions already held between the dates (to skip a file imported twice)."""
+    sessions: dict[int, tuple[int, date, int, str]] = {}
+    people: dict[int, set[int]] = {}
+    query = (
+        SessionAttendee.select(
+            SupervisionSession.id, SupervisionSession.supervisor, SupervisionSession.date, SupervisionSession.minutes,
+            SupervisionSession.kind, SessionAttendee.person,
+        )
+        .join(SupervisionSession)
+        .where((SupervisionSession.date >= first) & (SupervisionSession.date <= last))
+    )
+    for sid, supervisor, day, minutes, kind, person in query.tuples():
+        sessions[sid] = (supervisor, day, minutes, kind)
+        people.setdefault(sid, set()).add(person)
+    return {(s[0], s[1], s[2], s[3], frozenset(people[sid])) for sid, s in sessions.items()}
+
+
+def insert_session(item: SessionInput) -> SupervisionSession:
+    """Write one session and its attendees (inside the caller's transaction); no audit here."""
+    session = SupervisionSession.create(
+        supervisor=item.supervisor, date=item.on, minutes=item.minutes, kind=item.kind, format=item.format,
+        mode=item.mode, topics=item.topics, actions=item.actions, next_date=item.next_date,
+        private_notes=item.private_notes,
+    )
+    SessionAttendee.insert_many([{"session": session.id, "person": p.id} for p in item.supervisees]).execute()
+    return session
+
+
+def session_summary(session: SupervisionSession, item: SessionInput) -> dict[str, object]:
+    """The audit picture of a session: private notes are never in it."""
+    summary = audit.as_dict(session) or {}
+    return summary | {
+        "supervisor_staff_id": item.supervisor.staff_id,
+        "supervisee_staff_ids": [p.staff_id for p in item.supervisees],
+    }
+
+
+def log_session(
+    actor: str,
+    supervisor_id: int,
+    on: date | str,
+    minutes: int | str,
+    kind: str,
+    format: str | None,
+    mode: str,
+    supervisee_ids: list[int],
+    topics: str = "",
+    actions: str = "",
+    next_date: date | str | None = None,
+    private_notes: str = "",
+    *,
+    today: date | None = None,
+) -> SupervisionSession:
+    """Record a session given by `supervisor_id` to one or more supervisees; every one employed on the date."""
+    with database.atomic():
+        supervisor = person_by_id(supervisor_id)
+        staff: dict[int, str] = dict(
+            Person.select(Person.id, Person.staff_id).where(Person.id.in_(supervisee_ids)).tuples()
+        )
+        unknown = [str(i) for i in supervisee_ids if i not in staff]
+        if unknown:
+            raise ValidationError(f"no person has id {', '.join(unknown)}", "supervisee_staff_ids")
+        raw = {
+            "date": on, "supervisor_staff_id": supervisor.staff_id, "minutes": minutes, "kind": kind,
+            "format": format, "mode": mode, "supervisee_staff_ids": [staff[i] for i in supervisee_ids],
+            "topics": topics, "actions": actions, "next_date": next_date, "private_notes": private_notes,
+        }
+        item = session_input(raw, Lookups(), today or clock_today(), employment_spans(list(staff)))
+        assert item is not None
+        session = insert_session(item)
+        audit.record(actor, "create", "supervision_session", session.id, None, session_summary(session, item))
+    return session
+
+
+def _attendance(session_id: int, person_id: int) -> SessionAttendee:
+    found = SessionAttendee.get_or_none(
+        (SessionAttendee.session == session_id) & (SessionAttendee.person == person_id)
+    )
+    if found is None:
+        raise NotFound(f"person {person_id} is not recorded as attending session {session_id}")
+    return found
+
+
+def confirm_attendance(actor: str, session_id: int, person_id: int) -> SessionAttendee:
+    """The supervisee confirms that the record of the session is right."""
+    with database.atomic():
+        row = _attendance(session_id, person_id)
+        before = audit.as_dict(row)
+        row.confirmation, row.confirmed_at, row.query_text = "confirmed", utc_now(), ""
+        row.save()
+        audit.record(actor, "confirm", "session_attendee", row.id, before, audit.as_dict(row))
+    return row
+
+
+def query_attendance(actor: str, session_id: int, person_id: int, question: str) -> SessionAttendee:
+    """The supervisee says what is wrong with the record; the supervisor sees the query."""
+    clean = text(question, "query_text", required=True, max_length=2000)
+    with database.atomic():
+        row = _attendance(session_id, person_id)
+        before = audit.as_dict(row)
+        row.confirmation, row.confirmed_at, row.query_text = "queried", None, clean
+        row.save()
+        audit.record(actor, "query", "session_attendee", row.id, before, audit.as_dict(row))
+    return row
+
+
+def sessions_given(supervisor_id: int, first: date, last: date) -> list[SupervisionSession]:
+    query = (
+        SupervisionSession.select()
+        .where(
+            (SupervisionSession.supervisor == supervisor_id)
+            & (SupervisionSession.date >= first)
+            & (SupervisionSession.date <= last)
+        )
+        .order_by(SupervisionSession.date.desc())
+    )
+    return list(query)
+

@@ -1,0 +1,141 @@
+"""Logins: who may sign in, with which roles (staff, supervisor, lead, admin) and which scope a lead sees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tracker.db import database
+from tracker.errors import NotFound, PermissionDenied, ValidationError
+from tracker.models import USER_ROLES, Organisation, Pcn, Person, User
+from tracker.passwords import check_password_rules, hash_password, verify_password
+from tracker.services import audit
+from tracker.services.validate import Lookups, email, split_list
+
+ROLES_NEEDING_A_PERSON = ("staff", "supervisor")
+
+
+def parse_roles(roles: str | Iterable[str]) -> str:
+    """'staff; lead' or ['staff', 'lead'] -> 'staff;lead' (catalogue order); unknown or none is an error."""
+    items = split_list(roles) if isinstance(roles, str) else [p for r in roles for p in split_list(r)]
+    wanted = {r.lower() for r in items}
+    if not wanted:
+        raise ValidationError(f"at least one role is required ({', '.join(USER_ROLES)})", "roles")
+    unknown = sorted(wanted - set(USER_ROLES))
+    if unknown:
+        raise ValidationError(f"'{', '.join(unknown)}' is not one of {', '.join(USER_ROLES)}", "roles")
+    return ";".join(r for r in USER_ROLES if r in wanted)
+
+
+@dataclass(frozen=True)
+class Scope:
+    person: Person | None
+    employer: Organisation | None
+    pcn: Pcn | None
+
+
+def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, pcn_name: str | None) -> Scope:
+    lookups = Lookups()
+    person = lookups.person(person_staff_id, "person") if person_staff_id else None
+    employer = lookups.employer(employer_name, "employer") if employer_name else None
+    pcn = lookups.pcn(pcn_name, "pcn") if pcn_name else None
+    role_set = set(roles.split(";"))
+    needing = [r for r in ROLES_NEEDING_A_PERSON if r in role_set]
+    if needing and person is None:
+        raise ValidationError(f"a {needing[0]} login must be linked to a person (their staff id)", "person")
+    if "lead" in role_set and employer is None and pcn is None:
+        raise ValidationError("a lead needs a scope: the employer or the PCN whose people they see", "employer")
+    if employer is not None and pcn is not None:
+        raise ValidationError("a lead sees one employer or one PCN, not both", "pcn")
+    return Scope(person, employer, pcn)
+
+
+def add_user(
+    actor: str,
+    email_address: str,
+    password: str,
+    roles: str | Iterable[str],
+    person_staff_id: str | None = None,
+    employer_name: str | None = None,
+    pcn_name: str | None = None,
+) -> User:
+    address = email(email_address, "email", required=True)
+    role_text = parse_roles(roles)
+    check_password_rules(password)
+    with database.atomic():
+        if User.select().where(User.email == address).exists():
+            raise ValidationError(f"there is already a login for {address}", "email")
+        scope = _scope(role_text, person_staff_id, employer_name, pcn_name)
+        user = User.create(
+            email=address, password_hash=hash_password(password), roles=role_text, person=scope.person,
+            lead_employer=scope.employer, lead_pcn=scope.pcn,
+        )
+        audit.record(actor, "create", "user", user.id, None, audit.as_dict(user))
+    return user
+
+
+def _user(user_id: int) -> User:
+    found = User.get_or_none(User.id == user_id)
+    if found is None:
+        raise NotFound(f"no login has id {user_id}")
+    return found
+
+
+def find_user(email_address: str) -> User | None:
+    address = email(email_address, "email", required=True)
+    return User.get_or_none(User.email == address)
+
+
+def change_password(actor: str, user_id: int, new_password: str, current_password: str | None = None) -> User:
+    """Set a new password; when `current_password` is given (a user changing their own) it must match."""
+    check_password_rules(new_password)
+    with database.atomic():
+        user = _user(user_id)
+        if current_password is not None and not verify_password(user.password_hash, current_password):
+            raise PermissionDenied("the current password is not right")
+        user.password_hash = hash_password(new_password)
+        user.failed_logins, user.locked_until = 0, None
+        user.save()
+        audit.record(actor, "change_password", "user", user.id, None, {"email": user.email})
+    return user
+
+
+def set_roles(
+    actor: str,
+    user_id: int,
+    roles: str | Iterable[str],
+    person_staff_id: str | None = None,
+    employer_name: str | None = None,
+    pcn_name: str | None = None,
+) -> User:
+    """Replace a login's roles, linked person and lead scope."""
+    role_text = parse_roles(roles)
+    with database.atomic():
+        user = _user(user_id)
+        scope = _scope(role_text, person_staff_id, employer_name, pcn_name)
+        before = audit.as_dict(user)
+        user.roles, user.person, user.lead_employer, user.lead_pcn = role_text, scope.person, scope.employer, scope.pcn
+        user.save()
+        audit.record(actor, "set_roles", "user", user.id, before, audit.as_dict(user))
+    return user
+
+
+def set_active(actor: str, user_id: int, active: bool) -> User:
+    with database.atomic():
+        user = _user(user_id)
+        if bool(user.active) == active:
+            return user
+        user.active = active
+        user.save()
+        audit.record(actor, "activate" if active else "deactivate", "user", user.id, {"active": not active},
+                     {"active": active})
+    return user
+
+
+def deactivate_user(actor: str, user_id: int) -> User:
+    """Stop a login signing in; the row stays for the audit trail."""
+    return set_active(actor, user_id, False)
+
+
+def list_users() -> list[User]:
+    return list(User.select().order_by(User.email))
