@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from jobs.directory import Directory, Lead, load_directory
 from jobs.notices import DASHBOARD_PAGE, DIGEST, Notice, iso_week
-from jobs.reminders import ScanResult, run_planned
+from jobs.reminders import ScanResult, reachable, run_planned
 from tracker import compliance as c
 from tracker import population
 from tracker.models import Organisation, Pcn
@@ -103,7 +103,7 @@ def plan_digest(as_of: date, settings: Settings) -> list[Notice]:
                 DASHBOARD_PAGE, tuple(lines),
             )
         )
-    return notices
+    return reachable(notices, settings)
 
 
 def send_digest(as_of: date, settings: Settings | None = None, *, dry_run: bool = False) -> ScanResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from jobs import compose, ledger
@@ -96,12 +96,14 @@ def plan(as_of: date, settings: Settings) -> list[Notice]:
     def link_for(session_id: int, person_id: int) -> str:
         return confirmation_url(settings, session_id, person_id)
 
-    notices = plan_notices(results, by_id, people, as_of, link_for)
-    return [n for n in notices if _reachable(n.recipient, settings)]
+    return reachable(plan_notices(results, by_id, people, as_of, link_for), settings)
 
 
-def _reachable(recipient: Recipient, settings: Settings) -> bool:
-    return bool(recipient.user_ids) or (settings.email_enabled and bool(recipient.email))
+def reachable(notices: Iterable[Notice], settings: Settings) -> list[Notice]:
+    """The notices someone can receive: by email when it is on, else only those with an in-app user."""
+    if settings.email_enabled:
+        return [n for n in notices if n.recipient.email or n.recipient.user_ids]
+    return [replace(n, recipient=replace(n.recipient, email=None)) for n in notices if n.recipient.user_ids]
 
 
 def group(notices: Iterable[Notice], settings: Settings) -> list[Delivery]:
