@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import PlainTextResponse
 from nicegui import app, run, ui
+from nicegui.elements.mixins.text_element import TextElement
 
 from tracker import clock
 from tracker.access import Viewer
@@ -83,6 +84,7 @@ class Page:
     today: date
     request: Request | None = None
     notices: list[str] = field(default_factory=list)
+    titles: list[TextElement] = field(default_factory=list)  # the heading and the last breadcrumb
 
     @property
     def is_past(self) -> bool:
@@ -90,6 +92,12 @@ class Page:
 
     def param(self, name: str) -> str | None:
         return self.request.query_params.get(name) if self.request is not None else None
+
+    def retitle(self, title: str) -> None:
+        """Change the page's heading, breadcrumb and window title once the page knows what it shows."""
+        for element in self.titles:
+            element.text = title
+        ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
 
 
 def forbidden(message: str = "You may not open this.") -> PlainTextResponse:
@@ -190,7 +198,7 @@ def _navigation(page: Page, current: str | None, drawer: ui.left_drawer) -> None
                 link.props('aria-current="page"')
 
 
-def _breadcrumbs(crumbs: Sequence[tuple[str, str | None]], title: str) -> None:
+def _breadcrumbs(crumbs: Sequence[tuple[str, str | None]], title: str) -> TextElement:
     with ui.element("nav").classes("crumbs").props('aria-label="Breadcrumb"'), ui.element("ol"):
         for label, target in crumbs:
             with ui.element("li"):
@@ -199,7 +207,7 @@ def _breadcrumbs(crumbs: Sequence[tuple[str, str | None]], title: str) -> None:
                 else:
                     text("span", label)
         with ui.element("li"):
-            text("span", title).props('aria-current="page"')
+            return text("span", title).props('aria-current="page"')
 
 
 def refusal(message: str, *, title: str = "Not allowed") -> None:
@@ -236,8 +244,7 @@ async def frame(
             ui.label(f"You are viewing records as at {uk(page.as_of)}, a past date.")
             ui.link("Back to today", _url_with(request, as_of="today"))
     ui.link_target("main")
-    _breadcrumbs(breadcrumbs, title)
-    heading(title)
+    page.titles.extend([_breadcrumbs(breadcrumbs, title), heading(title)])
     for notice in notices:
         ui.label(notice).classes("as-at-banner w-full").props('role="status"')
     with ui.column().classes("w-full gap-4") as body:

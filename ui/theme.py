@@ -58,6 +58,12 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
 .month-cell {{ min-width: 4.6rem; text-align: center; border-radius: 4px; padding: 0.35rem 0.25rem;
   font-size: 0.8rem; line-height: 1.2; }}
+.data-table {{ width: 100%; border-collapse: collapse; font-size: 0.95rem; }}
+.data-table th, .data-table td {{ text-align: left; padding: 0.5rem 0.6rem; border-bottom: 1px solid {NHS_BORDER};
+  vertical-align: top; }}
+.data-table thead th {{ font-weight: 600; border-bottom: 2px solid {NHS_TEXT}; white-space: nowrap; }}
+.data-table tbody tr:hover {{ background: #F7F9FA; }}
+.data-table tfoot td, .data-table tfoot th {{ font-weight: 600; border-top: 2px solid {NHS_TEXT}; }}
 .q-table th {{ font-weight: 600; font-size: 0.85rem; color: {NHS_TEXT}; }}
 .q-field__label {{ color: {NHS_SECONDARY_TEXT}; }}
 """

@@ -10,6 +10,7 @@ from tracker.auth import SignInRefused, create_first_admin, needs_first_admin, s
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
 from ui import auth, theme
+from ui.actions import read
 from ui.components import heading, text
 
 
@@ -45,7 +46,7 @@ def sign_in_page(redirect_to: str, expired: bool) -> None:
         async def submit() -> None:
             error.text = ""
             try:
-                viewer = await run.io_bound(sign_in, email.value or "", password.value or "", utc_now())
+                viewer = await read(sign_in, email.value or "", password.value or "", utc_now())
             except SignInRefused as exc:
                 error.text = exc.message
                 password.value = ""
@@ -75,7 +76,7 @@ def setup_page() -> None:
         async def submit() -> None:
             error.text = ""
             try:
-                viewer = await run.io_bound(
+                viewer = await read(
                     create_first_admin, email.value or "", password.value or "", confirm.value or ""
                 )
             except TrackerError as exc:

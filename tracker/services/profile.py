@@ -1,0 +1,212 @@
+"""Everything one person's page shows, read in one go: who they are, their compliance (from the engine),
+their supervisors, the policies of their employer with the agreed adaptations, and their training records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import JOIN
+
+from tracker import compliance as c
+from tracker.errors import NotFound
+from tracker.models import (
+    Course,
+    EmployerPolicy,
+    Employment,
+    Organisation,
+    Pcn,
+    Person,
+    PolicyAcknowledgement,
+    PolicyAdaptation,
+    PolicyTopic,
+    Role,
+    SupervisorAssignment,
+    TrainingRecord,
+)
+from tracker.population import load_rules, person_compliance
+
+
+@dataclass(frozen=True)
+class PersonHeader:
+    person_id: int
+    staff_id: str
+    name: str
+    email: str | None
+    role: str
+    employer: str
+    employer_id: int | None
+    pcn: str
+    band: str
+    started: date | None
+    archived: bool
+
+
+@dataclass(frozen=True)
+class SupervisorLink:
+    person_id: int
+    name: str
+    kind: str
+    first_contact: bool
+    since: date
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    policy_id: int
+    topic: str
+    employer: str
+    statement: str
+    document_url: str | None
+    version: str
+    review_date: date | None
+    requires_acknowledgement: bool
+    acknowledged_on: date | None  # of the current version
+    adaptations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record_id: int
+    course_code: str
+    course: str
+    completed_on: date
+    provider: str
+    evidence_state: str
+    has_certificate: bool
+
+
+@dataclass(frozen=True)
+class Profile:
+    header: PersonHeader
+    compliance: c.PersonCompliance | None  # None when not employed on the as-at date
+    supervisors: tuple[SupervisorLink, ...]
+    policies: tuple[PolicyView, ...]
+    records: tuple[RecordView, ...]
+    courses: tuple[tuple[str, str], ...]  # every catalogue course (code, name), for the upload form
+
+
+def _active(model, as_of: date):  # type: ignore[no-untyped-def]
+    return (model.start_date <= as_of) & (model.end_date.is_null() | (model.end_date >= as_of))
+
+
+def person_header(person_id: int, as_of: date) -> PersonHeader:
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        raise NotFound("there is no such person")
+    job = (
+        Employment.select(Employment, Role, Organisation, Pcn)
+        .join(Role)
+        .switch(Employment)
+        .join(Organisation)
+        .switch(Employment)
+        .join(Pcn, JOIN.LEFT_OUTER)
+        .where((Employment.person == person_id) & (Employment.start_date <= as_of))
+        .order_by(Employment.start_date.desc())
+        .first()
+    )
+    return PersonHeader(
+        person_id=person.id,
+        staff_id=person.staff_id,
+        name=person.name,
+        email=person.email,
+        role=job.role.name if job else "",
+        employer=job.employer.name if job else "",
+        employer_id=job.employer_id if job else None,
+        pcn=job.pcn.name if job and job.pcn_id else "",
+        band=job.band or "" if job else "",
+        started=job.start_date if job else None,
+        archived=bool(person.archived),
+    )
+
+
+def supervisors_of(person_id: int, as_of: date) -> list[SupervisorLink]:
+    query = (
+        SupervisorAssignment.select(SupervisorAssignment, Person)
+        .join(Person, on=SupervisorAssignment.supervisor == Person.id)
+        .where((SupervisorAssignment.supervisee == person_id) & _active(SupervisorAssignment, as_of))
+        .order_by(SupervisorAssignment.first_contact, SupervisorAssignment.kind)
+    )
+    return [
+        SupervisorLink(a.supervisor.id, a.supervisor.name, a.kind, bool(a.first_contact), a.start_date)
+        for a in query
+    ]
+
+
+def _employer_ids(person_id: int, as_of: date) -> list[int]:
+    query = Employment.select(Employment.employer).where((Employment.person == person_id) & _active(Employment, as_of))
+    return sorted({e for (e,) in query.tuples()})
+
+
+def policies_for(person_id: int, as_of: date) -> list[PolicyView]:
+    """The positions of the person's current employers, each with the adaptations that name that employer."""
+    employers = _employer_ids(person_id, as_of)
+    if not employers:
+        return []
+    acknowledged = {
+        (policy, version): on
+        for policy, version, on in PolicyAcknowledgement.select(
+            PolicyAcknowledgement.policy, PolicyAcknowledgement.version, PolicyAcknowledgement.acknowledged_on
+        )
+        .where((PolicyAcknowledgement.person == person_id) & (PolicyAcknowledgement.acknowledged_on <= as_of))
+        .tuples()
+    }
+    adaptations: dict[tuple[int, int], list[str]] = {}
+    for topic_id, employer_list, condition in PolicyAdaptation.select(
+        PolicyAdaptation.topic, PolicyAdaptation.employers, PolicyAdaptation.condition
+    ).tuples():
+        for raw in employer_list.split(";"):
+            if raw.strip().isdigit():
+                adaptations.setdefault((topic_id, int(raw)), []).append(condition)
+    query = (
+        EmployerPolicy.select(EmployerPolicy, PolicyTopic, Organisation)
+        .join(PolicyTopic)
+        .switch(EmployerPolicy)
+        .join(Organisation)
+        .where(EmployerPolicy.employer.in_(employers))
+        .order_by(PolicyTopic.name, Organisation.name)
+    )
+    return [
+        PolicyView(
+            policy_id=p.id,
+            topic=p.topic.name,
+            employer=p.employer.name,
+            statement=p.statement,
+            document_url=p.document_url,
+            version=p.version,
+            review_date=p.review_date,
+            requires_acknowledgement=bool(p.requires_acknowledgement),
+            acknowledged_on=acknowledged.get((p.id, p.version)),
+            adaptations=tuple(adaptations.get((p.topic_id, p.employer_id), ())),
+        )
+        for p in query
+    ]
+
+
+def records_of(person_id: int) -> list[RecordView]:
+    query = (
+        TrainingRecord.select(TrainingRecord, Course)
+        .join(Course)
+        .where(TrainingRecord.person == person_id)
+        .order_by(TrainingRecord.completed_on.desc(), Course.name)
+    )
+    return [
+        RecordView(r.id, r.course.code, r.course.name, r.completed_on, r.provider, r.evidence_state,
+                   bool(r.certificate_path))
+        for r in query
+    ]
+
+
+def profile(person_id: int, as_of: date) -> Profile:
+    header = person_header(person_id, as_of)
+    rules = load_rules()
+    courses = tuple(sorted(((code, info.name) for code, info in rules.courses.items()), key=lambda t: t[1]))
+    return Profile(
+        header=header,
+        compliance=person_compliance(person_id, as_of, rules) if _employer_ids(person_id, as_of) else None,
+        supervisors=tuple(supervisors_of(person_id, as_of)),
+        policies=tuple(policies_for(person_id, as_of)),
+        records=tuple(records_of(person_id)),
+        courses=courses,
+    )

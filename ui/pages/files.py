@@ -1,0 +1,41 @@
+"""Downloads of stored files (certificates), each checked against tracker.access; 403 when not allowed."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+from nicegui import app
+
+from tracker.errors import NotFound, PermissionDenied
+from tracker.services import evidence
+from tracker.settings import current_settings
+from ui import auth
+from ui.actions import read
+from ui.layout import forbidden
+
+SAFE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "private, no-store",
+    "Content-Security-Policy": "sandbox",
+}
+
+
+def register() -> None:
+    @app.get("/files/certificates/{record_id}", include_in_schema=False)
+    async def certificate(request: Request, record_id: int) -> Response:
+        viewer = auth.viewer_of(request)
+        if viewer is None:
+            return forbidden()
+        try:
+            found = await read(evidence.certificate_for, viewer, current_settings(), record_id)
+        except PermissionDenied as exc:
+            return forbidden(exc.message)
+        except NotFound as exc:
+            return PlainTextResponse(exc.message, status_code=404)
+        return FileResponse(
+            found.path,
+            media_type=found.content_type,
+            filename=found.download_name,
+            content_disposition_type="inline",
+            headers=SAFE_HEADERS,
+        )

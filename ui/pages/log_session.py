@@ -1,0 +1,76 @@
+"""Supervisor: log a session in under a minute: today by default, the usual values chosen, one or a group."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from tracker.access import SUPERVISOR, require
+from tracker.services.caseload import log_own_session, supervisee_choices
+from ui.actions import read, write
+from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
+from ui.layout import add_nav, frame
+
+QUICK_MINUTES = (30, 45, 60, 90)
+
+
+def _preselected(raw: str | None, choices: dict[int, str]) -> list[int]:
+    return [int(raw)] if raw and raw.isdigit() and int(raw) in choices else []
+
+
+def register() -> None:
+    add_nav("/supervision/log", "Log a session", "edit_note", "Supervision", lambda v: v.is_supervisor, order=20)
+
+    @ui.page("/supervision/log")
+    async def log_session() -> None:
+        async with frame("Log a session", breadcrumbs=[("My supervisees", "/supervisees")]) as page:
+            require(page.viewer, SUPERVISOR)
+            assert page.viewer.person_id is not None
+            choices = dict(await read(supervisee_choices, page.viewer.person_id, page.today))
+            if not choices:
+                empty_state("No one is named as your supervisee today, so there is no one to log a session with.")
+                return
+            with panel(), ui.column().classes("w-full gap-3 max-w-3xl"):
+                who = ui.select(
+                    choices, multiple=True, label="Supervisee(s)", with_input=True,
+                    value=_preselected(page.param("with"), choices),
+                ).props("use-chips").classes("w-full").mark("supervisees")
+                with ui.row().classes("gap-4 items-start w-full"):
+                    on = date_input("Date", page.today, required=True).mark("date")
+                    minutes = ui.number("Minutes", value=60, min=1, max=480, step=5, format="%d").mark("minutes")
+                    with ui.row().classes("gap-1 items-center pt-3"):
+                        for m in QUICK_MINUTES:
+                            ui.button(str(m), on_click=lambda m=m: minutes.set_value(m)).props(
+                                f'outline dense no-caps aria-label="{m} minutes"'
+                            )
+                with ui.row().classes("gap-6 items-center w-full"):
+                    kind = ui.select(KIND_LABELS, value="clinical", label="Kind").classes("min-w-[14rem]")
+                    with ui.column().classes("gap-0"):
+                        muted("Format").classes("text-sm")
+                        fmt = ui.toggle(FORMAT_LABELS, value="one_to_one").props('aria-label="Format"').mark("format")
+                    with ui.column().classes("gap-0"):
+                        muted("Mode").classes("text-sm")
+                        mode = ui.toggle(MODE_LABELS, value="in_person").props('aria-label="Mode"')
+                who.on_value_change(lambda e: fmt.set_value("group" if len(e.value or []) > 1 else "one_to_one"))
+                topics = ui.textarea("Topics discussed").props("autogrow").classes("w-full")
+                actions = ui.textarea("Agreed actions").props("autogrow").classes("w-full")
+                next_date = date_input("Next session (optional)")
+                notes = ui.textarea("Private notes").props("autogrow").classes("w-full")
+                muted("Private notes are seen only by you and the supervisee(s): never in reports or exports.")
+
+                async def save() -> None:
+                    people = [int(i) for i in (who.value or [])]
+                    if not people:
+                        ui.notify("Choose at least one supervisee.", type="negative")
+                        return
+                    names = ", ".join(choices.get(i, "") for i in people)
+                    outcome = await write(
+                        log_own_session, page.viewer, on.value or "",
+                        "" if minutes.value is None else int(minutes.value),
+                        kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
+                        next_date.value or None, notes.value or "", today=page.today,
+                        success=f"Session logged with {names}. They will be asked to confirm it.",
+                    )
+                    if outcome.ok:
+                        ui.navigate.to("/supervisees")
+
+                ui.button("Save the session", icon="save", on_click=save).props("unelevated no-caps").mark("save")

@@ -1,0 +1,84 @@
+"""Staff: "My compliance": my status and why, courses, supervision, supervisors, policies, certificates."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import events, ui
+
+from tracker.errors import PermissionDenied
+from tracker.services import evidence, policies
+from tracker.services.profile import PolicyView, Profile, profile
+from tracker.settings import current_settings
+from ui import person_view
+from ui.actions import read, write
+from ui.components import date_input, heading, muted, panel
+from ui.layout import Page, add_nav, frame
+
+
+def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]]) -> None:
+    """Record a completion with its certificate; it counts once a lead or admin approves it."""
+    chosen: dict[str, bytes | str] = {}
+    with panel():
+        heading("Add a completed course with its certificate", 2)
+        muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it.")
+        with ui.row().classes("w-full gap-4 items-start"):
+            course = ui.select(dict(data.courses), label="Course", with_input=True).classes("min-w-[22rem]")
+            done_on = date_input("Completed on", page.today, required=True)
+            provider = ui.input("Provider (optional)").classes("min-w-[14rem]")
+        picked = ui.label("No file chosen yet.").classes("muted")
+
+        async def received(e: events.UploadEventArguments) -> None:
+            chosen["content"] = await e.file.read()
+            chosen["name"] = e.file.name
+            picked.text = f"Chosen: {e.file.name}"
+
+        uploader = ui.upload(
+            label="Choose the certificate file", auto_upload=True, max_file_size=evidence.MAX_BYTES,
+            on_upload=received,
+            on_rejected=lambda: ui.notify("That file is larger than 5 MB.", type="negative"),
+        ).props('accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered')
+
+        async def send() -> None:
+            outcome = await write(
+                evidence.upload_certificate, page.viewer, current_settings(), page.viewer.person_id,
+                course.value or "", done_on.value or "", provider.value or "", chosen.get("content", b""),
+                success="Sent for approval. It will count once approved.",
+            )
+            if outcome.ok:
+                chosen.clear()
+                uploader.reset()
+                await on_done()
+
+        ui.button("Send for approval", on_click=send).props("unelevated no-caps").mark("send-certificate")
+
+
+def register() -> None:
+    add_nav("/me", "My compliance", "verified_user", "My work", lambda v: v.person_id is not None,
+            order=10, home_rank=30)
+
+    @ui.page("/me")
+    async def me() -> None:
+        async with frame("My compliance") as page:
+            person_id = page.viewer.person_id
+            if person_id is None:
+                raise PermissionDenied("your account is not linked to a person's record")
+            content = ui.column().classes("w-full gap-4")
+
+            async def acknowledge(policy: PolicyView) -> None:
+                outcome = await write(
+                    policies.acknowledge, page.viewer.actor, person_id, policy.policy_id,
+                    success=f"Thank you: you have acknowledged {policy.topic} version {policy.version}.",
+                )
+                if outcome.ok:
+                    await show()
+
+            async def show() -> None:
+                data = await read(profile, person_id, page.as_of)
+                content.clear()
+                with content:
+                    person_view.show(data, page.as_of, on_acknowledge=None if page.is_past else acknowledge)
+                    if not page.is_past:
+                        upload_form(page, data, show)
+
+            await show()

@@ -1,0 +1,65 @@
+"""Supervisor: "My supervisees": who is due or missed this month, days since the last session, one-click log."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from tracker.access import SUPERVISOR, require
+from tracker.services.caseload import DUE, MISSED_LAST_MONTH, caseload
+from ui.actions import read
+from ui.components import empty_state, heading, muted, panel, status_chip
+from ui.layout import add_nav, frame
+from ui.tables import Column, table
+
+STATE_CHIPS = {MISSED_LAST_MONTH: ("missed", "Missed last month"), DUE: ("in_progress", "Due this month")}
+
+
+def register() -> None:
+    add_nav("/supervisees", "My supervisees", "groups", "Supervision", lambda v: v.is_supervisor,
+            order=10, home_rank=20)
+
+    @ui.page("/supervisees")
+    async def supervisees() -> None:
+        async with frame("My supervisees") as page:
+            require(page.viewer, SUPERVISOR)
+            assert page.viewer.person_id is not None
+            rows = await read(caseload, page.viewer.person_id, page.as_of)
+            due = [r for r in rows if r.state in (DUE, MISSED_LAST_MONTH)]
+            with ui.row().classes("items-center gap-4"):
+                ui.button("Log a session", icon="add", on_click=lambda: ui.navigate.to("/supervision/log")).props(
+                    "unelevated no-caps"
+                )
+                muted(f"{len(rows)} supervisees; {len(due)} still need supervision this month or missed last month.")
+            with panel():
+                heading("This month", 2)
+                if not rows:
+                    empty_state("No one is named as your supervisee on this date.")
+                    return
+                columns = [
+                    Column("Name"), Column("Role and employer"), Column("Supervision"), Column("Last session"),
+                    Column("Days since", numeric=True), Column("Overall"), Column("Action"),
+                ]
+                with table("Your supervisees, the most urgent first", columns) as cells:
+                    for r in rows:
+                        with cells.row(person=str(r.person_id), state=r.state):
+                            with cells.cell(header=True):
+                                ui.link(r.name, f"/people/{r.person_id}")
+                            cells.cell(f"{r.role}, {r.employer}")
+                            with cells.cell():
+                                if r.state in STATE_CHIPS:
+                                    status, label = STATE_CHIPS[r.state]
+                                    status_chip(status, label)
+                                else:
+                                    status_chip(r.this_month.status if r.this_month else "paused")
+                                ui.label(r.summary).classes("text-sm")
+                            cells.cell(r.last_session.strftime("%d/%m/%Y") if r.last_session else "None in 12 months")
+                            cells.cell(str(r.days_since) if r.days_since is not None else "—")
+                            with cells.cell():
+                                status_chip(r.rag)
+                            with cells.cell():
+                                ui.button(
+                                    "Log session",
+                                    on_click=lambda pid=r.person_id: ui.navigate.to(f"/supervision/log?with={pid}"),
+                                ).props(f'outline dense no-caps aria-label="Log a session with {r.name}"').mark(
+                                    f"log-{r.person_id}"
+                                )

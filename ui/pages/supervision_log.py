@@ -1,0 +1,106 @@
+"""Supervisor: my own log of sessions given, filterable by dates, supervisee and kind, with totals."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from tracker.access import SUPERVISOR, require
+from tracker.dates import add_months, month_start
+from tracker.errors import TrackerError
+from tracker.services.caseload import SessionView, people_supervised, supervisor_log
+from ui.actions import read
+from ui.components import (
+    FORMAT_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    date_input,
+    empty_state,
+    heading,
+    muted,
+    panel,
+    read_date,
+    status_chip,
+    text,
+    uk_date,
+)
+from ui.layout import add_nav, frame
+from ui.tables import Column, table
+
+
+def attendee_chips(view: SessionView) -> None:
+    for a in view.attendees:
+        with ui.row().classes("items-center gap-2 no-wrap"):
+            ui.link(a.name, f"/people/{a.person_id}")
+            status_chip("awaiting" if a.confirmation == "pending" else a.confirmation)
+        if a.query_text:
+            ui.label(f"Query: {a.query_text}").classes("text-sm italic")
+
+
+def session_details(view: SessionView) -> None:
+    with ui.expansion("Details").props("dense").classes("w-full"):
+        ui.label(f"Topics: {view.topics or '—'}")
+        ui.label(f"Agreed actions: {view.actions or '—'}")
+        ui.label(f"Next session: {uk_date(view.next_date)}")
+        ui.label(f"Private notes: {view.private_notes or '—'}").classes("italic")
+
+
+def register() -> None:
+    add_nav("/supervision/sessions", "My supervision log", "history", "Supervision", lambda v: v.is_supervisor,
+            order=30)
+
+    @ui.page("/supervision/sessions")
+    async def supervision_log() -> None:
+        async with frame("My supervision log", breadcrumbs=[("My supervisees", "/supervisees")]) as page:
+            require(page.viewer, SUPERVISOR)
+            supervisor_id = page.viewer.person_id
+            assert supervisor_id is not None
+            people = dict(await read(people_supervised, supervisor_id))
+            with panel(), ui.row().classes("items-end gap-4 w-full"):
+                first = date_input("From", add_months(month_start(page.as_of), -11)).mark("from")
+                last = date_input("To", page.as_of).mark("to")
+                who = ui.select({0: "Everyone", **people}, value=0, label="Supervisee").classes("min-w-[14rem]")
+                kind = ui.select({"": "Every kind", **KIND_LABELS}, value="", label="Kind").classes("min-w-[12rem]")
+                apply = ui.button("Show", icon="filter_alt").props("unelevated no-caps").mark("apply")
+            results = ui.column().classes("w-full gap-4")
+
+            async def show() -> None:
+                try:
+                    start = read_date(first, "From", required=True)
+                    end = read_date(last, "To", required=True)
+                except TrackerError as exc:
+                    ui.notify(exc.message, type="negative")
+                    return
+                assert start is not None and end is not None
+                views, totals = await read(
+                    supervisor_log, supervisor_id, start, end, int(who.value) or None, kind.value or None
+                )
+                results.clear()
+                with results, panel():
+                    heading("Sessions", 2)
+                    with ui.row().classes("gap-6").props('role="status"').mark("totals"):
+                        text("strong", f"{totals.sessions} sessions")
+                        text("strong", f"{totals.minutes} minutes ({totals.hours})")
+                        text("strong", f"{totals.people} people")
+                        for k, m in sorted(totals.by_kind.items()):
+                            muted(f"{KIND_LABELS.get(k, k)}: {m} min")
+                    if not views:
+                        empty_state("No sessions match these filters.")
+                        return
+                    columns = [
+                        Column("Date"), Column("Supervisees and confirmation"), Column("Minutes", numeric=True),
+                        Column("Kind"), Column("Format and mode"), Column("Details"),
+                    ]
+                    with table("Sessions you gave, newest first", columns) as cells:
+                        for v in views:
+                            with cells.row(session=str(v.session_id)):
+                                cells.cell(uk_date(v.on), header=True)
+                                with cells.cell():
+                                    attendee_chips(v)
+                                cells.cell(str(v.minutes))
+                                cells.cell(KIND_LABELS.get(v.kind, v.kind))
+                                cells.cell(f"{FORMAT_LABELS.get(v.format, v.format)}, {MODE_LABELS.get(v.mode, v.mode)}")
+                                with cells.cell():
+                                    session_details(v)
+
+            apply.on_click(show)
+            await show()
