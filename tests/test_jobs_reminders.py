@@ -20,8 +20,8 @@ from tests.jobs_support import (  # noqa: F401 - fixtures
     team,
 )
 from tracker.models import (
-    Employment,
     EmployerPolicy,
+    Employment,
     InboxMessage,
     PolicyTopic,
     ReminderLedger,
