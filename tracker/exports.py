@@ -179,6 +179,7 @@ def _clinical_supervisors(person_ids: Iterable[int], as_of: date) -> dict[int, s
         .where(
             SupervisorAssignment.supervisee.in_(list(person_ids))
             & (SupervisorAssignment.kind == "clinical")
+            & (Supervisor.archived == False)  # noqa: E712 - an archived supervisor cannot be named on import
             & (SupervisorAssignment.start_date <= as_of)
             & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
         )
@@ -187,11 +188,7 @@ def _clinical_supervisors(person_ids: Iterable[int], as_of: date) -> dict[int, s
     return dict(query.tuples())
 
 
-def people_table(as_of: date, filters: Filters = Filters()) -> Table:
-    """One row per employment, oldest first, in the people import format (a later row changes the job)."""
-    people = _people_in(filters, as_of)
-    supervisors = _clinical_supervisors(people, as_of)
-    table = Table("People", PEOPLE_COLUMNS)
+def _employments_by_person(person_ids: Iterable[int]) -> dict[int, list[Employment]]:
     query = (
         Employment.select(Employment, Role, Organisation, Pcn)
         .join(Role)
@@ -199,20 +196,46 @@ def people_table(as_of: date, filters: Filters = Filters()) -> Table:
         .join(Organisation)
         .switch(Employment)
         .join(Pcn, JOIN.LEFT_OUTER)
-        .where(Employment.person.in_(list(people)))
+        .where(Employment.person.in_(list(person_ids)))
         .order_by(Employment.start_date, Employment.id)
     )
     by_person: dict[int, list[Employment]] = {}
     for job in query:
         by_person.setdefault(job.person_id, []).append(job)
+    return by_person
+
+
+def _people_row(person: Person, job: Employment, supervisor: str) -> list[Cell]:
+    return [
+        person.staff_id, person.first_name, person.last_name, person.email or "", job.role.code,
+        job.employer.name, job.employer.kind, job.pcn.name if job.pcn_id else "", job.band or "",
+        job.fte, job.start_date, job.end_date, supervisor,
+    ]
+
+
+def people_table(as_of: date, filters: Filters = Filters()) -> Table:
+    """One row per person with their latest job, in the people import format."""
+    return people_waves(as_of, filters, history=False)[0]
+
+
+def people_waves(as_of: date, filters: Filters = Filters(), history: bool = True) -> list[Table]:
+    """People files that rebuild employment history when imported in turn: the first holds everyone's first
+    job, the second the next job of those who changed role or employer or rejoined, and so on (the people
+    import takes one row per person, and a later row for a known person is a change of job). The named
+    clinical supervisor goes with each person's latest job. Without history: one file of latest jobs."""
+    people = _people_in(filters, as_of)
+    supervisors = _clinical_supervisors(people, as_of)
+    jobs = _employments_by_person(people)
+    waves: list[Table] = [Table("People", PEOPLE_COLUMNS)]
     for pid, person in people.items():
-        for job in by_person.get(pid, []):
-            table.rows.append([
-                person.staff_id, person.first_name, person.last_name, person.email or "", job.role.code,
-                job.employer.name, job.employer.kind, job.pcn.name if job.pcn_id else "", job.band or "",
-                job.fte, job.start_date, job.end_date, supervisors.get(pid, ""),
-            ])
-    return table
+        held = jobs.get(pid, [])
+        chosen = held if history else held[-1:]
+        for index, job in enumerate(chosen):
+            while len(waves) <= index:
+                waves.append(Table(f"People {len(waves) + 1}", PEOPLE_COLUMNS))
+            latest = index == len(chosen) - 1
+            waves[index].rows.append(_people_row(person, job, supervisors.get(pid, "") if latest else ""))
+    return waves
 
 
 def training_table(as_of: date, filters: Filters = Filters()) -> Table:
