@@ -1,0 +1,75 @@
+"""One way in for every caller (command line, app, monthly job): a request, its data, its PDF, its file name.
+
+`gather` reads the database (run it where the database is connected); `render` is pure and picklable, so the
+app can run it in another process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from reports.data import (
+    PersonStatementData,
+    ScopeReportData,
+    SupervisorLogData,
+    person_statement_data,
+    scope_report_data,
+    supervisor_log_data,
+)
+from reports.employer import build_scope_pdf
+from reports.person import build_person_pdf
+from reports.supervisor import build_supervisor_pdf
+
+KINDS = ("employer", "pcn", "person", "supervisor")
+ReportData = ScopeReportData | PersonStatementData | SupervisorLogData
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: str  # employer | pcn | person | supervisor
+    name: str  # employer name, PCN name, or staff id
+    as_of: date
+    generated_by: str = "command line"
+    period_from: date | None = None  # supervisor's log only
+    period_to: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown report kind {self.kind!r}; use one of {', '.join(KINDS)}")
+
+
+def gather(request: ReportRequest) -> ReportData:
+    """The report's data; raises NotFound for an unknown name, ValidationError for a bad period."""
+    if request.kind in ("employer", "pcn"):
+        return scope_report_data(request.kind, request.name, request.as_of, request.generated_by)
+    if request.kind == "person":
+        return person_statement_data(request.name, request.as_of, request.generated_by)
+    return supervisor_log_data(
+        request.name, request.as_of, request.period_from, request.period_to, request.generated_by
+    )
+
+
+def render(data: ReportData) -> bytes:
+    """The PDF for gathered data (pure: no database, no clock)."""
+    if isinstance(data, ScopeReportData):
+        return build_scope_pdf(data)
+    if isinstance(data, PersonStatementData):
+        return build_person_pdf(data)
+    return build_supervisor_pdf(data)
+
+
+def produce(request: ReportRequest) -> bytes:
+    return render(gather(request))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "report"
+
+
+def filename(request: ReportRequest) -> str:
+    """e.g. compliance-employer-northside-community-trust-2026-11-22.pdf"""
+    prefix = {"employer": "compliance-employer", "pcn": "compliance-pcn", "person": "statement",
+              "supervisor": "supervisor-log"}[request.kind]
+    return f"{prefix}-{slug(request.name)}-{request.as_of.isoformat()}.pdf"

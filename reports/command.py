@@ -1,0 +1,60 @@
+"""`python main.py report employer|pcn|person|supervisor NAME --as-of DATE --out FILE.pdf [--from --to]`.
+
+tracker/cli.py parses the arguments and connects the database, then calls `run_report(args)`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from reports.build import ReportRequest, gather, render
+from tracker import clock
+from tracker.dates import uk
+from tracker.errors import TrackerError
+
+
+def run_report(args: Any) -> int:
+    """Write the PDF to args.out; 0 on success, 1 (with a message on stderr) for bad input."""
+    as_of = args.as_of or clock.today()
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr)
+        return 1
+    request = ReportRequest(
+        kind=args.kind,
+        name=args.name,
+        as_of=as_of,
+        generated_by=getattr(args, "generated_by", None) or "command line",
+        period_from=getattr(args, "from_date", None),
+        period_to=getattr(args, "to_date", None),
+    )
+    try:
+        data = gather(request)
+    except TrackerError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    pdf = render(data)
+    _write_atomically(out, pdf)
+    print(f"Wrote the {_describe(request.kind)} for {args.name} as at {uk(as_of)} to {out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def _describe(kind: str) -> str:
+    return {"employer": "employer report", "pcn": "PCN report", "person": "compliance statement",
+            "supervisor": "supervisor's log"}[kind]
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """A reader never sees half a PDF: write beside the target, then rename over it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
