@@ -22,6 +22,7 @@ from tracker.models import (
     EmployerPolicy,
     Employment,
     Organisation,
+    Pcn,
     Person,
     PolicyAdaptation,
     SessionAttendee,
@@ -140,6 +141,26 @@ def test_second_load_is_refused_and_writes_nothing(demo: DemoSummary) -> None:
     with pytest.raises(ValidationError, match="already holds people"):
         load_demo(TODAY)
     assert {m.__name__: m.select().count() for m in ALL_MODELS} == before
+
+
+def test_a_failure_part_way_leaves_nothing_behind(
+    sqlite_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_users(*args: object) -> None:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr("tracker.demo._users", broken_users)
+    with pytest.raises(RuntimeError):
+        load_demo(TODAY)
+    for model in (Person, Organisation, Employment, SupervisionSession, EmployerPolicy, User, AuditEvent):
+        assert model.select().count() == 0, model.__name__
+
+
+def test_a_clashing_pcn_name_is_refused_with_a_clear_message(sqlite_database: str) -> None:
+    Pcn.create(name="Riverside North PCN")
+    with pytest.raises(ValidationError, match="Riverside North PCN"):
+        load_demo(TODAY)
+    assert Person.select().count() == 0
 
 
 def test_loading_is_one_audit_event_with_the_counts(demo: DemoSummary) -> None:

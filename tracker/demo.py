@@ -94,6 +94,8 @@ def _refuse_unless_empty() -> None:
     taken = Organisation.select(Organisation.name).where(Organisation.name.in_(names)).scalar()
     if taken:
         raise ValidationError(f"an organisation called '{taken}' already exists; the demo would clash")
+    if Pcn.select().where(Pcn.name == d.PCN_NAME).exists():
+        raise ValidationError(f"a PCN called '{d.PCN_NAME}' already exists; the demo would clash")
     emails = [email for email, _, _, _ in d.USERS]
     taken = User.select(User.email).where(User.email.in_(emails)).scalar()
     if taken:
