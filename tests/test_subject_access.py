@@ -48,7 +48,7 @@ def scene(database):  # type: ignore[no-untyped-def]
     bens.private_notes = "Ben's private matter"
     bens.save()
     SessionAttendee.update(confirmation="queried", query_text="It was 45 minutes").where(
-        (SessionAttendee.session == one.id)
+        SessionAttendee.session == one.id
     ).execute()
     audit.record("lead@example.org", "update", "person", t.asha.id, {"email": None}, {"email": "asha@example.org"})
     audit.record("lead@example.org", "update", "person", t.ben.id, {"email": None}, {"email": "ben@example.org"})
