@@ -50,7 +50,8 @@ def _summary(data: PersonStatementData) -> list[Flowable]:
         s.h2,
     )
     story: list[Flowable] = [
-        Paragraph(f"Compliance statement: {_esc(data.name)}", s.title),
+        Paragraph("Compliance statement", s.subtitle),
+        Paragraph(_esc(data.name), s.title),
         key_value_table(facts, (32 * mm, width - 32 * mm)),
         status,
     ]
@@ -77,13 +78,13 @@ def _summary(data: PersonStatementData) -> list[Flowable]:
 def _training(data: PersonStatementData) -> list[Flowable]:
     s = styles()
     story: list[Flowable] = [Paragraph("Training required on this date", s.h2)]
-    grid = Grid(["Course", "Status", "Completed", "Counts via", "Expires", "Due by", "Renewal"],
-                [175, 58, 55, 48, 55, 55, 55])
+    grid = Grid(["Course", "Code", "Status", "Completed", "Counts via", "Expires", "Due by", "Renewal"],
+                [150, 50, 52, 50, 45, 50, 50, 54])
     for t in data.compliance.training:
         renewal = "never" if t.renewal_months == 0 else f"{t.renewal_months} months"
         via = t.satisfied_by if t.satisfied_by and t.satisfied_by != t.course else ""
-        grid.add([Paragraph(f"{_esc(t.name)} ({t.course})", s.cell), look(t.status).label, uk(t.completed_on),
-                  via, uk(t.expires_on) if t.completed_on else "", uk(t.due_by), renewal], [(1, t.status)])
+        grid.add([Paragraph(_esc(t.name), s.cell), t.course, look(t.status).label, uk(t.completed_on),
+                  via, uk(t.expires_on) if t.completed_on else "", uk(t.due_by), renewal], [(2, t.status)])
     story.append(make_table(grid) if grid.rows else Paragraph("No course is required on this date.", s.body))
     story.append(Paragraph("Training records up to the date", s.h2))
     grid = Grid(["Completed", "Course", "Provider", "Evidence"], [55, 240, 130, 76])

@@ -62,7 +62,8 @@ def build_supervisor_pdf(data: SupervisorLogData) -> bytes:
     for session in data.sessions:
         people.update(a.staff_id for a in session.attendees)
     story: list[Flowable] = [
-        Paragraph(f"Supervisor's log: {_esc(data.name)}", s.title),
+        Paragraph("Supervisor's log", s.subtitle),
+        Paragraph(_esc(data.name), s.title),
         key_value_table(
             [
                 ("Staff id", data.staff_id),
