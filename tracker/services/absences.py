@@ -12,6 +12,7 @@ from tracker.db import database
 from tracker.errors import NotFound, ValidationError
 from tracker.models import ABSENCE_REASONS, Absence, Person
 from tracker.services import audit
+from tracker.services.bulk import insert_rows
 from tracker.services.people import strict
 from tracker.services.validate import Lookups, a_date, choice, end_not_before_start, person_by_id
 
@@ -107,8 +108,7 @@ def update_absence(actor: str, absence_id: int, start: date | str, end: date | s
 
 def insert_absences(items: list[AbsenceInput]) -> None:
     rows = [{"person": i.person.id, "start_date": i.start, "end_date": i.end, "reason": i.reason} for i in items]
-    for first in range(0, len(rows), 500):
-        Absence.insert_many(rows[first : first + 500]).execute()
+    insert_rows(Absence, rows)
 
 
 def absences_of(person_id: int) -> list[Absence]:

@@ -20,6 +20,7 @@ from tracker.errors import ConflictError, ValidationError
 from tracker.models import ORGANISATION_KINDS, Employment, Person, Role, SupervisorAssignment
 from tracker.services import audit
 from tracker.services.assignments import open_assignments, place_assignment
+from tracker.services.bulk import insert_rows
 from tracker.services.organisations import ensure_employer, ensure_pcn
 from tracker.services.validate import (
     Lookups,
@@ -235,14 +236,11 @@ def apply_plans(plans: list[PersonPlan], state: PeopleState) -> list[dict[str, o
     lookups = state.lookups
     changes: list[dict[str, object]] = []
     new_people = [p for p in plans if p.action == "create"]
-    for batch in chunked(new_people, 500):
-        Person.insert_many(
-            [
-                {"staff_id": p.input.staff_id, "first_name": p.input.first_name, "last_name": p.input.last_name,
-                 "email": p.input.email, "profession": p.input.profession}
-                for p in batch
-            ]
-        ).execute()
+    insert_rows(Person, [
+        {"staff_id": p.input.staff_id, "first_name": p.input.first_name, "last_name": p.input.last_name,
+         "email": p.input.email, "profession": p.input.profession}
+        for p in new_people
+    ])
     created_ids: dict[str, int] = {}
     for batch in chunked([p.input.staff_id for p in new_people], 500):
         created_ids.update(Person.select(Person.staff_id, Person.id).where(Person.staff_id.in_(batch)).tuples())
@@ -279,15 +277,20 @@ def apply_plans(plans: list[PersonPlan], state: PeopleState) -> list[dict[str, o
                 job.pcn = ensure_pcn(inp.pcn, lookups)[0]
             job.save()
         changes.append({"staff_id": person.staff_id, "changes": {**p.person_changes, **p.job_changes}})
-    for batch in chunked(jobs, 500):
-        Employment.insert_many(batch).execute()
+    insert_rows(Employment, jobs)
+    first_links: list[dict[str, object]] = []
     for p in plans:
         if p.supervisor_start is not None and p.input.supervisor_staff_id and p.action != "skip":
             supervisee = lookups.find_person(p.input.staff_id)
             supervisor = lookups.find_person(p.input.supervisor_staff_id)
             assert supervisee is not None and supervisor is not None
             current = state.supervisors.get(supervisee.id)
-            place_assignment(supervisee.id, supervisor.id, "clinical", False, p.supervisor_start, current)
+            if current is None:
+                first_links.append({"supervisor": supervisor.id, "supervisee": supervisee.id, "kind": "clinical",
+                                    "first_contact": False, "start_date": p.supervisor_start})
+            else:
+                place_assignment(supervisee.id, supervisor.id, "clinical", False, p.supervisor_start, current)
+    insert_rows(SupervisorAssignment, first_links)
     return changes
 
 

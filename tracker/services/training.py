@@ -12,6 +12,7 @@ from tracker.dates import uk
 from tracker.db import database
 from tracker.models import EVIDENCE_STATES, Course, Person, TrainingRecord
 from tracker.services import audit
+from tracker.services.bulk import insert_rows
 from tracker.services.people import strict
 from tracker.services.validate import Lookups, a_date, choice, not_in_future, person_by_id, text
 
@@ -66,8 +67,7 @@ def insert_records(items: list[TrainingInput], state: str = "approved") -> None:
          "evidence_state": state}
         for i in items
     ]
-    for start in range(0, len(rows), 500):
-        TrainingRecord.insert_many(rows[start : start + 500]).execute()
+    insert_rows(TrainingRecord, rows)
 
 
 def add_training(
