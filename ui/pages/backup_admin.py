@@ -1,0 +1,149 @@
+"""`/admin/backup` (administrators): back up now, the backups held, download one, restore one (or an uploaded
+file) after typing RESTORE. Backups are consistent while the app runs (SQLite online backup; pg_dump)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+from nicegui import app, events, ui
+
+from jobs import backup_job
+from tracker import clock
+from tracker.access import ADMIN, require
+from tracker.db import is_postgres
+from tracker.errors import NotFound
+from tracker.settings import Settings, current_settings
+from ui import auth
+from ui.actions import read, write
+from ui.components import empty_state, heading, muted, panel
+from ui.layout import add_nav, forbidden, frame
+from ui.tables import Column, table
+
+PATH = "/admin/backup"
+CONFIRM_WORD = "RESTORE"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
+def _when(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+
+
+def _guidance(settings: Settings) -> None:
+    if is_postgres():
+        muted("PostgreSQL: backups are pg_dump files in custom format (.dump); restoring uses pg_restore. "
+              "The PostgreSQL client tools must be installed on this server. For copies kept elsewhere, "
+              "schedule `pg_dump --format=custom --file=tracker.dump <database URL>` on the database server.")
+    else:
+        muted("SQLite: backups use SQLite's online backup, a consistent copy even while people use the app.")
+    muted(f"Backups are kept in {backup_job.backup_folder(settings)}; the nightly backup keeps the newest "
+          f"{backup_job.keep_of(settings)}. From the command line: `python main.py backup FILE` and "
+          "`python main.py restore FILE`.")
+
+
+def register() -> None:
+    add_nav(PATH, "Backups", "backup", "Administration", lambda v: v.is_admin, order=85)
+
+    @app.get("/admin/backups/{name}", include_in_schema=False)
+    async def download_backup(request: Request, name: str) -> Response:
+        viewer = auth.viewer_of(request)
+        if viewer is None or not viewer.is_admin:
+            return forbidden("Only administrators may download backups.")
+        try:
+            path = await read(backup_job.held_path, current_settings(), name)
+        except NotFound as exc:
+            return PlainTextResponse(exc.message, status_code=404)
+        return FileResponse(path, media_type="application/octet-stream", filename=path.name,
+                            headers={"Cache-Control": "private, no-store"})
+
+    @ui.page(PATH)
+    async def backup_admin() -> None:
+        async with frame("Backups", breadcrumbs=[("Administration", None)]) as page:
+            require(page.viewer, ADMIN)
+            settings = current_settings()
+            actor = page.viewer.actor
+            _guidance(settings)
+
+            @ui.refreshable
+            def held_section(files: list[backup_job.BackupFile]) -> None:
+                if not files:
+                    empty_state("No backups yet.")
+                    return
+                columns = [Column("File"), Column("Made"), Column("Size", numeric=True), Column("Actions")]
+                with table("Backups held", columns) as cells:
+                    for f in files:
+                        with cells.row(file=f.name):
+                            cells.cell(f.name, header=True)
+                            cells.cell(_when(f.modified, settings.timezone))
+                            cells.cell(_size(f.size))
+                            with cells.cell(), ui.row().classes("gap-2"):
+                                ui.link("Download", f"/admin/backups/{f.name}").props(
+                                    f'aria-label="Download {f.name}"')
+                                ui.button("Restore…", on_click=lambda name=f.name: ask_restore(name)).props(
+                                    f'outline dense no-caps color=negative aria-label="Restore {f.name}"'
+                                ).mark(f"restore-{f.name}")
+
+            async def refresh() -> None:
+                held_section.refresh(await read(backup_job.backups_held, settings))
+
+            async def back_up() -> None:
+                done = await write(backup_job.backup_now, settings, actor)
+                if done.ok:
+                    ui.notify(f"Backup made: {done.value.path.name}", type="positive")
+                    await refresh()
+
+            def ask_restore(name: str) -> None:
+                with ui.dialog() as dialog, ui.card().classes("max-w-lg"):
+                    heading(f"Restore {name}?", 2)
+                    ui.label("This replaces everything in the database with the backup. A copy of the database "
+                             "as it is now is kept beside it. People signed in now should sign in again.")
+                    word = ui.input(f"Type {CONFIRM_WORD} to confirm").mark("confirm-word")
+
+                    started: list[bool] = []
+
+                    async def go() -> None:
+                        if (word.value or "").strip() != CONFIRM_WORD:
+                            ui.notify(f"Nothing was restored: type {CONFIRM_WORD} in capitals to confirm.",
+                                      type="warning")
+                            return
+                        if started:  # a second click while the first restore runs
+                            return
+                        started.append(True)
+                        dialog.close()
+                        done = await write(backup_job.restore_held, settings, name, actor)
+                        if done.ok:
+                            ui.notify(f"Restored from {name}.", type="positive")
+                            await refresh()
+
+                    with ui.row().classes("gap-2"):
+                        ui.button("Restore", on_click=go).props("unelevated no-caps color=negative").mark(
+                            "confirm-restore")
+                        ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+                dialog.open()
+
+            async def uploaded(e: events.UploadEventArguments) -> None:
+                content = await e.file.read()
+                done = await write(backup_job.keep_upload, settings, content, e.file.name, datetime.now(UTC))
+                if done.ok:
+                    await refresh()
+                    ask_restore(done.value.name)
+
+            with panel():
+                heading("Back up now", 2)
+                ui.button("Back up now", icon="backup", on_click=back_up).props("unelevated no-caps").mark(
+                    "back-up-now")
+            with panel():
+                heading("Backups held", 2)
+                held_section(await read(backup_job.backups_held, settings))
+            with panel():
+                heading("Restore from a file", 2)
+                muted("Upload a backup made by this app (.db for SQLite, .dump for PostgreSQL); you are asked to "
+                      "confirm before anything changes.")
+                ui.upload(label="Backup file", auto_upload=True, on_upload=uploaded).props(
+                    'accept=".db,.dump"').mark("upload-backup")
+            muted(f"Times are Europe/London; today is {clock.today().strftime('%d/%m/%Y')}.")
