@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from reports.data import EmployerColumn, ScopeReportData
 from reports.policies import PolicyComparison, PolicyPosition
 from reports.style import fit, fonts, styles, usable_width
-from reports.tables import Grid, make_table
+from reports.tables import Grid, heading, make_table
 from tracker.dates import uk
 
 PER_TABLE = 5  # employers side by side on one table
@@ -111,7 +111,7 @@ def _policies(comparison: PolicyComparison, width: float) -> list[Flowable]:
                                                         for i in part])
         story += [make_table(grid, font_size=7.5), Spacer(1, 6)]
     if comparison.adaptations:
-        story += [Paragraph("Agreed adaptations for joint working", s.h2)]
+        story += heading("Agreed adaptations for joint working")
         grid = Grid(["Topic", "Employers", "Condition", "Agreed by", "Agreed", "Review"],
                     [110, 150, width - 110 - 150 - 100 - 55 - 55, 100, 55, 55])
         for a in comparison.adaptations:

@@ -11,6 +11,7 @@ from reports.data import Meta
 from reports.style import NHS_BLUE, NHS_PALE_GREY, WHITE, PageFrame, fonts, look, styles, usable_width
 from tracker.dates import uk
 
+KEY_WIDTH = 165 * mm
 COURSE_KEY = ("compliant", "due_soon", "due", "expired", "missing")
 MONTH_KEY = ("met", "in_progress", "paused", "missed")
 EXPLAINED = {
@@ -61,25 +62,21 @@ def cover_page(meta: Meta, contents: Sequence[str], pagesize: tuple[float, float
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    story: list[Flowable] = [
-        Spacer(1, 8 * mm),
-        Paragraph(meta.title, s.title),
-        facts,
-        Spacer(1, 8 * mm),
-        Paragraph("Contents", s.h2),
-    ]
-    story += [Paragraph(f"{n}. {section}", s.body) for n, section in enumerate(contents, start=1)]
-    story += [
-        Spacer(1, 4 * mm),
-        Paragraph("How to read the statuses", s.h2),
-        Paragraph(
-            "Every status is worked out from the records as they stood on the as-at date: training completed "
-            "and sessions held after it are left out. Status is printed as a word as well as a colour.",
-            s.small,
-        ),
-        status_key(width),
-    ]
-    return story
+    left: list[Flowable] = [Paragraph("Contents", s.h2)]
+    left += [Paragraph(f"{n}. {section}", s.body) for n, section in enumerate(contents, start=1)]
+    left.append(Paragraph(
+        "Every status is worked out from the records as they stood on the as-at date: training completed "
+        "and sessions held after it are left out. Status is printed as a word as well as a colour.",
+        s.small,
+    ))
+    right: list[Flowable] = [Paragraph("How to read the statuses", s.h2), status_key(KEY_WIDTH)]
+    story: list[Flowable] = [Spacer(1, 6 * mm), Paragraph(meta.title, s.title), facts, Spacer(1, 6 * mm)]
+    if width - KEY_WIDTH >= 70 * mm:  # landscape: contents and key side by side
+        columns = Table([[left, right]], colWidths=[width - KEY_WIDTH, KEY_WIDTH], hAlign="LEFT")
+        columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                     ("RIGHTPADDING", (0, 0), (0, -1), 8 * mm)]))
+        return story + [columns]
+    return story + left + right
 
 
 def status_key(width: float) -> Table:
@@ -96,7 +93,7 @@ def status_key(width: float) -> Table:
                                         "fewer left, or a policy not yet acknowledged", s.cell)])
     rows.append(["", "Green", Paragraph("none of the above", s.cell)])
     statuses += ["red", "amber", "green"]
-    table = Table(rows, colWidths=[34 * mm, 26 * mm, min(width - 60 * mm, 150 * mm)], hAlign="LEFT")
+    table = Table(rows, colWidths=[30 * mm, 24 * mm, width - 54 * mm], hAlign="LEFT")
     f = fonts()
     commands: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), f.regular, 7.5, 9.2),

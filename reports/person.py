@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from reports.cover import generated_line, page_frame
 from reports.data import PersonStatementData
 from reports.style import PORTRAIT, look, render, styles, usable_width
-from reports.tables import Grid, key_value_table, make_table
+from reports.tables import Grid, heading, key_value_table, make_table
 from tracker.dates import uk
 
 KINDS = {"clinical": "Clinical", "educational": "Educational", "practice": "Practice"}
@@ -59,7 +59,7 @@ def _summary(data: PersonStatementData) -> list[Flowable]:
         story += [Paragraph("• " + _esc(reason), s.body) for reason in result.reasons]
     else:
         story.append(Paragraph("Every required course is in date and supervision is up to date.", s.body))
-    story += [Paragraph("Employment", s.h2)]
+    story += heading("Employment")
     grid = Grid(["Role", "Employer", "PCN", "Band", "FTE", "From", "To"], [110, 130, 95, 35, 30, 55, 55])
     for e in data.employments:
         grid.add([Paragraph(_esc(e.role), s.cell), Paragraph(_esc(e.employer + (" (secondment)" if e.secondment
@@ -67,7 +67,7 @@ def _summary(data: PersonStatementData) -> list[Flowable]:
                   Paragraph(_esc(e.pcn or ""), s.cell), e.band or "", f"{e.fte:g}", uk(e.start), uk(e.end) or "current"])
     story.append(make_table(grid) if grid.rows else Paragraph("No employment recorded by this date.", s.body))
     if data.absences:
-        story += [Paragraph("Absences (supervision is paused in a month mostly away)", s.h2)]
+        story += heading("Absences (supervision is paused in a month mostly away)")
         grid = Grid(["From", "To", "Reason"], [70, 70, 150])
         for a in data.absences:
             grid.add([uk(a.start), uk(a.end), a.reason.replace("_", " ").capitalize()])
@@ -77,16 +77,16 @@ def _summary(data: PersonStatementData) -> list[Flowable]:
 
 def _training(data: PersonStatementData) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [Paragraph("Training required on this date", s.h2)]
+    story: list[Flowable] = [*heading("Training required on this date")]
     grid = Grid(["Course", "Code", "Status", "Completed", "Counts via", "Expires", "Due by", "Renewal"],
-                [150, 50, 52, 50, 45, 50, 50, 54])
+                [143, 50, 52, 50, 52, 50, 50, 50])
     for t in data.compliance.training:
         renewal = "never" if t.renewal_months == 0 else f"{t.renewal_months} months"
         via = t.satisfied_by if t.satisfied_by and t.satisfied_by != t.course else ""
         grid.add([Paragraph(_esc(t.name), s.cell), t.course, look(t.status).label, uk(t.completed_on),
                   via, uk(t.expires_on) if t.completed_on else "", uk(t.due_by), renewal], [(2, t.status)])
     story.append(make_table(grid) if grid.rows else Paragraph("No course is required on this date.", s.body))
-    story.append(Paragraph("Training records up to the date", s.h2))
+    story += heading("Training records up to the date")
     grid = Grid(["Completed", "Course", "Provider", "Evidence"], [55, 240, 130, 76])
     for r in data.training:
         evidence = "approved" if r.evidence_state == "approved" else f"{r.evidence_state}: does not count"
@@ -98,20 +98,20 @@ def _training(data: PersonStatementData) -> list[Flowable]:
 
 def _supervision(data: PersonStatementData) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [Paragraph("Named supervisors", s.h2)]
+    story: list[Flowable] = [*heading("Named supervisors")]
     grid = Grid(["Supervisor", "Staff id", "Kind", "First contact", "From", "To"], [150, 60, 80, 70, 60, 60])
     for a in data.supervisors:
         grid.add([Paragraph(_esc(a.name), s.cell), a.staff_id, KINDS.get(a.kind, a.kind),
                   "yes" if a.first_contact else "", uk(a.start), uk(a.end) or "current"])
     story.append(make_table(grid) if grid.rows else Paragraph("No named supervisor by this date.", s.body))
-    story.append(Paragraph("Supervision month by month", s.h2))
+    story += heading("Supervision month by month")
     grid = Grid(["Month", "Minutes that count", "Minimum", "Status"], [90, 90, 70, 90])
     for m in data.compliance.months:
         grid.add([m.month.strftime("%B %Y"), str(m.minutes), str(m.required), look(m.status).label],
                  [(3, m.status)])
     story.append(make_table(grid, align=[(1, "RIGHT"), (2, "RIGHT")]) if grid.rows
                  else Paragraph("Not employed in the last 12 months.", s.body))
-    story.append(Paragraph("Supervision sessions attended (last 12 months)", s.h2))
+    story += heading("Supervision sessions attended (last 12 months)")
     grid = Grid(["Date", "Supervisor", "Kind", "Format", "Mode", "Minutes", "Confirmed"],
                 [55, 140, 65, 60, 55, 45, 60])
     for a in data.sessions:
@@ -124,7 +124,7 @@ def _supervision(data: PersonStatementData) -> list[Flowable]:
 
 def _policies(data: PersonStatementData) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [Paragraph("Policies to acknowledge", s.h2)]
+    story: list[Flowable] = [*heading("Policies to acknowledge")]
     grid = Grid(["Policy", "Current version", "Status"], [250, 90, 120])
     for p in data.compliance.policies:
         grid.add([Paragraph(_esc(p.topic), s.cell), p.version, "Acknowledged" if p.acknowledged else "Not yet"],
@@ -132,7 +132,7 @@ def _policies(data: PersonStatementData) -> list[Flowable]:
     story.append(make_table(grid) if grid.rows
                  else Paragraph("The employer asks for no policy to be acknowledged.", s.body))
     if data.acknowledgements:
-        story.append(Paragraph("Acknowledgements recorded", s.h2))
+        story += heading("Acknowledgements recorded")
         grid = Grid(["Policy", "Employer", "Version", "Acknowledged"], [170, 170, 60, 70])
         for a in data.acknowledgements:
             grid.add([Paragraph(_esc(a.topic), s.cell), Paragraph(_esc(a.employer), s.cell), a.version,

@@ -164,7 +164,7 @@ def styles() -> Styles:
         title=style("title", 26, f.bold, NHS_BLUE, leading=32, spaceAfter=6 * mm),
         subtitle=style("subtitle", 14, f.regular, NHS_DARK_GREY, leading=19, spaceAfter=2 * mm),
         h1=style("h1", 16, f.bold, NHS_BLUE, spaceBefore=2 * mm, spaceAfter=3 * mm, keepWithNext=1),
-        h2=style("h2", 11.5, f.bold, NHS_DARK_BLUE, spaceBefore=4 * mm, spaceAfter=2 * mm, keepWithNext=1),
+        h2=style("h2", 11.5, f.bold, NHS_DARK_BLUE, spaceBefore=4 * mm, spaceAfter=2 * mm),
         body=style("body", 9.5, spaceAfter=2 * mm),
         small=style("small", 8, colour=NHS_DARK_GREY, spaceAfter=1.5 * mm),
         cell=style("cell", 7.5, leading=9.2),

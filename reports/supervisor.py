@@ -15,7 +15,7 @@ from reports.cover import figure_tiles, generated_line, page_frame
 from reports.data import SupervisorLogData
 from reports.person import FORMATS, KINDS, MODES
 from reports.style import PORTRAIT, render, styles, usable_width
-from reports.tables import Grid, key_value_table, make_table
+from reports.tables import Grid, heading, key_value_table, make_table
 from tracker.dates import uk
 
 CHUNK = 300  # session rows per table
@@ -73,7 +73,7 @@ def build_supervisor_pdf(data: SupervisorLogData) -> bytes:
             ],
             (32 * mm, width - 32 * mm),
         ),
-        Paragraph("Totals", s.h2),
+        *heading("Totals"),
         figure_tiles(
             [
                 (str(sums.sessions), "sessions given"),
@@ -93,7 +93,7 @@ def build_supervisor_pdf(data: SupervisorLogData) -> bytes:
 
 def _breakdowns(sums: LogTotals, width: float) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [Paragraph("By kind and format", s.h2)]
+    story: list[Flowable] = [*heading("By kind and format")]
     grid = Grid(["", "Sessions", "Minutes"], [150, 70, 70])
     for kind, (count, minutes) in sorted(sums.by_kind.items()):
         grid.add([f"Kind: {KINDS.get(kind, kind)}", str(count), str(minutes)])
@@ -103,7 +103,7 @@ def _breakdowns(sums: LogTotals, width: float) -> list[Flowable]:
     story.append(make_table(grid, align=[(1, "RIGHT"), (2, "RIGHT")]) if sums.sessions
                  else Paragraph("No sessions in the period.", s.body))
     if sums.by_supervisee:
-        story.append(Paragraph("By supervisee", s.h2))
+        story += heading("By supervisee")
         grid = Grid(["Supervisee", "Staff id", "Sessions", "Minutes"], [190, 70, 70, 70])
         for (name, staff_id), (count, minutes) in sorted(sums.by_supervisee.items(), key=lambda kv: kv[0][0]):
             grid.add([Paragraph(_esc(name), s.cell), staff_id, str(count), str(minutes)])
@@ -113,7 +113,7 @@ def _breakdowns(sums: LogTotals, width: float) -> list[Flowable]:
 
 def _sessions(data: SupervisorLogData, width: float) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [Paragraph("Sessions given", s.h2)]
+    story: list[Flowable] = [*heading("Sessions given")]
     if not data.sessions:
         return story + [Paragraph("None in the period.", s.body)]
     widths = [52, 62, 55, 50, 40, width - 52 - 62 - 55 - 50 - 40]
@@ -131,7 +131,7 @@ def _sessions(data: SupervisorLogData, width: float) -> list[Flowable]:
 
 def _named(data: SupervisorLogData) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [Paragraph("Named supervisees", s.h2)]
+    story: list[Flowable] = [*heading("Named supervisees")]
     grid = Grid(["Supervisee", "Staff id", "Kind", "First contact", "From", "To"], [150, 60, 80, 70, 60, 60])
     for a in data.supervisees:
         grid.add([Paragraph(_esc(a.name), s.cell), a.staff_id, KINDS.get(a.kind, a.kind),

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from reports.style import NHS_BLUE, NHS_MID_GREY, NHS_PALE_GREY, WHITE, fonts, look, styles, usable_height
 
@@ -151,3 +152,9 @@ def key_value_table(pairs: Sequence[tuple[str, Cell]], widths: tuple[float, floa
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]))
     return table
+
+
+def heading(text: str) -> list[Flowable]:
+    """A section heading that starts a new page when little room is left, so it never sits alone at the
+    bottom; the table after it may then run on over the page (its header row repeats)."""
+    return [CondPageBreak(30 * mm), Paragraph(text, styles().h2)]
