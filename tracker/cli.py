@@ -186,9 +186,10 @@ def cmd_restore(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace, url: str) -> int:
+    request = report_namespace(args)
     from reports.command import run_report
 
-    return int(run_report(report_namespace(args)))
+    return int(run_report(request))
 
 
 def report_namespace(args: argparse.Namespace) -> argparse.Namespace:
@@ -203,9 +204,10 @@ def report_namespace(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def cmd_remind(args: argparse.Namespace, url: str) -> int:
+    request = argparse.Namespace(as_of=_date(args.as_of, "--as-of"), dry_run=args.dry_run)
     from jobs.command import run_remind
 
-    return int(run_remind(argparse.Namespace(as_of=_date(args.as_of, "--as-of"), dry_run=args.dry_run)))
+    return int(run_remind(request))
 
 
 def cmd_serve(args: argparse.Namespace, url: str) -> int:

@@ -101,7 +101,8 @@ def to_table(people: Sequence[PersonCompliance], as_of: date) -> str:
         if len(p.reasons) > 1:
             why += f" (+{len(p.reasons) - 1} more)"
         cells = (p.staff_id, p.name, _role(p), _employer(p), RAG_TEXT.get(p.rag, p.rag), why)
-        lines.append("  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        fixed = "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True))
+        lines.append(f"{fixed}  {why}")
     counts = {rag: sum(1 for p in people if p.rag == rag) for rag in RAG_TEXT}
     lines.append(f"Red {counts['red']}, amber {counts['amber']}, green {counts['green']}")
     return "\n".join(lines) + "\n"
