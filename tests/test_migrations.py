@@ -1,0 +1,85 @@
+"""Upgrading a database in place: a release-1 database becomes the current schema with its rows intact."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from peewee import IntegrityError
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from tracker import db
+from tracker.cli import main
+from tracker.errors import TrackerError
+from tracker.models import EmployerPolicy, Employment, Organisation, Person, PolicyTopic, Role
+
+# The columns that step 2 adds; a release-1 database does not have them.
+STEP_2_COLUMNS = (("person", "profession"), ("employer_policy", "owner_email"))
+
+
+def columns(table: str) -> set[str]:
+    return {c.name for c in db.database.get_columns(table)}
+
+
+def make_release_1() -> None:
+    """Today's schema with step 2 undone, at version 1, holding a person, a job and a policy."""
+    migrator = PostgresqlMigrator(db.database.obj) if db.is_postgres() else SqliteMigrator(db.database.obj)
+    migrate(*(migrator.drop_column(table, column) for table, column in STEP_2_COLUMNS))
+    db.SchemaVersion.update(version=1).execute()
+    trust = Organisation.create(name="Northside Community Trust", kind="vcse")
+    person_id = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,
+                              created_at=date(2024, 1, 1)).execute()
+    Employment.create(person=person_id, role=Role.get(Role.code == "SPLW"), employer=trust,
+                      start_date=date(2024, 2, 1))
+    EmployerPolicy.insert(employer=trust, topic=PolicyTopic.get(PolicyTopic.name == "Home visits"),
+                          statement="No home visits alone", version="3", requires_acknowledgement=True).execute()
+
+
+def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database):
+    make_release_1()
+    assert db.schema_version() == 1
+    assert "profession" not in columns("person")
+    assert db.migrate_schema() == (1, db.LATEST_VERSION)
+    assert db.schema_version() == db.LATEST_VERSION == 2
+    for table, column in STEP_2_COLUMNS:
+        assert column in columns(table)
+    asha = Person.get(Person.staff_id == "E1001")
+    assert (asha.name, asha.profession) == ("Asha Patel", None)
+    assert Employment.get(Employment.person == asha.id).start_date == date(2024, 2, 1)
+    policy = EmployerPolicy.get()
+    assert (policy.statement, policy.version, policy.owner_email) == ("No home visits alone", "3", None)
+    asha.profession = "Social prescriber"
+    asha.save()
+    assert Person.get_by_id(asha.id).profession == "Social prescriber"
+
+
+def test_upgrading_twice_changes_nothing(database):
+    make_release_1()
+    db.migrate_schema()
+    assert db.migrate_schema() == (db.LATEST_VERSION, db.LATEST_VERSION)
+    assert Person.select().count() == 1
+
+
+def test_a_database_newer_than_the_app_is_refused(database, capsys):
+    db.SchemaVersion.update(version=db.LATEST_VERSION + 1).execute()
+    with pytest.raises(TrackerError, match="newer than this app"):
+        db.migrate_schema()
+    assert main(["init", "--database", database]) == 1
+    assert "upgrade the app" in capsys.readouterr().err
+
+
+def test_init_twice_is_harmless(database, capsys):
+    counts = (Role.select().count(), PolicyTopic.select().count())
+    assert main(["init", "--database", database]) == 0
+    assert main(["init", "--database", database]) == 0
+    out = capsys.readouterr().out
+    assert out.count("the schema is up to date (version 2)") == 2
+    db.connect(database)
+    assert (Role.select().count(), PolicyTopic.select().count()) == counts
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(sqlite_database):
+    assert db.database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    with pytest.raises(IntegrityError), db.database.atomic():
+        Employment.create(person=9999, role=Role.get(Role.code == "SPLW"), employer=9999, start_date=date(2024, 1, 1))
