@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -143,12 +144,12 @@ def remap(kind: str, data: bytes, filename: str, mapping: dict[str, str]) -> tup
             sheet.append(row)
         out = io.BytesIO()
         book.save(out)
-        return out.getvalue(), "mapped.xlsx"
+        return out.getvalue(), f"{Path(filename).stem}.xlsx"
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     for row in rows:
         writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
-    return text.getvalue().encode("utf-8"), "mapped.csv"
+    return text.getvalue().encode("utf-8"), f"{Path(filename).stem}.csv"
 
 
 @dataclass

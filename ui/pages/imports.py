@@ -1,0 +1,253 @@
+"""`/admin/imports` (administrators): upload a CSV or Excel file, map its columns onto ours (remembered per
+source), preview the first rows with every error marked, then import all rows or none. Templates of every
+kind of file download from `/imports/templates/{kind}.{csv|xlsx}`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+from nicegui import app, events, ui
+
+from tracker import column_mapping as cm
+from tracker import exports
+from tracker.access import ADMIN, require
+from tracker.dates import uk
+from tracker.errors import ImportRejected
+from tracker.importers import COLUMNS, KINDS, REPLACEABLE
+from ui import auth
+from ui.actions import read, write
+from ui.components import empty_state, heading, muted, panel, text
+from ui.layout import add_nav, forbidden, frame
+from ui.tables import Column, table
+
+PATH = "/admin/imports"
+MAX_BYTES = 20 * 1024 * 1024
+LEAVE_OUT = "(leave out)"
+KIND_LABELS = {
+    "people": "People (staff list)", "training": "Training completions", "supervision": "Supervision sessions",
+    "absences": "Absences", "requirements": "Training requirements", "supervision-rules": "Supervision rules",
+}
+
+
+@dataclass
+class Upload:
+    """The page's state: the file, its headers, and the mapping chosen."""
+
+    kind: str = "people"
+    source: str = ""
+    filename: str = ""
+    data: bytes = b""
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    replace: bool = False
+    checked: cm.Preview | None = None
+
+
+def template(kind: str, fmt: str) -> bytes:
+    required, optional = COLUMNS[kind]
+    return exports.write(exports.Table(kind, list(required + optional)), fmt)
+
+
+def _suggest(state: Upload) -> None:
+    remembered = cm.load_mapping(state.source, state.kind) if state.source.strip() else None
+    state.mapping = cm.suggest(state.kind, state.headers, remembered)
+
+
+def _columns_help(kind: str) -> None:
+    required, optional = COLUMNS[kind]
+    muted(f"Required columns: {', '.join(required)}. Optional: {', '.join(optional) or 'none'}. "
+          "Dates as dd/mm/yyyy or yyyy-mm-dd.")
+
+
+def _mapping_editor(state: Upload, on_change) -> None:  # type: ignore[no-untyped-def]
+    required, optional = COLUMNS[state.kind]
+    options = {cm.IGNORE: LEAVE_OUT, **{c: c for c in required + optional}}
+    columns = [Column("Column in your file"), Column("Becomes")]
+    with table("Column mapping", columns) as cells:
+        for header in state.headers:
+            with cells.row():
+                cells.cell(header or "(no name)", header=True)
+                with cells.cell():
+                    ui.select(options, value=state.mapping.get(header, cm.IGNORE),
+                              on_change=lambda e, h=header: on_change(h, e.value)).props(
+                        f'dense outlined aria-label="Column {header} becomes"').classes("w-56").mark(
+                        f"map-{header}")
+    for problem in cm.problems(state.kind, state.mapping):
+        ui.label(problem).classes("text-negative").props('role="alert"')
+
+
+def _preview_table(view: cm.Preview) -> None:
+    columns = [Column("Row", numeric=True)] + [Column(c) for c in view.columns] + [Column("Problems")]
+    with table("The first rows of the file", columns) as cells:
+        for number, row in view.rows:
+            problems = view.errors_of(number)
+            with cells.row(row=str(number)) as tr:
+                if problems:
+                    tr.classes("row-error")
+                cells.cell(str(number), header=True)
+                for column in view.columns:
+                    value = row.get(column)
+                    bad = any(p.column == column for p in problems)
+                    shown = uk(value) if hasattr(value, "strftime") else ("" if value is None else str(value))
+                    cell = cells.cell(shown + (" ⚠" if bad else ""))
+                    if bad:
+                        cell.classes("text-negative font-bold")
+                cells.cell("; ".join(f"{p.column}: {p.message}" for p in problems) or "OK")
+
+
+def _outcome(view: cm.Preview) -> None:
+    if view.errors:
+        heading(f"{len(view.errors)} problem(s): nothing will be imported until every row is right", 3)
+        with ui.element("ul").props('role="alert" aria-label="Problems in the file"').mark("import-errors"):
+            for e in view.errors[:200]:
+                text("li", str(e))
+        if len(view.errors) > 200:
+            muted(f"…and {len(view.errors) - 200} more.")
+    elif view.result is not None:
+        text("p", f"Ready: {view.result.summary().removeprefix('dry run, nothing written: ')}.").mark(
+            "import-ready")
+        for note in view.result.skipped[:50]:
+            muted(str(note))
+
+
+def register() -> None:
+    add_nav(PATH, "Imports", "upload_file", "Administration", lambda v: v.is_admin, order=70)
+
+    @app.get("/imports/templates/{name}", include_in_schema=False)
+    async def download_template(request: Request, name: str) -> Response:
+        viewer = auth.viewer_of(request)
+        if viewer is None or not viewer.is_admin:
+            return forbidden("Only administrators import files.")
+        kind, _, fmt = name.rpartition(".")
+        if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
+            return PlainTextResponse("There is no such template.", status_code=404)
+        return Response(template(kind, fmt), media_type=exports.media_type(fmt),
+                        headers={"Content-Disposition": f'attachment; filename="{kind}-template.{fmt}"'})
+
+    @ui.page(PATH)
+    async def imports_page() -> None:
+        async with frame("Imports", breadcrumbs=[("Administration", None)]) as page:
+            require(page.viewer, ADMIN)
+            state = Upload()
+
+            with panel():
+                heading("1. What are you importing?", 2)
+                with ui.row().classes("gap-4 items-end"):
+                    ui.select({k: KIND_LABELS[k] for k in KINDS}, value=state.kind, label="Kind of file",
+                              on_change=lambda e: choose_kind(e.value)).classes("w-64").mark("kind")
+                    source = ui.input("Where the file comes from (remembers its columns)",
+                                      placeholder="for example ESR").classes("w-80").mark("source")
+                    source.on("blur", lambda: choose_source(source.value or ""))
+                replace = ui.checkbox("Make this file the whole set (replace every rule held, built-in ones too)",
+                                      on_change=lambda e: setattr(state, "replace", bool(e.value)))
+                replace.mark("replace")
+                help_box = ui.column()
+                templates = ui.row().classes("gap-4")
+
+            with panel():
+                heading("2. Upload the file", 2)
+                muted(f"CSV (UTF-8) or Excel (.xlsx), up to {MAX_BYTES // 1024 // 1024} MB.")
+                ui.upload(label="File to import", auto_upload=True, max_file_size=MAX_BYTES,
+                          on_upload=lambda e: uploaded(e),
+                          on_rejected=lambda: ui.notify("That file is too big.", type="negative")).props(
+                    'accept=".csv,.xlsx"').mark("upload-file")
+
+            mapping_box = ui.column().classes("w-full")
+            preview_box = ui.column().classes("w-full")
+
+            def show_kind_help() -> None:
+                replace.set_visibility(state.kind in REPLACEABLE)
+                help_box.clear()
+                with help_box:
+                    _columns_help(state.kind)
+                templates.clear()
+                with templates:
+                    for fmt in ("csv", "xlsx"):
+                        ui.link(f"Download the {fmt.upper()} template", f"/imports/templates/{state.kind}.{fmt}")
+
+            def choose_kind(kind: str) -> None:
+                state.kind = kind
+                state.checked = None
+                show_kind_help()
+                if state.headers:
+                    _suggest(state)
+                    show_mapping()
+
+            async def choose_source(value: str) -> None:
+                state.source = value.strip()
+                if state.headers:
+                    await read(_suggest, state)
+                    show_mapping()
+
+            def set_column(header: str, target: str) -> None:
+                state.mapping[header] = target or cm.IGNORE
+                state.checked = None
+                show_mapping()
+
+            def show_mapping() -> None:
+                mapping_box.clear()
+                preview_box.clear()
+                with mapping_box, panel():
+                    heading(f"3. Match the columns of {state.filename}", 2)
+                    _mapping_editor(state, set_column)
+                    ui.button("Check the file", icon="fact_check", on_click=check).props(
+                        "unelevated no-caps").mark("check")
+
+            async def uploaded(e: events.UploadEventArguments) -> None:
+                state.data = await e.file.read()
+                state.filename = e.file.name
+                state.checked = None
+                try:
+                    state.headers = await read(cm.headers_of, state.data, state.filename)
+                except ImportRejected as exc:
+                    ui.notify(str(exc), type="negative", multi_line=True)
+                    return
+                await read(_suggest, state)
+                show_mapping()
+
+            async def check() -> None:
+                if cm.problems(state.kind, state.mapping):
+                    ui.notify("Match every required column first.", type="warning")
+                    return
+                preview_box.clear()
+                with preview_box:
+                    spinner = ui.row().classes("items-center gap-2")
+                    with spinner:
+                        ui.spinner()
+                        ui.label(f"Checking every row of {state.filename}…")
+                done = await write(cm.preview, state.kind, state.data, state.filename, dict(state.mapping),
+                                   page.today, replace=state.replace)
+                preview_box.clear()
+                if not done.ok:
+                    return
+                state.checked = done.value
+                with preview_box, panel():
+                    heading("4. Preview", 2)
+                    if state.checked.rows:
+                        _preview_table(state.checked)
+                    else:
+                        empty_state("The file has no rows.")
+                    _outcome(state.checked)
+                    if state.checked.ok:
+                        ui.button("Import all rows", icon="upload", on_click=commit).props(
+                            "unelevated no-caps").mark("import")
+
+            async def commit() -> None:
+                if state.checked is None or not state.checked.ok:
+                    return
+                done = await write(cm.commit, state.kind, state.data, state.filename, dict(state.mapping),
+                                   page.viewer.actor, page.today, replace=state.replace)
+                if not done.ok:
+                    return
+                if state.source:
+                    await write(cm.save_mapping, state.source, state.kind, dict(state.mapping), page.viewer.actor)
+                ui.notify(f"Imported: {done.value.summary()}", type="positive", multi_line=True)
+                preview_box.clear()
+                with preview_box, panel():
+                    heading("Done", 2)
+                    text("p", done.value.summary()).mark("import-done")
+                state.checked = None
+
+            show_kind_help()
