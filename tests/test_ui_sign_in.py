@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from nicegui.testing import User as Visitor
 
@@ -58,3 +60,32 @@ async def test_staff_sign_in_lands_on_my_compliance_and_can_sign_out(user: Visit
     await user.should_see("Email address")
     await user.open("/me")
     await user.should_see("Email address")
+
+
+@pytest.mark.parametrize(
+    ("asked", "goes_to"),
+    [("/people/4?as_of=01/02/2025", "/people/4?as_of=01/02/2025"), ("//evil.example/x", "/"),
+     ("https://evil.example/", "/"), ("/\\evil.example", "/"), ("", "/"), (None, "/")],
+)
+def test_after_sign_in_only_a_page_of_this_site_is_returned_to(asked: str | None, goes_to: str) -> None:
+    from ui.auth import safe_return_path
+
+    assert safe_return_path(asked) == goes_to
+
+
+async def test_repeated_failures_lock_the_account_with_a_clear_message(user: Visitor) -> None:
+    login_user("asha@example.nhs.uk", person=f.person())
+    await user.open("/login")
+    user.find("Email address").type("asha@example.nhs.uk")
+    for attempt in range(1, 6):
+        user.find("Password").type("wrong password!")
+        user.find(marker="sign-in").click()
+        for _ in range(50):
+            if User.get(User.email == "asha@example.nhs.uk").failed_logins == attempt:
+                break
+            await asyncio.sleep(0.05)
+        await user.should_see("recognised", retries=40)
+    user.find("Password").type(PASSWORD)
+    user.find(marker="sign-in").click()
+    await user.should_see("this account is locked", retries=40)
+    assert User.get(User.email == "asha@example.nhs.uk").locked_until is not None

@@ -7,14 +7,17 @@ Import `ui_database` into a test module and list it BEFORE `user` (or mark the m
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from nicegui.testing import User as Visitor
 
+from tests import factories as f
 from tests.conftest import open_clean_database
 from tracker import db
-from tracker.models import Organisation, Pcn, Person, User
+from tracker.models import Organisation, Pcn, Person, SupervisorAssignment, User
 from tracker.passwords import hash_password
 
 PASSWORD = "Correct-Horse-42"
@@ -71,3 +74,34 @@ async def sign_in(user: Visitor, email: str, password: str = PASSWORD, then: str
     await user.should_not_see(marker="sign-in", retries=40)
     if then:
         await user.open(then)
+
+
+@dataclass
+class Team:
+    """Two employers; Grace supervises Asha and Ben at North; Cara works at South; a lead for each; an admin."""
+
+    north: Organisation
+    south: Organisation
+    grace: Person
+    asha: Person
+    ben: Person
+    cara: Person
+
+
+def build_team(start: date = date(2024, 1, 1)) -> Team:
+    north = f.org("Northside Community Trust", "vcse")
+    south = f.org("Southgate Practice", "gp_practice")
+    grace = f.person("Grace", "Hopper", role="SC", employer=north, start=start, email="grace@example.nhs.uk")
+    asha = f.person("Asha", "Patel", employer=north, start=start, email="asha@example.nhs.uk")
+    ben = f.person("Ben", "Okafor", employer=north, start=start, email="ben@example.nhs.uk")
+    cara = f.person("Cara", "Lewis", employer=south, start=start, email="cara@example.nhs.uk")
+    for supervisee in (asha, ben):
+        SupervisorAssignment.create(supervisor=grace, supervisee=supervisee, kind="clinical", start_date=start)
+    login_user("grace@example.nhs.uk", "staff;supervisor", grace)
+    login_user("asha@example.nhs.uk", "staff", asha)
+    login_user("ben@example.nhs.uk", "staff", ben)
+    login_user("cara@example.nhs.uk", "staff", cara)
+    login_user("lead.north@example.nhs.uk", "lead", lead_employer=north)
+    login_user("lead.south@example.nhs.uk", "lead", lead_employer=south)
+    login_user("admin@example.nhs.uk", "admin")
+    return Team(north, south, grace, asha, ben, cara)

@@ -18,13 +18,19 @@ class Outcome:
     message: str = ""
 
 
+def sentence(message: str) -> str:
+    """A service's message as a sentence on screen: capital first letter (messages may span lines)."""
+    return message[:1].upper() + message[1:]
+
+
 async def write(fn: Callable[..., Any], *args: Any, success: str | None = None, **kwargs: Any) -> Outcome:
     """Run a service function in a thread (its own connection and transaction); notify how it went."""
     try:
         value = await run.io_bound(fn, *args, **kwargs)
     except TrackerError as exc:
-        ui.notify(exc.message, type="negative", multi_line=True, close_button="Close", timeout=8000)
-        return Outcome(False, None, exc.message)
+        message = sentence(exc.message)
+        ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=8000)
+        return Outcome(False, None, message)
     if success:
         ui.notify(success, type="positive")
     return Outcome(True, value)

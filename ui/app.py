@@ -109,7 +109,13 @@ def load_demo_if_empty(today: date) -> bool:
     if Person.select().exists():
         print("The database already holds people; the demo data set was not loaded.")
         return False
-    print(load_demo(today))
+    summary = load_demo(today)
+    print(f"Loaded the demo data set: {summary.people} people, {summary.employers} employers.")
+    if summary.users:
+        print("Sign in with (passwords are shown once; change them before real use):")
+        width = max(len(email) for email, _, _ in summary.users)
+        for email, roles, password in summary.users:
+            print(f"  {email.ljust(width)}  {password}  ({roles})")
     return True
 
 

@@ -51,10 +51,10 @@ def register() -> None:
                         muted("Mode").classes("text-sm")
                         mode = ui.toggle(MODE_LABELS, value="in_person").props('aria-label="Mode"')
                 who.on_value_change(lambda e: fmt.set_value("group" if len(e.value or []) > 1 else "one_to_one"))
-                topics = ui.textarea("Topics discussed").props("autogrow").classes("w-full")
+                topics = ui.textarea("Topics discussed").props("autogrow").classes("w-full").mark("topics")
                 actions = ui.textarea("Agreed actions").props("autogrow").classes("w-full")
                 next_date = date_input("Next session (optional)")
-                notes = ui.textarea("Private notes").props("autogrow").classes("w-full")
+                notes = ui.textarea("Private notes").props("autogrow").classes("w-full").mark("notes")
                 muted("Private notes are seen only by you and the supervisee(s): never in reports or exports.")
 
                 async def save() -> None:

@@ -23,7 +23,7 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
         heading("Add a completed course with its certificate", 2)
         muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it.")
         with ui.row().classes("w-full gap-4 items-start"):
-            course = ui.select(dict(data.courses), label="Course", with_input=True).classes("min-w-[22rem]")
+            course = ui.select(dict(data.courses), label="Course", with_input=True).classes("min-w-[22rem]").mark("course")
             done_on = date_input("Completed on", page.today, required=True)
             provider = ui.input("Provider (optional)").classes("min-w-[14rem]")
         picked = ui.label("No file chosen yet.").classes("muted")

@@ -59,7 +59,7 @@ def register() -> None:
                 first = date_input("From", add_months(month_start(page.as_of), -11)).mark("from")
                 last = date_input("To", page.as_of).mark("to")
                 who = ui.select({0: "Everyone", **people}, value=0, label="Supervisee").classes("min-w-[14rem]")
-                kind = ui.select({"": "Every kind", **KIND_LABELS}, value="", label="Kind").classes("min-w-[12rem]")
+                kind = ui.select({"": "Every kind", **KIND_LABELS}, value="", label="Kind").classes("min-w-[12rem]").mark("kind")
                 apply = ui.button("Show", icon="filter_alt").props("unelevated no-caps").mark("apply")
             results = ui.column().classes("w-full gap-4")
 

@@ -1,0 +1,161 @@
+"""Supervisors: my supervisees, logging a session, my log; supervisees: confirming or querying a session."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User as Visitor
+
+from tests import factories as f
+from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F401
+from tracker import clock
+from tracker.access import Viewer, viewer_for_user
+from tracker.dates import add_months, month_start, uk
+from tracker.errors import PermissionDenied
+from tracker.models import AuditEvent, SessionAttendee, SupervisionSession, User
+from tracker.services.caseload import log_own_session
+
+pytestmark = pytest.mark.usefixtures("ui_database")
+
+
+def today() -> date:
+    return clock.today()
+
+
+def last_month(day: int = 10) -> date:
+    return add_months(month_start(today()), -1).replace(day=day)
+
+
+def viewer_of(email: str) -> Viewer:
+    viewer = viewer_for_user(User.get(User.email == email).id)
+    assert viewer is not None
+    return viewer
+
+
+def rows_by_state(user: Visitor) -> dict[str, str]:
+    return {
+        e.props["data-person"]: e.props["data-state"]
+        for e in user.find(ui.element).elements
+        if "data-person" in e.props
+    }
+
+
+async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) -> None:
+    team = build_team()
+    f.session(team.grace, team.asha, last_month(), minutes=60)
+    f.session(team.grace, team.asha, today(), minutes=60)
+    await sign_in(user, "grace@example.nhs.uk")
+    await user.should_see("My supervisees")
+    states = rows_by_state(user)
+    assert states == {str(team.asha.id): "met", str(team.ben.id): "missed_last_month"}
+    await user.should_see("Missed last month")
+    await user.should_see("Met this month (60 of 60 minutes)")
+    await user.should_see(uk(today()))
+    await user.should_not_see("Cara Lewis")
+
+
+async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "grace@example.nhs.uk")
+    user.find(marker=f"log-{team.asha.id}").click()
+    await user.should_see("Save the session")
+    chooser = user.find(marker="supervisees").elements.pop()
+    assert chooser.value == [team.asha.id]
+    chooser.value = [team.asha.id, team.ben.id]
+    assert user.find(marker="format").elements.pop().value == "group"
+    user.find(marker="topics").type("Caseload and safeguarding")
+    user.find(marker="notes").type("Asha is finding home visits hard")
+    user.find(marker="save").click()
+    await user.should_see("Session logged with Asha Patel, Ben Okafor", retries=40)
+    session = SupervisionSession.get()
+    assert (session.date, session.minutes, session.format, session.kind) == (today(), 60, "group", "clinical")
+    assert {a.person_id for a in SessionAttendee.select()} == {team.asha.id, team.ben.id}
+    assert session.private_notes == "Asha is finding home visits hard"
+    event = AuditEvent.get(AuditEvent.entity == "supervision_session")
+    assert "home visits hard" not in (event.after or "")
+
+
+async def test_a_bad_session_is_refused_with_a_message_and_nothing_is_written(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "grace@example.nhs.uk", then=f"/supervision/log?with={team.asha.id}")
+    user.find(marker="date").elements.pop().value = (today() + timedelta(days=3)).strftime("%d/%m/%Y")
+    user.find(marker="save").click()
+    await user.should_see("in the future", retries=40)
+    assert SupervisionSession.select().count() == 0
+
+
+async def test_a_session_cannot_be_logged_for_someone_who_is_not_a_supervisee(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "grace@example.nhs.uk", then=f"/supervision/log?with={team.cara.id}")
+    chooser = user.find(marker="supervisees").elements.pop()
+    assert chooser.value == []
+    assert team.cara.id not in chooser.options
+    with pytest.raises(PermissionDenied):
+        log_own_session(viewer_of("grace@example.nhs.uk"), today(), 60, "clinical", None, "in_person",
+                        [team.cara.id], today=today())
+    assert SupervisionSession.select().count() == 0
+
+
+async def test_a_supervisor_may_open_a_supervisee_but_not_anyone_else(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "grace@example.nhs.uk", then=f"/people/{team.asha.id}")
+    await user.should_see("Log a session with Asha Patel")
+    await user.open(f"/people/{team.cara.id}")
+    await user.should_see("Not allowed")
+    await user.should_not_see("Cara Lewis")
+
+
+async def test_the_supervision_log_filters_and_totals(user: Visitor) -> None:
+    team = build_team()
+    f.session(team.grace, [team.asha, team.ben], last_month(5), minutes=90)
+    f.session(team.grace, team.asha, last_month(20), minutes=45, kind="educational")
+    f.session(team.cara, team.ben, last_month(21), minutes=30)  # given by someone else
+    await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
+    await user.should_see("2 sessions")
+    await user.should_see("135 minutes (2 h 15 min)")
+    await user.should_see("2 people")
+    user.find(marker="kind").elements.pop().value = "educational"
+    user.find(marker="apply").click()
+    await user.should_see("1 sessions", retries=40)
+    await user.should_see("45 minutes (0 h 45 min)")
+
+
+async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visitor) -> None:
+    team = build_team()
+    session = f.session(team.grace, [team.asha, team.ben], today(), minutes=60)
+    SupervisionSession.update(private_notes="Talked about stress").where(SupervisionSession.id == session.id).execute()
+    await sign_in(user, "asha@example.nhs.uk", then="/my-sessions")
+    await user.should_see("1 waiting for you to confirm")
+    await user.should_see("also attending: Ben Okafor")
+    await user.should_see("Talked about stress")
+    user.find(marker=f"confirm-{session.id}").click()
+    await user.should_see("the session is confirmed", retries=40)
+    row = SessionAttendee.get((SessionAttendee.session == session.id) & (SessionAttendee.person == team.asha.id))
+    assert row.confirmation == "confirmed"
+    await user.open("/me")
+    this_month = next(e for e in user.find(ui.element).elements if e.props.get("data-month") == month_start(today()).isoformat())
+    assert this_month.props["data-status"] == "met"
+
+
+async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: Visitor) -> None:
+    team = build_team()
+    session = f.session(team.grace, team.asha, today(), minutes=60)
+    await sign_in(user, "asha@example.nhs.uk", then="/my-sessions")
+    user.find(marker=f"question-{session.id}").type("It lasted 30 minutes, not 60")
+    user.find(marker=f"query-{session.id}").click()
+    await user.should_see("Your query was sent", retries=40)
+    await user.open("/logout")
+    await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
+    await user.should_see("Query: It lasted 30 minutes, not 60")
+    await user.should_see("Queried")
+
+
+async def test_private_notes_are_not_shown_to_a_lead(user: Visitor) -> None:
+    team: Team = build_team()
+    session = f.session(team.grace, team.asha, today(), minutes=60)
+    SupervisionSession.update(private_notes="Very private").where(SupervisionSession.id == session.id).execute()
+    await sign_in(user, "lead.north@example.nhs.uk", then=f"/people/{team.asha.id}")
+    await user.should_see("Asha Patel")
+    await user.should_not_see("Very private")
