@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tracker.clock import today as clock_today
 from tracker.db import database
-from tracker.errors import ValidationError
+from tracker.errors import ImportRejected, RowError, ValidationError
 from tracker.importers import kinds
 from tracker.importers.kinds import ImportResult, RowNote
 from tracker.importers.reading import COLUMNS, Table, read_table
@@ -20,6 +20,12 @@ from tracker.services import audit
 
 KINDS = tuple(COLUMNS)
 REPLACEABLE = ("requirements", "supervision-rules")
+MAX_BYTES = 20 * 1024 * 1024  # the import page's limit too; a bigger file is refused before it is parsed
+
+
+def _too_big(size: int) -> ImportRejected:
+    return ImportRejected([RowError(1, "file", f"the file is {size / 2**20:.1f} MB, more than the limit of "
+                                               f"{MAX_BYTES // 2**20} MB: split it into smaller files")])
 
 __all__ = ["COLUMNS", "KINDS", "ImportResult", "RowNote", "Table", "import_bytes", "import_file", "read_table"]
 
@@ -39,6 +45,8 @@ def import_bytes(
         raise ValidationError(f"'{kind}' is not a kind of import ({', '.join(KINDS)})", "kind")
     if replace and kind not in REPLACEABLE:
         raise ValidationError(f"--replace is only for {' and '.join(REPLACEABLE)}", "replace")
+    if len(data) > MAX_BYTES:
+        raise _too_big(len(data))
     table = read_table(data, filename, kind)
     today = today or clock_today()
     result = ImportResult(kind, Path(filename).name, dry_run, len(table.rows))
@@ -79,6 +87,8 @@ def import_file(
 ) -> ImportResult:
     file = Path(path)
     try:
+        if file.stat().st_size > MAX_BYTES:
+            raise _too_big(file.stat().st_size)
         data = file.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {file}: {exc.strerror or exc}", "file") from None
