@@ -1,0 +1,142 @@
+"""`/me/connections`: my calendar feed (a private URL, revocable), API tokens for BI tools (shown once,
+revocable), and a download of all my data. Administrators also see and revoke everyone's tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from nicegui import ui
+
+from tracker.models import ApiToken
+from tracker.services import tokens
+from tracker.settings import current_settings
+from ui.actions import read, write
+from ui.components import empty_state, heading, muted, panel, text
+from ui.layout import Page, add_nav, frame
+from ui.pages.calendar_feed import feed_url
+from ui.tables import Column, table
+
+PATH = "/me/connections"
+PURPOSE_LABELS = {"api": "API token", "calendar": "Calendar feed"}
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(current_settings().timezone)).strftime("%d/%m/%Y %H:%M")
+
+
+def _owner(token: ApiToken) -> str:
+    return token.user.email
+
+
+def _tokens_table(caption: str, rows: list[ApiToken], on_revoke, with_owner: bool = False) -> None:  # type: ignore[no-untyped-def]
+    if not rows:
+        empty_state("None.")
+        return
+    columns = [Column("Name"), Column("Kind"), Column("Made"), Column("Last used"), Column("Action")]
+    if with_owner:
+        columns.insert(0, Column("User"))
+    with table(caption, columns) as cells:
+        for t in rows:
+            with cells.row(token=str(t.id)):
+                if with_owner:
+                    cells.cell(_owner(t), header=True)
+                cells.cell(t.name or "(no name)", header=not with_owner)
+                cells.cell(PURPOSE_LABELS.get(t.purpose, t.purpose))
+                cells.cell(_when(t.created_at))
+                cells.cell(_when(t.last_used_at))
+                with cells.cell():
+                    ui.button("Revoke", on_click=lambda token_id=t.id: on_revoke(token_id)).props(
+                        f'outline dense no-caps color=negative aria-label="Revoke {t.name or t.purpose}"'
+                    ).mark(f"revoke-{t.id}")
+
+
+def _show_secret(box: ui.column, title: str, secret: str, note: str) -> None:
+    box.clear()
+    with box, ui.element("section").classes("panel").props('role="status"'):
+        heading(title, 3)
+        ui.label(note)
+        ui.input(value=secret).props("readonly outlined").classes("w-full font-mono").mark("new-secret")
+
+
+def register() -> None:
+    add_nav(PATH, "Calendar, API and my data", "link", "My work", lambda v: v.user_id > 0, order=90)
+
+    @ui.page(PATH)
+    async def connections() -> None:
+        async with frame("Calendar, API and my data", breadcrumbs=[("My work", None)]) as page:
+            await _body(page)
+
+
+async def _body(page: Page) -> None:
+    viewer = page.viewer
+    settings = current_settings()
+    secret_box = ui.column().classes("w-full")
+
+    @ui.refreshable
+    def mine(rows: list[ApiToken]) -> None:
+        _tokens_table("My calendar feeds and API tokens", rows, revoke)
+
+    @ui.refreshable
+    def everyone(rows: list[ApiToken]) -> None:
+        _tokens_table("Everyone's tokens", rows, revoke, with_owner=True)
+
+    async def refresh() -> None:
+        mine.refresh(await read(tokens.tokens_of, viewer.user_id))
+        if viewer.is_admin:
+            everyone.refresh(await read(tokens.all_tokens))
+
+    async def make(purpose: str, name: str) -> None:
+        done = await write(tokens.create, viewer.user_id, purpose, name, viewer.actor)
+        if not done.ok:
+            return
+        if purpose == "calendar":
+            _show_secret(secret_box, "Your calendar feed address", feed_url(settings.base_url, done.value.secret),
+                         "Add this address to your calendar app as a subscription. Keep it private: anyone with it "
+                         "sees your dates. It is shown only now; revoke it below if it leaks.")
+        else:
+            _show_secret(secret_box, "Your new API token", done.value.secret,
+                         "Send it as 'Authorization: Bearer <token>' to /api/v1/ (schema at /api/v1/openapi.json). "
+                         "It is shown only now and sees only what you may see.")
+        await refresh()
+
+    async def revoke(token_id: int) -> None:
+        from tracker.models import User
+
+        by = await read(User.get_by_id, viewer.user_id)
+        done = await write(tokens.revoke, token_id, by, viewer.actor, success="Revoked.")
+        if done.ok:
+            secret_box.clear()
+            await refresh()
+
+    with panel():
+        heading("My calendar", 2)
+        muted("Your training expiry dates and coming supervision sessions" +
+              (", and the sessions you give" if viewer.is_supervisor else "") + ".")
+        with ui.row().classes("gap-4 items-center"):
+            ui.link("Download a calendar file (.ics)", "/exports/my-calendar.ics")
+            ui.button("Make a private feed address", icon="event",
+                      on_click=lambda: make("calendar", "calendar feed")).props("outline no-caps").mark("new-feed")
+    with panel():
+        heading("API tokens", 2)
+        muted("For BI tools: a read-only view of what you may see, as JSON.")
+        with ui.row().classes("gap-2 items-end"):
+            name = ui.input("Name (what uses it)", placeholder="for example Power BI").classes("w-64").mark(
+                "token-name")
+            ui.button("Make an API token", icon="key", on_click=lambda: make("api", name.value or "")).props(
+                "outline no-caps").mark("new-token")
+    with panel():
+        heading("Live feeds and tokens", 2)
+        mine(await read(tokens.tokens_of, viewer.user_id))
+    if viewer.is_admin:
+        with panel():
+            heading("Everyone's live tokens", 2)
+            everyone(await read(tokens.all_tokens))
+    if viewer.person_id is not None:
+        with panel():
+            heading("All my data", 2)
+            text("p", "Everything the tracker holds about you, as one ZIP: your records as JSON, your compliance "
+                      "statement as PDF, and the certificates you uploaded.")
+            ui.link("Download my data (.zip)", "/exports/my-data.zip").mark("my-data")
