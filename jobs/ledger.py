@@ -21,7 +21,8 @@ from tracker.models import ReminderLedger
 
 CLAIMED, SENT, FAILED = "claimed", "sent", "failed"
 MAX_ATTEMPTS = 10
-_CHUNK = 500
+_CHUNK = 2000  # keys in one IN (...) list
+_INSERT_CHUNK = 1000  # rows in one INSERT (9 parameters each)
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,16 @@ def _retryable(status: str, attempts: int) -> bool:
 
 
 def claim(notices: Iterable[Notice]) -> list[Claim]:
-    """Claim every notice not yet sent; returns the claims this call now owns (new ones and retries)."""
+    """Claim every notice not yet sent; returns the claims this call now owns (new ones and retries).
+
+    New keys are claimed by INSERT ... ON CONFLICT DO NOTHING RETURNING: a key someone else holds comes back
+    empty. Failed ones still due are claimed by a conditional UPDATE ... RETURNING.
+    """
     by_key = _unique(notices)
     if not by_key:
         return []
     now = utc_now()
+    owned: dict[str, tuple[int, int]] = {}
     with database.atomic():
         existing = _existing(list(by_key))
         fresh = [
@@ -98,21 +104,29 @@ def claim(notices: Iterable[Notice]) -> list[Claim]:
             for key, n in by_key.items()
             if key not in existing
         ]
-        for batch in chunked(fresh, _CHUNK):
-            ReminderLedger.insert_many(batch).on_conflict_ignore().execute()
-        retry_ids = [row_id for row_id, status, attempts in existing.values() if _retryable(status, attempts)]
-        for batch in chunked(retry_ids, _CHUNK):
-            ReminderLedger.update(status=CLAIMED).where(
-                ReminderLedger.id.in_(batch) & ReminderLedger.status.in_([FAILED, CLAIMED])
-            ).execute()
-        owned = {key: (row_id, attempts) for key, (row_id, _s, attempts) in existing.items() if row_id in retry_ids}
-        new_keys = [row["key"] for row in fresh]
-        for batch in chunked(new_keys, _CHUNK):
-            query = ReminderLedger.select(ReminderLedger.key, ReminderLedger.id).where(
-                ReminderLedger.key.in_(batch) & (ReminderLedger.status == CLAIMED) & (ReminderLedger.created_at == now)
+        for rows in chunked(fresh, _INSERT_CHUNK):
+            inserted = (
+                ReminderLedger.insert_many(rows)
+                .on_conflict_ignore()
+                .returning(ReminderLedger.key, ReminderLedger.id)
+                .tuples()
+                .execute()
             )
-            for key, row_id in query.tuples():
+            for key, row_id in inserted:
                 owned[key] = (row_id, 0)
+        retry = {row_id: (key, attempts) for key, (row_id, status, attempts) in existing.items()
+                 if _retryable(status, attempts)}
+        for ids in chunked(list(retry), _CHUNK):
+            reclaimed = (
+                ReminderLedger.update(status=CLAIMED)
+                .where(ReminderLedger.id.in_(ids) & ReminderLedger.status.in_([FAILED, CLAIMED]))
+                .returning(ReminderLedger.id)
+                .tuples()
+                .execute()
+            )
+            for (row_id,) in reclaimed:
+                key, attempts = retry[row_id]
+                owned[key] = (row_id, attempts)
     return [Claim(row_id, by_key[key], attempts) for key, (row_id, attempts) in owned.items()]
 
 

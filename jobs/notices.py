@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from jobs.directory import Directory, Recipient
 from tracker import compliance as c
@@ -76,7 +77,7 @@ class Notice:
     link: str  # a path in the app, or a full URL
     details: tuple[str, ...] = ()  # sub-points shown under the line (a digest's changes)
 
-    @property
+    @cached_property
     def key(self) -> str:
         who = self.recipient.key
         base = f"{self.person_id if self.person_id is not None else '-'}:{self.item}:{self.stage}:{self.period}"

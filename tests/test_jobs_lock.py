@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -79,8 +80,16 @@ def test_a_scan_in_another_process_holding_the_lock_keeps_this_one_out(postgres_
         assert scan_once(AS_OF, settings).busy
         assert mail_server.received == [] and ReminderLedger.select().count() == 0
     finally:
-        other.close()  # its lock goes with its session
+        other.close()  # its lock goes with its session (the server notices the session end shortly)
+    deadline = time.monotonic() + 10
+    while advisory_locks_held() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert scan_once(AS_OF, settings).emails_sent == 2
+
+
+def advisory_locks_held() -> int:
+    cursor = db.database.execute_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+    return int(cursor.fetchone()[0])
 
 
 def test_two_scans_at_once_in_one_sqlite_process_have_exactly_one_sender(sqlite_database, mail_server, tmp_path):  # noqa: F811
