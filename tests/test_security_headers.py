@@ -229,3 +229,28 @@ def test_a_real_browser_runs_the_app_under_the_content_security_policy(tmp_path:
     violations = [e["message"] for e in logs if "Content Security Policy" in e["message"] or "EvalError" in e["message"]]
     assert violations == []
     assert not [e for e in logs if e["level"] == "SEVERE"], logs
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_an_upload_too_large_or_without_a_length_is_refused_before_it_is_read(user: Visitor) -> None:
+    from nicegui import ui
+
+    from tracker.models import TrainingRecord
+    from ui.pages.security_headers import UPLOAD_LIMIT
+
+    login_user("asha@example.nhs.uk", person=f.person())
+    await sign_in(user, "asha@example.nhs.uk", then="/me")
+    address = user.find(ui.upload).elements.pop().props["url"]
+    huge = await user.http_client.post(address, files={"file": ("big.pdf", b"%PDF-" + b"0" * UPLOAD_LIMIT)})
+    assert huge.status_code == 413 and "too large" in huge.text
+    assert huge.headers["x-content-type-options"] == "nosniff"
+
+    async def body():  # type: ignore[no-untyped-def]
+        yield b"--x\r\n"
+
+    unsized = await user.http_client.post(address, content=body(), headers={"content-type": "multipart/form-data"})
+    assert unsized.status_code == 411
+    small = await user.http_client.post(address, files={"file": ("cert.pdf", b"%PDF-1.4 small")})
+    assert small.status_code == 200  # an ordinary upload still reaches the page
+    await user.should_see("Chosen: cert.pdf")
+    assert TrainingRecord.select().count() == 0

@@ -8,10 +8,14 @@ and NiceGUI turns some props into functions, so scripts need 'unsafe-eval'; the 
 Quasar's styles are inline, so scripts and styles need 'unsafe-inline'. Everything is served by the app itself
 (NiceGUI ships its libraries), so nothing is allowed from another site; the socket connects to the same host.
 Framing is refused (clickjacking), and HSTS is sent only when TRACKER_BASE_URL is https (behind TLS).
+
+NiceGUI checks an upload's size only in the browser; here an upload must say its length (411 otherwise) and
+be no bigger than UPLOAD_LIMIT (413), so no one can fill the disk by posting to an upload address directly.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -26,6 +30,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HSTS = "max-age=31536000; includeSubDomains"
+UPLOAD_LIMIT = 21 * 1024 * 1024  # the largest file anyone may upload (an import, 20 MB) and the form around it
+UPLOAD_PATH = re.compile(r"^/_nicegui/client/[^/]+/upload/[^/]+$")
 
 
 def content_security_policy(host: str, https: bool) -> str:
@@ -63,6 +69,25 @@ def security_headers(host: str, https: bool) -> dict[str, str]:
     return headers
 
 
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers") or ():
+        if name == wanted:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def upload_refusal(scope: Scope) -> tuple[int, str] | None:
+    """(status, message) when an upload must be refused before it is read; None to let it through."""
+    if scope.get("method") != "POST" or not UPLOAD_PATH.match(scope.get("path", "")):
+        return None
+    length = (_header(scope, b"content-length") or "").strip()
+    if not length.isdigit():
+        return 411, "An upload must give its length."
+    if int(length) > UPLOAD_LIMIT:
+        return 413, f"The file is too large: the limit is {UPLOAD_LIMIT // 2**20 - 1} MB."
+    return None
+
+
 def _host(scope: Scope) -> str:
     for name, value in scope.get("headers") or ():
         if name == b"host":
@@ -94,6 +119,13 @@ class SecurityHeadersMiddleware:
                 message["headers"] = list(message.get("headers") or ()) + extra
             await send(message)
 
+        refusal = upload_refusal(scope)
+        if refusal is not None:
+            status, words = refusal
+            await send_with_headers({"type": "http.response.start", "status": status,
+                                     "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send_with_headers({"type": "http.response.body", "body": words.encode()})
+            return
         await self.inner(scope, receive, send_with_headers)
 
 
