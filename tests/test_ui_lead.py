@@ -1,0 +1,179 @@
+"""The operational lead's pages: the dashboard, the training matrix and the supervision heat-map, for each
+role, with the lead's scope, filters, search, pages and past dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from nicegui.testing import User as Visitor
+
+from tests import factories as f
+from tests.ui_fixtures import Team, build_team, login_user, sign_in, ui_database  # noqa: F401
+from tracker import clock
+from tracker.compliance import summarise
+from tracker.dates import add_months, month_start, uk
+from tracker.models import Pcn
+from tracker.population import Scope, snapshot
+
+pytestmark = pytest.mark.usefixtures("ui_database")
+
+
+def today() -> date:
+    return clock.today()
+
+
+def rows(user: Visitor, marker: str, key: str = "data-person") -> list[str]:
+    """The values of `key` on the rows of the table marked `marker` (should_see does not look in tables)."""
+    found = user.find(marker=marker).elements
+    assert len(found) == 1, f"expected one table marked {marker}"
+    table = found.pop()
+    return [e.props[key] for e in table.descendants() if key in e.props and e.tag == "tr"]
+
+
+def names(team: Team, ids: list[str]) -> set[str]:
+    people = {str(p.id): p.first_name for p in (team.grace, team.asha, team.ben, team.cara)}
+    return {people.get(i, i) for i in ids}
+
+
+def fully_trained(team: Team) -> None:
+    """Ben holds every course and had supervision last month, so he is not red and the team is a mix."""
+    for course in ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP"):
+        f.trained(team.ben, course, today() - timedelta(days=30))
+    f.session(team.grace, team.ben, add_months(month_start(today()), -1) + timedelta(days=2))
+
+
+async def test_a_lead_sees_the_figures_of_their_own_employer_only(user: Visitor) -> None:
+    team = build_team()
+    fully_trained(team)
+    await sign_in(user, "lead.north@example.nhs.uk")
+    await user.should_see("Team dashboard")
+    await user.should_see("Northside Community Trust: 3 people employed")
+    expected = summarise(snapshot(today(), Scope(employer_id=team.north.id)), today())
+    await user.should_see(f"{expected.fully_compliant_pct:g}%")
+    await user.should_see(f"{expected.green:,} of 3 people green")
+    await user.should_see("Needs attention")
+    await user.should_not_see("Cara Lewis")
+    await user.should_see("The figures behind the chart", retries=60)
+    assert user.find(marker="trend-chart").elements
+
+
+async def test_an_admin_sees_everyone_and_each_employer(user: Visitor) -> None:
+    build_team()
+    await sign_in(user, "admin@example.nhs.uk", then="/team")
+    await user.should_see("Everyone, all employers: 4 people employed")
+    await user.should_see("By employer")
+    await user.should_see("Southgate Practice")
+
+
+async def test_the_matrix_shows_each_course_in_words_and_filters_by_status_and_search(user: Visitor) -> None:
+    team = build_team()
+    fully_trained(team)
+    await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix")
+    assert names(team, rows(user, "matrix")) == {"Asha", "Ben", "Grace"}
+    cells = [e for e in user.find(marker="matrix").elements.pop().descendants() if "data-course" in e.props]
+    ben_fire = [e for e in cells if e.props["data-course"] == "FIRE" and e.parent_slot.parent.props.get(
+        "data-person") == str(team.ben.id)]
+    assert ben_fire and ben_fire[0].props["data-status"] == "compliant"
+    assert ben_fire[0].text.startswith("Compliant\nto ")
+
+    user.find(marker="filter-search").type("okafor")
+    await user.should_see("Showing 1–1 of 1 people", retries=40)
+    assert names(team, rows(user, "matrix")) == {"Ben"}
+
+    user.find(marker="filter-clear").click()
+    await user.should_see("3 people:", retries=40)
+    await user.should_see("2 red", retries=40)
+    user.find(marker="filter-status").elements.pop().set_value("red")
+    await user.should_see("2 people: 2 red, 0 amber, 0 green.", retries=40)
+    assert names(team, rows(user, "matrix")) == {"Asha", "Grace"}
+
+
+async def test_the_matrix_pages_through_many_people(user: Visitor) -> None:
+    north = f.org("Northside Community Trust", "vcse")
+    for n in range(30):
+        f.person("Zed" if n % 3 == 0 else "Person", f"Number {n:02d}", employer=north)
+    login_user("lead.north@example.nhs.uk", "lead", lead_employer=north)
+    await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix")
+    await user.should_see("Showing 1–25 of 30 people")
+    assert len(rows(user, "matrix")) == 25
+    user.find(marker="pager-next").click()
+    await user.should_see("Showing 26–30 of 30 people", retries=40)
+    assert len(rows(user, "matrix")) == 5
+    await user.open("/team/matrix?page=2&q=zed")  # a page beyond the end shows the last one
+    await user.should_see("Showing 1–10 of 10 people")
+
+
+async def test_the_filters_in_the_address_are_applied(user: Visitor) -> None:
+    team = build_team()
+    pcn = Pcn.create(name="Riverside PCN")
+    from tracker.models import Employment
+
+    Employment.update(pcn=pcn).where(Employment.person == team.asha.id).execute()
+    await sign_in(user, "admin@example.nhs.uk", then=f"/team/matrix?pcn={pcn.id}")
+    assert names(team, rows(user, "matrix")) == {"Asha"}
+    await user.open(f"/team/matrix?employer={team.south.id}")
+    assert names(team, rows(user, "matrix")) == {"Cara"}
+    await user.open("/team/matrix?role=SC")
+    assert names(team, rows(user, "matrix")) == {"Grace"}
+
+
+async def test_the_heat_map_shows_each_month_in_words(user: Visitor) -> None:
+    team = build_team()
+    last_month = add_months(month_start(today()), -1)
+    f.session(team.grace, team.asha, last_month + timedelta(days=3), minutes=60)
+    await sign_in(user, "lead.north@example.nhs.uk", then="/team/supervision")
+    assert names(team, rows(user, "heatmap")) == {"Asha", "Ben", "Grace"}
+    cells = [e for e in user.find(marker="heatmap").elements.pop().descendants() if "data-month" in e.props]
+    asha = [e for e in cells if e.props["data-month"] == last_month.isoformat() and e.text.startswith("Met")]
+    assert len(asha) == 1 and asha[0].text == "Met\n60/60"
+    missed = [e for e in cells if e.props["data-month"] == last_month.isoformat() and e.props["data-status"] == "missed"]
+    assert len(missed) == 2
+
+
+async def test_a_past_date_is_shown_with_the_figures_of_that_date(user: Visitor) -> None:
+    team = build_team(start=date(2024, 1, 1))
+    f.person("Late", "Starter", employer=team.north, start=today() - timedelta(days=10))
+    past = today() - timedelta(days=40)
+    await sign_in(user, "lead.north@example.nhs.uk", then=f"/team?as_of={uk(past)}")
+    await user.should_see(f"You are viewing records as at {uk(past)}")
+    await user.should_see("Northside Community Trust: 3 people employed")
+    await user.open("/team?as_of=today")
+    await user.should_see("Northside Community Trust: 4 people employed")
+
+
+@pytest.mark.parametrize("email", ["asha@example.nhs.uk", "grace@example.nhs.uk"])
+async def test_staff_and_supervisors_are_refused_the_team_pages(user: Visitor, email: str) -> None:
+    build_team()
+    await sign_in(user, email)
+    await user.should_not_see("Team dashboard")
+    for path in ("/team", "/team/matrix", "/team/supervision"):
+        await user.open(path)
+        await user.should_see("Not allowed")
+        await user.should_not_see("Fully compliant")
+        await user.should_not_see("Showing 1–")
+
+
+async def test_a_lead_is_refused_a_person_outside_their_scope(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "lead.south@example.nhs.uk", then=f"/people/{team.asha.id}")
+    await user.should_see("Not allowed")
+    await user.open(f"/people/{team.cara.id}")
+    await user.should_see("Cara Lewis")
+
+
+async def test_signed_out_visitors_are_sent_to_sign_in(user: Visitor) -> None:
+    build_team()
+    for path in ("/team", "/team/matrix", "/team/supervision"):
+        await user.open(path)
+        await user.should_see("Email address")
+        await user.should_not_see("Team dashboard")
+
+
+async def test_a_lead_drills_down_from_the_matrix_to_a_person(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix")
+    await user.should_see("Showing 1–3 of 3 people")
+    user.find(marker=f"person-{team.asha.id}").click()
+    await user.should_see("Staff id", retries=60)
+    await user.should_see(team.asha.staff_id)

@@ -1,0 +1,155 @@
+"""The team snapshot and the 12-month trend, worked out once per (scope, as-at date) and kept until the data
+changes.
+
+`data_marker()` is one cheap query: the database in use and the highest id of the audit trail and of every
+table compliance reads. Every service write records an audit event, and every new row raises an id, so a
+write anywhere changes the marker and the next request recomputes. Concurrent requests for the same key wait
+for one computation instead of each running the rules.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from tracker import compliance as c
+from tracker.db import database
+from tracker.models import (
+    Absence,
+    AuditEvent,
+    Course,
+    EmployerPolicy,
+    Employment,
+    Organisation,
+    Pcn,
+    Person,
+    PolicyAcknowledgement,
+    Requirement,
+    Role,
+    SessionAttendee,
+    SupervisionRule,
+    SupervisionSession,
+    TrainingRecord,
+)
+from tracker.population import Scope, load_rules, snapshot
+from tracker.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
+
+V = TypeVar("V")
+WATCHED = (
+    AuditEvent, Person, Employment, TrainingRecord, SupervisionSession, SessionAttendee, Absence, Requirement,
+    SupervisionRule, EmployerPolicy, PolicyAcknowledgement, Course, Role, Organisation, Pcn,
+)
+_MARKER_SQL = "SELECT " + ", ".join(f"(SELECT MAX(id) FROM {m._meta.table_name})" for m in WATCHED)
+
+
+def data_marker() -> tuple[Any, ...]:
+    """Changes whenever anything compliance depends on is written (or another database is opened)."""
+    obj = database.obj
+    row = database.execute_sql(_MARKER_SQL).fetchone()
+    return (id(obj), getattr(obj, "database", None), *row)
+
+
+def pcns_of(as_of: date, scope: Scope) -> dict[int, int | None]:
+    """Person id -> the PCN of their current job (the latest started of those active on as_of)."""
+    query = Employment.select(Employment.person, Employment.pcn, Employment.start_date).where(
+        (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+    )
+    if scope.employer_id is not None:
+        query = query.where(Employment.employer == scope.employer_id)
+    if scope.pcn_id is not None:
+        query = query.where(Employment.pcn == scope.pcn_id)
+    if scope.person_ids is not None:
+        query = query.where(Employment.person.in_(list(scope.person_ids)))
+    found: dict[int, int | None] = {}
+    for person_id, pcn_id, _start in sorted(_rows(query), key=lambda row: str(row[2])):
+        found[person_id] = pcn_id
+    return found
+
+
+def _rows(query: Any) -> list[tuple[Any, ...]]:
+    sql, params = query.sql()
+    return list(database.execute_sql(sql, params).fetchall())
+
+
+def build_snapshot(as_of: date, scope: Scope) -> TeamSnapshot:
+    rules = load_rules()
+    results = snapshot(as_of, scope, rules)
+    course_names = {code: info.name for code, info in rules.courses.items()}
+    pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
+    return assemble(as_of, results, course_names, pcns_of(as_of, scope), pcn_names).warm()
+
+
+def build_summary(as_of: date, scope: Scope) -> c.Summary:
+    return c.summarise(snapshot(as_of, scope), as_of)
+
+
+def _summary_builder(day: date, scope: Scope) -> Callable[[], c.Summary]:
+    return lambda: build_summary(day, scope)
+
+
+class _Memo:
+    """A small least-recently-used store of values that remember the data marker they were built at."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, tuple[tuple[Any, ...], Any]] = OrderedDict()
+        self._guard = threading.Lock()
+        self._key_locks: dict[Any, threading.Lock] = {}
+
+    def get(self, key: Any, marker: tuple[Any, ...], build: Callable[[], V]) -> V:
+        with self._guard:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._guard:
+                held = self._items.get(key)
+                if held is not None and held[0] == marker:
+                    self._items.move_to_end(key)
+                    return held[1]  # type: ignore[no-any-return]
+            value = build()
+            with self._guard:
+                self._items[key] = (marker, value)
+                self._items.move_to_end(key)
+                while len(self._items) > self.size:
+                    old, _ = self._items.popitem(last=False)
+                    self._key_locks.pop(old, None)
+            return value
+
+    def clear(self) -> None:
+        with self._guard:
+            self._items.clear()
+
+
+class TeamCache:
+    def __init__(self, snapshots: int = 6, summaries: int = 600) -> None:
+        self._snapshots = _Memo(snapshots)
+        self._summaries = _Memo(summaries)
+
+    def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
+        return self._snapshots.get((scope, as_of), data_marker(), lambda: build_snapshot(as_of, scope))
+
+    def trend(self, scope: Scope, as_of: date) -> list[TrendPoint]:
+        """The headline figures at the end of each of the last 11 months and on the as-at date."""
+        marker = data_marker()
+        points = []
+        for day in trend_days(as_of):
+            if day == as_of:
+                summary = self.snapshot(scope, as_of).summary
+            else:
+                summary = self._summaries.get((scope, day), marker, _summary_builder(day, scope))
+            points.append(TrendPoint(day, summary))
+        return points
+
+    def cached(self, scope: Scope, as_of: date) -> bool:
+        """True when a snapshot for this key is held at the current marker (the next read is fast)."""
+        held = self._snapshots._items.get((scope, as_of))
+        return held is not None and held[0] == data_marker()
+
+    def clear(self) -> None:
+        self._snapshots.clear()
+        self._summaries.clear()
+
+
+CACHE = TeamCache()

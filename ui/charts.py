@@ -1,0 +1,59 @@
+"""Charts (ECharts) in the NHS palette, each with its figures also given as a table for screen readers and
+anyone who prefers numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from tracker.team_views import TrendSeries
+from ui import theme
+from ui.components import text
+from ui.tables import Column, table
+
+
+def trend_options(series: TrendSeries) -> dict[str, Any]:
+    line = {"type": "line", "symbolSize": 8, "lineStyle": {"width": 3}}
+    return {
+        "aria": {"enabled": True},
+        "animation": False,
+        "color": [theme.NHS_GREEN, theme.NHS_BLUE],
+        "tooltip": {"trigger": "axis", ":valueFormatter": "(v) => v + '%'"},
+        "legend": {"top": 0, "textStyle": {"color": theme.NHS_TEXT, "fontSize": 13}},
+        "grid": {"left": 48, "right": 16, "top": 40, "bottom": 32},
+        "xAxis": {"type": "category", "data": series.labels, "axisLabel": {"color": theme.NHS_TEXT}},
+        "yAxis": {
+            "type": "value", "min": 0, "max": 100,
+            "axisLabel": {"formatter": "{value}%", "color": theme.NHS_TEXT},
+        },
+        "series": [
+            {**line, "name": "Fully compliant", "data": series.fully_compliant, "symbol": "circle"},
+            {**line, "name": "Supervision met (previous month)", "data": series.supervision_met, "symbol": "rect",
+             "lineStyle": {"width": 3, "type": "dashed"}},
+        ],
+    }
+
+
+def trend_chart(series: TrendSeries) -> ui.echart:
+    chart = ui.echart(trend_options(series)).classes("w-full").style("height: 280px").mark("trend-chart")
+    chart.props('role="img" aria-label="Line chart of the last 12 months; the figures are in the table below it"')
+    return chart
+
+
+def trend_table(series: TrendSeries) -> None:
+    with ui.element("details").classes("w-full"):
+        text("summary", "The figures behind the chart").classes("cursor-pointer font-semibold")
+        columns = [
+            Column("Month end"), Column("People", numeric=True), Column("Fully compliant", numeric=True),
+            Column("Supervision met (previous month)", numeric=True),
+        ]
+        with table("Fully compliant and supervision met, month by month", columns) as cells:
+            for label, people, green, met in zip(
+                series.labels, series.people, series.fully_compliant, series.supervision_met, strict=True
+            ):
+                with cells.row(month=label):
+                    cells.cell(label, header=True)
+                    cells.cell(f"{people:,}")
+                    cells.cell(f"{green:g}%")
+                    cells.cell(f"{met:g}%")

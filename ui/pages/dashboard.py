@@ -1,0 +1,137 @@
+"""`/team` (leads and admins): the team's headline figures, the 12-month trend, training by course, each
+employer's share, and who needs attention first; every number from the cached snapshot of the viewer's team."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nicegui import background_tasks, ui
+
+from tracker import team_views as tv
+from tracker.access import ADMIN, LEAD, lead_scope, require
+from tracker.dates import add_months, month_start, uk
+from tracker.population import Scope
+from tracker.team_cache import CACHE
+from ui.actions import read
+from ui.charts import trend_chart, trend_table
+from ui.components import empty_state, heading, muted, panel, status_chip, text
+from ui.layout import add_nav, frame
+from ui.lead_components import figure, scope_name, style, team_tabs
+from ui.tables import Column, table
+
+PATH = "/team"
+
+
+def headline(snapshot: tv.TeamSnapshot) -> None:
+    s = snapshot.summary
+    last_month = add_months(month_start(snapshot.as_of), -1).strftime("%B %Y")
+    with ui.element("div").classes("figure-row").mark("headline"):
+        figure("Fully compliant", f"{s.fully_compliant_pct:g}%", f"{s.green:,} of {s.people:,} people green", "green")
+        figure("Amber", f"{s.amber:,}", "something due soon or to do", "amber")
+        figure("Red", f"{s.red:,}", "out of date, missing or supervision missed", "red")
+        figure("Supervision met", f"{s.supervision_met_last_month_pct:g}%", f"in {last_month}, of those due")
+
+
+def courses(snapshot: tv.TeamSnapshot) -> None:
+    with panel():
+        heading("Training by course", 2)
+        muted("The share of people who need each course and hold it in date (compliant or due soon), lowest first.")
+        figures = snapshot.course_figures
+        if not figures:
+            empty_state("No course is required of anyone in the team.")
+            return
+        columns = [Column("Course"), Column("In date", numeric=True), Column("People", numeric=True), Column("")]
+        with table("Training by course: share in date", columns) as cells:
+            for f in figures:
+                with cells.row(course=f.code):
+                    cells.cell(f.name, header=True)
+                    cells.cell(f"{f.pct:g}%")
+                    cells.cell(f"{f.compliant:,} of {f.required:,}")
+                    with cells.cell(), ui.element("div").classes("bar-track").props('aria-hidden="true"'):
+                        ui.element("div").classes("bar-fill").style(f"width:{f.pct}%")
+
+
+def employers(snapshot: tv.TeamSnapshot) -> None:
+    figures = snapshot.employer_figures
+    if len(figures) < 2:
+        return
+    with panel():
+        heading("By employer", 2)
+        columns = [
+            Column("Employer"), Column("People", numeric=True), Column("Green", numeric=True),
+            Column("Amber", numeric=True), Column("Red", numeric=True), Column("Fully compliant", numeric=True),
+        ]
+        with table("Each employer's people by status", columns) as cells:
+            for f in figures:
+                with cells.row(employer=str(f.employer_id)):
+                    with cells.cell(header=True):
+                        ui.link(f.name, f"/team/matrix?employer={f.employer_id}")
+                    cells.cell(f"{f.people:,}")
+                    for status in ("green", "amber", "red"):
+                        cells.cell(f"{f.counts.get(status, 0):,}")
+                    cells.cell(f"{f.green_pct:g}%")
+
+
+def attention(snapshot: tv.TeamSnapshot) -> None:
+    with panel():
+        heading("Needs attention", 2)
+        people = tv.needs_attention(snapshot, 10)
+        if not people:
+            empty_state("Everyone is green.")
+            return
+        columns = [Column("Name"), Column("Status"), Column("Why"), Column("Employer")]
+        with table("People to look at first: red, then amber", columns) as cells:
+            for m in people:
+                with cells.row(person=str(m.person_id)):
+                    with cells.cell(header=True):
+                        ui.link(m.name, f"/people/{m.person_id}")
+                    with cells.cell():
+                        status_chip(m.rag)
+                    reasons = m.result.reasons
+                    cells.cell(reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
+                    cells.cell(m.employer_name)
+        ui.link("See everyone who is red in the training matrix", "/team/matrix?status=red")
+
+
+def trend_panel(scope: Scope, as_of: date) -> None:
+    with panel():
+        heading("The last 12 months", 2)
+        muted("Fully compliant and supervision met at the end of each month, and on the as-at date.")
+        waiting = ui.row().classes("items-center gap-2").props('role="status"')
+        with waiting:
+            ui.spinner(size="1.5rem").props('aria-hidden="true"')
+            text("span", "Working out the figures for each month…")
+        holder = ui.column().classes("w-full")
+
+    async def fill() -> None:
+        points = await read(CACHE.trend, scope, as_of)
+        series = tv.trend_series(points)
+        waiting.delete()
+        with holder:
+            trend_chart(series)
+            trend_table(series)
+
+    background_tasks.create(fill(), name="dashboard trend")
+
+
+def register() -> None:
+    add_nav(PATH, "Team dashboard", "dashboard", "Team", lambda v: v.is_lead or v.is_admin, order=10, home_rank=10)
+
+    @ui.page(PATH, response_timeout=60)
+    async def dashboard() -> None:
+        async with frame("Team dashboard") as page:
+            require(page.viewer, LEAD, ADMIN)
+            style()
+            scope = lead_scope(page.viewer)
+            snapshot = await read(CACHE.snapshot, scope, page.as_of)
+            team = await read(scope_name, page.viewer)
+            team_tabs(PATH)
+            muted(f"{team}: {snapshot.summary.people:,} people employed on {uk(page.as_of)}.").mark("scope")
+            headline(snapshot)
+            trend_panel(scope, page.as_of)
+            with ui.element("div").classes("grid gap-4 w-full").style(
+                "grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr))"
+            ):
+                courses(snapshot)
+                attention(snapshot)
+            employers(snapshot)
