@@ -91,3 +91,19 @@ async def test_an_admin_revokes_someone_elses_api_token(user: Visitor) -> None:
     user.find(marker=f"revoke-{issued.token_id}").click()
     await user.should_see("Revoked.", retries=40)
     assert tokens.verify(issued.secret, "api") is None
+
+
+async def test_the_api_and_the_calendar_feed_answer_in_the_running_app_without_a_sign_in(user: Visitor) -> None:
+    team = build_team()
+    from tracker.models import User
+
+    lead = User.get(User.email == "lead.north@example.nhs.uk")
+    api = tokens.create(lead.id, "api")
+    feed = tokens.create(User.get(User.person == team.asha.id).id, "calendar")
+    await user.open("/login")  # the app is up; nobody is signed in
+    answer = await user.http_client.get("/api/v1/people", headers={"Authorization": f"Bearer {api.secret}"})
+    assert answer.status_code == 200
+    assert sorted(p["first_name"] for p in answer.json()["people"]) == ["Asha", "Ben", "Grace"]
+    assert (await user.http_client.get("/api/v1/people")).status_code == 401
+    assert (await user.http_client.get(f"/calendar/{feed.secret}.ics")).status_code == 200
+    assert (await user.http_client.get("/calendar/nonsense.ics")).status_code == 404
