@@ -107,18 +107,25 @@ def reachable(notices: Iterable[Notice], settings: Settings) -> list[Notice]:
 
 
 def group(notices: Iterable[Notice], settings: Settings) -> list[Delivery]:
-    by_recipient: dict[str, list[Notice]] = {}
+    """One delivery per mailbox: notices for the same address (say, a lead who is also staff) go together."""
+    by_mailbox: dict[str, list[Notice]] = {}
     recipients: dict[str, Recipient] = {}
     for notice in notices:
-        by_recipient.setdefault(notice.recipient.key, []).append(notice)
-        recipients.setdefault(notice.recipient.key, notice.recipient)
+        who = notice.recipient
+        mailbox = f"mail:{who.email.lower()}" if who.email else who.key
+        by_mailbox.setdefault(mailbox, []).append(notice)
+        known = recipients.get(mailbox)
+        if known is None:
+            recipients[mailbox] = who
+        elif not set(who.user_ids) <= set(known.user_ids):
+            recipients[mailbox] = replace(known, user_ids=tuple(dict.fromkeys(known.user_ids + who.user_ids)))
     deliveries = []
-    for key in sorted(by_recipient, key=lambda k: (recipients[k].name.lower(), k)):
-        recipient = recipients[key]
+    for mailbox in sorted(by_mailbox, key=lambda k: (recipients[k].name.lower(), k)):
+        recipient = recipients[mailbox]
         deliveries.append(
             Delivery(
                 recipient,
-                tuple(by_recipient[key]),
+                tuple(by_mailbox[mailbox]),
                 by_email=settings.email_enabled and bool(recipient.email),
                 in_app=bool(recipient.user_ids),
             )

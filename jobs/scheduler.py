@@ -211,10 +211,15 @@ def start_scheduler(settings: Settings) -> AsyncIOScheduler:
 
 
 def stop_scheduler() -> None:
+    """Stop the running scheduler (call from app.on_shutdown); safe to call when none runs."""
     global _scheduler
-    if _scheduler is not None and _scheduler.running:
-        _scheduler.shutdown(wait=False)
-    _scheduler = None
+    old, _scheduler = _scheduler, None
+    if old is None or not old.running:
+        return
+    loop = getattr(old, "_eventloop", None)
+    if loop is None or loop.is_closed():
+        return  # its event loop is gone, and its timers with it
+    old.shutdown(wait=False)
 
 
 def current_scheduler() -> AsyncIOScheduler | None:

@@ -297,3 +297,18 @@ def test_a_pending_session_sends_a_signed_link_that_confirms_once(database, mail
     mail_server.clear()
     scan_once(date(2026, 11, 7), settings)
     assert mail_server.received == []
+
+
+def test_a_lead_who_is_also_staff_gets_one_email_for_both(database, mail_server, settings):  # noqa: F811
+    t = build(supervised_until=date(2026, 10, 31))  # Asha missed November: her lead hears on 01/12
+    lena = f.person("Lena", "Lead", role="OPM", employer=t.employer, email="lead@team.test")
+    f.trained(lena, "SG-L2", date(2023, 11, 20))  # expired on 20/11/2026
+    f.trained(lena, "FIRE", date(2026, 6, 1))
+    supervised_monthly(t.sam, lena, date(2024, 1, 1), date(2027, 1, 31))
+    t.lead.person = lena
+    t.lead.save()
+    scan_once(date(2026, 12, 1), settings)
+    [to_lena] = mail_server.to(LEAD)
+    assert "About you" in to_lena.text and "Your team" in to_lena.text
+    assert "Asha Patel missed supervision in November 2026" in to_lena.text
+    assert inbox.unread_count(t.lead.id) == 1
