@@ -13,7 +13,18 @@ import pytest
 from tests import factories as f
 from tracker.cli import build_parser, main, report_namespace, safe_url
 from tracker.errors import ValidationError
-from tracker.models import AuditEvent, Course, Person, Requirement, Role, SupervisionRule, User
+from tracker.models import (
+    AuditEvent,
+    Course,
+    Organisation,
+    Person,
+    Requirement,
+    Role,
+    SupervisionRule,
+    SupervisionSession,
+    TrainingRecord,
+    User,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery 9"
@@ -219,3 +230,39 @@ def test_main_py_runs_the_command_line_as_a_real_process(database, tmp_path):
     done = python("import", "training", str(bad))
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == "row 2: completed_on: '2026-02-30' is not a valid date (use dd/mm/yyyy or yyyy-mm-dd)"
+
+
+BAD_FILES = [
+    ("people", "staff_id,first_name,last_name,role,employer,start_date\nE9,Zoe,Adams,SPLW,Trust,2024-04-31\n",
+     "row 2: start_date: '2024-04-31' is not a valid date (use dd/mm/yyyy or yyyy-mm-dd)"),
+    ("people", "staff_id,first_name,last_name,role,employer,start_date\nE9,Zoe,Adams,SPLW,Trust,29/02/2025\n",
+     "row 2: start_date: '29/02/2025' is not a valid date (use dd/mm/yyyy or yyyy-mm-dd)"),
+    ("people", "staff_id,first_name,last_name,role,employer,start_date\nE9,Zoe,Adams,Wizard,Trust,2024-01-01\n",
+     "row 2: role: 'Wizard' is not a role in the catalogue (use a role name or code)"),
+    ("people", "staff_id,first_name,last_name,role,employer,start_date\nE9,Zoe,Adams,SPLW,T,2024-01-01\n"
+     "E9,Zoe,Adams,SPLW,T,2024-01-01\n", "row 3: staff_id: E9 appears more than once in the file (first on row 2)"),
+    ("people", "staff_id,first_name,last_name,role,employer,start_date,shoe_size\n", "row 1: shoe_size: unknown column"),
+    ("people", "", "row 1: file: the file is empty"),
+    ("training", b"staff_id,course,completed_on,provider\nE1,SG-L2,2026-01-01,Caf\xe9 Learning\n",
+     "row 2: file: the file is not UTF-8 text"),
+    ("training", "staff_id,course,completed_on\nE1,Basket Weaving,2026-01-01\n",
+     "row 2: course: 'Basket Weaving' is not a course in the catalogue (use a course code or name)"),
+    ("supervision", "date,supervisor_staff_id,supervisee_staff_ids,minutes\n2026-10-01,G1,E1,500\n",
+     "row 2: minutes: 500 is out of range (1 to 480)"),
+    ("supervision", "date,supervisor_staff_id,supervisee_staff_ids,minutes\n2019-10-01,G1,E1,60\n",
+     "row 2: supervisee_staff_ids: E1 was not employed on 01/10/2019"),
+]
+
+
+def test_every_kind_of_bad_file_exits_1_through_the_command_line_and_writes_nothing(database, capsys, tmp_path):
+    f.person(staff_id="E1", start=date(2024, 1, 1))
+    f.person(staff_id="G1", role="GPP", start=date(2018, 1, 1))
+    tables = (Person, AuditEvent, TrainingRecord, SupervisionSession, Organisation)
+    before = [t.select().count() for t in tables]
+    for kind, content, message in BAD_FILES:
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        code, out, err = run(capsys, "import", kind, str(path), "--database", database)
+        assert (code, out) == (1, ""), message
+        assert err.splitlines()[0].startswith(message) and err.splitlines()[-1].startswith("nothing was written")
+    assert [t.select().count() for t in tables] == before

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from tracker.errors import ImportRejected, RowError, ValidationError
 from tracker.importers.reading import Table
-from tracker.services import absences, people, rules, supervision, training
+from tracker.services import absences, people_plans, rules, supervision, training
 from tracker.services.validate import Lookups, cell_text
 
 T = TypeVar("T")
@@ -95,17 +95,17 @@ def _raise_if(errors: list[RowError]) -> None:
 def run_people(table: Table, result: ImportResult, today: date, write: bool) -> None:
     lookups = Lookups()
     lookups.preload_people()
-    state = people.PeopleState.load(lookups)
+    state = people_plans.PeopleState.load(lookups)
     errors: list[RowError] = []
     repeats = _first_rows(table, "staff_id", errors)
     in_file = {cell_text(raw.get("staff_id")) for _, raw in table.rows}
-    plans: list[tuple[int, people.PersonPlan]] = []
+    plans: list[tuple[int, people_plans.PersonPlan]] = []
     for row, raw in table.rows:
         take = RowTake(row, errors)
-        item = people.person_input(raw, lookups, take)
+        item = people_plans.person_input(raw, lookups, take)
         if take.failed or item is None or row in repeats:
             continue
-        plan = take("staff_id", partial(people.plan_person, item, state, today, in_file))
+        plan = take("staff_id", partial(people_plans.plan_person, item, state, today, in_file))
         if plan is not None:
             plans.append((row, plan))
     _raise_if(errors)
@@ -117,7 +117,7 @@ def run_people(table: Table, result: ImportResult, today: date, write: bool) -> 
         else:
             result.skipped.append(RowNote(row, plan.skip_reason or "no change"))
     if write:
-        result.details["changes"] = people.apply_plans([p for _, p in plans], state)
+        result.details["changes"] = people_plans.apply_plans([p for _, p in plans], state)
 
 
 def run_training(table: Table, result: ImportResult, today: date, write: bool) -> None:

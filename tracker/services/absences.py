@@ -13,8 +13,7 @@ from tracker.errors import NotFound, ValidationError
 from tracker.models import ABSENCE_REASONS, Absence, Person
 from tracker.services import audit
 from tracker.services.bulk import insert_rows
-from tracker.services.people import strict
-from tracker.services.validate import Lookups, a_date, choice, end_not_before_start, person_by_id
+from tracker.services.validate import Lookups, a_date, choice, end_not_before_start, person_by_id, strict
 
 Periods = dict[int, list[tuple[date, date, int]]]  # person id -> (start, end, absence id)
 

@@ -14,8 +14,7 @@ from tracker.db import database
 from tracker.errors import NotFound, ValidationError
 from tracker.models import SUPERVISION_KINDS, Course, Organisation, Requirement, Role, SupervisionRule
 from tracker.services import audit
-from tracker.services.people import strict
-from tracker.services.validate import Lookups, choice, integer, optional_integer, split_list, yes_no
+from tracker.services.validate import Lookups, choice, integer, optional_integer, split_list, strict, yes_no
 
 SCOPES = ("role", "employer")
 MAX_RENEWAL_MONTHS = 600

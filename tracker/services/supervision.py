@@ -22,7 +22,6 @@ from tracker.models import (
     SupervisionSession,
 )
 from tracker.services import audit
-from tracker.services.people import strict
 from tracker.services.validate import (
     Lookups,
     a_date,
@@ -32,6 +31,7 @@ from tracker.services.validate import (
     optional_date,
     person_by_id,
     split_list,
+    strict,
     text,
 )
 

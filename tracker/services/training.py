@@ -13,8 +13,7 @@ from tracker.db import database
 from tracker.models import EVIDENCE_STATES, Course, Person, TrainingRecord
 from tracker.services import audit
 from tracker.services.bulk import insert_rows
-from tracker.services.people import strict
-from tracker.services.validate import Lookups, a_date, choice, not_in_future, person_by_id, text
+from tracker.services.validate import Lookups, a_date, choice, not_in_future, person_by_id, strict, text
 
 
 @dataclass(frozen=True)

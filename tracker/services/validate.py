@@ -7,16 +7,23 @@ clean value or raises ValidationError naming the field, so one rule gives one me
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import TypeVar
 
 from tracker.dates import parse_date
 from tracker.errors import NotFound, ValidationError
 from tracker.models import Course, Organisation, Pcn, Person, Role
 
+T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
+
+
+def strict(column: str, parse: Callable[[], T]) -> T:
+    """The `take` of a single write: the first bad field raises (importers pass one that collects)."""
+    return parse()
 
 
 def cell_text(value: object) -> str:
