@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from jobs import backup_job
 from tests import factories as f
+from tracker import settings as tracker_settings
 from tracker.errors import NotFound, ValidationError
 from tracker.models import AuditEvent, Person
 from tracker.services.backup import check_sqlite_backup
@@ -18,8 +20,11 @@ from tracker.settings import Settings, use_settings
 
 
 @pytest.fixture
-def settings(sqlite_database: str, tmp_path: Path) -> Settings:
-    return use_settings(Settings(database_url=sqlite_database, data_dir=tmp_path / "data"))
+def settings(sqlite_database: str, tmp_path: Path) -> Iterator[Settings]:
+    """This test's database and data folder as the current settings (the hooks read them), then back."""
+    before = tracker_settings._current
+    yield use_settings(Settings(database_url=sqlite_database, data_dir=tmp_path / "data"))
+    tracker_settings._current = before
 
 
 def test_the_nightly_backup_keeps_the_newest_n(settings):
