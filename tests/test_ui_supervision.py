@@ -51,7 +51,7 @@ async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) ->
     states = rows_by_state(user)
     assert states == {str(team.asha.id): "met", str(team.ben.id): "missed_last_month"}
     await user.should_see("Missed last month")
-    await user.should_see("Met this month (60 of 60 minutes)")
+    await user.should_see("60 of 60 minutes")
     await user.should_see(uk(today()))
     await user.should_not_see("Cara Lewis")
 
@@ -118,7 +118,7 @@ async def test_the_supervision_log_filters_and_totals(user: Visitor) -> None:
     await user.should_see("2 people")
     user.find(marker="kind").elements.pop().value = "educational"
     user.find(marker="apply").click()
-    await user.should_see("1 sessions", retries=40)
+    await user.should_see("1 session", retries=40)
     await user.should_see("45 minutes (0 h 45 min)")
 
 

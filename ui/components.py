@@ -78,6 +78,15 @@ def muted(words: str) -> ui.label:
     return ui.label(words).classes("muted")
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 session', '2 sessions'."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def days_ago(days: int) -> str:
+    return "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
+
+
 def uk_date(d: date | None, empty: str = "—") -> str:
     return uk(d) if d else empty
 

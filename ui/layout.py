@@ -100,6 +100,14 @@ class Page:
         ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
 
 
+FLASH = "flash"
+
+
+def flash(message: str) -> None:
+    """A confirmation to show at the top of the next page this user opens (after ui.navigate.to)."""
+    app.storage.user[FLASH] = message
+
+
 def forbidden(message: str = "You may not open this.") -> PlainTextResponse:
     """For downloads and other plain routes: a refusal with HTTP 403."""
     return PlainTextResponse(message, status_code=403)
@@ -200,7 +208,7 @@ def _navigation(page: Page, current: str | None, drawer: ui.left_drawer) -> None
 
 def _breadcrumbs(crumbs: Sequence[tuple[str, str | None]], title: str) -> TextElement:
     with ui.element("nav").classes("crumbs").props('aria-label="Breadcrumb"'), ui.element("ol"):
-        for label, target in crumbs:
+        for label, target in [("Home", "/"), *crumbs]:
             with ui.element("li"):
                 if target:
                     ui.link(label, target)
@@ -247,6 +255,11 @@ async def frame(
     page.titles.extend([_breadcrumbs(breadcrumbs, title), heading(title)])
     for notice in notices:
         ui.label(notice).classes("as-at-banner w-full").props('role="status"')
+    done = app.storage.user.pop(FLASH, None)
+    if done:
+        with ui.row().classes("flash-banner w-full items-center gap-2").props('role="status"').mark("flash"):
+            ui.icon("check_circle").props('aria-hidden="true"')
+            ui.label(str(done))
     with ui.column().classes("w-full gap-4") as body:
         try:
             yield page

@@ -12,6 +12,7 @@ from tracker.dates import uk
 from tracker.services.profile import PolicyView, Profile
 from ui.components import (
     KIND_LABELS,
+    days_ago,
     definition_list,
     empty_state,
     heading,
@@ -96,8 +97,7 @@ def supervision(result: c.PersonCompliance, as_of: date) -> None:
     with panel():
         heading("Supervision, last 12 months", 2)
         if result.last_session:
-            days = (as_of - result.last_session).days
-            muted(f"Last session {uk(result.last_session)} ({days} days ago).")
+            muted(f"Last session {uk(result.last_session)} ({days_ago((as_of - result.last_session).days)}).")
         else:
             muted("No supervision session in the last 12 months.")
         month_strip(result.months)

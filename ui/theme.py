@@ -49,6 +49,8 @@ a:hover {{ color: {NHS_DARK_BLUE}; }}
 .crumbs ol {{ display: flex; flex-wrap: wrap; gap: 0.25rem; list-style: none; margin: 0; padding: 0; }}
 .crumbs li + li::before {{ content: "›"; margin-right: 0.25rem; }}
 h1.page-title {{ font-size: 1.9rem; font-weight: 700; line-height: 1.2; margin: 0.25rem 0 0.5rem; }}
+.nicegui-content h3 {{ font-size: 1.1rem; line-height: 1.4; font-weight: 600; letter-spacing: normal;
+  margin: 0.75rem 0 0.25rem; }}
 h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .panel {{ background: #FFFFFF; border: 1px solid {NHS_BORDER}; border-radius: 4px; padding: 1rem 1.25rem;
   width: 100%; }}
@@ -56,6 +58,8 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .status-chip {{ display: inline-flex; align-items: center; gap: 0.3rem; border-radius: 999px;
   padding: 0.1rem 0.6rem; font-size: 0.85rem; font-weight: 600; white-space: nowrap; }}
 .as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
+.flash-banner {{ background: #E6F2EB; border-left: 6px solid {NHS_GREEN}; color: {NHS_TEXT};
+  padding: 0.6rem 1rem; font-weight: 600; }}
 .month-cell {{ min-width: 4.6rem; text-align: center; border-radius: 4px; padding: 0.35rem 0.25rem;
   font-size: 0.8rem; line-height: 1.2; }}
 .data-table {{ width: 100%; border-collapse: collapse; font-size: 0.95rem; }}

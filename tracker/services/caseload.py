@@ -37,16 +37,16 @@ class SuperviseeRow:
 
     @property
     def summary(self) -> str:
-        m = self.this_month
-        if self.state == MISSED_LAST_MONTH:
-            return f"Missed last month ({self.last_month.minutes if self.last_month else 0} minutes)"
+        """The minutes behind the state, in words."""
+        m, before = self.this_month, self.last_month
+        if self.state == MISSED_LAST_MONTH and before is not None:
+            so_far = f"; {m.minutes} so far this month" if m is not None else ""
+            return f"{before.minutes} of {before.required} minutes last month{so_far}"
         if m is None:
             return "Not employed this month"
-        if self.state == MET:
-            return f"Met this month ({m.minutes} of {m.required} minutes)"
         if self.state == PAUSED:
-            return "Paused (absent most of this month)"
-        return f"Due this month: {m.minutes} of {m.required} minutes so far"
+            return "Absent for most of this month"
+        return f"{m.minutes} of {m.required} minutes" + ("" if self.state == MET else " so far")
 
 
 def caseload(supervisor_id: int, as_of: date) -> list[SuperviseeRow]:

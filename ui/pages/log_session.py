@@ -8,7 +8,7 @@ from tracker.access import SUPERVISOR, require
 from tracker.services.caseload import log_own_session, supervisee_choices
 from ui.actions import read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
-from ui.layout import add_nav, frame
+from ui.layout import add_nav, flash, frame
 
 QUICK_MINUTES = (30, 45, 60, 90)
 
@@ -35,25 +35,27 @@ def register() -> None:
                     value=_preselected(page.param("with"), choices),
                 ).props("use-chips").classes("w-full").mark("supervisees")
                 with ui.row().classes("gap-4 items-start w-full"):
-                    on = date_input("Date", page.today, required=True).mark("date")
-                    minutes = ui.number("Minutes", value=60, min=1, max=480, step=5, format="%d").mark("minutes")
-                    with ui.row().classes("gap-1 items-center pt-3"):
+                    on = date_input("Date", page.today, required=True).classes("w-44").mark("date")
+                    minutes = ui.number("Minutes", value=60, min=1, max=480, step=5, format="%d").classes(
+                        "w-28"
+                    ).mark("minutes")
+                    with ui.row().classes("gap-2 items-center pt-4"):
                         for m in QUICK_MINUTES:
-                            ui.button(str(m), on_click=lambda m=m: minutes.set_value(m)).props(
-                                f'outline dense no-caps aria-label="{m} minutes"'
+                            ui.button(f"{m} min", on_click=lambda m=m: minutes.set_value(m)).props(
+                                "outline no-caps size=sm"
                             )
                 with ui.row().classes("gap-6 items-center w-full"):
                     kind = ui.select(KIND_LABELS, value="clinical", label="Kind").classes("min-w-[14rem]")
                     with ui.column().classes("gap-0"):
                         muted("Format").classes("text-sm")
-                        fmt = ui.toggle(FORMAT_LABELS, value="one_to_one").props('aria-label="Format"').mark("format")
+                        fmt = ui.toggle(FORMAT_LABELS, value="one_to_one").props('no-caps aria-label="Format"').mark("format")
                     with ui.column().classes("gap-0"):
                         muted("Mode").classes("text-sm")
-                        mode = ui.toggle(MODE_LABELS, value="in_person").props('aria-label="Mode"')
+                        mode = ui.toggle(MODE_LABELS, value="in_person").props('no-caps aria-label="Mode"')
                 who.on_value_change(lambda e: fmt.set_value("group" if len(e.value or []) > 1 else "one_to_one"))
                 topics = ui.textarea("Topics discussed").props("autogrow").classes("w-full").mark("topics")
                 actions = ui.textarea("Agreed actions").props("autogrow").classes("w-full")
-                next_date = date_input("Next session (optional)")
+                next_date = date_input("Next session (optional)").classes("w-56")
                 notes = ui.textarea("Private notes").props("autogrow").classes("w-full").mark("notes")
                 muted("Private notes are seen only by you and the supervisee(s): never in reports or exports.")
 
@@ -68,9 +70,9 @@ def register() -> None:
                         "" if minutes.value is None else int(minutes.value),
                         kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
                         next_date.value or None, notes.value or "", today=page.today,
-                        success=f"Session logged with {names}. They will be asked to confirm it.",
                     )
                     if outcome.ok:
+                        flash(f"Session logged with {names}. They will be asked to confirm it.")
                         ui.navigate.to("/supervisees")
 
                 ui.button("Save the session", icon="save", on_click=save).props("unelevated no-caps").mark("save")

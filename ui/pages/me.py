@@ -26,7 +26,6 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
             course = ui.select(dict(data.courses), label="Course", with_input=True).classes("min-w-[22rem]").mark("course")
             done_on = date_input("Completed on", page.today, required=True)
             provider = ui.input("Provider (optional)").classes("min-w-[14rem]")
-        picked = ui.label("No file chosen yet.").classes("muted")
 
         async def received(e: events.UploadEventArguments) -> None:
             chosen["content"] = await e.file.read()
@@ -37,7 +36,8 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
             label="Choose the certificate file", auto_upload=True, max_file_size=evidence.MAX_BYTES,
             on_upload=received,
             on_rejected=lambda: ui.notify("That file is larger than 5 MB.", type="negative"),
-        ).props('accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered')
+        ).props('accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered').classes("w-96")
+        picked = ui.label("No file chosen yet.").classes("muted")
 
         async def send() -> None:
             outcome = await write(

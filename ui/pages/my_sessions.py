@@ -15,11 +15,17 @@ from ui.components import (
     empty_state,
     muted,
     panel,
+    plural,
     status_chip,
     text,
     uk_date,
 )
 from ui.layout import Page, add_nav, frame
+
+
+def _waiting(view: SessionView, person_id: int) -> bool:
+    mine = view.attendee(person_id)
+    return mine is not None and mine.confirmation == "pending"
 
 
 def _session_card(page: Page, view: SessionView, person_id: int, on_change) -> None:  # type: ignore[no-untyped-def]
@@ -92,12 +98,15 @@ def register() -> None:
                 views = await read(sessions_attended, person_id, page.as_of)
                 content.clear()
                 with content:
-                    waiting = sum(1 for v in views if (a := v.attendee(person_id)) and a.confirmation == "pending")
-                    muted(f"{len(views)} sessions in the last 12 months; {waiting} waiting for you to confirm.")
+                    waiting = sum(1 for v in views if _waiting(v, person_id))
+                    muted(
+                        f"{plural(len(views), 'session')} in the last 12 months; {waiting} waiting for you to confirm."
+                    )
                     if not views:
                         with panel():
                             empty_state("No supervision session is recorded for you in the last 12 months.")
-                    for view in views:
+                    # Those waiting for an answer first, each group newest first.
+                    for view in sorted(views, key=lambda v: (not _waiting(v, person_id), -v.on.toordinal())):
                         _session_card(page, view, person_id, show)
 
             await show()

@@ -16,7 +16,7 @@ from ui.layout import frame
 def register() -> None:
     @ui.page("/people/{person_id}")
     async def person(person_id: int) -> None:
-        async with frame("Person", breadcrumbs=[("Home", "/")]) as page:
+        async with frame("Person") as page:
             facts = await read(person_facts, person_id, page.as_of)
             check_view_person(page.viewer, person_id, facts)
             data = await read(profile, person_id, page.as_of)

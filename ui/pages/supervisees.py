@@ -7,7 +7,7 @@ from nicegui import ui
 from tracker.access import SUPERVISOR, require
 from tracker.services.caseload import DUE, MISSED_LAST_MONTH, caseload
 from ui.actions import read
-from ui.components import empty_state, heading, muted, panel, status_chip
+from ui.components import empty_state, heading, muted, panel, plural, status_chip
 from ui.layout import add_nav, frame
 from ui.tables import Column, table
 
@@ -29,7 +29,9 @@ def register() -> None:
                 ui.button("Log a session", icon="add", on_click=lambda: ui.navigate.to("/supervision/log")).props(
                     "unelevated no-caps"
                 )
-                muted(f"{len(rows)} supervisees; {len(due)} still need supervision this month or missed last month.")
+                muted(
+                    f"{plural(len(rows), 'supervisee')}; {len(due)} still to see this month or missed last month."
+                )
             with panel():
                 heading("This month", 2)
                 if not rows:
@@ -42,7 +44,7 @@ def register() -> None:
                 with table("Your supervisees, the most urgent first", columns) as cells:
                     for r in rows:
                         with cells.row(person=str(r.person_id), state=r.state):
-                            with cells.cell(header=True):
+                            with cells.cell(header=True).classes("whitespace-nowrap"):
                                 ui.link(r.name, f"/people/{r.person_id}")
                             cells.cell(f"{r.role}, {r.employer}")
                             with cells.cell():
@@ -51,7 +53,7 @@ def register() -> None:
                                     status_chip(status, label)
                                 else:
                                     status_chip(r.this_month.status if r.this_month else "paused")
-                                ui.label(r.summary).classes("text-sm")
+                                ui.label(r.summary).classes("text-sm muted")
                             cells.cell(r.last_session.strftime("%d/%m/%Y") if r.last_session else "None in 12 months")
                             cells.cell(str(r.days_since) if r.days_since is not None else "—")
                             with cells.cell():
@@ -60,6 +62,8 @@ def register() -> None:
                                 ui.button(
                                     "Log session",
                                     on_click=lambda pid=r.person_id: ui.navigate.to(f"/supervision/log?with={pid}"),
-                                ).props(f'outline dense no-caps aria-label="Log a session with {r.name}"').mark(
+                                ).props(f'outline dense no-caps aria-label="Log a session with {r.name}"').classes(
+                                    "whitespace-nowrap px-2"
+                                ).mark(
                                     f"log-{r.person_id}"
                                 )

@@ -18,6 +18,7 @@ from ui.components import (
     heading,
     muted,
     panel,
+    plural,
     read_date,
     status_chip,
     text,
@@ -78,9 +79,9 @@ def register() -> None:
                 with results, panel():
                     heading("Sessions", 2)
                     with ui.row().classes("gap-6").props('role="status"').mark("totals"):
-                        text("strong", f"{totals.sessions} sessions")
-                        text("strong", f"{totals.minutes} minutes ({totals.hours})")
-                        text("strong", f"{totals.people} people")
+                        text("strong", plural(totals.sessions, "session"))
+                        text("strong", f"{plural(totals.minutes, 'minute')} ({totals.hours})")
+                        text("strong", plural(totals.people, "person", "people"))
                         for k, m in sorted(totals.by_kind.items()):
                             muted(f"{KIND_LABELS.get(k, k)}: {m} min")
                     if not views:
