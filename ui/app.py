@@ -119,9 +119,14 @@ def load_demo_if_empty(today: date) -> bool:
     return True
 
 
+def native_available() -> bool:
+    """pywebview (the optional `native` extra) draws the desktop window."""
+    return importlib.util.find_spec("webview") is not None
+
+
 def serve(*, database_url: str, host: str, port: int, native: bool, demo: bool) -> int:
     """`python main.py serve`: run the app until stopped. Returns the exit status."""
-    if native and importlib.util.find_spec("webview") is None:
+    if native and not native_available():
         print(NATIVE_HINT, file=sys.stderr)
         return 1
     settings = dataclasses.replace(current_settings(), database_url=database_url)
