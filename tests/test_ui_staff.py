@@ -161,3 +161,18 @@ async def test_an_idle_session_ends_and_asks_to_sign_in_again(user: Visitor) -> 
     await user.open("/me")
     await user.should_see("Your session ended")
     await user.should_not_see("My compliance")
+
+
+async def test_an_expired_session_cannot_write_from_a_page_left_open(user: Visitor) -> None:
+    team = build_team()
+    topic = PolicyTopic.get(PolicyTopic.name == "Lone working")
+    policy = EmployerPolicy.create(employer=team.north, topic=topic, version="1", requires_acknowledgement=True)
+    await sign_in(user, "asha@example.nhs.uk")
+    await user.should_see("I have read version 1")
+    signed_in_long_ago = (clock.utc_now() - timedelta(hours=13)).isoformat()
+    for storage in app.storage._users.values():
+        if auth.USER_ID in storage:
+            storage[auth.SIGNED_IN_AT] = signed_in_long_ago
+    user.find(marker=f"ack-{policy.id}").click()
+    await user.should_see("Your session ended", retries=40)
+    assert PolicyAcknowledgement.select().count() == 0

@@ -8,7 +8,9 @@ from typing import Any
 
 from nicegui import run, ui
 
+from tracker.clock import utc_now
 from tracker.errors import TrackerError
+from ui import auth
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,15 @@ def sentence(message: str) -> str:
 
 
 async def write(fn: Callable[..., Any], *args: Any, success: str | None = None, **kwargs: Any) -> Outcome:
-    """Run a service function in a thread (its own connection and transaction); notify how it went."""
+    """Run a service function in a thread (its own connection and transaction); notify how it went.
+
+    An expired session writes nothing: the user is sent to sign in again (and a write counts as activity).
+    """
+    if auth.signed_in_user_id(utc_now()) is None:
+        message = "Your session has ended. Please sign in again."
+        ui.notify(message, type="warning")
+        ui.navigate.to("/login?expired=1")
+        return Outcome(False, None, message)
     try:
         value = await run.io_bound(fn, *args, **kwargs)
     except TrackerError as exc:

@@ -22,8 +22,9 @@ USER_ID, SIGNED_IN_AT, LAST_SEEN, AS_OF = "user_id", "signed_in_at", "last_seen"
 
 # Pages anyone may open; other modules add their own (a token-checked API, a signed confirmation link).
 _public_paths: set[str] = {"/login", "/setup", "/favicon.ico"}
-# The API and the calendar feed check their own tokens.
-_public_prefixes: set[str] = {"/_nicegui/", "/api/v1/", "/calendar/"}
+# NiceGUI's own assets, its socket (/_nicegui_ws, also over HTTP polling) and uploads to a page's client;
+# the API and the calendar feed check their own tokens.
+_public_prefixes: set[str] = {"/_nicegui", "/api/v1/", "/calendar/"}
 
 
 def allow_without_sign_in(path: str, *, prefix: bool = False) -> None:

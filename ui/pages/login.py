@@ -34,7 +34,10 @@ def _error_box() -> ui.label:
 def sign_in_page(redirect_to: str, expired: bool) -> None:
     with _bare_frame("Sign in"):
         if expired:
-            ui.label("Your session ended after a period without activity. Please sign in again.").props(
+            ui.label(
+                "Your session ended (30 minutes without activity, or 12 hours after signing in). "
+                "Please sign in again."
+            ).props(
                 'role="status"'
             ).classes("as-at-banner")
         email = ui.input("Email address").props('type=email autocomplete=username autofocus').classes("w-full")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from nicegui import ui
 
 from tracker.errors import PermissionDenied
@@ -28,7 +30,9 @@ def _waiting(view: SessionView, person_id: int) -> bool:
     return mine is not None and mine.confirmation == "pending"
 
 
-def _session_card(page: Page, view: SessionView, person_id: int, on_change) -> None:  # type: ignore[no-untyped-def]
+def _session_card(
+    page: Page, view: SessionView, person_id: int, on_change: Callable[[], Awaitable[None]]
+) -> None:
     mine = view.attendee(person_id)
     state = mine.confirmation if mine else "pending"
     with ui.element("article").classes("panel").props(f'data-session="{view.session_id}"'):
