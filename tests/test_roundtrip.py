@@ -27,7 +27,12 @@ COURSES = ["SG-L1", "SG-L2", "SG-L3", "IG", "FIRE", "EDHR", "HSW", "PREVENT", "O
 
 
 def build_population() -> None:
-    """Named cases for each kind of history, and a seeded crowd around them."""
+    """Named cases for each kind of history, and a seeded crowd around them (one transaction: quick)."""
+    with db.database.atomic():
+        _build_population()
+
+
+def _build_population() -> None:
     t = fd.team()
     pcn = Pcn.create(name="Riverside PCN")
     Employment.update(pcn=pcn).where(Employment.employer == t.practice.id).execute()
