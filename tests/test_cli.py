@@ -136,18 +136,18 @@ def test_status_as_csv_and_as_a_table_for_one_employer(database, capsys):
     assert out.splitlines()[-1] == "Red 0, amber 1, green 1"
 
 
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["status", "--as-of", "31/02/2026"], "error: --as-of: '31/02/2026' is not a valid date"),
-        (["status", "--employer", "Nowhere Trust"], "error: --employer: 'Nowhere Trust' is not a known employer"),
-        (["report", "person", "E1", "--as-of", "2026-13-01", "--out", "x.pdf"], "error: --as-of: '2026-13-01'"),
-        (["remind", "--as-of", "yesterday"], "error: --as-of: 'yesterday' is not a valid date"),
-    ],
-)
-def test_bad_input_exits_1_with_a_message(database, capsys, argv, message):
-    code, out, err = run(capsys, *argv, "--database", database)
-    assert (code, out) == (1, "") and err.startswith(message)
+BAD_ARGUMENTS = [
+    (["status", "--as-of", "31/02/2026"], "error: --as-of: '31/02/2026' is not a valid date"),
+    (["status", "--employer", "Nowhere Trust"], "error: --employer: 'Nowhere Trust' is not a known employer"),
+    (["report", "person", "E1", "--as-of", "2026-13-01", "--out", "x.pdf"], "error: --as-of: '2026-13-01'"),
+    (["remind", "--as-of", "yesterday"], "error: --as-of: 'yesterday' is not a valid date"),
+]
+
+
+def test_bad_input_exits_1_with_a_message(database, capsys):
+    for argv, message in BAD_ARGUMENTS:
+        code, out, err = run(capsys, *argv, "--database", database)
+        assert (code, out) == (1, "") and err.startswith(message), (argv, err)
 
 
 @pytest.mark.parametrize(

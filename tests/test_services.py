@@ -215,29 +215,29 @@ def test_a_session_is_logged_with_one_event_that_leaves_out_the_private_notes(da
     assert result.month(date(2026, 10, 1)).status == "met"
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "words"),
-    [
-        ({"minutes": 0}, "minutes", "out of range (1 to 480)"),
-        ({"minutes": 481}, "minutes", "out of range (1 to 480)"),
-        ({"minutes": "45.5"}, "minutes", "not a whole number"),
-        ({"format": "group"}, "format", "at least two supervisees"),
-        ({"on": "2023-06-01"}, "supervisee_staff_ids", "E1 was not employed on 01/06/2023"),
-        ({"on": "2026-11-23"}, "date", "in the future"),
-        ({"kind": "pastoral"}, "kind", "not one of clinical, educational, practice"),
-        ({"supervisees": "self"}, "supervisee_staff_ids", "cannot supervise themself"),
-        ({"supervisees": []}, "supervisee_staff_ids", "at least one supervisee"),
-    ],
-)
-def test_a_bad_session_is_refused(database, changes, field, words):
+BAD_SESSIONS = [
+    ({"minutes": 0}, "minutes", "out of range (1 to 480)"),
+    ({"minutes": 481}, "minutes", "out of range (1 to 480)"),
+    ({"minutes": "45.5"}, "minutes", "not a whole number"),
+    ({"format": "group"}, "format", "at least two supervisees"),
+    ({"on": "2023-06-01"}, "supervisee_staff_ids", "E1 was not employed on 01/06/2023"),
+    ({"on": "2026-11-23"}, "date", "in the future"),
+    ({"kind": "pastoral"}, "kind", "not one of clinical, educational, practice"),
+    ({"supervisees": "self"}, "supervisee_staff_ids", "cannot supervise themself"),
+    ({"supervisees": []}, "supervisee_staff_ids", "at least one supervisee"),
+]
+
+
+def test_a_bad_session_is_refused(database):
     gp, asha = f.person(staff_id="G1", role="GPP"), f.person(staff_id="E1", start=date(2024, 1, 1))
-    values: dict = {"on": "2026-10-14", "minutes": 60, "kind": "clinical", "format": None,
-                    "supervisees": [asha.id]} | changes
-    if values["supervisees"] == "self":
-        values["supervisees"] = [asha.id, gp.id]
-    refused(lambda: supervision.log_session("ui", gp.id, values["on"], values["minutes"], values["kind"],
-                                            values["format"], "in_person", values["supervisees"], today=TODAY),
-            field, words)
+    for changes, field, words in BAD_SESSIONS:
+        values: dict = {"on": "2026-10-14", "minutes": 60, "kind": "clinical", "format": None,
+                        "supervisees": [asha.id]} | changes
+        if values["supervisees"] == "self":
+            values["supervisees"] = [asha.id, gp.id]
+        refused(lambda v=values: supervision.log_session("ui", gp.id, v["on"], v["minutes"], v["kind"], v["format"],
+                                                         "in_person", v["supervisees"], today=TODAY),
+                field, words)
     assert SupervisionSession.select().count() == 0
 
 
@@ -316,18 +316,19 @@ def test_a_login_is_created_with_a_hashed_password_the_audit_never_sees(database
     assert "password_hash" not in json.loads(audited.event.after)
 
 
-@pytest.mark.parametrize(
-    ("roles", "person", "employer", "field", "words"),
-    [
-        (["lead"], None, None, "employer", "a lead needs a scope"),
-        (["staff"], None, None, "person", "linked to a person"),
-        (["boss"], None, None, "roles", "'boss' is not one of"),
-        (["lead"], None, "Nowhere Trust", "employer", "not a known employer"),
-        (["admin"], "E404", None, "person", "no person has staff id 'E404'"),
-    ],
-)
-def test_a_login_with_a_bad_role_or_scope_is_refused(database, roles, person, employer, field, words):
-    refused(lambda: users.add_user("cli", "lead@example.org", PASSWORD, roles, person, employer), field, words)
+BAD_LOGINS = [
+    (["lead"], None, None, "employer", "a lead needs a scope"),
+    (["staff"], None, None, "person", "linked to a person"),
+    (["boss"], None, None, "roles", "'boss' is not one of"),
+    (["lead"], None, "Nowhere Trust", "employer", "not a known employer"),
+    (["admin"], "E404", None, "person", "no person has staff id 'E404'"),
+]
+
+
+def test_a_login_with_a_bad_role_or_scope_is_refused(database):
+    for roles, person, employer, field, words in BAD_LOGINS:
+        refused(lambda r=roles, p=person, e=employer: users.add_user("cli", "lead@example.org", PASSWORD, r, p, e),
+                field, words)
     assert User.select().count() == 0
 
 
