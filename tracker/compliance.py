@@ -6,9 +6,11 @@ Nothing here reads the clock or the database. The page, the reminder scan and th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from tracker.dates import add_months, days_in_month, last_months, month_end, month_start, uk
 
@@ -112,6 +114,16 @@ class PersonRecords:
     acknowledged: set[tuple[int, str]] = field(default_factory=set)  # (policy id, version)
 
 
+class RequiredCourse(NamedTuple):
+    """A course a job requires, with its effective terms and the courses whose completion satisfies it."""
+
+    code: str
+    name: str
+    renewal_months: int
+    new_starter_days: int
+    satisfied_by: tuple[str, ...]
+
+
 @dataclass
 class Rules:
     courses: dict[str, CourseInfo]
@@ -136,6 +148,7 @@ class Rules:
         for p in self.policies:
             if p.requires_acknowledgement:
                 self._policies_by_employer.setdefault(p.employer_id, []).append(p)
+        self._plans: dict[tuple[str, int], tuple[RequiredCourse, ...]] = {}  # per (role, employer)
         self._qualifiers: dict[str, tuple[str, ...]] = {}
         for code, course in self.courses.items():
             if course.strand and course.level is not None:
@@ -153,18 +166,28 @@ class Rules:
 
     def courses_required_by(self, job: EmploymentSpan) -> dict[str, tuple[int, int]]:
         """Course code -> (renewal months, new-starter days): employer rule > role rule > course default."""
-        by_role = self._by_role.get(job.role, {})
-        by_employer = self._by_employer.get(job.employer_id, {})
-        result: dict[str, tuple[int, int]] = {}
-        for code in by_role.keys() | by_employer.keys():
-            course = self.courses.get(code)
-            if course is None:
-                continue
+        return {code: (renewal, allowance) for code, _name, renewal, allowance, _by in self.course_plan(job)}
+
+    def course_plan(self, job: EmploymentSpan) -> tuple[RequiredCourse, ...]:
+        """The courses a job requires, in the order shown (by name), worked out once per role and employer."""
+        key = (job.role, job.employer_id)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = self._work_out_plan(job.role, job.employer_id)
+        return found
+
+    def _work_out_plan(self, role: str, employer_id: int) -> tuple[RequiredCourse, ...]:
+        by_role = self._by_role.get(role, {})
+        by_employer = self._by_employer.get(employer_id, {})
+        plan = []
+        codes = [code for code in by_role.keys() | by_employer.keys() if code in self.courses]
+        for code in sorted(codes, key=lambda code: self.courses[code].name):
+            course = self.courses[code]
             rules = [r for r in (by_employer.get(code), by_role.get(code)) if r is not None]
             renewal = _first_set(*(r.renewal_months for r in rules), course.default_renewal_months)
             allowance = _first_set(*(r.new_starter_days for r in rules), self.new_starter_days)
-            result[code] = (renewal, allowance)
-        return result
+            plan.append(RequiredCourse(code, course.name, renewal, allowance, self.qualifying_courses(code)))
+        return tuple(plan)
 
     def supervision_rule_for(self, job: EmploymentSpan) -> SupervisionRuleSpec:
         return self._sup_employer.get(job.employer_id) or self._sup_role.get(job.role) or self.default_supervision
@@ -237,44 +260,83 @@ class PersonCompliance:
 def course_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[CourseStatus]:
     """The status of every course required of the person on as_of."""
     active = [e for e in records.employments if e.active_on(as_of)]
-    required: dict[str, tuple[int, int, date]] = {}
-    for job in active:
-        for code, (renewal, allowance) in rules.courses_required_by(job).items():
-            candidate = (renewal, allowance, job.start)
-            if code not in required or _stricter(candidate, required[code]):
-                required[code] = candidate
+    if not active:
+        return []
+    plan: Sequence[RequiredCourse]
+    starts: dict[str, date] | None = None  # where the allowance of each course runs from, if not `start`
+    start = active[0].start
+    if len(active) == 1:  # the usual case
+        plan = rules.course_plan(active[0])
+    else:
+        plan, starts = _plan_for_several(active, rules)
 
     latest: dict[str, date] = {}
     for c in records.completions:
-        if c.completed_on <= as_of and (c.course not in latest or c.completed_on > latest[c.course]):
-            latest[c.course] = c.completed_on
+        on = c.completed_on
+        if on <= as_of:
+            seen = latest.get(c.course)
+            if seen is None or on > seen:
+                latest[c.course] = on
 
     statuses = []
-    for code in sorted(required, key=lambda c: rules.courses[c].name):
-        renewal, allowance, started = required[code]
-        best: tuple[date, str] | None = None
-        for q in rules.qualifying_courses(code):
+    warning_days = rules.warning_days
+    for code, name, renewal, allowance, qualifiers in plan:
+        completed_on: date | None = None
+        by: str | None = None
+        for q in qualifiers:
             done = latest.get(q)
-            if done is not None and (best is None or done > best[0]):
-                best = (done, q)
-        name = rules.courses[code].name
-        if best is None:
-            due_by = started + timedelta(days=allowance)
+            if done is not None and (completed_on is None or done > completed_on):
+                completed_on, by = done, q
+        if completed_on is None:
+            due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
             status = MISSING if as_of >= due_by else DUE
-            statuses.append(CourseStatus(code, name, status, due_by=due_by, renewal_months=renewal))
+            statuses.append(_course_status(code, name, status, None, None, due_by, None, renewal))
             continue
-        completed_on, by = best
-        expires_on = add_months(completed_on, renewal) if renewal > 0 else None
+        expires_on = _expiry(completed_on, renewal) if renewal > 0 else None
         if expires_on is None:
             status = COMPLIANT
         elif as_of >= expires_on:
             status = EXPIRED
-        elif (expires_on - as_of).days <= rules.warning_days:
+        elif (expires_on - as_of).days <= warning_days:
             status = DUE_SOON
         else:
             status = COMPLIANT
-        statuses.append(CourseStatus(code, name, status, completed_on, expires_on, None, by, renewal))
+        statuses.append(_course_status(code, name, status, completed_on, expires_on, None, by, renewal))
     return statuses
+
+
+def _plan_for_several(
+    jobs: list[EmploymentSpan], rules: Rules
+) -> tuple[list[RequiredCourse], dict[str, date]]:
+    """Where two current jobs need one course, the stricter terms win; the allowance runs from that job's start."""
+    chosen: dict[str, tuple[RequiredCourse, date]] = {}
+    for job in jobs:
+        for course in rules.course_plan(job):
+            held = chosen.get(course.code)
+            if held is None or _stricter(
+                (course.renewal_months, course.new_starter_days, job.start),
+                (held[0].renewal_months, held[0].new_starter_days, held[1]),
+            ):
+                chosen[course.code] = (course, job.start)
+    in_order = sorted(chosen.values(), key=lambda pair: pair[0].name)
+    return [course for course, _ in in_order], {course.code: started for course, started in in_order}
+
+
+# The same few thousand dates recur across a population: work each out once.
+_expiry = lru_cache(maxsize=1 << 16)(add_months)
+_uk = lru_cache(maxsize=1 << 14)(uk)
+
+
+# Statuses are immutable values that recur from person to person (a population shares a few hundred month
+# statuses): hand out one shared instance of each instead of building the same one thousands of times.
+_course_status = lru_cache(maxsize=1 << 14)(CourseStatus)
+_month_status = lru_cache(maxsize=1 << 12)(MonthStatus)
+_policy_status = lru_cache(maxsize=1 << 12)(PolicyStatus)
+
+
+@lru_cache(maxsize=256)
+def _previous_month(first: date) -> date:
+    return add_months(first, -1)
 
 
 def _stricter(a: tuple[int, int, date], b: tuple[int, int, date]) -> bool:
@@ -317,6 +379,10 @@ def _days(spans: list[tuple[date, date]]) -> int:
 
 def _days_away(records: PersonRecords, first: date, last: date) -> int:
     """Days of the period on which the person was absent or not employed."""
+    if not records.absences:
+        employed_throughout = (e.start <= first and (e.end is None or e.end >= last) for e in records.employments)
+        if any(employed_throughout):
+            return 0  # the usual case
     employed = _merged(((e.start, e.end or date.max) for e in records.employments), first, last)
     absent = _merged(((a.start, a.end) for a in records.absences), first, last)
     present = _days(employed) - sum(
@@ -325,44 +391,65 @@ def _days_away(records: PersonRecords, first: date, last: date) -> int:
     return (last - first).days + 1 - present
 
 
+@lru_cache(maxsize=256)
+def _month_windows(as_of: date, count: int) -> tuple[tuple[date, date, date, int], ...]:
+    """For each of the `count` months up to as_of's: first day, last day, the last day whose job counts
+    (as_of itself in as_of's month), and the number of days."""
+    this_month = month_start(as_of)
+    return tuple(
+        (first, month_end(first), as_of if first == this_month else month_end(first), days_in_month(first))
+        for first in last_months(as_of, count)
+    )
+
+
 def supervision_months(
     records: PersonRecords, rules: Rules, as_of: date, count: int = MONTHS_SHOWN
 ) -> list[MonthStatus]:
     """Month by month supervision for the `count` months up to as_of's month, months with no employment left out."""
-    this_month = month_start(as_of)
-    window = last_months(as_of, count)
-    by_month: dict[date, list[Attendance]] = {}
+    windows = _month_windows(as_of, count)
+    base = windows[0][0].year * 12 + windows[0][0].month
+    this_month = windows[-1][0]
+    specs: list[SupervisionRuleSpec | None] = []
+    job: EmploymentSpan | None = None
+    spec: SupervisionRuleSpec | None = None
+    employments = records.employments
+    only = employments[0] if len(employments) == 1 else None  # the usual case: one job
+    for first, _last, job_last, _days in windows:
+        if only is not None:
+            month_job = only if only.start <= job_last and (only.end is None or only.end >= first) else None
+        else:
+            month_job = _job_for_month(employments, first, job_last)
+        if month_job is not job:
+            job, spec = month_job, None if month_job is None else rules.supervision_rule_for(month_job)
+        specs.append(spec)
+    minutes = [0] * len(windows)
     for a in records.attendances:
-        if window[0] <= a.date <= as_of:
-            by_month.setdefault(a.date.replace(day=1), []).append(a)
+        on = a.date
+        index = on.year * 12 + on.month - base
+        if 0 <= index < len(windows) and on <= as_of:
+            spec = specs[index]
+            if spec is not None and a.kind in spec.kinds and (spec.group_counts or not a.is_group):
+                minutes[index] += a.minutes
     result = []
-    for first in window:
-        last = month_end(first)
-        job = _job_for_month(records.employments, first, min(last, as_of) if first == this_month else last)
-        if job is None:
+    for (first, last, _job_last, days), spec, done in zip(windows, specs, minutes, strict=True):
+        if spec is None:
             continue
-        rule = rules.supervision_rule_for(job)
-        minutes = sum(
-            a.minutes
-            for a in by_month.get(first, ())
-            if a.kind in rule.kinds and (rule.group_counts or not a.is_group)
-        )
-        if minutes >= rule.min_minutes:
+        if done >= spec.min_minutes:
             status = MET
-        elif _days_away(records, first, last) * 2 > days_in_month(first):
+        elif _days_away(records, first, last) * 2 > days:
             status = PAUSED
         elif first == this_month:
             status = IN_PROGRESS
         else:
             status = MISSED
-        result.append(MonthStatus(first, minutes, rule.min_minutes, status))
+        result.append(_month_status(first, done, spec.min_minutes, status))
     return result
 
 
 def policy_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[PolicyStatus]:
     employers = {e.employer_id for e in records.employments if e.active_on(as_of)}
     return [
-        PolicyStatus(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in records.acknowledged)
+        _policy_status(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in records.acknowledged)
         for employer in sorted(employers)
         for p in rules.policies_for(employer)
     ]
@@ -374,20 +461,20 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
     months = supervision_months(records, rules, as_of)
     policies = policy_statuses(records, rules, as_of)
     this_month = month_start(as_of)
-    previous = add_months(this_month, -1)
+    previous = _previous_month(this_month)
 
     red: list[str] = []
     amber: list[str] = []
     for c in training:
         if c.status == EXPIRED:
-            red.append(f"{c.name} expired on {uk(c.expires_on)}")
+            red.append(f"{c.name} expired on {_uk(c.expires_on)}")
         elif c.status == MISSING:
-            red.append(f"{c.name} has not been done (due by {uk(c.due_by)})")
+            red.append(f"{c.name} has not been done (due by {_uk(c.due_by)})")
         elif c.status == DUE_SOON:
-            amber.append(f"{c.name} expires on {uk(c.expires_on)}")
+            amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
         elif c.status == DUE:
-            amber.append(f"{c.name} is due by {uk(c.due_by)} (new starter)")
-    for m in months:
+            amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
+    for m in months[-2:]:  # only the as-at month and the one before count for the colour
         if m.month == previous and m.status == MISSED:
             red.append(f"Supervision missed in {m.month.strftime('%B %Y')} ({m.minutes} of {m.required} minutes)")
         if m.month == this_month and m.status == IN_PROGRESS:
@@ -401,7 +488,7 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
             amber.append(f"Policy '{p.topic}' version {p.version} not yet acknowledged")
 
     rag = RED if red else AMBER if amber else GREEN
-    attended = [a.date for a in records.attendances if a.date <= as_of]
+    last_session = max((a.date for a in records.attendances if a.date <= as_of), default=None)
     active = [e for e in records.employments if e.active_on(as_of)]
     current = max(active, key=lambda e: e.start) if active else None
     return PersonCompliance(
@@ -413,7 +500,7 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
         reasons=tuple(red + amber),
         training=tuple(training),
         months=tuple(months),
-        last_session=max(attended) if attended else None,
+        last_session=last_session,
         policies=tuple(policies),
         employment=current,
     )

@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +16,7 @@ from peewee import JOIN, fn
 
 from tracker import compliance as c
 from tracker.dates import add_months, month_start
+from tracker.db import database
 from tracker.models import (
     Absence,
     Course,
@@ -105,12 +108,22 @@ def _person_filter(query, column, scope: Scope, as_of: date):  # type: ignore[no
 
 
 def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHOWN) -> list[c.PersonRecords]:
-    """Everyone in scope with the history the rules need on as_of: six queries whatever the size."""
+    """Everyone in scope with the history the rules need on as_of: seven queries whatever the size.
+
+    Rows come straight off the cursor (no model instances), and each distinct date string is parsed once.
+    """
+    with _collector_paused():
+        return _load_records(as_of, scope, months)
+
+
+def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecords]:
     window_start = add_months(month_start(as_of), -(months - 1))
+    day = _DateCache()
     people: dict[int, c.PersonRecords] = {}
     q = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
-    for pid, staff_id, first, last in _person_filter(q, Person.id, scope, as_of).tuples():
+    for pid, staff_id, first, last in _rows(_person_filter(q, Person.id, scope, as_of)):
         people[pid] = c.PersonRecords(pid, staff_id, f"{first} {last}".strip())
+    person = people.get
 
     q = (
         Employment.select(
@@ -122,22 +135,26 @@ def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHO
         .join(Organisation)
         .order_by(Employment.start_date)
     )
-    for pid, role, employer, start, end, role_name, employer_name in _person_filter(
-        q, Employment.person, scope, as_of
-    ).tuples():
-        if pid in people:
-            people[pid].employments.append(c.EmploymentSpan(role, employer, start, end, role_name, employer_name))
+    for pid, role, employer, start, end, role_name, employer_name in _rows(
+        _person_filter(q, Employment.person, scope, as_of)
+    ):
+        if (found := person(pid)) is not None:
+            job = c.EmploymentSpan(role, employer, day[start], day[end], role_name, employer_name)
+            found.employments.append(job)
 
-    # Only the latest completion of each course counts, so the database keeps the rest back.
+    # Only the latest completion of each course counts, so the database keeps the rest back (grouping by
+    # the course id follows the (person, course, date) index; the codes come from the small course table).
+    codes: dict[int, str] = dict(_rows(Course.select(Course.id, Course.code)))
+    done_on = fn.MAX(TrainingRecord.completed_on)
     q = (
-        TrainingRecord.select(TrainingRecord.person, Course.code, fn.MAX(TrainingRecord.completed_on))
-        .join(Course)
+        TrainingRecord.select(TrainingRecord.person, TrainingRecord.course, done_on)
         .where((TrainingRecord.completed_on <= as_of) & (TrainingRecord.evidence_state == "approved"))
-        .group_by(TrainingRecord.person, Course.code)
+        .group_by(TrainingRecord.person, TrainingRecord.course)
     )
-    for pid, course, done in _person_filter(q, TrainingRecord.person, scope, as_of).tuples():
-        if pid in people:
-            people[pid].completions.append(c.Completion(course, _as_date(done)))
+    Completion = c.Completion
+    for pid, course, done in _rows(_person_filter(q, TrainingRecord.person, scope, as_of)):
+        if (found := person(pid)) is not None:
+            found.completions.append(Completion(codes[course], day[done]))
 
     q = (
         SessionAttendee.select(
@@ -147,34 +164,59 @@ def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHO
         .join(SupervisionSession)
         .where((SupervisionSession.date >= window_start) & (SupervisionSession.date <= as_of))
     )
-    for pid, day, minutes, kind, fmt in _person_filter(q, SessionAttendee.person, scope, as_of).tuples():
-        if pid in people:
-            people[pid].attendances.append(c.Attendance(day, minutes, kind, fmt == "group"))
+    Attendance = c.Attendance
+    for pid, on, minutes, kind, fmt in _rows(_person_filter(q, SessionAttendee.person, scope, as_of)):
+        if (found := person(pid)) is not None:
+            found.attendances.append(Attendance(day[on], minutes, kind, fmt == "group"))
 
     q = Absence.select(Absence.person, Absence.start_date, Absence.end_date).where(
         Absence.end_date >= window_start
     )
-    for pid, start, end in _person_filter(q, Absence.person, scope, as_of).tuples():
-        if pid in people:
-            people[pid].absences.append(c.AbsenceSpan(start, end))
+    for pid, start, end in _rows(_person_filter(q, Absence.person, scope, as_of)):
+        if (found := person(pid)) is not None:
+            found.absences.append(c.AbsenceSpan(day[start], day[end]))
 
     q = PolicyAcknowledgement.select(
         PolicyAcknowledgement.person, PolicyAcknowledgement.policy, PolicyAcknowledgement.version
     ).where(PolicyAcknowledgement.acknowledged_on <= as_of)
-    for pid, policy, version in _person_filter(q, PolicyAcknowledgement.person, scope, as_of).tuples():
-        if pid in people:
-            people[pid].acknowledged.add((policy, version))
+    for pid, policy, version in _rows(_person_filter(q, PolicyAcknowledgement.person, scope, as_of)):
+        if (found := person(pid)) is not None:
+            found.acknowledged.add((policy, version))
     return list(people.values())
 
 
-def _as_date(value: object) -> date:
-    # SQLite hands back MAX() of a date column as text.
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+def _rows(query) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """The query's rows as plain tuples from the driver, without peewee's per-value conversion."""
+    sql, params = query.sql()
+    return database.execute_sql(sql, params).fetchall()
+
+
+class _DateCache(dict):  # type: ignore[type-arg]
+    """Column value -> date, parsing each distinct value once (SQLite gives text, PostgreSQL dates)."""
+
+    def __missing__(self, value: object) -> date | None:
+        parsed = value if value is None or isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        self[value] = parsed
+        return parsed
 
 
 def snapshot(as_of: date, scope: Scope = Scope(), rules: c.Rules | None = None) -> list[c.PersonCompliance]:
     """The compliance of every person in scope employed on as_of."""
-    return c.assess_all(load_records(as_of, scope), rules or load_rules(), as_of)
+    with _collector_paused():
+        return c.assess_all(load_records(as_of, scope), rules or load_rules(), as_of)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Build many small objects without Python's cycle collector re-walking them all: it roughly halves
+    the time of a big snapshot. Nothing here makes reference cycles; the collector restarts at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def person_compliance(person_id: int, as_of: date, rules: c.Rules | None = None) -> c.PersonCompliance | None:
