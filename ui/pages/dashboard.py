@@ -105,6 +105,8 @@ def trend_panel(scope: Scope, as_of: date) -> None:
 
     async def fill() -> None:
         points = await read(CACHE.trend, scope, as_of)
+        if points is None:  # the app is stopping (run.io_bound gives None then)
+            return
         series = tv.trend_series(points)
         waiting.delete()
         with holder:
