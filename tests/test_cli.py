@@ -266,3 +266,21 @@ def test_every_kind_of_bad_file_exits_1_through_the_command_line_and_writes_noth
         assert (code, out) == (1, ""), message
         assert err.splitlines()[0].startswith(message) and err.splitlines()[-1].startswith("nothing was written")
     assert [t.select().count() for t in tables] == before
+
+
+def test_no_command_means_serve_with_the_default_address():
+    parser = build_parser()
+    bare = parser.parse_args([])
+    assert (bare.command, bare.host, bare.port, bare.native, bare.demo) == (None, "127.0.0.1", 8080, False, False)
+    explicit = parser.parse_args(["serve", "--host", "0.0.0.0", "--port", "9000", "--demo"])
+    assert (explicit.command, explicit.host, explicit.port, explicit.demo) == ("serve", "0.0.0.0", 9000, True)
+
+
+def test_the_database_comes_from_the_environment_unless_given(capsys, monkeypatch, tmp_path):
+    from_env = f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", from_env)
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and f"created the schema (version 2) in {from_env}" in out
+    given = f"sqlite:///{tmp_path / 'given.db'}"
+    code, out, _ = run(capsys, "init", "--database", given)
+    assert code == 0 and f"in {given}" in out
