@@ -28,6 +28,8 @@ class Settings:
     scheduler: bool = True
     test_postgres_url: str | None = None
     reminder_time: str = "07:00"
+    retention_days: int = 2190
+    backup_keep: int = 14
 
     @property
     def email_enabled(self) -> bool:
@@ -77,6 +79,9 @@ class Settings:
         if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
             raise SettingsError("TRACKER_REMINDER_TIME must be HH:MM (24-hour, Europe/London)")
 
+        retention_days = _positive_int(get("TRACKER_RETENTION_DAYS"), "TRACKER_RETENTION_DAYS", 2190)
+        backup_keep = _positive_int(get("TRACKER_BACKUP_KEEP"), "TRACKER_BACKUP_KEEP", 14)
+
         return cls(
             database_url=url,
             data_dir=Path(get("TRACKER_DATA_DIR") or "data"),
@@ -91,7 +96,17 @@ class Settings:
             scheduler=scheduler == "on",
             test_postgres_url=get("TRACKER_TEST_POSTGRES_URL"),
             reminder_time=reminder_time,
+            retention_days=retention_days,
+            backup_keep=backup_keep,
         )
+
+
+def _positive_int(text: str | None, name: str, default: int) -> int:
+    if text is None:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name}: '{text}' must be a whole number of 1 or more")
+    return int(text)
 
 
 _current: Settings | None = None
