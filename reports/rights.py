@@ -1,0 +1,76 @@
+"""Who may have which report, decided by tracker.access (the app's one set of rules) on the server.
+
+Admins have every report. A lead has the report of the employer or PCN they lead, the statements of people in
+their scope and the logs of supervisors in it. A person has their own statement (and a supervisor the
+statements of their supervisees, as they may see those records); a supervisor has their own log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reports.build import ReportData, ReportRequest, gather
+from reports.data import find_employer, find_pcn, find_person
+from tracker import access
+from tracker.errors import PermissionDenied
+from tracker.models import Organisation, Pcn, Person
+
+
+def authorise(viewer: access.Viewer, request: ReportRequest) -> None:
+    """Raise PermissionDenied (or NotFound for an unknown name) unless the viewer may have this report."""
+    if request.kind == "employer":
+        employer = find_employer(request.name)
+        if viewer.is_admin or (viewer.is_lead and viewer.lead_employer_id == employer.id):
+            return
+        raise PermissionDenied("an employer's report is for the lead of that employer and administrators")
+    if request.kind == "pcn":
+        pcn = find_pcn(request.name)
+        if viewer.is_admin or (viewer.is_lead and viewer.lead_pcn_id == pcn.id):
+            return
+        raise PermissionDenied("a PCN's report is for the lead of that PCN and administrators")
+    person = find_person(request.name)
+    facts = access.person_facts(person.id, request.as_of)
+    if request.kind == "person":
+        access.check_view_person(viewer, person.id, facts)
+        return
+    if viewer.is_admin or viewer.person_id == person.id or access.leads(viewer, facts):
+        return
+    raise PermissionDenied("a supervisor's log is for the supervisor, their lead and administrators")
+
+
+def gather_for(viewer: access.Viewer, request: ReportRequest) -> ReportData:
+    """The report's data, once the viewer's rights are checked (run it in a thread: it reads the database)."""
+    authorise(viewer, request)
+    return gather(request)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the reports page offers this viewer."""
+
+    employers: tuple[str, ...]
+    pcns: tuple[str, ...]
+    any_person: bool  # may name any person in scope by staff id (leads and admins)
+    own_staff_id: str | None
+    own_log: bool
+
+
+def choices(viewer: access.Viewer) -> Choices:
+    if viewer.is_admin:
+        employers = tuple(name for (name,) in Organisation.select(Organisation.name).order_by(Organisation.name)
+                          .tuples())
+        pcns = tuple(name for (name,) in Pcn.select(Pcn.name).order_by(Pcn.name).tuples())
+    else:
+        employers = tuple(
+            o.name for o in Organisation.select().where(Organisation.id == viewer.lead_employer_id)
+        ) if viewer.is_lead and viewer.lead_employer_id else ()
+        pcns = tuple(p.name for p in Pcn.select().where(Pcn.id == viewer.lead_pcn_id)) \
+            if viewer.is_lead and viewer.lead_pcn_id else ()
+    own = Person.get_or_none(Person.id == viewer.person_id) if viewer.person_id is not None else None
+    return Choices(
+        employers=employers,
+        pcns=pcns,
+        any_person=viewer.is_admin or viewer.is_lead,
+        own_staff_id=own.staff_id if own else None,
+        own_log=viewer.is_supervisor and own is not None,
+    )

@@ -1,0 +1,215 @@
+"""`/reports` (leads and admins, under Team) and `/reports/mine` (everyone else, under My work): compliance PDFs.
+
+The page gathers the records in a thread and draws the PDF in another process (run.cpu_bound), saying what it
+is doing, then hands the file over from `/reports/ready/{token}`, which only the user who asked may open.
+`/reports/pdf/{kind}?name=...&as_of=yyyy-mm-dd[&from=...&to=...]` builds one directly for scripts and links.
+Rights are checked on the server for both (reports.rights, which asks tracker.access).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+from nicegui import app, run, ui
+
+from reports.build import KINDS, ReportData, ReportRequest, filename, render
+from reports.data import PersonStatementData, ScopeReportData
+from reports.handover import collect, remember
+from reports.rights import Choices, choices, gather_for
+from tracker import access, clock
+from tracker.dates import parse_optional_date, uk
+from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
+from ui import auth
+from ui.actions import sentence
+from ui.components import date_input, heading, muted, panel, read_date
+from ui.layout import add_nav, forbidden, frame
+
+PATH = "/reports"
+MINE = "/reports/mine"
+async def draw_off_the_loop(data: ReportData) -> bytes:
+    """Render in the process pool; in a thread where the app runs without one."""
+    pdf = await (run.cpu_bound(render, data) if run.process_pool is not None else run.io_bound(render, data))
+    if pdf is None:
+        raise TrackerError("The report was not finished because the app is stopping; try again.")
+    return pdf
+
+
+async def produce(viewer: access.Viewer, request: ReportRequest) -> bytes:
+    data = await run.io_bound(gather_for, viewer, request)
+    if data is None:
+        raise TrackerError("The report was not finished because the app is stopping; try again.")
+    return await draw_off_the_loop(data)
+
+
+def pdf_response(pdf: bytes, name: str) -> Response:
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+def describe(data: ReportData) -> str:
+    if isinstance(data, ScopeReportData):
+        return f"{len(data.people):,} people"
+    if isinstance(data, PersonStatementData):
+        return f"the statement of {data.name}"
+    return f"{len(data.sessions):,} sessions given by {data.name}"
+
+
+class Progress:
+    """Says what is happening while a report is made, then offers the file."""
+
+    def __init__(self, viewer: access.Viewer) -> None:
+        self.viewer = viewer
+        self.busy = False
+        with ui.row().classes("items-center gap-3").props('role="status" aria-live="polite"').mark("progress"):
+            self.spinner = ui.spinner(size="2em")
+            self.words = ui.label("")
+        self.link = ui.link("Download the PDF again", "#").mark("download-again")
+        self.spinner.visible = False
+        self.link.visible = False
+
+    async def make(self, request: ReportRequest) -> None:
+        if self.busy:
+            ui.notify("A report is already being made; it will be ready in a moment.")
+            return
+        self.busy, self.spinner.visible, self.link.visible = True, True, False
+        self.words.text = f"Gathering the records as at {uk(request.as_of)}…"
+        try:
+            data = await run.io_bound(gather_for, self.viewer, request)
+            if data is None:
+                raise TrackerError("The report was not finished because the app is stopping; try again.")
+            self.words.text = f"Drawing the PDF: {describe(data)}…"
+            pdf = await draw_off_the_loop(data)
+        except TrackerError as exc:
+            self.words.text = sentence(exc.message)
+            ui.notify(sentence(exc.message), type="negative", multi_line=True, close_button="Close")
+            return
+        finally:
+            self.busy, self.spinner.visible = False, False
+        name = filename(request)
+        token = remember(self.viewer.user_id, name, pdf)
+        self.words.text = f"Ready: {name} ({len(pdf) / 1024:,.0f} KB). The download should start by itself."
+        self.link.props(f'href="/reports/ready/{token}"')
+        self.link.visible = True
+        ui.download.from_url(f"/reports/ready/{token}")
+
+
+def _button(label: str, action, marker: str) -> ui.button:  # type: ignore[no-untyped-def]
+    return ui.button(label, icon="picture_as_pdf", on_click=action).props("no-caps").mark(marker)
+
+
+def _scope_panel(kind: str, names: tuple[str, ...], page_as_of: date, progress: Progress, by: str) -> None:
+    title = "Employer compliance report" if kind == "employer" else "PCN compliance report"
+    with panel():
+        heading(title, 2)
+        muted("Headline figures and charts, the training matrix, supervision month by month and the exceptions"
+              + (", with the employers compared." if kind == "pcn" else "."))
+        chosen = ui.select(list(names), value=names[0], label="Employer" if kind == "employer" else "PCN")
+        chosen.mark(f"{kind}-choice")
+        _button("Make the PDF", lambda: progress.make(ReportRequest(kind, chosen.value, page_as_of, by)),
+                f"make-{kind}")
+
+
+def _person_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+    with panel():
+        heading("Compliance statement", 2)
+        muted("Everything one person's compliance rests on, for appraisal or inspection.")
+        if offered.own_staff_id:
+            own = offered.own_staff_id
+            _button("My compliance statement", lambda: progress.make(ReportRequest("person", own, page_as_of, by)),
+                    "make-own-statement")
+        if offered.any_person:
+            staff_id = ui.input("Staff id", placeholder="for example E1001").mark("statement-staff-id")
+            _button("Make the statement",
+                    lambda: progress.make(ReportRequest("person", staff_id.value or "", page_as_of, by)),
+                    "make-statement")
+
+
+def _log_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+    with panel():
+        heading("Supervisor's log", 2)
+        muted("Sessions given in a period, with supervisees, kinds and minutes (never the private notes). "
+              "Leave the dates empty for the 12 months up to the as-at date.")
+        with ui.row().classes("items-end gap-4"):
+            start = date_input("From")
+            end = date_input("To")
+            staff_id = ui.input("Supervisor's staff id").mark("log-staff-id") if offered.any_person else None
+
+        async def make(own: bool) -> None:
+            try:
+                period = (read_date(start, "from"), read_date(end, "to"))
+            except ValidationError as exc:
+                ui.notify(sentence(exc.message), type="negative")
+                return
+            who = offered.own_staff_id if own or staff_id is None else (staff_id.value or "")
+            await progress.make(ReportRequest("supervisor", who or "", page_as_of, by, *period))
+
+        if offered.own_log:
+            _button("My supervisor's log", lambda: make(True), "make-own-log")
+        if staff_id is not None:
+            _button("Make the log", lambda: make(False), "make-log")
+
+
+async def reports_page() -> None:
+    async with frame("Reports (PDF)", nav_path=PATH) as page:
+        viewer = page.viewer
+        offered = await run.io_bound(choices, viewer)
+        if offered is None:
+            return
+        if not (offered.employers or offered.pcns or offered.any_person or offered.own_staff_id):
+            raise PermissionDenied("your sign-in is not linked to a person or a team to report on")
+        muted(f"Every report is as at {uk(page.as_of)}; pick another date with the date button at the top. "
+              "Large reports take a few seconds: this page says what it is doing.")
+        progress = Progress(viewer)
+        by = viewer.display_name
+        if offered.employers:
+            _scope_panel("employer", offered.employers, page.as_of, progress, by)
+        if offered.pcns:
+            _scope_panel("pcn", offered.pcns, page.as_of, progress, by)
+        _person_panel(offered, page.as_of, progress, by)
+        if offered.own_log or offered.any_person:
+            _log_panel(offered, page.as_of, progress, by)
+
+
+def _direct_request(viewer: access.Viewer, kind: str, params: dict[str, str]) -> ReportRequest:
+    today = clock.today()
+    as_of = parse_optional_date(params.get("as_of"), "as_of") or today
+    if as_of > today:
+        raise ValidationError("as_of: the as-at date cannot be in the future", "as_of")
+    return ReportRequest(kind, params.get("name", ""), as_of, viewer.display_name,
+                         parse_optional_date(params.get("from"), "from"), parse_optional_date(params.get("to"), "to"))
+
+
+def register() -> None:
+    add_nav(PATH, "Reports (PDF)", "picture_as_pdf", "Team", lambda v: v.is_lead or v.is_admin, order=60)
+    add_nav(MINE, "My reports (PDF)", "picture_as_pdf", "My work",
+            lambda v: v.person_id is not None and not (v.is_lead or v.is_admin), order=80)
+    ui.page(PATH, response_timeout=30)(reports_page)
+    ui.page(MINE, response_timeout=30)(reports_page)
+
+    @app.get("/reports/ready/{token}", include_in_schema=False)
+    async def ready(request: Request, token: str) -> Response:
+        viewer = auth.viewer_of(request)
+        prepared = collect(token, viewer.user_id) if viewer is not None else None
+        if prepared is None:
+            return PlainTextResponse("This report is no longer waiting; make it again.", status_code=404)
+        return pdf_response(prepared.pdf, prepared.filename)
+
+    @app.get("/reports/pdf/{kind}", include_in_schema=False)
+    async def direct(request: Request, kind: str) -> Response:
+        viewer = auth.viewer_of(request)
+        if viewer is None:
+            return forbidden()
+        if kind not in KINDS:
+            return PlainTextResponse(f"There is no {kind} report; use one of {', '.join(KINDS)}.", status_code=404)
+        try:
+            report = _direct_request(viewer, kind, dict(request.query_params))
+            pdf = await produce(viewer, report)
+        except PermissionDenied as exc:
+            return forbidden(sentence(exc.message))
+        except TrackerError as exc:
+            return PlainTextResponse(sentence(exc.message), status_code=404 if isinstance(exc, NotFound) else 400)
+        return pdf_response(pdf, filename(report))
