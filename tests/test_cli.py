@@ -56,14 +56,14 @@ def test_a_good_import_prints_what_it_did(database, capsys, tmp_path):
     path = people_file(tmp_path, "E1,Asha,Patel,SPLW,Northside Community Trust,vcse,01/02/2024")
     code, out, err = run(capsys, "import", "people", str(path), "--database", database)
     assert (code, err) == (0, "")
-    assert out.startswith("people from people.csv: 1 rows; created 1, updated 0, skipped 0")
+    assert out.startswith("people from people.csv: 1 row; created 1, updated 0, skipped 0")
     assert Person.get(Person.staff_id == "E1").name == "Asha Patel"
 
 
 def test_a_dry_run_import_writes_nothing(database, capsys, tmp_path):
     path = people_file(tmp_path, "E1,Asha,Patel,SPLW,Northside Community Trust,vcse,01/02/2024")
     code, out, _ = run(capsys, "import", "people", str(path), "--dry-run", "--database", database)
-    assert code == 0 and out.startswith("dry run, nothing written: people from people.csv: 1 rows; created 1")
+    assert code == 0 and out.startswith("dry run, nothing written: people from people.csv: 1 row; created 1")
     assert Person.select().count() == 0
 
 

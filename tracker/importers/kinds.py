@@ -46,7 +46,7 @@ class ImportResult:
         counts = f"created {self.created}, updated {self.updated}, skipped {len(self.skipped)}"
         if self.removed:
             counts += f", removed {self.removed} held before (--replace)"
-        text = f"{self.kind} from {self.file}: {self.rows} rows; {counts}"
+        text = f"{self.kind} from {self.file}: {self.rows} row{'' if self.rows == 1 else 's'}; {counts}"
         return f"dry run, nothing written: {text}" if self.dry_run else text
 
     @property
