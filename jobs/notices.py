@@ -26,7 +26,7 @@ from functools import cached_property
 
 from jobs.directory import Directory, Recipient
 from tracker import compliance as c
-from tracker.dates import add_months, month_start, uk
+from tracker.dates import add_months, month_start
 from tracker.models import EmployerPolicy, Organisation, PolicyTopic, SessionAttendee, SupervisionSession
 
 # Makes the signed single-use link a supervisee follows to confirm a session: (session id, person id) -> URL.
@@ -91,6 +91,35 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _uk(d: date | None) -> str:
+    """dd/mm/yyyy, as tracker.dates.uk, without strftime's cost (called tens of thousands of times a scan)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if d else ""
+
+
+@dataclass(frozen=True)
+class ScanDay:
+    """The scan's date and what follows from it, worked out once rather than once per person."""
+
+    as_of: date
+    week: str
+    this_month: date
+    last_month: date
+
+    @classmethod
+    def of(cls, as_of: date) -> ScanDay:
+        this_month = month_start(as_of)
+        return cls(as_of, iso_week(as_of), this_month, add_months(this_month, -1))
+
+    @cached_property
+    def this_label(self) -> tuple[str, str]:
+        """("November 2026", "2026-11") for the scan's month."""
+        return self.this_month.strftime("%B %Y"), self.this_month.strftime("%Y-%m")
+
+    @cached_property
+    def last_label(self) -> tuple[str, str]:
+        return self.last_month.strftime("%B %Y"), self.last_month.strftime("%Y-%m")
+
+
 def _stage_for(days_left: int) -> int | None:
     return next((d for d in STAGE_DAYS if days_left <= d), None)
 
@@ -99,31 +128,33 @@ def _absent(records: c.PersonRecords, day: date) -> bool:
     return any(a.start <= day <= a.end for a in records.absences)
 
 
-def training_notices(result: c.PersonCompliance, people: Directory, as_of: date) -> Iterable[Notice]:
+def training_notices(result: c.PersonCompliance, people: Directory, day: ScanDay) -> Iterable[Notice]:
     staff = people.person(result.person_id)
     supervisors = people.supervisors_of(result.person_id)
-    week = iso_week(as_of)
+    as_of, week = day.as_of, day.week
     for course in result.training:
+        if course.status == c.COMPLIANT:
+            continue
         item = f"course:{course.course}"
         if course.status == c.DUE_SOON and course.expires_on is not None:
             days = (course.expires_on - as_of).days
             stage = _stage_for(days)
             if stage is not None and staff is not None:
-                text = f"{course.name} expires on {uk(course.expires_on)} ({_in_days(days)}): book a renewal."
+                text = f"{course.name} expires on {_uk(course.expires_on)} ({_in_days(days)}): book a renewal."
                 period = course.expires_on.isoformat()
                 yield Notice(staff, result.person_id, item, f"expires-{stage}d", period, YOU, text, MY_PAGE)
         elif course.status == c.DUE and course.due_by is not None:
             days = (course.due_by - as_of).days
             stage = _stage_for(days)
             if stage is not None and staff is not None:
-                text = f"{course.name} is due by {uk(course.due_by)} ({_in_days(days)}): you have not done it yet."
+                text = f"{course.name} is due by {_uk(course.due_by)} ({_in_days(days)}): you have not done it yet."
                 period = course.due_by.isoformat()
                 yield Notice(staff, result.person_id, item, f"due-{stage}d", period, YOU, text, MY_PAGE)
         elif course.status in (c.EXPIRED, c.MISSING):
             if course.status == c.EXPIRED:
-                what = f"{course.name} expired on {uk(course.expires_on)}"
+                what = f"{course.name} expired on {_uk(course.expires_on)}"
             else:
-                what = f"{course.name} has not been done (it was due by {uk(course.due_by)})"
+                what = f"{course.name} has not been done (it was due by {_uk(course.due_by)})"
             if staff is not None:
                 yield Notice(staff, result.person_id, item, course.status, week, YOU, f"{what}.", MY_PAGE)
             for supervisor in supervisors:
@@ -134,12 +165,13 @@ def training_notices(result: c.PersonCompliance, people: Directory, as_of: date)
                 )
 
 
-def supervision_notices(result: c.PersonCompliance, people: Directory, as_of: date) -> Iterable[Notice]:
-    this_month = result.month(month_start(as_of))
+def supervision_notices(result: c.PersonCompliance, people: Directory, day: ScanDay) -> Iterable[Notice]:
+    if day.as_of.day < SUPERVISION_NUDGE_DAY:
+        return
+    this_month = result.month(day.this_month)
     staff = people.person(result.person_id)
-    if as_of.day >= SUPERVISION_NUDGE_DAY and this_month is not None and this_month.status == c.IN_PROGRESS:
-        label = this_month.month.strftime("%B %Y")
-        period = this_month.month.strftime("%Y-%m")
+    if this_month is not None and this_month.status == c.IN_PROGRESS:
+        label, period = day.this_label
         item = f"supervision:{period}"
         so_far = f"{this_month.minutes} of {this_month.required} minutes"
         if staff is not None:
@@ -152,17 +184,19 @@ def supervision_notices(result: c.PersonCompliance, people: Directory, as_of: da
             )
 
 
-def missed_month_notices(result: c.PersonCompliance, people: Directory, as_of: date) -> Iterable[Notice]:
-    last_month = result.month(add_months(month_start(as_of), -1))
+def missed_month_notices(result: c.PersonCompliance, people: Directory, day: ScanDay) -> Iterable[Notice]:
+    last_month = result.month(day.last_month)
     if last_month is None or last_month.status != c.MISSED:
         return
-    label = last_month.month.strftime("%B %Y")
-    period = last_month.month.strftime("%Y-%m")
+    leads = people.leads_of(result.person_id)
+    if not leads:
+        return
+    label, period = day.last_label
     text = (
         f"{result.name} missed supervision in {label} "
         f"({last_month.minutes} of {last_month.required} minutes)."
     )
-    for lead in people.leads_of(result.person_id):
+    for lead in leads:
         yield Notice(
             lead, result.person_id, f"supervision:{period}", "supervision-missed", period, TEAM, text,
             person_page(result.person_id),
@@ -192,7 +226,7 @@ def confirmation_notices(
             continue
         supervisor = people.person(supervisor_id)
         by = f" with {supervisor.name}" if supervisor else ""
-        text = f"Please confirm your supervision session on {uk(day)}{by} ({minutes} minutes)."
+        text = f"Please confirm your supervision session on {_uk(day)}{by} ({minutes} minutes)."
         yield Notice(
             staff, person_id, f"session:{session_id}", "confirm", "once", CONFIRM, text,
             link_for(session_id, person_id),
@@ -216,7 +250,7 @@ def policy_review_notices(people: Directory, as_of: date) -> Iterable[Notice]:
         if not owner_email or "@" not in owner_email:
             continue
         owner_recipient = people.by_email(owner_email, owner or "")
-        text = f"{employer}: the '{topic}' policy was due for review on {uk(review_date)}."
+        text = f"{employer}: the '{topic}' policy was due for review on {_uk(review_date)}."
         yield Notice(
             owner_recipient, None, f"policy:{policy_id}", "review-overdue", week, POLICIES, text, POLICIES_PAGE
         )
@@ -238,16 +272,17 @@ def plan_notices(
     """Every notice due on as_of, before the ledger says which were already sent."""
     notices: list[Notice] = []
     eligible: set[int] = set()
+    day = ScanDay.of(as_of)
     for result in results:
         if result.person_id in people.archived:
             continue
-        notices.extend(missed_month_notices(result, people, as_of))
+        notices.extend(missed_month_notices(result, people, day))
         person_records = records.get(result.person_id)
         if person_records is not None and _absent(person_records, as_of):
             continue
         eligible.add(result.person_id)
-        notices.extend(training_notices(result, people, as_of))
-        notices.extend(supervision_notices(result, people, as_of))
+        notices.extend(training_notices(result, people, day))
+        notices.extend(supervision_notices(result, people, day))
     notices.extend(confirmation_notices(people, as_of, eligible, link_for))
     notices.extend(policy_review_notices(people, as_of))
     return notices

@@ -8,8 +8,10 @@ whether it went. A refused or failed email leaves its reminders `failed` for a l
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -162,21 +164,45 @@ def run_planned(
     settings = settings or current_settings()
     result = ScanResult(as_of, dry_run)
     if dry_run:
-        result.deliveries = preview(as_of, settings, planner)
+        with cycle_collection_paused():
+            result.deliveries = preview(as_of, settings, planner)
         return result
+    _claim_and_deliver(as_of, settings, planner, lock_name, deliver, result)
+    return result
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a scan plans and claims (tens of thousands of new objects).
+
+    Reference counting still frees them; only the cycle collector's repeated walks over the growing heap (a
+    quarter of the planning time at 10,000 staff) are skipped. It runs again as soon as the claims are made,
+    before any email is sent.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _claim_and_deliver(
+    as_of: date, settings: Settings, planner: Planner, lock_name: str, deliver: bool, result: ScanResult
+) -> None:
     with exclusive(lock_name) as mine:
         if not mine:
             result.busy = True
-            return result
-        claims = ledger.claim(planner(as_of, settings))
+            return
+        with cycle_collection_paused():
+            claims = ledger.claim(planner(as_of, settings))
+            result.deliveries = group((c.notice for c in claims), settings)
         if deliver:
             _deliver(claims, as_of, settings, result)
-        else:
-            result.deliveries = group((c.notice for c in claims), settings)
         if claims:
             with database.atomic():
                 audit.record("scheduler", lock_name, "reminder_ledger", as_of.isoformat(), None, _audit_summary(result))
-    return result
 
 
 def _audit_summary(result: ScanResult) -> dict[str, object]:
@@ -192,7 +218,6 @@ def _audit_summary(result: ScanResult) -> dict[str, object]:
 
 def _deliver(claims: Sequence[ledger.Claim], as_of: date, settings: Settings, result: ScanResult) -> None:
     by_key = {c.notice.key: c for c in claims}
-    result.deliveries = group((c.notice for c in claims), settings)
     unsettled = {c.row_id: c for c in claims}
 
     def settle(batch: Sequence[ledger.Claim], error: str | None) -> None:
