@@ -16,12 +16,20 @@ TIMEOUT_SECONDS = 20
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
     to: str
     subject: str
     text: str
     html: str | None = None
     to_name: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
 class MailNotConfigured(TrackerError):
@@ -39,6 +47,9 @@ def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
     message.set_content(email.text)
     if email.html:
         message.add_alternative(email.html, subtype="html")
+    for item in email.attachments:
+        maintype, _, subtype = item.mime_type.partition("/")
+        message.add_attachment(item.content, maintype=maintype, subtype=subtype or "octet-stream", filename=item.filename)
     return message
 
 

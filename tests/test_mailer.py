@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.mailer import MailNotConfigured, OutgoingEmail, send_all, send_test_email
+from jobs.mailer import Attachment, MailNotConfigured, OutgoingEmail, send_all, send_test_email
 from tests.jobs_support import MailServer, free_port, mail_server, settings_for  # noqa: F401
 from tracker.errors import TrackerError
 
@@ -61,3 +61,16 @@ def test_a_failed_test_email_says_why(mail_server, tmp_path):  # noqa: F811
     mail_server.refuse_all = True
     with pytest.raises(TrackerError, match="not sent: server said 554"):
         send_test_email(settings_for(mail_server, tmp_path), "admin@team.test")
+
+
+def test_a_report_travels_as_an_attachment(mail_server, tmp_path):  # noqa: F811
+    pdf = b"%PDF-1.4 a tiny report"
+    email = OutgoingEmail(
+        "lead@team.test", "Monthly report", "Attached.\n", attachments=(Attachment("report.pdf", pdf),)
+    )
+    assert send_all(settings_for(mail_server, tmp_path), [email]) == [None]
+    [got] = mail_server.received
+    [part] = list(got.message.iter_attachments())
+    assert part.get_filename() == "report.pdf" and part.get_content_type() == "application/pdf"
+    assert part.get_content() == pdf
+    assert got.text.strip() == "Attached."
