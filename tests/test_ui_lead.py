@@ -177,3 +177,81 @@ async def test_a_lead_drills_down_from_the_matrix_to_a_person(user: Visitor) -> 
     user.find(marker=f"person-{team.asha.id}").click()
     await user.should_see("Staff id", retries=60)
     await user.should_see(team.asha.staff_id)
+
+
+# ---- evidence ---------------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pending_certificate(team: Team, person=None, course: str = "FIRE"):  # type: ignore[no-untyped-def]
+    from tracker.access import viewer_for_user
+    from tracker.models import User
+    from tracker.services import evidence
+    from tracker.settings import current_settings
+
+    who = person or team.asha
+    uploader = viewer_for_user(User.get(User.person == who.id).id)
+    assert uploader is not None
+    return evidence.upload_certificate(uploader, current_settings(), who.id, course,
+                                       today() - timedelta(days=5), "e-learning", PDF)
+
+
+async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: Visitor) -> None:
+    from tracker.models import AuditEvent, TrainingRecord
+
+    team = build_team()
+    record = pending_certificate(team)
+    await sign_in(user, "lead.north@example.nhs.uk", then="/evidence")
+    await user.should_see("Waiting: 1 certificate")
+    await user.should_see("Fire Safety")
+    date_box = user.find("Completion date for Fire Safety").elements.pop()
+    date_box.value = uk(today() - timedelta(days=7))
+    user.find(marker=f"approve-{record.id}").click()
+    await user.should_see("Waiting: 0 certificates", retries=40)
+    saved = TrainingRecord.get_by_id(record.id)
+    assert (saved.evidence_state, saved.completed_on, saved.decided_by) == (
+        "approved", today() - timedelta(days=7), "lead.north@example.nhs.uk"
+    )
+    assert AuditEvent.select().where(AuditEvent.action == "approve_certificate").count() == 1
+    from tracker.population import person_compliance
+
+    asha = person_compliance(team.asha.id, today())
+    assert asha is not None
+    assert next(c for c in asha.training if c.course == "FIRE").status == "compliant"
+
+
+async def test_a_rejection_needs_a_reason_and_is_kept(user: Visitor) -> None:
+    from tracker.models import TrainingRecord
+
+    team = build_team()
+    record = pending_certificate(team)
+    await sign_in(user, "admin@example.nhs.uk", then="/evidence")
+    user.find(marker=f"reject-{record.id}").click()
+    await user.should_see("Reason: a value is required", retries=40)
+    assert TrainingRecord.get_by_id(record.id).evidence_state == "pending"
+    user.find(marker=f"reason-{record.id}").type("The certificate is for someone else")
+    user.find(marker=f"reject-{record.id}").click()
+    await user.should_see("Waiting: 0 certificates", retries=40)
+    assert TrainingRecord.get_by_id(record.id).evidence_state == "rejected"
+
+
+async def test_a_lead_sees_only_the_certificates_of_their_people(user: Visitor) -> None:
+    team = build_team()
+    pending_certificate(team, team.cara)
+    await sign_in(user, "lead.north@example.nhs.uk", then="/evidence")
+    await user.should_see("Waiting: 0 certificates")
+    await user.should_not_see("Cara Lewis")
+    await user.open("/logout")
+    await sign_in(user, "lead.south@example.nhs.uk", then="/evidence")
+    await user.should_see("Waiting: 1 certificate")
+    await user.should_see("Cara Lewis (")
+
+
+@pytest.mark.parametrize("email", ["asha@example.nhs.uk", "grace@example.nhs.uk"])
+async def test_staff_and_supervisors_are_refused_the_evidence_queue(user: Visitor, email: str) -> None:
+    team = build_team()
+    pending_certificate(team, team.ben)
+    await sign_in(user, email, then="/evidence")
+    await user.should_see("Not allowed")
+    await user.should_not_see("Fire Safety")

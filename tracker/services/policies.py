@@ -363,3 +363,40 @@ def acknowledgements(policy_id: int, as_of: date, scope: Scope) -> Acknowledgeme
         else:
             outstanding.append(Reader(pid, staff_id, f"{first} {last}".strip()))
     return AcknowledgementState(policy.id, policy.version, done, tuple(outstanding))
+
+
+def acknowledgement_counts(as_of: date, scope: Scope) -> dict[int, tuple[int, int]]:
+    """Policy id -> (acknowledged, people) for each policy that asks to be acknowledged: people employed by
+    its employer on as_of within the scope, and how many of them have acknowledged its current version."""
+    jobs = Employment.select(Employment.person, Employment.employer).where(
+        (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+    )
+    if scope.employer_id is not None:
+        jobs = jobs.where(Employment.employer == scope.employer_id)
+    if scope.pcn_id is not None:
+        jobs = jobs.where(Employment.pcn == scope.pcn_id)
+    staff: dict[int, set[int]] = {}
+    for person_id, employer_id in jobs.tuples():
+        staff.setdefault(employer_id, set()).add(person_id)
+    policies = {
+        pid: (employer_id, version)
+        for pid, employer_id, version in EmployerPolicy.select(
+            EmployerPolicy.id, EmployerPolicy.employer, EmployerPolicy.version
+        ).where(EmployerPolicy.requires_acknowledgement == True).tuples()  # noqa: E712
+    }
+    read: dict[int, set[int]] = {}
+    for person_id, policy_id, version in (
+        PolicyAcknowledgement.select(
+            PolicyAcknowledgement.person, PolicyAcknowledgement.policy, PolicyAcknowledgement.version
+        )
+        .where(PolicyAcknowledgement.acknowledged_on <= as_of)
+        .tuples()
+    ):
+        if policy_id in policies and policies[policy_id][1] == version:
+            read.setdefault(policy_id, set()).add(person_id)
+    counts: dict[int, tuple[int, int]] = {}
+    for pid, (employer_id, _version) in policies.items():
+        people = staff.get(employer_id, set())
+        if people:
+            counts[pid] = (len(people & read.get(pid, set())), len(people))
+    return counts

@@ -1,0 +1,227 @@
+"""Policies across employers: where they differ, positions and versions, adaptations, and who has not
+acknowledged; editing only by admins and the employer's own lead. Service rules on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from nicegui.testing import User as Visitor
+
+from tests import factories as f
+from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F401
+from tracker import clock
+from tracker.access import Viewer
+from tracker.errors import PermissionDenied, ValidationError
+from tracker.models import AuditEvent, EmployerPolicy, PolicyAcknowledgement, PolicyAdaptation, PolicyTopic
+from tracker.population import Scope, person_compliance
+from tracker.services import policies
+
+ADMIN = Viewer(1, "admin@example.nhs.uk", None, frozenset({"admin"}))
+
+
+def lead_of(employer_id: int) -> Viewer:
+    return Viewer(2, "lead@example.nhs.uk", None, frozenset({"lead"}), lead_employer_id=employer_id)
+
+
+def topic(name: str) -> PolicyTopic:
+    return PolicyTopic.get(PolicyTopic.name == name)
+
+
+def differing_team() -> tuple[Team, EmployerPolicy]:
+    """North forbids home visits and asks staff to acknowledge it; South allows them; both say the same on
+    lone working."""
+    team = build_team()
+    home = EmployerPolicy.create(
+        employer=team.north, topic=topic("Home visits"), statement="No home visits.", version="1",
+        requires_acknowledgement=True, document_url="https://north.example.org/home-visits.pdf",
+    )
+    EmployerPolicy.create(employer=team.south, topic=topic("Home visits"), statement="Home visits allowed.")
+    for employer in (team.north, team.south):
+        EmployerPolicy.create(employer=employer, topic=topic("Lone working"), statement="Check in every two hours.")
+    PolicyAcknowledgement.create(person=team.asha, policy=home, version="1", acknowledged_on=date(2024, 2, 1))
+    return team, home
+
+
+def policy_rows(user: Visitor) -> dict[str, str]:
+    table = user.find(marker="policy-matrix").elements.pop()
+    return {e.props["data-topic"]: e.props["data-differs"] for e in table.descendants() if e.tag == "tr"
+            and "data-topic" in e.props}
+
+
+# ---- the page --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_the_matrix_marks_the_topics_where_employers_differ(user: Visitor) -> None:
+    differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    await user.should_see("Policies across employers")
+    rows = policy_rows(user)
+    assert rows[str(topic("Home visits").id)] == "true"
+    assert rows[str(topic("Lone working").id)] == "false"
+    await user.should_see("Employers differ")
+    await user.should_see("Read the document")
+    user.find(marker="only-differing").elements.pop().set_value(True)
+    await user.should_see("Employers differ")
+    assert set(policy_rows(user)) == {str(topic("Home visits").id)}
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_a_lead_sees_who_has_not_acknowledged(user: Visitor) -> None:
+    _team, home = differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    await user.should_see("1 of 3 acknowledged")
+    user.find(marker=f"outstanding-{home.id}").click()
+    await user.should_see("Not yet acknowledged: Home visits", retries=40)
+    await user.should_see("Ben Okafor")
+    await user.should_see("Grace Hopper")
+    listed = user.find(marker="outstanding-list").elements.pop()
+    assert "Asha Patel" not in [getattr(e, "text", "") for e in listed.descendants()]
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_a_new_version_asks_everyone_again(user: Visitor) -> None:
+    team, home = differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    await user.should_see("1 of 3 acknowledged")
+    user.find(marker=f"edit-{team.north.id}-{topic('Home visits').id}").click()
+    await user.should_see("Home visits: Northside Community Trust", retries=20)
+    version = user.find(marker="position-version").elements.pop()
+    version.value = "2"
+    user.find(marker="position-save").click()
+    await user.should_see("0 of 3 acknowledged", retries=40)
+    assert EmployerPolicy.get_by_id(home.id).version == "2"
+    assert PolicyAcknowledgement.select().count() == 1  # the old acknowledgement is kept, it just no longer counts
+    asha = person_compliance(team.asha.id, clock.today())
+    assert asha is not None and "Policy 'Home visits' version 2 not yet acknowledged" in asha.reasons
+    assert AuditEvent.select().where(AuditEvent.action == "new_version").count() == 1
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_a_lead_edits_only_their_own_employers_positions(user: Visitor) -> None:
+    team, _home = differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    await user.should_see(marker=f"edit-{team.north.id}-{topic('Home visits').id}")
+    await user.should_not_see(marker=f"edit-{team.south.id}-{topic('Home visits').id}")
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_a_link_that_is_not_a_web_address_is_refused(user: Visitor) -> None:
+    team, _home = differing_team()
+    await sign_in(user, "admin@example.nhs.uk", then="/policies")
+    user.find(marker=f"edit-{team.south.id}-{topic('Complaints').id}").click()
+    await user.should_see("Complaints: Southgate Practice", retries=20)
+    user.find(marker="position-statement").type("Complaints go to the practice manager.")
+    user.find(marker="position-document").type("javascript:alert(1)")
+    user.find(marker="position-save").click()
+    await user.should_see("Document url: 'javascript:alert(1)' is not a web address", retries=40)
+    assert not EmployerPolicy.select().where(EmployerPolicy.topic == topic("Complaints")).exists()
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_a_lead_records_and_withdraws_an_adaptation(user: Visitor) -> None:
+    team, _home = differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    user.find(marker="adaptation-new").click()
+    await user.should_see("Record an agreed adaptation", retries=20)
+    user.find(marker="adaptation-topic").elements.pop().set_value(topic("Home visits").id)
+    user.find(marker="adaptation-employers").elements.pop().set_value([team.north.id, team.south.id])
+    user.find(marker="adaptation-condition").type("Allowed when an NHS colleague goes too")
+    user.find(marker="adaptation-save").click()
+    await user.should_see("Home visits: Allowed when an NHS colleague goes too", retries=40)
+    adaptation = PolicyAdaptation.get()
+    assert adaptation.employers == f"{team.north.id};{team.south.id}"
+    user.find(marker=f"withdraw-{adaptation.id}").click()
+    await user.should_see("No adaptation has been agreed.", retries=40)
+    assert AuditEvent.select().where(AuditEvent.action == "withdraw").count() == 1
+
+
+@pytest.mark.usefixtures("ui_database")
+@pytest.mark.parametrize("email", ["asha@example.nhs.uk", "grace@example.nhs.uk"])
+async def test_staff_and_supervisors_are_refused_the_policies_page(user: Visitor, email: str) -> None:
+    differing_team()
+    await sign_in(user, email, then="/policies")
+    await user.should_see("Not allowed")
+    await user.should_not_see("Employers differ")
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_signed_out_visitors_are_sent_to_sign_in_from_policies(user: Visitor) -> None:
+    differing_team()
+    await user.open("/policies")
+    await user.should_see("Email address")
+
+
+# ---- the service -----------------------------------------------------------------------------------------
+
+
+def test_a_lead_may_not_change_another_employers_position(database: str) -> None:
+    north, south = f.org("North"), f.org("South", "gp_practice")
+    with pytest.raises(PermissionDenied):
+        policies.set_position(lead_of(north.id), south.id, topic("Home visits").id, statement="Yes", version="1")
+    policies.set_position(lead_of(north.id), north.id, topic("Home visits").id, statement="No", version="1")
+    assert EmployerPolicy.select().count() == 1
+    assert AuditEvent.select().where(AuditEvent.entity == "employer_policy").count() == 1
+
+
+def test_setting_the_same_position_again_writes_nothing(database: str) -> None:
+    north = f.org("North")
+    for _ in range(2):
+        policies.set_position(ADMIN, north.id, topic("Lone working").id, statement="Check in", version="3",
+                              review_date="01/04/2027")
+    row = EmployerPolicy.get()
+    assert row.review_date == date(2027, 4, 1)
+    assert AuditEvent.select().count() == 1
+
+
+def test_a_position_needs_a_statement_and_a_version(database: str) -> None:
+    north = f.org("North")
+    with pytest.raises(ValidationError) as missing:
+        policies.set_position(ADMIN, north.id, topic("Lone working").id, statement=" ", version="1")
+    assert missing.value.field == "statement"
+    with pytest.raises(ValidationError) as bad_date:
+        policies.set_position(ADMIN, north.id, topic("Lone working").id, statement="x", version="1",
+                              review_date="31/02/2027")
+    assert bad_date.value.field == "review_date"
+    assert EmployerPolicy.select().count() == 0 and AuditEvent.select().count() == 0
+
+
+def test_acknowledgement_counts_follow_the_current_version_and_the_scope(database: str) -> None:
+    north, south = f.org("North"), f.org("South", "gp_practice")
+    asha, ben = f.person("Asha", employer=north), f.person("Ben", employer=north)
+    f.person("Cara", employer=south)
+    policy = policies.set_position(ADMIN, north.id, topic("Home visits").id, statement="No", version="1",
+                                   requires_acknowledgement=True)
+    policies.acknowledge("test", asha.id, policy.id, today=date(2025, 1, 1))
+    on = date(2025, 6, 1)
+    assert policies.acknowledgement_counts(on, Scope())[policy.id] == (1, 2)
+    assert policy.id not in policies.acknowledgement_counts(on, Scope(employer_id=south.id))
+    state = policies.acknowledgements(policy.id, on, Scope(employer_id=north.id))
+    assert [r.name for r in state.outstanding] == [ben.name]
+    policies.set_position(ADMIN, north.id, topic("Home visits").id, statement="No", version="2",
+                          requires_acknowledgement=True)
+    assert policies.acknowledgement_counts(on, Scope())[policy.id] == (0, 2)
+
+
+def test_an_adaptation_names_known_employers_and_a_lead_of_one_of_them(database: str) -> None:
+    north, south, east = f.org("North"), f.org("South", "gp_practice"), f.org("East")
+    with pytest.raises(ValidationError):
+        policies.save_adaptation(ADMIN, topic("Home visits").id, [], "With a colleague")
+    with pytest.raises(PermissionDenied):
+        policies.save_adaptation(lead_of(east.id), topic("Home visits").id, [north.id, south.id], "With a colleague")
+    row = policies.save_adaptation(lead_of(north.id), topic("Home visits").id, [south.id, north.id], "With a colleague")
+    assert row.employers == f"{north.id};{south.id}"
+    matrix = policies.policy_matrix()
+    home = next(t for t in matrix.topics if t.name == "Home visits")
+    assert [a.employers for a in home.adaptations] == [("North", "South")]
+
+
+def test_only_an_admin_adds_a_topic_and_names_are_unique(database: str) -> None:
+    north = f.org("North")
+    with pytest.raises(PermissionDenied):
+        policies.add_topic(lead_of(north.id), "Parking")
+    policies.add_topic(ADMIN, "Parking", "Where staff park")
+    with pytest.raises(ValidationError):
+        policies.add_topic(ADMIN, "parking")
+    assert PolicyTopic.select().where(PolicyTopic.name == "Parking").count() == 1

@@ -1,0 +1,239 @@
+"""Administration of the catalogues: `/admin/employers` (employers and PCNs), `/admin/roles` and
+`/admin/courses`. Admins only; every change through tracker.services (validated, audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from nicegui import ui
+
+from tracker.access import ADMIN, require
+from tracker.models import Course, Organisation, Pcn, Role
+from tracker.services import catalogue_admin, organisations
+from ui.actions import read
+from ui.components import heading, muted, panel
+from ui.layout import Page, add_nav, frame
+from ui.lead_components import submit
+from ui.tables import Column, table
+
+KINDS = {"pcn": "PCN", "gp_practice": "GP practice", "vcse": "VCSE organisation", "nhs_trust": "NHS trust",
+         "local_authority": "Local authority", "other": "Other"}
+Redraw = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    employers: list[tuple[int, str, str]]  # id, name, kind
+    pcns: list[str]
+    roles: list[tuple[int, str, str, str, bool, str]]  # id, code, name, band cap, ARRS, notes
+    courses: list[tuple[int, str, str, int, str, int | None]]  # id, code, name, renewal, strand, level
+
+
+def catalogue() -> Catalogue:
+    return Catalogue(
+        [(o.id, o.name, o.kind) for o in Organisation.select().order_by(Organisation.name)],
+        [p.name for p in Pcn.select().order_by(Pcn.name)],
+        [(r.id, r.code, r.name, r.band_cap or "", bool(r.is_arrs), r.notes or "")
+         for r in Role.select().order_by(Role.name)],
+        [(c.id, c.code, c.name, c.default_renewal_months, c.strand or "", c.level)
+         for c in Course.select().order_by(Course.name)],
+    )
+
+
+def edit_button(label: str, marker: str, build: Callable[[], None]) -> None:
+    ui.button("Edit", icon="edit", on_click=build).props(f'flat dense no-caps aria-label="Edit {label}"').mark(marker)
+
+
+def dialog_card(title: str) -> tuple[ui.dialog, ui.card]:
+    dialog = ui.dialog()
+    with dialog:
+        card = ui.card().classes("w-[34rem] max-w-full")
+        with card:
+            heading(title, 2)
+    return dialog, card
+
+
+async def saved(outcome_ok: bool, dialog: ui.dialog | None, redraw: Redraw) -> None:
+    if outcome_ok:
+        if dialog is not None:
+            dialog.close()
+        await redraw()
+
+
+def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+    actor = page.viewer.actor
+    with panel():
+        heading("Employers", 2)
+        with table("Employing organisations", [Column("Name"), Column("Kind"), Column("")]) as cells:
+            for org_id, name, kind in data.employers:
+                with cells.row(employer=str(org_id)):
+                    cells.cell(name, header=True)
+                    cells.cell(KINDS.get(kind, kind))
+                    with cells.cell():
+                        def edit(org_id: int = org_id, name: str = name, kind: str = kind) -> None:
+                            dialog, card = dialog_card(f"Edit {name}")
+                            with card:
+                                new_name = ui.input("Name", value=name).classes("w-full").mark("org-name")
+                                new_kind = ui.select(KINDS, value=kind, label="Kind").classes("w-full")
+
+                                async def save() -> None:
+                                    outcome = await submit(organisations.update_organisation, actor, org_id,
+                                                           new_name.value or "", new_kind.value or "",
+                                                           success="Saved the employer.")
+                                    await saved(outcome.ok, dialog, redraw)
+
+                                ui.button("Save", on_click=save).props("unelevated no-caps").mark("org-save")
+                            dialog.open()
+
+                        edit_button(name, f"edit-employer-{org_id}", edit)
+        with ui.row().classes("items-end gap-3"):
+            name = ui.input("New employer").props("outlined dense").mark("employer-new")
+            kind = ui.select(KINDS, value="other", label="Kind").props("outlined dense").classes("min-w-[12rem]")
+
+            async def add() -> None:
+                outcome = await submit(organisations.get_or_create_employer, actor, name.value or "",
+                                       kind.value or "other", success="Added the employer.")
+                await saved(outcome.ok, None, redraw)
+
+            ui.button("Add the employer", on_click=add).props("outline no-caps").mark("employer-add")
+    with panel():
+        heading("Primary Care Networks", 2)
+        muted(", ".join(data.pcns) if data.pcns else "No PCN yet.")
+        with ui.row().classes("items-end gap-3"):
+            pcn = ui.input("New PCN").props("outlined dense").mark("pcn-new")
+
+            async def add_pcn() -> None:
+                outcome = await submit(organisations.get_or_create_pcn, actor, pcn.value or "", success="Added the PCN.")
+                await saved(outcome.ok, None, redraw)
+
+            ui.button("Add the PCN", on_click=add_pcn).props("outline no-caps").mark("pcn-add")
+
+
+def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+    actor = page.viewer.actor
+    with panel():
+        columns = [Column("Code"), Column("Name"), Column("Band cap"), Column("ARRS"), Column("")]
+        with table("Roles", columns) as cells:
+            for role_id, code, name, band, arrs, notes in data.roles:
+                with cells.row(role=code):
+                    cells.cell(code, header=True)
+                    cells.cell(name)
+                    cells.cell(band or "—")
+                    cells.cell("Yes" if arrs else "No")
+                    with cells.cell():
+                        def edit(role_id: int = role_id, name: str = name, band: str = band, arrs: bool = arrs,
+                                 notes: str = notes) -> None:
+                            dialog, card = dialog_card(f"Edit {name}")
+                            with card:
+                                new_name = ui.input("Name", value=name).classes("w-full").mark("role-name")
+                                new_band = ui.input("Band cap", value=band)
+                                new_arrs = ui.checkbox("Reimbursed under ARRS", value=arrs)
+                                new_notes = ui.textarea("Notes", value=notes).classes("w-full")
+
+                                async def save() -> None:
+                                    outcome = await submit(catalogue_admin.update_role, actor, role_id,
+                                                           new_name.value or "", new_band.value or None,
+                                                           bool(new_arrs.value), new_notes.value or "",
+                                                           success="Saved the role.")
+                                    await saved(outcome.ok, dialog, redraw)
+
+                                ui.button("Save", on_click=save).props("unelevated no-caps").mark("role-save")
+                            dialog.open()
+
+                        edit_button(name, f"edit-role-{code}", edit)
+    with panel():
+        heading("Add a role", 2)
+        with ui.row().classes("items-end gap-3"):
+            code = ui.input("Code").props("outlined dense").mark("role-new-code")
+            name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("role-new-name")
+            band = ui.input("Band cap").props("outlined dense")
+            arrs = ui.checkbox("Reimbursed under ARRS", value=True)
+
+            async def add() -> None:
+                outcome = await submit(catalogue_admin.add_role, actor, code.value or "", name.value or "",
+                                       band.value or None, bool(arrs.value), success="Added the role.")
+                await saved(outcome.ok, None, redraw)
+
+            ui.button("Add the role", on_click=add).props("outline no-caps").mark("role-add")
+
+
+def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+    actor = page.viewer.actor
+    with panel():
+        muted("The renewal period is the course's default (0 = never expires); requirements may set their own.")
+        columns = [Column("Code"), Column("Name"), Column("Renewal (months)", numeric=True), Column("Strand and level"),
+                   Column("")]
+        with table("Courses", columns) as cells:
+            for course_id, code, name, renewal, strand, level in data.courses:
+                with cells.row(course=code):
+                    cells.cell(code, header=True)
+                    cells.cell(name)
+                    cells.cell(str(renewal) if renewal else "Never expires")
+                    cells.cell(f"{strand}, level {level}" if strand else "—")
+                    with cells.cell():
+                        def edit(course_id: int = course_id, name: str = name, renewal: int = renewal,
+                                 strand: str = strand, level: int | None = level) -> None:
+                            dialog, card = dialog_card(f"Edit {name}")
+                            with card:
+                                new_name = ui.input("Name", value=name).classes("w-full")
+                                new_renewal = ui.input("Renewal (months)", value=str(renewal)).mark("course-renewal")
+                                new_strand = ui.input("Strand", value=strand)
+                                new_level = ui.input("Level", value=str(level or ""))
+
+                                async def save() -> None:
+                                    outcome = await submit(catalogue_admin.update_course, actor, course_id,
+                                                           new_name.value or "", new_renewal.value or "",
+                                                           new_strand.value or None, new_level.value or None,
+                                                           success="Saved the course.")
+                                    await saved(outcome.ok, dialog, redraw)
+
+                                ui.button("Save", on_click=save).props("unelevated no-caps").mark("course-save")
+                            dialog.open()
+
+                        edit_button(name, f"edit-course-{code}", edit)
+    with panel():
+        heading("Add a course", 2)
+        with ui.row().classes("items-end gap-3"):
+            code = ui.input("Code").props("outlined dense").mark("course-new-code")
+            name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("course-new-name")
+            renewal = ui.input("Renewal (months)", value="36").props("outlined dense").mark("course-new-renewal")
+
+            async def add() -> None:
+                outcome = await submit(catalogue_admin.add_course, actor, code.value or "", name.value or "",
+                                       renewal.value or "", success="Added the course.")
+                await saved(outcome.ok, None, redraw)
+
+            ui.button("Add the course", on_click=add).props("outline no-caps").mark("course-add")
+
+
+Section = Callable[[Page, Catalogue, Redraw], None]
+PAGES: list[tuple[str, str, str, Section, int]] = [
+    ("/admin/employers", "Employers and PCNs", "domain", employers_section, 20),
+    ("/admin/roles", "Roles", "work", roles_section, 30),
+    ("/admin/courses", "Courses", "school", courses_section, 40),
+]
+
+
+def _page(path: str, title: str, section: Section) -> None:
+    @ui.page(path)
+    async def catalogue_page() -> None:
+        async with frame(title, breadcrumbs=[("Administration", None)]) as page:
+            require(page.viewer, ADMIN)
+            holder = ui.column().classes("w-full gap-4")
+
+            async def redraw() -> None:
+                data = await read(catalogue)
+                if data is None:
+                    return
+                holder.clear()
+                with holder:
+                    section(page, data, redraw)
+
+            await redraw()
+
+
+def register() -> None:
+    for path, title, icon, section, order in PAGES:
+        add_nav(path, title, icon, "Administration", lambda v: v.is_admin, order=order)
+        _page(path, title, section)

@@ -1,0 +1,114 @@
+"""`/evidence` (leads and admins): certificates uploaded by staff wait here until a lead of the person or an
+admin approves them (setting the completion date, after which they count) or rejects them with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from nicegui import ui
+
+from tracker.access import ADMIN, LEAD, Viewer, require
+from tracker.dates import uk
+from tracker.services import evidence
+from ui.actions import read
+from ui.components import date_input, empty_state, heading, muted, panel, text
+from ui.layout import Page, add_nav, frame
+from ui.lead_components import count_of, submit
+
+PATH = "/evidence"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    record_id: int
+    person_id: int
+    name: str
+    staff_id: str
+    course: str
+    completed_on: date
+    provider: str
+    uploaded_at: datetime | None
+    has_certificate: bool
+
+
+def queue(viewer: Viewer, today: date) -> list[Waiting]:
+    """The pending certificates this viewer may decide, oldest first (runs in a thread)."""
+    return [
+        Waiting(
+            r.id, r.person_id, r.person.name, r.person.staff_id, r.course.name, r.completed_on, r.provider or "",
+            r.recorded_at, bool(r.certificate_path),
+        )
+        for r in evidence.pending_records(viewer, today)
+    ]
+
+
+def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
+    with ui.element("article").classes("panel flex flex-col gap-2").props(f'data-record="{w.record_id}"'):
+        with ui.row().classes("items-baseline gap-3"):
+            text("h3", w.course).classes("font-semibold text-lg m-0")
+            ui.link(f"{w.name} ({w.staff_id})", f"/people/{w.person_id}")
+        muted(
+            f"Completed on {uk(w.completed_on)} (as the person says)"
+            + (f" · provider {w.provider}" if w.provider else "")
+            + (f" · sent {w.uploaded_at:%d/%m/%Y}" if w.uploaded_at else "")
+        )
+        if w.has_certificate:
+            ui.link("Open the certificate (new tab)", f"/files/certificates/{w.record_id}", new_tab=True)
+        with ui.row().classes("items-end gap-4 w-full"):
+            done_on = date_input(f"Completion date for {w.course}", w.completed_on, required=True)
+
+            async def approve() -> None:
+                outcome = await submit(
+                    evidence.approve, page.viewer, w.record_id, done_on.value or "",
+                    success=f"Approved: {w.course} for {w.name} now counts.",
+                )
+                if outcome.ok:
+                    await on_done()
+
+            ui.button("Approve", icon="check", on_click=approve).props("unelevated no-caps color=positive").mark(
+                f"approve-{w.record_id}"
+            )
+        with ui.row().classes("items-end gap-4 w-full"):
+            reason = ui.input(f"Reason for rejecting {w.course}").classes("min-w-[24rem]").mark(f"reason-{w.record_id}")
+
+            async def reject() -> None:
+                outcome = await submit(
+                    evidence.reject, page.viewer, w.record_id, reason.value or "",
+                    success=f"Rejected: {w.name} will see why.",
+                )
+                if outcome.ok:
+                    await on_done()
+
+            ui.button("Reject", icon="close", on_click=reject).props("outline no-caps color=negative").mark(
+                f"reject-{w.record_id}"
+            )
+
+
+def register() -> None:
+    add_nav(PATH, "Evidence to approve", "task", "Team", lambda v: v.is_lead or v.is_admin, order=40)
+
+    @ui.page(PATH)
+    async def evidence_page() -> None:
+        async with frame("Evidence to approve", breadcrumbs=[("Team", "/team")]) as page:
+            require(page.viewer, LEAD, ADMIN)
+            muted(
+                "Certificates sent by staff count only once approved. Check the certificate, set the date it "
+                "shows, and approve; or reject it with a reason the person will see. You cannot decide your own."
+            )
+            content = ui.column().classes("w-full gap-3")
+
+            async def show() -> None:
+                waiting = await read(queue, page.viewer, page.today)
+                if waiting is None:
+                    return
+                content.clear()
+                with content:
+                    heading(f"Waiting: {count_of(len(waiting), 'certificate', 'certificates')}", 2).mark("waiting")
+                    if not waiting:
+                        with panel():
+                            empty_state("Nothing is waiting for a decision.")
+                    for w in waiting:
+                        item(page, w, show)
+
+            await show()

@@ -1,0 +1,191 @@
+"""`/policies` (leads and admins): every topic against the employers, highlighting where they differ; each
+position with its document, version and review date; the agreed adaptations; how many of the viewer's team
+have acknowledged the current version and who has not. Admins and an employer's own lead edit its positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from nicegui import ui
+
+from tracker.access import ADMIN, LEAD, Viewer, can_edit_employer, lead_scope, require
+from tracker.population import Scope
+from tracker.services import policies
+from tracker.services.policies import PolicyMatrix, Position, TopicRow
+from ui.actions import read
+from ui.components import empty_state, heading, muted, panel, status_chip, text, uk_date
+from ui.layout import Page, add_nav, frame
+from ui.lead_components import style
+from ui.policy_forms import adaptation_dialog, adaptation_item, position_dialog, topic_form
+
+PATH = "/policies"
+
+
+@dataclass(frozen=True)
+class Picture:
+    matrix: PolicyMatrix
+    counts: dict[int, tuple[int, int]]
+
+
+def picture(as_of: date, scope: Scope) -> Picture:
+    return Picture(policies.policy_matrix(), policies.acknowledgement_counts(as_of, scope))
+
+
+def position_cell(page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture,
+                  redraw) -> None:  # type: ignore[no-untyped-def]
+    employer_id, employer_name = employer
+    editable = can_edit_employer(page.viewer, employer_id) and not page.is_past
+
+    def edit() -> None:
+        position_dialog(page.viewer, employer, (topic.topic_id, topic.name), p, redraw).open()
+
+    with ui.element("td").classes("policy-cell").props(f'data-employer="{employer_id}" data-topic="{topic.topic_id}"'):
+        if p is None:
+            text("span", "No position recorded").classes("muted italic")
+        else:
+            text("div", p.statement)
+            muted(f"Version {p.version}" + (f" · review by {uk_date(p.review_date)}" if p.review_date else ""))
+            if p.document_url:
+                ui.link("Read the document", p.document_url, new_tab=True).props(
+                    f'aria-label="Read {employer_name}\'s {topic.name.lower()} policy (new tab)"'
+                )
+            if p.requires_acknowledgement and p.policy_id in state.counts:
+                done, people = state.counts[p.policy_id]
+                with ui.row().classes("items-center gap-2"):
+                    status_chip("acknowledged" if done == people else "not_acknowledged",
+                                f"{done} of {people} acknowledged")
+                    if done < people:
+                        ui.button("Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name)).props(
+                            f'flat dense no-caps aria-label="Who at {employer_name} has not acknowledged '
+                            f'{topic.name.lower()}"'
+                        ).mark(f"outstanding-{p.policy_id}")
+        if editable:
+            ui.button("Edit" if p else "Add", icon="edit" if p else "add", on_click=edit).props(
+                f'flat dense no-caps aria-label="{"Edit" if p else "Add"} {employer_name}\'s position on '
+                f'{topic.name.lower()}"'
+            ).mark(f"edit-{employer_id}-{topic.topic_id}")
+
+
+async def outstanding(page: Page, p: Position, employer: str, topic: str) -> None:
+    state = await read(policies.acknowledgements, p.policy_id, page.as_of, lead_scope(page.viewer))
+    with ui.dialog() as dialog, ui.card().classes("w-[32rem] max-w-full"):
+        heading(f"Not yet acknowledged: {topic}, {employer}", 2)
+        muted(f"Version {state.version}: {state.acknowledged} of {state.people} have acknowledged it.")
+        with ui.element("ul").classes("list-disc pl-6").mark("outstanding-list"):
+            for reader in state.outstanding:
+                with ui.element("li"):
+                    ui.link(f"{reader.name} ({reader.staff_id})", f"/people/{reader.person_id}")
+        ui.button("Close", on_click=dialog.close).props("flat no-caps")
+    dialog.open()
+
+
+def matrix_table(page: Page, state: Picture, employers: list[tuple[int, str]], only_differing: bool, redraw) -> None:  # type: ignore[no-untyped-def]
+    ids = [e for e, _ in employers]
+    topics = [t for t in state.matrix.topics if not only_differing or t.differs(ids)]
+    if not topics:
+        empty_state("The employers shown say the same on every topic.")
+        return
+    with ui.element("div").classes("w-full overflow-x-auto"), ui.element("table").classes("data-table").mark(
+        "policy-matrix"
+    ):
+        text("caption", "Each employer's position on each policy topic").classes("sr-only")
+        with ui.element("thead"), ui.element("tr"):
+            text("th", "Topic").props('scope="col"')
+            for _, name in employers:
+                text("th", name).props('scope="col"')
+        with ui.element("tbody"):
+            for topic in topics:
+                differs = topic.differs(ids)
+                with ui.element("tr").props(
+                    f'data-topic="{topic.topic_id}" data-differs="{str(differs).lower()}"'
+                ).classes("diff-row" if differs else ""):
+                    with ui.element("th").props('scope="row"').classes("min-w-[12rem]"):
+                        text("div", topic.name).classes("font-semibold")
+                        if differs:
+                            status_chip("not_acknowledged", "Employers differ")
+                        for a in topic.adaptations:
+                            text("div", f"Adaptation: {a.condition}").classes("text-sm italic font-normal")
+                    for employer in employers:
+                        position_cell(page, topic, employer, topic.positions.get(employer[0]), state, redraw)
+
+
+def register() -> None:
+    add_nav(PATH, "Policies", "policy", "Team", lambda v: v.is_lead or v.is_admin, order=50)
+
+    @ui.page(PATH)
+    async def policies_page() -> None:
+        async with frame("Policies across employers", breadcrumbs=[("Team", "/team")]) as page:
+            require(page.viewer, LEAD, ADMIN)
+            style()
+            await show(page)
+
+
+async def show(page: Page) -> None:
+    viewer: Viewer = page.viewer
+    scope = lead_scope(viewer)
+    state = await read(picture, page.as_of, scope)
+    all_employers = list(state.matrix.employers)
+    with_positions = [e for e in all_employers if any(e[0] in t.positions for t in state.matrix.topics)]
+    muted(
+        "Each employer's position on each topic. Where employers in the joint team differ the topic is marked, "
+        "and agreed adaptations say how the team works together."
+    )
+    with ui.row().classes("items-end gap-4 w-full"):
+        shown = ui.select(
+            dict(all_employers), multiple=True, label="Employers shown",
+            value=[e for e, _ in (with_positions or all_employers)],
+        ).classes("min-w-[24rem]").props("outlined use-chips").mark("employers-shown")
+        only = ui.switch("Only topics where employers differ").mark("only-differing")
+    table_holder = ui.column().classes("w-full")
+    adaptations_holder = ui.column().classes("w-full")
+
+    async def reload() -> None:
+        nonlocal state
+        fresh = await read(picture, page.as_of, scope)
+        if fresh is not None:
+            state = fresh
+            draw()
+
+    def draw() -> None:
+        chosen = [e for e in state.matrix.employers if e[0] in (shown.value or [])]
+        table_holder.clear()
+        with table_holder, panel():
+            if not chosen:
+                empty_state("Choose at least one employer to show.")
+            else:
+                matrix_table(page, state, chosen, bool(only.value), reload)
+        adaptations_holder.clear()
+        with adaptations_holder:
+            adaptations_panel(page, state, reload)
+
+    shown.on_value_change(draw)
+    only.on_value_change(draw)
+    draw()
+
+
+def adaptations_panel(page: Page, state: Picture, reload) -> None:  # type: ignore[no-untyped-def]
+    viewer = page.viewer
+    topics = {t.topic_id: t.name for t in state.matrix.topics}
+    employers = dict(state.matrix.employers)
+    items = [a for t in state.matrix.topics for a in t.adaptations]
+    with panel():
+        heading("Agreed adaptations for the joint team", 2)
+        if not items:
+            empty_state("No adaptation has been agreed.")
+        with ui.element("ul").classes("list-none p-0 m-0 w-full"):
+            for a in items:
+                can_edit = not page.is_past and any(can_edit_employer(viewer, e) for e in a.employer_ids)
+                adaptation_item(
+                    viewer, a, topics.get(a.topic_id, ""), can_edit,
+                    lambda a=a: adaptation_dialog(viewer, topics, employers, a, reload).open(), reload,
+                )
+        if not page.is_past and (viewer.is_admin or viewer.lead_employer_id is not None):
+            ui.button(
+                "Record an agreed adaptation", icon="add",
+                on_click=lambda: adaptation_dialog(viewer, topics, employers, None, reload).open(),
+            ).props("outline no-caps").mark("adaptation-new")
+    if viewer.is_admin and not page.is_past:
+        with panel():
+            heading("Topics", 2)
+            topic_form(viewer, reload)

@@ -1,0 +1,217 @@
+"""The sections of an administrator's page for one person. Every form carries the record version it was
+drawn from, so a change made meanwhile by someone else is refused with a message instead of overwritten."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import ui
+
+from tracker import admin_views as av
+from tracker.dates import parse_optional_date, uk
+from tracker.errors import TrackerError
+from tracker.models import ABSENCE_REASONS, SUPERVISION_KINDS
+from tracker.services import absences, assignments, people
+from ui.actions import read
+from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel
+from ui.layout import Page
+from ui.lead_components import error_text, submit
+from ui.tables import Column, table
+
+Reload = Callable[[], Awaitable[None]]
+REASONS = {r: r.replace("_", " ").capitalize() for r in ABSENCE_REASONS}
+
+
+def details(page: Page, r: av.PersonRecord, reload: Reload) -> None:
+    with panel():
+        heading("Details", 2)
+        with ui.row().classes("w-full gap-4"):
+            first = ui.input("First name", value=r.first_name).props("outlined").mark("edit-first")
+            last = ui.input("Last name", value=r.last_name).props("outlined").mark("edit-last")
+            email = ui.input("Email", value=r.email or "").props("outlined").mark("edit-email")
+            profession = ui.input("Profession", value=r.profession or "").props("outlined")
+
+        async def save() -> None:
+            outcome = await submit(people.update_person, page.viewer.actor, r.person_id, r.version, first.value or "",
+                                   last.value or "", email.value or None, profession.value or None,
+                                   success="Saved the details.")
+            if outcome.ok:
+                await reload()
+
+        ui.button("Save the details", on_click=save).props("unelevated no-caps").mark("edit-save")
+
+
+def jobs(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> None:
+    with panel():
+        heading("Employment", 2)
+        columns = [Column("Role"), Column("Employer"), Column("PCN"), Column("Band"), Column("FTE", numeric=True),
+                   Column("From"), Column("To")]
+        with table("Jobs, newest first", columns) as cells:
+            for j in r.jobs:
+                with cells.row():
+                    cells.cell(j.role, header=True)
+                    for value in (j.employer, j.pcn or "—", j.band or "—", f"{j.fte:g}", uk(j.start),
+                                  uk(j.end) if j.end else "Now"):
+                        cells.cell(value)
+        if r.archived or page.is_past:
+            return
+        current = r.jobs[0] if r.jobs else None
+        muted("A new role or employer starts on the date given; the current job ends the day before.")
+        with ui.row().classes("w-full gap-4 items-end"):
+            role = ui.select(found.roles, label="Role", value=current.role_code if current else None,
+                             with_input=True).classes("min-w-[16rem]").props("outlined").mark("job-role")
+            employer = ui.select(found.employers, label="Employer", value=current.employer if current else None,
+                                 with_input=True, new_value_mode="add-unique").classes("min-w-[16rem]").props(
+                "outlined").mark("job-employer")
+            pcn = ui.select(found.pcns, label="PCN", value=(current.pcn or None) if current else None,
+                            with_input=True, new_value_mode="add-unique").classes("min-w-[12rem]").props(
+                "outlined clearable")
+            band = ui.input("Band", value=current.band if current else "").props("outlined").classes("w-24")
+            fte = ui.input("FTE", value=f"{current.fte:g}" if current else "1").props("outlined").classes("w-24")
+            start = date_input("From", page.today, required=True)
+
+        async def change() -> None:
+            outcome = await submit(
+                people.change_employment, page.viewer.actor, r.person_id, role.value or "", employer.value or "",
+                start.value or "", version=r.version, pcn=pcn.value or None, band=band.value or None,
+                fte=fte.value or None, success="Saved the change of job.",
+            )
+            if outcome.ok:
+                await reload()
+
+        ui.button("Save the change of job", on_click=change).props("outline no-caps").mark("job-save")
+
+
+def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
+    if page.is_past:
+        return
+    with panel():
+        heading("Leaving and archiving", 2)
+        if r.open_job is not None:
+            with ui.row().classes("items-end gap-4"):
+                end = date_input("Last day", page.today, required=True)
+
+                async def leave() -> None:
+                    outcome = await submit(people.record_leaver, page.viewer.actor, r.person_id, end.value or "",
+                                           r.version, success=f"Recorded {r.name} as a leaver.")
+                    if outcome.ok:
+                        await reload()
+
+                ui.button("Record as a leaver", on_click=leave).props("outline no-caps").mark("leaver-save")
+        muted("People are never deleted. Archiving a leaver hides them from lists; their history stays.")
+
+        async def archive() -> None:
+            fn = people.restore_person if r.archived else people.archive_person
+            outcome = await submit(fn, page.viewer.actor, r.person_id, r.version,
+                                   success="Restored." if r.archived else "Archived.")
+            if outcome.ok:
+                await reload()
+
+        ui.button("Restore" if r.archived else "Archive", on_click=archive).props(
+            "outline no-caps" + ("" if r.archived else " color=negative")
+        ).mark("archive")
+
+
+def absence_list(page: Page, r: av.PersonRecord, reload: Reload) -> None:
+    with panel():
+        heading("Long absences", 2)
+        muted("Maternity leave, long-term sickness and career breaks pause supervision; training still expires.")
+        if r.absences:
+            with table("Absences, newest first", [Column("From"), Column("To"), Column("Reason")]) as cells:
+                for a in r.absences:
+                    with cells.row(absence=str(a.absence_id)):
+                        cells.cell(uk(a.start), header=True)
+                        cells.cell(uk(a.end))
+                        cells.cell(REASONS.get(a.reason, a.reason))
+        else:
+            empty_state("No absence recorded.")
+        if page.is_past:
+            return
+        with ui.row().classes("items-end gap-4"):
+            start = date_input("Absent from", None, required=True)
+            end = date_input("Absent to", None, required=True)
+            reason = ui.select(REASONS, value="sickness", label="Reason").props("outlined").classes("min-w-[12rem]")
+
+            async def add() -> None:
+                outcome = await submit(absences.add_absence, page.viewer.actor, r.person_id, start.value or "",
+                                       end.value or "", reason.value or "other", success="Recorded the absence.")
+                if outcome.ok:
+                    await reload()
+
+            ui.button("Record the absence", on_click=add).props("outline no-caps").mark("absence-save")
+
+
+def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> None:
+    with panel():
+        heading("Supervisors and first point of contact", 2)
+        current = [s for s in r.supervisors if s.end is None or s.end >= page.today]
+        if current:
+            columns = [Column("Who"), Column("As"), Column("Since"), Column("")]
+            with table("Current supervisors", columns) as cells:
+                for s in current:
+                    with cells.row(assignment=str(s.assignment_id)):
+                        cells.cell(s.other, header=True)
+                        cells.cell("First point of contact" if s.first_contact else KIND_LABELS.get(s.kind, s.kind))
+                        cells.cell(uk(s.start))
+                        with cells.cell():
+                            if not page.is_past:
+                                ui.button("End today", on_click=lambda s=s: end_link(page, s, reload)).props(
+                                    f'flat dense no-caps aria-label="End {s.other} as supervisor today"'
+                                ).mark(f"end-{s.assignment_id}")
+        else:
+            empty_state("No supervisor is named.")
+        if page.is_past or r.archived:
+            return
+        others = {pid: label for pid, label in found.person_ids.items() if pid != r.person_id}
+        with ui.row().classes("items-end gap-4"):
+            who = ui.select(others, label="Supervisor", with_input=True).classes("min-w-[20rem]").props(
+                "outlined").mark("assign-who")
+            kind = ui.select({**{k: KIND_LABELS.get(k, k) for k in SUPERVISION_KINDS}, "first_contact":
+                              "First point of contact"}, value="clinical", label="As").props("outlined").classes(
+                "min-w-[14rem]")
+            start = date_input("From", page.today, required=True)
+
+            async def assign() -> None:
+                if who.value is None:
+                    ui.notify("Supervisor: choose who supervises", type="negative")
+                    return
+                first_contact = kind.value == "first_contact"
+                try:
+                    day = parse_optional_date(start.value, "start_date")
+                except TrackerError as exc:
+                    ui.notify(error_text(exc), type="negative")
+                    return
+                outcome = await submit(
+                    assignments.assign_supervisor, page.viewer.actor, r.person_id, int(who.value),
+                    "practice" if first_contact else kind.value, day, first_contact, success="Saved.",
+                )
+                if outcome.ok:
+                    await reload()
+
+            ui.button("Name them", on_click=assign).props("outline no-caps").mark("assign-save")
+
+
+async def end_link(page: Page, link: av.LinkRow, reload: Reload) -> None:
+    outcome = await submit(assignments.end_assignment, page.viewer.actor, link.assignment_id, page.today,
+                           success=f"{link.other} no longer supervises from today.")
+    if outcome.ok:
+        await reload()
+
+
+async def person_sections(page: Page, person_id: int) -> None:
+    holder = ui.column().classes("w-full gap-4")
+
+    async def reload() -> None:
+        record = await read(av.person_record, person_id)
+        found = await read(av.choices)
+        if record is None or found is None:
+            return
+        holder.clear()
+        with holder:
+            details(page, record, reload)
+            jobs(page, record, found, reload)
+            leaving(page, record, reload)
+            absence_list(page, record, reload)
+            supervisors(page, record, found, reload)
+
+    await reload()
