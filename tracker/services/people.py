@@ -14,7 +14,8 @@ from tracker.errors import ConflictError, ValidationError
 from tracker.models import Employment, Person
 from tracker.services import audit
 from tracker.services.people_plans import PeopleState, apply_plans, person_input, plan_person
-from tracker.services.validate import Lookups, a_date, email, end_not_before_start, person_by_id, text
+from tracker.services.validate import Lookups, a_date, end_not_before_start, person_by_id, text
+from tracker.services.validate import email as check_email
 
 
 def create_person(
@@ -82,14 +83,14 @@ def update_person(
     version: int,
     first_name: str,
     last_name: str,
-    email_address: str | None,
+    email: str | None,
     profession: str | None = None,
 ) -> Person:
     """Change a person's details; `version` is the one the caller read (a stale one raises ConflictError)."""
     fields = {
         "first_name": text(first_name, "first_name", required=True, max_length=100),
         "last_name": text(last_name, "last_name", required=True, max_length=100),
-        "email": email(email_address),
+        "email": check_email(email),
         "profession": text(profession, "profession") or None,
     }
     with database.atomic():

@@ -10,7 +10,8 @@ from tracker.errors import NotFound, PermissionDenied, ValidationError
 from tracker.models import USER_ROLES, Organisation, Pcn, Person, User
 from tracker.passwords import check_password_rules, hash_password, verify_password
 from tracker.services import audit
-from tracker.services.validate import Lookups, email, split_list
+from tracker.services.validate import Lookups, split_list
+from tracker.services.validate import email as check_email
 
 ROLES_NEEDING_A_PERSON = ("staff", "supervisor")
 
@@ -52,14 +53,14 @@ def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, p
 
 def add_user(
     actor: str,
-    email_address: str,
+    email: str,
     password: str,
     roles: str | Iterable[str],
     person_staff_id: str | None = None,
     employer_name: str | None = None,
     pcn_name: str | None = None,
 ) -> User:
-    address = email(email_address, "email", required=True)
+    address = check_email(email, "email", required=True)
     role_text = parse_roles(roles)
     check_password_rules(password)
     with database.atomic():
@@ -81,8 +82,8 @@ def _user(user_id: int) -> User:
     return found
 
 
-def find_user(email_address: str) -> User | None:
-    address = email(email_address, "email", required=True)
+def find_user(email: str) -> User | None:
+    address = check_email(email, "email", required=True)
     return User.get_or_none(User.email == address)
 
 
