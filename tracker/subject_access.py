@@ -257,6 +257,9 @@ def build_zip(viewer: access.Viewer, person_id: int, as_of: date, uploads_root: 
     if viewer.person_id != person_id and not viewer.is_admin:
         raise PermissionDenied("only the person themself or an administrator can download their data")
     data = collect(person_id, as_of)
+    if viewer.person_id != person_id:  # an administrator answering a request: notes stay with the two parties
+        for session in data["supervision_attended"] + data["supervision_given"]:
+            session.pop("private_notes", None)
     staff_id = data["person"]["staff_id"]
     pdf = statement_pdf(staff_id, as_of, viewer.actor)
     out = io.BytesIO()
