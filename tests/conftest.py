@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,11 +67,45 @@ def database_urls() -> list:
     ]
 
 
+_sqlite_template: dict[str, Path] = {}
+
+
+def _sqlite_template_file() -> Path:
+    """A migrated SQLite file with the catalogues, built once per test process and copied for each test."""
+    if "path" not in _sqlite_template:
+        folder = Path(tempfile.mkdtemp(prefix="tracker-template-"))
+        path = folder / "template.db"
+        db.connect(f"sqlite:///{path}")
+        db.migrate_schema()
+        load_catalogues()
+        db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.database.execute_sql("PRAGMA journal_mode=delete")
+        db.close()
+        _sqlite_template["path"] = path
+    return _sqlite_template["path"]
+
+
+def _empty_postgres() -> None:
+    """Empty every table (faster than dropping and creating them for each test) and reload the catalogues."""
+    if db.schema_version() != db.LATEST_VERSION:
+        if db.schema_version() is not None:
+            db.drop_everything()
+        db.migrate_schema()
+    else:
+        from tracker.models import ALL_MODELS
+
+        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+        db.database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    load_catalogues()
+
+
 def open_clean_database(kind: str, tmp_path: Path) -> str:
     """Connect to an empty, migrated database with the built-in catalogues; returns its URL."""
     db.close()
     if kind == "sqlite":
-        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        target = tmp_path / "tracker.db"
+        shutil.copyfile(_sqlite_template_file(), target)
+        url = f"sqlite:///{target}"
         db.connect(url)
     else:
         if not POSTGRES_URL:
@@ -78,10 +114,7 @@ def open_clean_database(kind: str, tmp_path: Path) -> str:
             pytest.skip("no PostgreSQL server answers at TRACKER_TEST_POSTGRES_URL")
         url = _private_postgres_url()
         db.connect(url)
-        if db.schema_version() is not None:
-            db.drop_everything()
-    db.migrate_schema()
-    load_catalogues()
+        _empty_postgres()
     return url
 
 

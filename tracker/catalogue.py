@@ -98,27 +98,42 @@ def load_catalogues() -> dict[str, int]:
 
     Existing rows are left as administrators edited them.
     """
-    added = {"roles": 0, "courses": 0, "requirements": 0, "policy_topics": 0}
     with database.atomic():
         known_roles = {r.code for r in Role.select(Role.code)}
-        for code, name, band, arrs in ROLES:
-            if code not in known_roles:
-                Role.create(code=code, name=name, band_cap=band, is_arrs=arrs)
-                added["roles"] += 1
+        roles = [
+            {"code": code, "name": name, "band_cap": band, "is_arrs": arrs}
+            for code, name, band, arrs in ROLES
+            if code not in known_roles
+        ]
         known_courses = {c.code for c in Course.select(Course.code)}
-        for code, name, strand, level, renewal in COURSES:
-            if code not in known_courses:
-                Course.create(code=code, name=name, strand=strand, level=level, default_renewal_months=renewal)
-                added["courses"] += 1
-        if not Requirement.select().exists():
-            courses = {c.code: c for c in Course.select()}
-            for role in Role.select().where(Role.is_arrs == True):  # noqa: E712
-                for code in default_role_courses(role.code):
-                    Requirement.create(course=courses[code], role=role)
-                    added["requirements"] += 1
+        courses = [
+            {"code": code, "name": name, "strand": strand, "level": level, "default_renewal_months": renewal}
+            for code, name, strand, level, renewal in COURSES
+            if code not in known_courses
+        ]
         known_topics = {t.name for t in PolicyTopic.select(PolicyTopic.name)}
-        for name, description in POLICY_TOPICS:
-            if name not in known_topics:
-                PolicyTopic.create(name=name, description=description)
-                added["policy_topics"] += 1
+        topics = [
+            {"name": name, "description": description}
+            for name, description in POLICY_TOPICS
+            if name not in known_topics
+        ]
+        for model, rows in ((Role, roles), (Course, courses), (PolicyTopic, topics)):
+            if rows:
+                model.insert_many(rows).execute()
+        requirements = []
+        if not Requirement.select().exists():
+            course_ids: dict[str, int] = dict(Course.select(Course.code, Course.id).tuples())
+            arrs_roles = Role.select(Role.code, Role.id).where(Role.is_arrs == True).tuples()  # noqa: E712
+            requirements = [
+                {"course": course_ids[code], "role": role_id}
+                for role_code, role_id in arrs_roles
+                for code in default_role_courses(role_code)
+            ]
+            Requirement.insert_many(requirements).execute()
+    added = {
+        "roles": len(roles),
+        "courses": len(courses),
+        "requirements": len(requirements),
+        "policy_topics": len(topics),
+    }
     return added

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="attr-defined"
 """One runner per kind of file: check every row (collecting every error), then write all rows or none.
 
 Each runner reads what it needs once (people, jobs, records already held), so a file of thousands of rows
