@@ -176,3 +176,14 @@ async def test_an_expired_session_cannot_write_from_a_page_left_open(user: Visit
     user.find(marker=f"ack-{policy.id}").click()
     await user.should_see("Your session ended", retries=40)
     assert PolicyAcknowledgement.select().count() == 0
+
+
+async def test_a_past_date_shows_only_the_records_that_existed_then(user: Visitor) -> None:
+    team = build_team()
+    f.trained(team.asha, "FIRE", date(2025, 3, 1))
+    f.trained(team.asha, "IPC", date(2025, 9, 1))
+    await sign_in(user, "asha@example.nhs.uk", then="/me?as_of=01/06/2025")
+    await user.should_see("01/03/2025")
+    await user.should_not_see("01/09/2025")
+    await user.open("/me?as_of=today")
+    await user.should_see("01/09/2025")

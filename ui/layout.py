@@ -244,7 +244,7 @@ async def frame(
     unread = None
     if viewer.user_id:
         unread = await run.io_bound(_unread, viewer.user_id)
-    drawer = ui.left_drawer(value=True, bordered=True).props("width=250 breakpoint=900").classes("bg-white p-0")
+    drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
     _header(page, unread, drawer)
     _navigation(page, nav_path or (request.url.path if request else None), drawer)
     if page.is_past:

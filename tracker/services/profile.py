@@ -184,11 +184,12 @@ def policies_for(person_id: int, as_of: date) -> list[PolicyView]:
     ]
 
 
-def records_of(person_id: int) -> list[RecordView]:
+def records_of(person_id: int, as_of: date) -> list[RecordView]:
+    """Completions on or before as_of, newest first (all states, so staff see what waits or was rejected)."""
     query = (
         TrainingRecord.select(TrainingRecord, Course)
         .join(Course)
-        .where(TrainingRecord.person == person_id)
+        .where((TrainingRecord.person == person_id) & (TrainingRecord.completed_on <= as_of))
         .order_by(TrainingRecord.completed_on.desc(), Course.name)
     )
     return [
@@ -207,6 +208,6 @@ def profile(person_id: int, as_of: date) -> Profile:
         compliance=person_compliance(person_id, as_of, rules) if _employer_ids(person_id, as_of) else None,
         supervisors=tuple(supervisors_of(person_id, as_of)),
         policies=tuple(policies_for(person_id, as_of)),
-        records=tuple(records_of(person_id)),
+        records=tuple(records_of(person_id, as_of)),
         courses=courses,
     )
