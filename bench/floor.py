@@ -1,12 +1,12 @@
 """The floor: the compliance aggregation as ONE hand-written SQL query, to compare the snapshot with.
 
-Per person employed on the as-at date it works out, inside the database: every required course with its
-effective renewal (employer > role > course default) and allowance, the latest qualifying approved completion
-on or before the date (a higher safeguarding level counts), how many courses are expired or missing and how
-many due soon or due; and the qualifying supervision minutes of each of the 12 months (the effective rule's
-kinds, group sessions only where allowed), how many months reached the minimum, and last month's minutes.
-It skips what plain SQL makes awkward (paused months, clamping 31/01 + 1 month to 28/02 on SQLite), so it is
-a little less work than the engine does: a fair lower bound.
+Inside the database, for everyone employed on the as-at date, it returns the same detail the snapshot gives:
+a row per required course (effective renewal and allowance: employer > role > course default; the latest
+qualifying approved completion on or before the date, a higher safeguarding level counting; the status:
+compliant, due_soon, expired, due or missing) and a row per month of the 12 with supervision (the minutes of
+the effective rule's kinds, group sessions only where allowed, and whether they reach the minimum).
+It leaves out what plain SQL makes awkward (paused months, policies, reasons, the red/amber/green, clamping
+31/01 + 1 month to 28/02), so it does a little less than the engine: a fair lower bound.
 """
 
 from __future__ import annotations
@@ -57,16 +57,6 @@ best AS MATERIALIZED (
   LEFT JOIN latest l ON l.person_id = j.person_id AND l.course_id = q.by_id
   GROUP BY j.person_id, j.start_date, r.course_id, r.renewal, r.allowance
 ),
-training AS (
-  SELECT b.person_id,
-    SUM(CASE WHEN b.done IS NULL THEN CASE WHEN {allowance_end} <= {as_of} THEN 1 ELSE 0 END
-             WHEN b.renewal > 0 AND b.done <= h.expired_by THEN 1 ELSE 0 END) AS red,
-    SUM(CASE WHEN b.done IS NULL THEN CASE WHEN {allowance_end} > {as_of} THEN 1 ELSE 0 END
-             WHEN b.renewal > 0 AND b.done > h.expired_by AND b.done <= h.soon_by THEN 1 ELSE 0 END) AS amber
-  FROM best b
-  JOIN thresholds h ON h.renewal = b.renewal
-  GROUP BY b.person_id
-),
 supervision_rules AS MATERIALIZED (
   SELECT k.role_id, k.employer_id,
          COALESCE(se.min_minutes, sr.min_minutes, 60) AS required,
@@ -88,16 +78,21 @@ minutes AS (
   GROUP BY a.person_id, {month}
 ),
 months AS (
-  SELECT person_id,
-         SUM(CASE WHEN minutes >= required THEN 1 ELSE 0 END) AS met,
-         SUM(CASE WHEN month = {previous} THEN minutes ELSE 0 END) AS last_month
+  SELECT person_id, month, minutes, CASE WHEN minutes >= required THEN 'met' ELSE 'short' END AS status
   FROM minutes
-  GROUP BY person_id
 )
-SELECT j.person_id, COALESCE(t.red, 0), COALESCE(t.amber, 0), COALESCE(m.met, 0), COALESCE(m.last_month, 0)
-FROM jobs j
-LEFT JOIN training t ON t.person_id = j.person_id
-LEFT JOIN months m ON m.person_id = j.person_id
+SELECT b.person_id, b.course_id, b.done,
+       CASE WHEN b.done IS NULL THEN CASE WHEN {allowance_end} <= {as_of} THEN 'missing' ELSE 'due' END
+            WHEN b.renewal = 0 THEN 'compliant'
+            WHEN b.done <= h.expired_by THEN 'expired'
+            WHEN b.done <= h.soon_by THEN 'due_soon'
+            ELSE 'compliant' END,
+       CAST(NULL AS TEXT), CAST(NULL AS INTEGER)
+FROM best b
+JOIN thresholds h ON h.renewal = b.renewal
+UNION ALL
+SELECT m.person_id, CAST(NULL AS INTEGER), CAST(NULL AS DATE), m.status, m.month, m.minutes
+FROM months m
 """
 
 SQLITE = {
@@ -126,7 +121,6 @@ def floor_sql(as_of: date, warning_days: int = 60, months: int = 12) -> str:
     def literal(d: date) -> str:
         return f"'{d.isoformat()}'{cast}"
 
-    previous = add_months(month_start(as_of), -1)
     sql = FLOOR_SQL
     for name, piece in dialect.items():
         sql = sql.replace("{" + name + "}", piece)
@@ -134,7 +128,6 @@ def floor_sql(as_of: date, warning_days: int = 60, months: int = 12) -> str:
         as_of=literal(as_of),
         window_start=literal(add_months(month_start(as_of), -(months - 1))),
         warning_end=literal(date.fromordinal(as_of.toordinal() + warning_days)),
-        previous=f"'{previous:%Y-%m}'",
     )
 
 

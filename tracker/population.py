@@ -151,10 +151,13 @@ def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecord
         .where((TrainingRecord.completed_on <= as_of) & (TrainingRecord.evidence_state == "approved"))
         .group_by(TrainingRecord.person, TrainingRecord.course)
     )
-    Completion = c.Completion
+    # Records are immutable values that recur from person to person: build each distinct one once.
+    completion: dict[tuple[int, object], c.Completion] = {}
     for pid, course, done in _rows(_person_filter(q, TrainingRecord.person, scope, as_of)):
         if (found := person(pid)) is not None:
-            found.completions.append(Completion(codes[course], day[done]))
+            if (made := completion.get((course, done))) is None:
+                made = completion[course, done] = c.Completion(codes[course], day[done])
+            found.completions.append(made)
 
     q = (
         SessionAttendee.select(
@@ -164,10 +167,12 @@ def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecord
         .join(SupervisionSession)
         .where((SupervisionSession.date >= window_start) & (SupervisionSession.date <= as_of))
     )
-    Attendance = c.Attendance
+    attendance: dict[tuple[object, int, str, str], c.Attendance] = {}
     for pid, on, minutes, kind, fmt in _rows(_person_filter(q, SessionAttendee.person, scope, as_of)):
         if (found := person(pid)) is not None:
-            found.attendances.append(Attendance(day[on], minutes, kind, fmt == "group"))
+            if (made := attendance.get((on, minutes, kind, fmt))) is None:
+                made = attendance[on, minutes, kind, fmt] = c.Attendance(day[on], minutes, kind, fmt == "group")
+            found.attendances.append(made)
 
     q = Absence.select(Absence.person, Absence.start_date, Absence.end_date).where(
         Absence.end_date >= window_start
