@@ -87,10 +87,12 @@ def ensure_population_at(url: str, rebuild: bool = False, shape: Shape = SHAPE) 
     return url
 
 
-def build(url: str, shape: Shape = SHAPE) -> dict[str, int]:
-    """Drop everything at `url` and build the population; returns the row counts."""
+def build(url: str | None, shape: Shape = SHAPE) -> dict[str, int]:
+    """Drop everything at `url` (None: the database already connected) and build the population; returns
+    the row counts."""
     started = time.perf_counter()
-    db.connect(url)
+    if url is not None:
+        db.connect(url)
     if db.schema_version() is not None or db.database.table_exists("person"):
         db.drop_everything()
     db.migrate_schema()

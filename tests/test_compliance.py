@@ -303,6 +303,27 @@ def test_two_current_jobs_needing_one_course_take_the_shorter_renewal():
     assert status_of(records, r, AS_OF, "FIRE").renewal_months == 12
 
 
+def test_with_two_current_jobs_the_allowance_runs_from_the_job_that_needs_the_course():
+    records = person(
+        job("CC", EMPLOYER, start=D(2020, 1, 1)), job("SPLW", OTHER_EMPLOYER, start=D(2025, 9, 1))
+    )
+    r = rules(by_role("FIRE", "CC"), by_role("VCSE-INTRO", "SPLW"))
+    statuses = {s.course: s for s in course_statuses(records, r, AS_OF)}
+    assert (statuses["FIRE"].due_by, statuses["FIRE"].status) == (D(2020, 3, 31), "missing")
+    assert (statuses["VCSE-INTRO"].due_by, statuses["VCSE-INTRO"].status) == (D(2025, 11, 30), "due")
+
+
+@pytest.mark.parametrize("second_job", [False, True])
+def test_courses_are_listed_by_name(second_job):
+    jobs = [job("SPLW", EMPLOYER)] + ([job("CC", OTHER_EMPLOYER)] if second_job else [])
+    r = rules(
+        by_role("VCSE-INTRO", "SPLW"), by_role("FIRE", "SPLW"), by_role("IG", "CC"), by_role("SG-L1", "CC")
+    )
+    names = [s.name for s in course_statuses(person(*jobs), r, AS_OF)]
+    assert names == sorted(names)
+    assert len(names) == (4 if second_job else 2)
+
+
 # ---- safeguarding levels ------------------------------------------------------------------------------
 
 

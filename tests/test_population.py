@@ -287,3 +287,42 @@ def test_records_hold_real_dates_on_both_databases(database):
         date(2025, 3, 1),
     ]
     assert all(type(v) is date for v in values)
+
+
+# ---- the engine against an independent SQL statement of the same rules -------------------------------------
+
+
+def test_the_engine_agrees_with_the_benchmarks_sql_floor(database):
+    """A small synthetic population (role changes, leavers, employer overrides, group sessions, absences):
+    every course status and every month's minutes from the engine match the benchmark's one SQL query.
+    (At the 20th of a month no expiry needs clamping, so SQL's month arithmetic gives the same dates.)"""
+    from bench.floor import run_floor
+    from bench.population import AS_OF as BENCH_DAY
+    from bench.population import Shape, build
+    from tracker.models import Course
+
+    counts = build(None, Shape(staff=300, employers=8, pcns=3, seed=7))
+    assert counts["people"] == 300 and counts["attendances"] > 5000 and counts["training_records"] > 2000
+    codes = dict(Course.select(Course.id, Course.code).tuples())
+    courses, months = {}, {}
+    for person_id, course_id, done, status, month, minutes in run_floor(BENCH_DAY):
+        if course_id is not None:
+            done_on = done if done is None or isinstance(done, date) else date.fromisoformat(done)
+            courses[person_id, codes[course_id]] = (status, done_on)
+        else:
+            months[person_id, month] = minutes
+    results = snapshot(BENCH_DAY)
+    engine_courses = {
+        (r.person_id, t.course): (t.status, t.completed_on) for r in results for t in r.training
+    }
+    assert engine_courses == courses
+    assert {s for s, _ in courses.values()} == {"compliant", "due_soon", "expired", "due", "missing"}
+    one_job = {r.person_id for r in load_records(BENCH_DAY) if len(r.employments) == 1}
+    engine_months = {
+        (r.person_id, f"{m.month:%Y-%m}"): m.minutes
+        for r in results
+        for m in r.months
+        if m.minutes and r.person_id in one_job
+    }
+    assert engine_months == {key: minutes for key, minutes in months.items() if key[0] in one_job}
+    assert len(engine_months) > 2000
