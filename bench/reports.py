@@ -1,8 +1,8 @@
-"""Compliance PDFs: a 1,000-person report (target 3 s), the largest employer's, a PCN's, a one-person statement
-(target 150 ms) and a supervisor's log, each split into gathering the data and drawing the PDF.
+"""Compliance PDFs: the largest employer's report, a PCN's, a one-person statement (target 150 ms) and a
+supervisor's log, each split into gathering the data and drawing the PDF.
 
-The synthetic population has no employer of 1,000, so the 1,000-person report is the employer report's
-layout over the first 1,000 people employed in a PCN on the date (its trend is 12 snapshots like any other).
+The synthetic population has no employer of 1,000 (they hold about 500 each), so the target for a 1,000-person
+employer report (3 s) is held to the PCN report instead: about 1,800 people, with the employers compared.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from typing import Any
 
 from bench import Bench, section
 from reports.build import ReportRequest, gather, render
-from reports.data import scope_data
 from tracker.models import Employment, Organisation, Pcn, Person, SupervisionSession
-from tracker.population import Scope
 
 REPORT_TARGET = 3.0
 STATEMENT_TARGET = 0.15
@@ -34,25 +32,24 @@ def _split(b: Bench, label: str, collect: Callable[[], Any], target: float | Non
     b.note(f"    data {gathered:.3f} s, PDF {drawn:.3f} s, {len(pdf) / 1024:,.0f} KB")
 
 
-def _employed_in(pcn_id: int, b: Bench, limit: int) -> frozenset[int]:
-    query = (
-        Employment.select(Employment.person)
-        .where(
-            (Employment.pcn == pcn_id)
-            & (Employment.start_date <= b.as_of)
-            & (Employment.end_date.is_null() | (Employment.end_date >= b.as_of))
-        )
-        .order_by(Employment.person)
-        .distinct()
-        .limit(limit)
-    )
-    return frozenset(pid for (pid,) in query.tuples())
+def _active(b: Bench):  # type: ignore[no-untyped-def]
+    return (Employment.start_date <= b.as_of) & (Employment.end_date.is_null() | (Employment.end_date >= b.as_of))
+
+
+def _employed(b: Bench, pcn_id: int) -> set[int]:
+    query = Employment.select(Employment.person).where(_active(b) & (Employment.pcn == pcn_id))
+    return {pid for (pid,) in query.tuples()}
+
+
+def _count(b: Bench, employer: int | None = None, pcn: int | None = None) -> int:
+    query = Employment.select(Employment.person).where(_active(b))
+    query = query.where(Employment.employer == employer) if employer else query.where(Employment.pcn == pcn)
+    return len({pid for (pid,) in query.tuples()})
 
 
 def _largest_employer(b: Bench) -> Organisation:
-    active = (Employment.start_date <= b.as_of) & (Employment.end_date.is_null() | (Employment.end_date >= b.as_of))
     counts: dict[int, int] = {}
-    for (employer,) in Employment.select(Employment.employer).where(active).tuples():
+    for (employer,) in Employment.select(Employment.employer).where(_active(b)).tuples():
         counts[employer] = counts.get(employer, 0) + 1
     return Organisation.get_by_id(max(counts, key=lambda k: counts[k]))
 
@@ -60,18 +57,12 @@ def _largest_employer(b: Bench) -> Organisation:
 @section("reports", "compliance PDFs: employer of 1,000, PCN, one-person statement, supervisor's log")
 def reports(b: Bench) -> None:
     pcn = Pcn.select().order_by(Pcn.id).first()
-    thousand = _employed_in(pcn.id, b, 1000)
-    _split(
-        b,
-        f"employer report, {len(thousand):,} people",
-        lambda: scope_data("employer", Scope(person_ids=thousand), f"{len(thousand):,} people of {pcn.name}",
-                           b.as_of, "bench"),
-        target=REPORT_TARGET,
-    )
     employer = _largest_employer(b)
-    _split(b, "employer report, largest employer", lambda: gather(ReportRequest("employer", employer.name, b.as_of)))
-    _split(b, f"PCN report, {pcn.name}", lambda: gather(ReportRequest("pcn", pcn.name, b.as_of)))
-    person = Person.get_by_id(min(thousand))
+    _split(b, f"employer report, {_count(employer=employer.id, b=b):,} people",
+           lambda: gather(ReportRequest("employer", employer.name, b.as_of)))
+    _split(b, f"PCN report, {_count(pcn=pcn.id, b=b):,} people", lambda: gather(ReportRequest("pcn", pcn.name, b.as_of)),
+           target=REPORT_TARGET)
+    person = Person.get_by_id(min(_employed(b, pcn.id)))
     _split(b, "one-person statement", lambda: gather(ReportRequest("person", person.staff_id, b.as_of)),
            target=STATEMENT_TARGET)
     busiest = (

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from reports.style import BLACK, NHS_BLUE, NHS_MID_GREY, WHITE, fonts, look, styles, text_width, usable_height
@@ -37,10 +41,25 @@ class Row:
 
 
 def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
-    """Lines of `text` that fit `width` points (the cell's padding taken off)."""
+    """Lines of `text` that fit `width` points (the cell's padding taken off), broken between words.
+
+    Word widths are remembered (reasons repeat the same course names and dates), and a line's width is the sum
+    of its words' and spaces' widths, as reportlab measures it.
+    """
+    room = width - 2 * PAD
+    space = text_width(" ", font, size)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines += simpleSplit(paragraph, font, size, width - 2 * PAD) or [""]
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split():
+            needed = text_width(word, font, size)
+            if line and used + space + needed > room:
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+            used += (space if line else 0.0) + needed
+            line.append(word)
+        lines.append(" ".join(line))
     return tuple(lines)
 
 
@@ -64,80 +83,132 @@ class GridPage(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        canv = self.canv
         lefts = [sum(c.width for c in self.columns[:i]) for i in range(len(self.columns))]
         tops = [self.height - self.header_height]
         for row in self.rows:
             tops.append(tops[-1] - row.height)
+        ink = Ink(self.canv)
         # backgrounds: header band, zebra stripes, then status colours
-        canv.setFillColor(NHS_BLUE)
-        canv.rect(0, tops[0], self.width, self.header_height, stroke=0, fill=1)
-        canv.setFillColor(ZEBRA)
+        ink.fill(NHS_BLUE)
+        ink.box(0, tops[0], self.width, self.header_height)
+        ink.fill(ZEBRA)
         for i in range(1, len(self.rows), 2):
-            canv.rect(0, tops[i + 1], self.width, self.rows[i].height, stroke=0, fill=1)
+            ink.box(0, tops[i + 1], self.width, self.rows[i].height)
         by_fill: dict[str, list[tuple[int, int]]] = {}
         for r, row in enumerate(self.rows):
             for col, status in row.statuses.items():
                 by_fill.setdefault(status, []).append((r, col))
         for status, cells in by_fill.items():
-            canv.setFillColor(look(status).fill)
+            ink.fill(look(status).fill)
             for r, col in cells:
-                canv.rect(lefts[col], tops[r + 1], self.columns[col].width, self.rows[r].height, stroke=0, fill=1)
-        # rules
-        canv.setStrokeColor(NHS_MID_GREY)
-        canv.setLineWidth(0.25)
-        path = canv.beginPath()
-        for top in tops[1:]:
-            path.moveTo(0, top)
-            path.lineTo(self.width, top)
-        canv.drawPath(path, stroke=1, fill=0)
-        canv.setLineWidth(0.5)
-        canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
-        # text, one text object per colour and weight
-        self._header_text(lefts, tops[0])
-        groups: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+                ink.box(lefts[col], tops[r + 1], self.columns[col].width, self.rows[r].height)
+        ink.rules([(0, top, self.width, top) for top in tops[1:]], NHS_MID_GREY, 0.25)
+        ink.frame(self.width, self.height, NHS_MID_GREY, 0.5)
+        # text, gathered by colour and weight
+        header = [self._placed(column.title.split("\n"), column, lefts[col], tops[0], self.header_height,
+                               self.bold_font) for col, column in enumerate(self.columns)]
+        ink.text(self.bold_font, self.size, WHITE, [p for cell in header for p in cell])
+        groups: dict[tuple[str, bool], list[tuple[float, float, str]]] = {}
         for r, row in enumerate(self.rows):
-            for col in range(len(row.cells)):
-                groups.setdefault((row.statuses.get(col, ""), col in row.bold), []).append((r, col))
-        for (status, bold), cells in groups.items():
-            ink = look(status).ink if status else BLACK
-            font = self.bold_font if bold else self.font
-            self._text(cells, ink, font, lefts, tops)
+            for col, lines in enumerate(row.cells):
+                bold = col in row.bold
+                placed = self._placed(lines, self.columns[col], lefts[col], tops[r + 1], row.height,
+                                      self.bold_font if bold else self.font)
+                groups.setdefault((row.statuses.get(col, ""), bold), []).extend(placed)
+        for (status, bold), placed in groups.items():
+            ink.text(self.bold_font if bold else self.font, self.size, look(status).ink if status else BLACK, placed)
+        ink.done()
 
-    def _header_text(self, lefts: list[float], top: float) -> None:
-        text = self.canv.beginText()
-        text.setFont(self.bold_font, self.size, self.leading)
-        text.setFillColor(WHITE)
-        for col, column in enumerate(self.columns):
-            lines = column.title.split("\n")
-            self._place(text, lines, column, lefts[col], top, self.header_height, self.bold_font)
-        self.canv.drawText(text)
-
-    def _text(self, cells: list[tuple[int, int]], ink: Color, font: str, lefts: list[float],
-              tops: list[float]) -> None:
-        text = self.canv.beginText()
-        text.setFont(font, self.size, self.leading)
-        text.setFillColor(ink)
-        for r, col in cells:
-            row = self.rows[r]
-            self._place(text, row.cells[col], self.columns[col], lefts[col], tops[r + 1], row.height, font)
-        self.canv.drawText(text)
-
-    def _place(self, text, lines: Sequence[str], column: Column, left: float, bottom: float,  # type: ignore[no-untyped-def]
-               height: float, font: str) -> None:
-        block = len(lines) * self.leading
-        baseline = bottom + (height + block) / 2 - self.size * 0.98
-        if column.align != "center":
-            # one origin per cell; textLine steps down by the leading without measuring the text
-            text.setTextOrigin(left + PAD, baseline)
-            for line in lines:
-                text.textLine(line)
-            return
+    def _placed(self, lines: Sequence[str], column: Column, left: float, bottom: float, height: float,
+                font: str) -> list[tuple[float, float, str]]:
+        """Where each line of a cell goes: centred vertically, and across where the column says so."""
+        baseline = bottom + (height + len(lines) * self.leading) / 2 - self.size * 0.98
+        placed = []
         for line in lines:
             if line:
-                text.setTextOrigin(left + (column.width - text_width(line, font, self.size)) / 2, baseline)
-                text.textLine(line)
+                x = left + PAD
+                if column.align == "center":
+                    x = left + (column.width - text_width(line, font, self.size)) / 2
+                placed.append((x, baseline, line))
             baseline -= self.leading
+        return placed
+
+
+class Ink:
+    """Writes boxes, rules and short strings into a page's content stream with few, short operators.
+
+    reportlab's canvas formats every number through a general routine and measures every string it writes;
+    a grid of 25,000 strings spends most of its time there. TrueType text (DejaVu) is encoded once per
+    document and string, then placed with one Tm and Tj each; other fonts go through reportlab's text object.
+    """
+
+    _encoded: WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[str, str]]]] = WeakKeyDictionary()
+
+    def __init__(self, canv: Canvas) -> None:
+        self.canv = canv
+        self.ops: list[str] = ["q"]
+
+    @staticmethod
+    def _rgb(colour: Color) -> str:
+        return f"{colour.red:.3f} {colour.green:.3f} {colour.blue:.3f}"
+
+    def fill(self, colour: Color) -> None:
+        self.ops.append(f"{self._rgb(colour)} rg")
+
+    def box(self, x: float, y: float, width: float, height: float) -> None:
+        self.ops.append(f"{x:.2f} {y:.2f} {width:.2f} {height:.2f} re f")
+
+    def rules(self, lines: Sequence[tuple[float, float, float, float]], colour: Color, width: float) -> None:
+        self.ops.append(f"{self._rgb(colour)} RG {width:.2f} w")
+        self.ops += [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in lines]
+        self.ops.append("S")
+
+    def frame(self, width: float, height: float, colour: Color, line: float) -> None:
+        self.ops.append(f"{self._rgb(colour)} RG {line:.2f} w 0 0 {width:.2f} {height:.2f} re S")
+
+    def text(self, font_name: str, size: float, colour: Color, placed: Sequence[tuple[float, float, str]]) -> None:
+        if not placed:
+            return
+        font = pdfmetrics.getFont(font_name)
+        if not getattr(font, "_dynamicFont", False):
+            self._plain_text(font_name, size, colour, placed)
+            return
+        doc = self.canv._doc
+        encoded = self._encoded.setdefault(doc, {})
+        ops = self.ops
+        ops += ["BT", f"{self._rgb(colour)} rg"]
+        current = ""
+        for x, y, line in placed:
+            pieces = encoded.get((font_name, line))
+            if pieces is None:
+                pieces = encoded[(font_name, line)] = [
+                    (font.getSubsetInternalName(subset, doc), escapePDF(chars))
+                    for subset, chars in font.splitString(line, doc)
+                ]
+            ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+            for name, chars in pieces:
+                if name != current:
+                    ops.append(f"{name} {size:.2f} Tf")
+                    current = name
+                ops.append(f"({chars}) Tj")
+        ops.append("ET")
+
+    def _plain_text(self, font_name: str, size: float, colour: Color,
+                    placed: Sequence[tuple[float, float, str]]) -> None:
+        self.done()
+        text = self.canv.beginText()
+        text.setFont(font_name, size)
+        text.setFillColor(colour)
+        for x, y, line in placed:
+            text.setTextOrigin(x, y)
+            text.textLine(line)
+        self.canv.drawText(text)
+        self.ops = ["q"]
+
+    def done(self) -> None:
+        self.ops.append("Q")
+        self.canv.addLiteral("\n".join(self.ops))
+        self.ops = []
 
 
 def paged_grid(
