@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime
+from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from reportlab.pdfgen.canvas import Canvas
 
 from reports.data import scope_report_data, trend_days
 from reports.employer import build_scope_pdf
-from reports.style import load_fonts, look
+from reports.grid import Ink
+from reports.style import BLACK, fonts, load_fonts, look
 from tests import factories as f
 from tests.factories_reports import (
     AS_OF,
@@ -198,3 +201,16 @@ def test_fonts_fall_back_to_helvetica_with_a_warning_when_dejavu_is_missing(tmp_
     assert chosen.regular == "Helvetica" and chosen.bold == "Helvetica-Bold"
     assert "fonts-dejavu-core" in caplog.text
 
+
+
+def test_grid_text_is_written_in_truetype_and_in_the_standard_fonts_alike(tmp_path: Path):
+    buffer = BytesIO()
+    canvas = Canvas(buffer)
+    ink = Ink(canvas)
+    ink.text(fonts().regular, 9, BLACK, [(72, 700, "Żaneta (DejaVu)"), (72, 680, "Expired 01/06/2026")])
+    ink.text("Helvetica", 9, BLACK, [(72, 660, "Plain Helvetica")])
+    ink.done()
+    canvas.save()
+    text = pdf_pages(buffer.getvalue(), tmp_path)[0]
+    assert "Żaneta (DejaVu)" in text and "Expired 01/06/2026" in text and "Plain Helvetica" in text
+    assert qpdf_check(buffer.getvalue(), tmp_path).returncode == 0
