@@ -43,19 +43,15 @@ qualifies AS (
   FROM course c JOIN course q
     ON q.id = c.id OR (c.strand IS NOT NULL AND q.strand = c.strand AND q.level >= c.level)
 ),
-latest AS MATERIALIZED (
-  SELECT t.person_id, t.course_id, MAX(t.completed_on) AS done
-  FROM training_record t
-  WHERE t.evidence_state = 'approved' AND t.completed_on <= {as_of}
-  GROUP BY t.person_id, t.course_id
-),
 best AS MATERIALIZED (
-  SELECT j.person_id, j.start_date, r.course_id, r.renewal, r.allowance, MAX(l.done) AS done
+  SELECT j.person_id, j.start_date, r.course_id, r.renewal, r.allowance,
+         (SELECT MAX(t.completed_on)
+          FROM training_record t
+          WHERE t.person_id = j.person_id
+            AND t.course_id IN (SELECT q.by_id FROM qualifies q WHERE q.course_id = r.course_id)
+            AND t.evidence_state = 'approved' AND t.completed_on <= {as_of}) AS done
   FROM jobs j
   JOIN course_rules r ON r.role_id = j.role_id AND r.employer_id = j.employer_id
-  JOIN qualifies q ON q.course_id = r.course_id
-  LEFT JOIN latest l ON l.person_id = j.person_id AND l.course_id = q.by_id
-  GROUP BY j.person_id, j.start_date, r.course_id, r.renewal, r.allowance
 ),
 supervision_rules AS MATERIALIZED (
   SELECT k.role_id, k.employer_id,
@@ -69,7 +65,7 @@ supervision_rules AS MATERIALIZED (
 minutes AS (
   SELECT a.person_id, {month} AS month, SUM(s.minutes) AS minutes, MAX(u.required) AS required
   FROM supervision_session s
-  JOIN session_attendee a ON a.session_id = s.id
+  {then_join} session_attendee a ON a.session_id = s.id
   JOIN jobs j ON j.person_id = a.person_id
   JOIN supervision_rules u ON u.role_id = j.role_id AND u.employer_id = j.employer_id
   WHERE s.date >= {window_start} AND s.date <= {as_of}
@@ -102,6 +98,7 @@ SQLITE = {
     "month": "substr(s.date, 1, 7)",
     "kind_counts": "instr(u.kinds, ';' || s.kind || ';') > 0",
     "true": "1",
+    "then_join": "CROSS JOIN",  # SQLite keeps this order: the sessions of the 12 months by date, then attendees
 }
 POSTGRES = {
     "allowance_end": "(b.start_date + b.allowance)",
@@ -110,6 +107,7 @@ POSTGRES = {
     "month": "to_char(s.date, 'YYYY-MM')",
     "kind_counts": "strpos(u.kinds, ';' || s.kind || ';') > 0",
     "true": "TRUE",
+    "then_join": "JOIN",
 }
 
 

@@ -23,6 +23,7 @@ from tracker.models import (
     Course,
     EmployerPolicy,
     Employment,
+    JobRun,
     Organisation,
     Pcn,
     Person,
@@ -41,6 +42,8 @@ AS_OF = date(2026, 11, 20)  # the date every benchmark asks about
 DEFAULT_PATH = Path(__file__).resolve().parent / "out" / "population.db"
 CHUNK = 1000
 STAMP = datetime(2026, 11, 20, 9, 0)  # recorded_at/created_at of every synthetic row
+GENERATOR_VERSION = 2  # bump when bench.synthetic changes, so that saved populations are rebuilt
+BENCH_MARK = "bench-population"  # a JobRun row with this job id records what was built
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,15 @@ SHAPE = Shape()
 
 
 def ensure_population(path: str | Path = DEFAULT_PATH, rebuild: bool = False, shape: Shape = SHAPE) -> str:
-    """The URL of a SQLite file holding the population; built when missing (or asked), otherwise reused."""
+    """The URL of a SQLite file holding the population; built when missing, different or asked, else reused."""
     path = Path(path)
     url = f"sqlite:///{path}"
     if path.exists() and not rebuild:
         db.connect(url)
         db.migrate_schema()  # an older bench file is upgraded like any other database
-        return url
+        if _built_as(shape):
+            return url
+        db.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".building")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
@@ -81,10 +86,23 @@ def ensure_population_at(url: str, rebuild: bool = False, shape: Shape = SHAPE) 
     db.connect(url)
     if not rebuild and db.schema_version() is not None:
         db.migrate_schema()
-        if Person.select().count() == shape.staff:
+        if _built_as(shape):
             return url
     build(url, shape)
     return url
+
+
+def _fingerprint(shape: Shape) -> str:
+    return f"bench population {GENERATOR_VERSION}: {shape}"
+
+
+def _built_as(shape: Shape) -> bool:
+    """Whether the connected database holds the population this code would build for `shape`."""
+    return (
+        JobRun.select()
+        .where((JobRun.job_id == BENCH_MARK) & (JobRun.message == _fingerprint(shape)))
+        .exists()
+    )
 
 
 def build(url: str | None, shape: Shape = SHAPE) -> dict[str, int]:
@@ -122,6 +140,7 @@ def build(url: str | None, shape: Shape = SHAPE) -> dict[str, int]:
         counts["acknowledgements"] = _insert(
             PolicyAcknowledgement, synthetic.acknowledgements(plan, people, policies)
         )
+        JobRun.create(job_id=BENCH_MARK, as_of=AS_OF, status="ok", message=_fingerprint(shape))
     _after_bulk_load()
     counts["seconds"] = round(time.perf_counter() - started)
     return counts

@@ -24,6 +24,7 @@ ROLE_WEIGHTS = {
 }  # fmt: skip
 SUPERVISOR_ROLES = ["GPP", "SC"]
 SUPERVISOR_SHARE = 0.03
+GROUP_SHARE = 0.16  # of whole months employed, the share that also has a group session
 # Employer index -> courses that employer asks of all its staff: (course, renewal months, new-starter days).
 EMPLOYER_COURSES: dict[int, list[tuple[str, int | None, int | None]]] = {
     0: [("SG-L2", 12, None), ("FIRE", 12, None)],
@@ -258,7 +259,7 @@ def supervision(plan: Plan, staff: list[Staff], stamp: datetime) -> tuple[list[t
                     session(supervisor, plan.day_between(lo, hi), 30, kind, "one_to_one", [s.id])
             elif r < reliability + (1 - reliability) * 0.4:
                 session(supervisor, plan.day_between(lo, hi), 45, kind, "one_to_one", [s.id])
-            if lo == first and hi == last and rng.random() < 0.10:
+            if lo == first and hi == last and rng.random() < GROUP_SHARE:
                 groups.setdefault(job.employer, []).append(s.id)
         for members in groups.values():
             for i in range(0, len(members), 6):
