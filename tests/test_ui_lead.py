@@ -3,7 +3,9 @@ role, with the lead's scope, filters, search, pages and past dates."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from nicegui.testing import User as Visitor
@@ -23,12 +25,56 @@ def today() -> date:
     return clock.today()
 
 
-def rows(user: Visitor, marker: str, key: str = "data-person") -> list[str]:
-    """The values of `key` on the rows of the table marked `marker` (should_see does not look in tables)."""
+@dataclass
+class Cell:
+    attrs: dict[str, str]
+    text: str = ""
+
+
+class _Grid(HTMLParser):
+    """Rows of a grid rendered as one HTML table: person id -> its cells (th and td), in order."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.rows: dict[str, list[Cell]] = {}
+        self._row: str | None = None
+        self._cell: Cell | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "tr":
+            self._row = found.get(self.key)
+            if self._row:
+                self.rows[self._row] = []
+        elif tag in ("td", "th") and self._row:
+            self._cell = Cell(found)
+            self.rows[self._row].append(self._cell)
+        elif tag == "br" and self._cell is not None:
+            self._cell.text += "\n"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.text += data
+
+
+def grid(user: Visitor, marker: str, key: str = "data-person") -> dict[str, list[Cell]]:
+    """The table marked `marker`, rows by `key` (should_see does not look inside: it is one HTML element)."""
     found = user.find(marker=marker).elements
-    assert len(found) == 1, f"expected one table marked {marker}"
-    table = found.pop()
-    return [e.props[key] for e in table.descendants() if key in e.props and e.tag == "tr"]
+    assert len(found) == 1, f"expected one grid marked {marker}"
+    parser = _Grid(key)
+    parser.feed(found.pop().content)
+    return parser.rows
+
+
+def rows(user: Visitor, marker: str) -> list[str]:
+    return list(grid(user, marker))
 
 
 def names(team: Team, ids: list[str]) -> set[str]:
@@ -37,10 +83,11 @@ def names(team: Team, ids: list[str]) -> set[str]:
 
 
 def fully_trained(team: Team) -> None:
-    """Ben holds every course and had supervision last month, so he is not red and the team is a mix."""
+    """Ben holds every course and had supervision last month and this, so he is green and the team a mix."""
     for course in ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP"):
         f.trained(team.ben, course, today() - timedelta(days=30))
     f.session(team.grace, team.ben, add_months(month_start(today()), -1) + timedelta(days=2))
+    f.session(team.grace, team.ben, month_start(today()))  # this month met too, so green whatever the day
 
 
 async def test_a_lead_sees_the_figures_of_their_own_employer_only(user: Visitor) -> None:
@@ -53,9 +100,11 @@ async def test_a_lead_sees_the_figures_of_their_own_employer_only(user: Visitor)
     await user.should_see(f"{expected.fully_compliant_pct:g}%")
     await user.should_see(f"{expected.green:,} of 3 people green")
     await user.should_see("Needs attention")
-    await user.should_not_see("Cara Lewis")
-    await user.should_see("The figures behind the chart", retries=60)
+    assert set(rows(user, "attention")) == {str(team.asha.id), str(team.grace.id)}  # Ben is not red or amber
+    await user.should_see(marker="trend-table", retries=100)
     assert user.find(marker="trend-chart").elements
+    months = grid(user, "trend-table", "data-month")
+    assert len(months) == 12 and all(cells[1].text == "3" for cells in list(months.values())[-1:])
 
 
 async def test_an_admin_sees_everyone_and_each_employer(user: Visitor) -> None:
@@ -63,7 +112,9 @@ async def test_an_admin_sees_everyone_and_each_employer(user: Visitor) -> None:
     await sign_in(user, "admin@example.nhs.uk", then="/team")
     await user.should_see("Everyone, all employers: 4 people employed")
     await user.should_see("By employer")
-    await user.should_see("Southgate Practice")
+    employers = grid(user, "employers", "data-employer")
+    assert [cells[0].text for cells in employers.values()] == ["Northside Community Trust", "Southgate Practice"]
+    assert [cells[1].text for cells in employers.values()] == ["3", "1"]
 
 
 async def test_the_matrix_shows_each_course_in_words_and_filters_by_status_and_search(user: Visitor) -> None:
@@ -71,11 +122,10 @@ async def test_the_matrix_shows_each_course_in_words_and_filters_by_status_and_s
     fully_trained(team)
     await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix")
     assert names(team, rows(user, "matrix")) == {"Asha", "Ben", "Grace"}
-    cells = [e for e in user.find(marker="matrix").elements.pop().descendants() if "data-course" in e.props]
-    ben_fire = [e for e in cells if e.props["data-course"] == "FIRE" and e.parent_slot.parent.props.get(
-        "data-person") == str(team.ben.id)]
-    assert ben_fire and ben_fire[0].props["data-status"] == "compliant"
-    assert ben_fire[0].text.startswith("Compliant\nto ")
+    ben_fire = [c for c in grid(user, "matrix")[str(team.ben.id)] if c.attrs.get("data-course") == "FIRE"]
+    assert ben_fire and ben_fire[0].attrs["data-status"] == "compliant"
+    expires = add_months(today() - timedelta(days=30), 12)
+    assert ben_fire[0].text == f"Compliant\nto {uk(expires)}"
 
     user.find(marker="filter-search").type("okafor")
     await user.should_see("Showing 1–1 of 1 people", retries=40)
@@ -124,11 +174,13 @@ async def test_the_heat_map_shows_each_month_in_words(user: Visitor) -> None:
     f.session(team.grace, team.asha, last_month + timedelta(days=3), minutes=60)
     await sign_in(user, "lead.north@example.nhs.uk", then="/team/supervision")
     assert names(team, rows(user, "heatmap")) == {"Asha", "Ben", "Grace"}
-    cells = [e for e in user.find(marker="heatmap").elements.pop().descendants() if "data-month" in e.props]
-    asha = [e for e in cells if e.props["data-month"] == last_month.isoformat() and e.text.startswith("Met")]
-    assert len(asha) == 1 and asha[0].text == "Met\n60/60"
-    missed = [e for e in cells if e.props["data-month"] == last_month.isoformat() and e.props["data-status"] == "missed"]
-    assert len(missed) == 2
+    months = {
+        person: next(c for c in cells if c.attrs.get("data-month") == last_month.isoformat())
+        for person, cells in grid(user, "heatmap").items()
+    }
+    assert months[str(team.asha.id)].text == "Met\n60/60"
+    assert months[str(team.asha.id)].attrs["data-status"] == "met"
+    assert {months[str(p.id)].attrs["data-status"] for p in (team.ben, team.grace)} == {"missed"}
 
 
 async def test_a_past_date_is_shown_with_the_figures_of_that_date(user: Visitor) -> None:
@@ -174,7 +226,11 @@ async def test_a_lead_drills_down_from_the_matrix_to_a_person(user: Visitor) -> 
     team = build_team()
     await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix")
     await user.should_see("Showing 1–3 of 3 people")
-    user.find(marker=f"person-{team.asha.id}").click()
+    name_cell = grid(user, "matrix")[str(team.asha.id)][0]
+    assert name_cell.text == "Asha Patel"
+    link = user.find(marker="matrix").elements.pop().content
+    assert f'<a href="/people/{team.asha.id}"' in link
+    await user.open(f"/people/{team.asha.id}")
     await user.should_see("Staff id", retries=60)
     await user.should_see(team.asha.staff_id)
 

@@ -104,9 +104,13 @@ class TeamSnapshot:
         """Supervision met per month across everyone (the heat-map's totals with no filter)."""
         return month_totals(self.as_of, self.members)
 
+    @cached_property
+    def needs_attention(self) -> tuple[Member, ...]:
+        return tuple(needs_attention(self, 10))
+
     def warm(self) -> TeamSnapshot:
         """Work out the figures every page shows now (in the builder's thread), not on a page request."""
-        _ = (self.course_figures, self.employer_figures, self.month_totals)
+        _ = (self.course_figures, self.employer_figures, self.month_totals, self.needs_attention)
         return self
 
 

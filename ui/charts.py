@@ -9,8 +9,7 @@ from nicegui import ui
 
 from tracker.team_views import TrendSeries
 from ui import theme
-from ui.components import text
-from ui.tables import Column, table
+from ui.grids import simple_table, text_cell
 
 
 def trend_options(series: TrendSeries) -> dict[str, Any]:
@@ -42,18 +41,15 @@ def trend_chart(series: TrendSeries) -> ui.echart:
 
 
 def trend_table(series: TrendSeries) -> None:
-    with ui.element("details").classes("w-full"):
-        text("summary", "The figures behind the chart").classes("cursor-pointer font-semibold")
-        columns = [
-            Column("Month end"), Column("People", numeric=True), Column("Fully compliant", numeric=True),
-            Column("Supervision met (previous month)", numeric=True),
-        ]
-        with table("Fully compliant and supervision met, month by month", columns) as cells:
-            for label, people, green, met in zip(
-                series.labels, series.people, series.fully_compliant, series.supervision_met, strict=True
-            ):
-                with cells.row(month=label):
-                    cells.cell(label, header=True)
-                    cells.cell(f"{people:,}")
-                    cells.cell(f"{green:g}%")
-                    cells.cell(f"{met:g}%")
+    rows = [
+        ({"month": label}, [text_cell(label), text_cell(f"{people:,}"), text_cell(f"{green:g}%"),
+                            text_cell(f"{met:g}%")])
+        for label, people, green, met in zip(
+            series.labels, series.people, series.fully_compliant, series.supervision_met, strict=True
+        )
+    ]
+    headers = [("Month end", False), ("People", True), ("Fully compliant", True),
+               ("Supervision met (previous month)", True)]
+    table = simple_table("Fully compliant and supervision met, month by month", headers, rows)
+    ui.html('<details><summary class="cursor-pointer font-semibold">The figures behind the chart</summary>'
+            f"{table}</details>").classes("w-full").mark("trend-table")

@@ -222,8 +222,13 @@ LEAD_CSS = """
 .grid-table thead th { font-weight: 600; text-align: left; vertical-align: bottom; background: #FFFFFF;
   border-bottom: 2px solid #212B32; }
 .grid-table tbody th { text-align: left; font-weight: 600; white-space: nowrap; background: #FFFFFF; }
-.grid-table td.cell { text-align: center; white-space: pre-line; line-height: 1.15; min-width: 5.5rem;
-  border-radius: 3px; font-weight: 600; }
+.grid-table td.cell { text-align: center; line-height: 1.15; min-width: 5.5rem; border-radius: 3px;
+  font-weight: 600; }
+.grid-table a { color: #005EB8; }
+.grid-table .status-chip { display: inline-block; }
+.code-list { display: grid; grid-template-columns: max-content 1fr; column-gap: 1rem; margin: 0.5rem 0; }
+.code-list dt { font-weight: 600; }
+.code-list dd { margin: 0; }
 .grid-table td.cell-none { text-align: center; color: #4C6272; background: #F0F4F5; }
 .grid-table td.plain { white-space: nowrap; }
 .grid-table tfoot td, .grid-table tfoot th { font-weight: 600; border-top: 2px solid #212B32; text-align: center; }

@@ -14,10 +14,10 @@ from tracker.population import Scope
 from tracker.team_cache import CACHE
 from ui.actions import read
 from ui.charts import trend_chart, trend_table
-from ui.components import empty_state, heading, muted, panel, status_chip, text
+from ui.components import empty_state, heading, muted, panel, text
+from ui.grids import bar_cell, chip_cell, link_cell, simple_table, text_cell
 from ui.layout import add_nav, frame
 from ui.lead_components import figure, scope_name, style, team_tabs
-from ui.tables import Column, table
 
 PATH = "/team"
 
@@ -40,15 +40,13 @@ def courses(snapshot: tv.TeamSnapshot) -> None:
         if not figures:
             empty_state("No course is required of anyone in the team.")
             return
-        columns = [Column("Course"), Column("In date", numeric=True), Column("People", numeric=True), Column("")]
-        with table("Training by course: share in date", columns) as cells:
-            for f in figures:
-                with cells.row(course=f.code):
-                    cells.cell(f.name, header=True)
-                    cells.cell(f"{f.pct:g}%")
-                    cells.cell(f"{f.compliant:,} of {f.required:,}")
-                    with cells.cell(), ui.element("div").classes("bar-track").props('aria-hidden="true"'):
-                        ui.element("div").classes("bar-fill").style(f"width:{f.pct}%")
+        rows = [
+            ({"course": f.code}, [text_cell(f.name), text_cell(f"{f.pct:g}%"),
+                                  text_cell(f"{f.compliant:,} of {f.required:,}"), bar_cell(f.pct)])
+            for f in figures
+        ]
+        headers = [("Course", False), ("In date", True), ("People", True), ("Share", False)]
+        ui.html(simple_table("Training by course: share in date", headers, rows)).classes("w-full").mark("courses")
 
 
 def employers(snapshot: tv.TeamSnapshot) -> None:
@@ -57,39 +55,37 @@ def employers(snapshot: tv.TeamSnapshot) -> None:
         return
     with panel():
         heading("By employer", 2)
-        columns = [
-            Column("Employer"), Column("People", numeric=True), Column("Green", numeric=True),
-            Column("Amber", numeric=True), Column("Red", numeric=True), Column("Fully compliant", numeric=True),
+        rows = [
+            ({"employer": str(f.employer_id)}, [
+                link_cell(f.name, f"/team/matrix?employer={f.employer_id}"), text_cell(f"{f.people:,}"),
+                *(text_cell(f"{f.counts.get(s, 0):,}") for s in ("green", "amber", "red")),
+                text_cell(f"{f.green_pct:g}%"),
+            ])
+            for f in figures
         ]
-        with table("Each employer's people by status", columns) as cells:
-            for f in figures:
-                with cells.row(employer=str(f.employer_id)):
-                    with cells.cell(header=True):
-                        ui.link(f.name, f"/team/matrix?employer={f.employer_id}")
-                    cells.cell(f"{f.people:,}")
-                    for status in ("green", "amber", "red"):
-                        cells.cell(f"{f.counts.get(status, 0):,}")
-                    cells.cell(f"{f.green_pct:g}%")
+        headers = [("Employer", False), ("People", True), ("Green", True), ("Amber", True), ("Red", True),
+                   ("Fully compliant", True)]
+        ui.html(simple_table("Each employer's people by status", headers, rows)).classes("w-full").mark("employers")
 
 
 def attention(snapshot: tv.TeamSnapshot) -> None:
     with panel():
         heading("Needs attention", 2)
-        people = tv.needs_attention(snapshot, 10)
+        people = snapshot.needs_attention
         if not people:
             empty_state("Everyone is green.")
             return
-        columns = [Column("Name"), Column("Status"), Column("Why"), Column("Employer")]
-        with table("People to look at first: red, then amber", columns) as cells:
-            for m in people:
-                with cells.row(person=str(m.person_id)):
-                    with cells.cell(header=True):
-                        ui.link(m.name, f"/people/{m.person_id}")
-                    with cells.cell():
-                        status_chip(m.rag)
-                    reasons = m.result.reasons
-                    cells.cell(reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
-                    cells.cell(m.employer_name)
+        rows = []
+        for m in people:
+            reasons = m.result.reasons
+            why = (reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else "")) if reasons else ""
+            rows.append(({"person": str(m.person_id)}, [
+                link_cell(m.name, f"/people/{m.person_id}"), chip_cell(m.rag), text_cell(why),
+                text_cell(m.employer_name),
+            ]))
+        headers = [("Name", False), ("Status", False), ("Why", False), ("Employer", False)]
+        ui.html(simple_table("People to look at first: red, then amber", headers, rows)).classes("w-full").mark(
+            "attention")
         ui.link("See everyone who is red in the training matrix", "/team/matrix?status=red")
 
 

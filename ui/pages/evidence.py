@@ -17,6 +17,7 @@ from ui.layout import Page, add_nav, frame
 from ui.lead_components import count_of, submit
 
 PATH = "/evidence"
+SHOWN = 25
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def register() -> None:
                     if not waiting:
                         with panel():
                             empty_state("Nothing is waiting for a decision.")
-                    for w in waiting:
+                    if len(waiting) > SHOWN:
+                        muted(f"Showing the oldest {SHOWN}; the rest appear as these are decided.")
+                    for w in waiting[:SHOWN]:
                         item(page, w, show)
 
             await show()
