@@ -11,6 +11,8 @@ import pkgutil
 import sys
 from pathlib import Path
 
+from peewee import OperationalError
+
 import bench
 from bench import SECTIONS, Bench
 from bench.population import AS_OF, DEFAULT_PATH, ensure_population, ensure_population_at
@@ -60,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         targets.append(("postgres", lambda: ensure_population_at(args.postgres, rebuild=args.rebuild)))
     for backend, prepare in targets:
         print(f"== {backend}: preparing the synthetic population ...", flush=True)
-        url = prepare()
+        try:
+            url = prepare()
+        except OperationalError as error:
+            print(f"cannot use the {backend} database: {error}".strip(), file=sys.stderr)
+            return 1
         context = Bench(url=url, as_of=AS_OF, repeats=args.repeats, backend=backend)
         print(f"== {backend}: {_describe(url)}, as at {AS_OF:%d/%m/%Y}", flush=True)
         for s in chosen:

@@ -323,7 +323,7 @@ def _plan_for_several(
 
 
 # The same few thousand dates recur across a population: work each out once.
-_expiry = lru_cache(maxsize=1 << 16)(add_months)
+_expiry = lru_cache(maxsize=1 << 14)(add_months)
 _uk = lru_cache(maxsize=1 << 14)(uk)
 
 
@@ -407,6 +407,8 @@ def supervision_months(
 ) -> list[MonthStatus]:
     """Month by month supervision for the `count` months up to as_of's month, months with no employment left out."""
     windows = _month_windows(as_of, count)
+    if not windows:
+        return []
     base = windows[0][0].year * 12 + windows[0][0].month
     this_month = windows[-1][0]
     specs: list[SupervisionRuleSpec | None] = []
