@@ -97,8 +97,18 @@ class Browser:
 
     def __init__(self, driver: WebDriver, base: str, name: str) -> None:
         self.driver, self.base, self.name = driver, base, name
-        self.wait = WebDriverWait(driver, 20)
+        self.wait = WebDriverWait(driver, 30)
         self.shots = 0
+
+    @contextmanager
+    def recording_failure(self) -> Iterator[None]:
+        """On any failure, keep a screenshot of the page as it was (test-artifacts/<journey>-failed.png)."""
+        try:
+            yield
+        except Exception:
+            ARTIFACTS.mkdir(exist_ok=True)
+            self.driver.save_screenshot(str(ARTIFACTS / f"{self.name}-failed.png"))
+            raise
 
     def go(self, path: str) -> None:
         self.driver.get(self.base + path)
@@ -108,8 +118,13 @@ class Browser:
         return self.wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
     def sees(self, words: str) -> WebElement:
-        xpath = f"//*[not(self::script)][contains(normalize-space(.), {_quoted(words)})]"
-        return self.wait.until(ec.visibility_of_element_located((By.XPATH, xpath)))
+        """A visible element whose own text contains the words."""
+        xpath = f"//body//*[not(self::script)][text()[contains(normalize-space(.), {_quoted(words)})]]"
+
+        def shown(driver: WebDriver) -> WebElement | bool:
+            return next((e for e in driver.find_elements(By.XPATH, xpath) if e.is_displayed()), False)
+
+        return self.wait.until(shown)
 
     def button(self, words: str) -> WebElement:
         xpath = f"//button[contains(normalize-space(.), {_quoted(words)})]"

@@ -22,54 +22,55 @@ def test_a_group_session_is_logged_by_the_supervisor_and_confirmed_by_the_superv
     this_month = month_start(clock.today()).isoformat()
     with running_app(url, tmp_path) as base, chromium() as driver:
         browser = Browser(driver, base, "journey-supervision")
-        browser.driver.get(base + "/login")
-        browser.field("Email address")
-        browser.screenshot("sign-in")
+        with browser.recording_failure():
+            browser.driver.get(base + "/login")
+            browser.field("Email address")
+            browser.screenshot("sign-in")
 
-        browser.sign_in("grace@example.nhs.uk", PASSWORD)
-        browser.sees("My supervisees")
-        browser.sees("Ben Okafor")
-        browser.screenshot("my-supervisees")
+            browser.sign_in("grace@example.nhs.uk", PASSWORD)
+            browser.sees("My supervisees")
+            browser.sees("Ben Okafor")
+            browser.screenshot("my-supervisees")
 
-        driver.find_element(By.CSS_SELECTOR, "button[aria-label='Log a session with Asha Patel']").click()
-        browser.sees("Save the session")
-        browser.sees("Asha Patel")  # chosen already, from the supervisees list
-        browser.field("Supervisee(s)").click()
-        browser.pick("Ben Okafor")
-        browser.field("Supervisee(s)").send_keys(Keys.ESCAPE)
-        group = browser.button("Group")
-        assert group.get_attribute("aria-pressed") == "true"
-        browser.field("Topics discussed").send_keys("Caseload review; safeguarding")
-        browser.field("Private notes").send_keys("Ben is settling in well")
-        browser.screenshot("log-a-group-session")
-        browser.button("Save the session").click()
-        browser.sees("Session logged with Asha Patel, Ben Okafor")
-        browser.wait.until(lambda d: d.current_url.endswith("/supervisees"))
-        browser.screenshot("after-logging")
+            driver.find_element(By.CSS_SELECTOR, "button[aria-label='Log a session with Asha Patel']").click()
+            browser.sees("Save the session")
+            browser.sees("Asha Patel")  # chosen already, from the supervisees list
+            browser.field("Supervisee(s)").click()
+            browser.pick("Ben Okafor")
+            browser.field("Supervisee(s)").send_keys(Keys.ESCAPE)
+            group = browser.button("Group")
+            browser.wait.until(lambda _: group.get_attribute("aria-pressed") == "true")
+            browser.field("Topics discussed").send_keys("Caseload review; safeguarding")
+            browser.field("Private notes").send_keys("Ben is settling in well")
+            browser.screenshot("log-a-group-session")
+            browser.button("Save the session").click()
+            browser.sees("Session logged with Asha Patel, Ben Okafor")
+            browser.wait.until(lambda d: d.current_url.endswith("/supervisees"))
+            browser.screenshot("after-logging")
 
-        session = SupervisionSession.get()
-        assert (session.format, session.minutes, session.date) == ("group", 60, clock.today())
-        assert {a.person_id for a in SessionAttendee.select()} == {team.asha.id, team.ben.id}
+            session = SupervisionSession.get()
+            assert (session.format, session.minutes, session.date) == ("group", 60, clock.today())
+            assert {a.person_id for a in SessionAttendee.select()} == {team.asha.id, team.ben.id}
 
-        browser.go("/supervision/sessions")
-        browser.sees("1 session")
-        browser.screenshot("supervision-log")
-        browser.sign_out()
+            browser.go("/supervision/sessions")
+            browser.sees("1 session")
+            browser.screenshot("supervision-log")
+            browser.sign_out()
 
-        browser.sign_in("asha@example.nhs.uk", PASSWORD)
-        browser.go("/my-sessions")
-        browser.sees("1 waiting for you to confirm")
-        browser.sees("Caseload review; safeguarding")
-        browser.screenshot("my-sessions")
-        browser.button("Confirm it is right").click()
-        browser.sees("the session is confirmed")
-        browser.sees("Confirmed")
-        attendee = SessionAttendee.get(SessionAttendee.person == team.asha.id)
-        assert attendee.confirmation == "confirmed"
+            browser.sign_in("asha@example.nhs.uk", PASSWORD)
+            browser.go("/my-sessions")
+            browser.sees("1 waiting for you to confirm")
+            browser.sees("Caseload review; safeguarding")
+            browser.screenshot("my-sessions")
+            browser.button("Confirm it is right").click()
+            browser.sees("the session is confirmed")
+            browser.sees("Confirmed")
+            attendee = SessionAttendee.get(SessionAttendee.person == team.asha.id)
+            assert attendee.confirmation == "confirmed"
 
-        browser.go("/me")
-        cell = browser.sees_element(f"li[data-month='{this_month}']")
-        assert cell.get_attribute("data-status") == "met"
-        assert "Met" in cell.text and "60/60 min" in cell.text
-        browser.screenshot("my-compliance-month-met")
+            browser.go("/me")
+            cell = browser.sees_element(f"li[data-month='{this_month}']")
+            assert cell.get_attribute("data-status") == "met"
+            assert "Met" in cell.text and "60/60 min" in cell.text
+            browser.screenshot("my-compliance-month-met")
     db.close()
