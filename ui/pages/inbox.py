@@ -1,0 +1,66 @@
+"""`/inbox`: the in-app messages behind the header's bell (reminders, digests), newest first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from nicegui import ui
+
+from tracker import clock
+from tracker.services import inbox
+from ui.actions import read, write
+from ui.components import empty_state, muted, plural, status_chip, text
+from ui.layout import frame
+
+SHOWN = 50
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as dd/mm/yyyy HH:MM in the app's time zone."""
+    return moment.replace(tzinfo=UTC).astimezone(clock.zone()).strftime("%d/%m/%Y %H:%M")
+
+
+def register() -> None:
+    @ui.page("/inbox")
+    async def inbox_page() -> None:
+        async with frame("Inbox") as page:
+            user_id = page.viewer.user_id
+            content = ui.column().classes("w-full gap-3")
+
+            async def mark(message_id: int) -> None:
+                if (await write(inbox.mark_read, user_id, message_id)).ok:
+                    await show()
+
+            async def mark_all() -> None:
+                if (await write(inbox.mark_all_read, user_id, success="Every message is marked as read.")).ok:
+                    await show()
+
+            async def show() -> None:
+                items = await read(inbox.messages, user_id, SHOWN)
+                content.clear()
+                with content:
+                    unread = sum(1 for i in items if not i.read)
+                    with ui.row().classes("items-center gap-4"):
+                        muted(f"{plural(len(items), 'message')} shown, {unread} unread.")
+                        if unread:
+                            ui.button("Mark all as read", on_click=mark_all).props("outline no-caps").mark("read-all")
+                    if not items:
+                        empty_state("No messages. Reminders about training and supervision will appear here.")
+                    for item in items:
+                        with ui.element("article").classes("panel").props(f'data-message="{item.id}"'):
+                            with ui.row().classes("items-center gap-3"):
+                                text("h2", item.subject).classes("section-title m-0")
+                                if not item.read:
+                                    status_chip("in_progress", "New")
+                            muted(local_time(item.created_at))
+                            if item.body:
+                                ui.label(item.body).classes("whitespace-pre-line")
+                            with ui.row().classes("gap-3 items-center"):
+                                if item.link:
+                                    ui.link("Open the page it is about", item.link)
+                                if not item.read:
+                                    ui.button("Mark as read", on_click=lambda i=item.id: mark(i)).props(
+                                        "flat dense no-caps"
+                                    ).mark(f"read-{item.id}")
+
+            await show()
