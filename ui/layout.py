@@ -208,7 +208,7 @@ def _navigation(page: Page, current: str | None, drawer: ui.left_drawer) -> None
 
 def _breadcrumbs(crumbs: Sequence[tuple[str, str | None]], title: str) -> TextElement:
     with ui.element("nav").classes("crumbs").props('aria-label="Breadcrumb"'), ui.element("ol"):
-        for label, target in [("Home", "/"), *crumbs]:
+        for label, target in [("Home", "/"), *crumbs] if title != "Home" else crumbs:
             with ui.element("li"):
                 if target:
                     ui.link(label, target)
