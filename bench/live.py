@@ -79,8 +79,7 @@ def stop(server: LiveServer) -> None:
             server.process.wait(5)
 
 
-@contextmanager
-def live_server(
+def launch(
     database_url: str,
     workdir: Path,
     *,
@@ -88,8 +87,8 @@ def live_server(
     scheduler: bool = False,
     extra_env: dict[str, str] | None = None,
     data_dir: Path | None = None,
-) -> Iterator[LiveServer]:
-    """Start `python main.py serve` against database_url; yields once it answers, stops it afterwards."""
+) -> LiveServer:
+    """Start `python main.py serve` against database_url without waiting for it to answer."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NICEGUI_", "PYTEST_"))}
@@ -111,9 +110,32 @@ def live_server(
             [sys.executable, "main.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database_url],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    return LiveServer(f"http://127.0.0.1:{port}", process, log)
+
+
+@contextmanager
+def live_servers(*servers: LiveServer) -> Iterator[tuple[LiveServer, ...]]:
+    """Wait for servers launched together to answer; stop them all afterwards."""
     try:
-        _wait_until_up(server)
-        yield server
+        for server in servers:
+            _wait_until_up(server)
+        yield servers
     finally:
-        stop(server)
+        for server in servers:
+            stop(server)
+
+
+@contextmanager
+def live_server(
+    database_url: str,
+    workdir: Path,
+    *,
+    name: str = "app",
+    scheduler: bool = False,
+    extra_env: dict[str, str] | None = None,
+    data_dir: Path | None = None,
+) -> Iterator[LiveServer]:
+    """Start `python main.py serve` against database_url; yields once it answers, stops it afterwards."""
+    server = launch(database_url, workdir, name=name, scheduler=scheduler, extra_env=extra_env, data_dir=data_dir)
+    with live_servers(server):
+        yield server

@@ -1,0 +1,328 @@
+"""Load: 20 and then 50 simulated browser sessions against a real server, for a fixed time each.
+
+`python -m bench load` (part of `make bench`) serves a copy of the benchmark population (10,000 staff), and
+`python -m bench.load [--sessions 20 50] [--seconds 20]` a fresh demo database. Either way the server is
+`python main.py serve` on a free localhost port with TRACKER_SCHEDULER=off, and the copy gets one login per
+simulated user (mostly supervisors, some staff, a few leads).
+
+Each session behaves like a browser: it signs in through the real sign-in page (the page over HTTP, then its
+socket, typing the email and password and pressing the button), then keeps opening the pages its role uses
+and, for a supervisor, logging a session with one of their supervisees (the log page, its socket, the Save
+button, until the app navigates on). Between steps it waits 2 to 6 s. Reported: p50 and p95 of page
+latency (the full HTML response) and of action latency (the click until the app has saved and moved on),
+errors, and the server's resident memory (peak and at the end). Localhost only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import socketio
+
+from bench import Bench, section
+from bench.live import ROOT, LiveServer, live_server
+
+PASSWORD = "Load-Test-Password-7"
+THINK_SECONDS = (2.0, 6.0)  # a busy person between clinics, not a robot
+ELEMENTS = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
+CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
+
+
+@dataclass
+class Login:
+    email: str
+    role: str  # supervisor | staff | lead
+    pages: list[str]
+    supervisees: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Stats:
+    pages: list[float] = field(default_factory=list)
+    actions: list[float] = field(default_factory=list)
+    sign_ins: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+
+
+# ---- the database copy and its logins ---------------------------------------------------------------------
+
+
+def copy_sqlite(source: Path, target: Path) -> str:
+    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return f"sqlite:///{target}"
+
+
+def add_logins(url: str, count: int, on: date) -> list[Login]:
+    """One login per simulated user in the copy: supervisors with supervisees, staff, and leads."""
+    from tracker import db
+    from tracker.models import Employment, Person, SupervisorAssignment, User
+    from tracker.passwords import hash_password
+
+    db.connect(url)
+    try:
+        active = SupervisorAssignment.select(SupervisorAssignment.supervisor, SupervisorAssignment.supervisee).where(
+            (SupervisorAssignment.start_date <= on)
+            & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= on))
+        )
+        caseloads: dict[int, list[int]] = {}
+        for supervisor, supervisee in active.tuples():
+            caseloads.setdefault(supervisor, []).append(supervisee)
+        supervisors = sorted(caseloads, key=lambda p: -len(caseloads[p]))[:count]
+        staff = [p for (p,) in Employment.select(Employment.person).where(Employment.end_date.is_null()).limit(count)
+                 .tuples()]
+        employer = Employment.get(Employment.person == supervisors[0]).employer_id
+        digest = hash_password(PASSWORD)
+        logins: list[Login] = []
+        for i in range(count):
+            if i % 10 == 0:
+                login = Login(f"load-lead-{i}@bench.test", "lead", ["/team", "/team/matrix", "/policies",
+                                                                      f"/people/{supervisors[0]}"])
+                User.create(email=login.email, password_hash=digest, roles="lead", lead_employer=employer)
+            elif i % 10 in (1, 2):
+                person = staff[i % len(staff)]
+                login = Login(f"load-staff-{i}@bench.test", "staff", ["/me", "/my-sessions", "/me/connections"])
+                User.create(email=login.email, password_hash=digest, roles="staff", person=person)
+            else:
+                person = supervisors[i % len(supervisors)]
+                login = Login(f"load-sup-{i}@bench.test", "supervisor",
+                              ["/supervisees", "/me", "/supervision/sessions", f"/people/{caseloads[person][0]}"],
+                              caseloads[person])
+                User.create(email=login.email, password_hash=digest, roles="staff;supervisor", person=person)
+            logins.append(login)
+        assert Person.select().count() > 0
+        return logins
+    finally:
+        db.close()
+
+
+# ---- a simulated browser ----------------------------------------------------------------------------------
+
+
+def page_elements(html: str) -> tuple[str, dict[str, dict]]:
+    client = CLIENT_ID.search(html)
+    found = ELEMENTS.search(html)
+    if client is None or found is None:
+        raise RuntimeError("not a NiceGUI page")
+    raw = found.group(1).replace("&#36;", "$").replace("&#96;", "`").replace("&gt;", ">").replace("&lt;", "<")
+    return client.group(1), json.loads(raw.replace("&amp;", "&"))
+
+
+def listener(
+    elements: dict[str, dict], kind: str, label: str, event: str, **props: str
+) -> tuple[int, str]:
+    """The element of that kind and label (and those props) on the page, and its listener for the event."""
+    for key, element in elements.items():
+        shown = element.get("props", {})
+        if element["tag"] == kind and shown.get("label") == label and all(shown.get(k) == v for k, v in props.items()):
+            for e in element.get("events", []):
+                if e["type"] == event:
+                    return int(key), e["listener_id"]
+    raise RuntimeError(f"no {kind} '{label}' on the page")
+
+
+class Socket:
+    """The page's socket, as the browser opens it; collects what the server says (navigations, notices)."""
+
+    def __init__(self, base: str, client_id: str, cookies: httpx.Cookies) -> None:
+        self.base, self.client_id, self.cookies = base, client_id, cookies
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.said: asyncio.Queue[tuple[str, dict]] = asyncio.Queue()
+        self.sio.on("open", lambda msg: self.said.put_nowait(("open", msg)))
+        self.sio.on("notify", lambda msg: self.said.put_nowait(("notify", msg)))
+
+    async def __aenter__(self) -> Socket:
+        query = {"client_id": self.client_id, "next_message_id": 0, "implicit_handshake": "true",
+                 "tab_id": str(uuid.uuid4()), "old_tab_id": "", "document_id": str(uuid.uuid4())}
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        await self.sio.connect(f"{self.base}?{urlencode(query)}", socketio_path="/_nicegui_ws/socket.io",
+                               transports=["websocket"], headers={"Cookie": cookie}, wait_timeout=15)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.sio.disconnect()
+
+    async def emit(self, element: tuple[int, str], *args: object) -> None:
+        await self.sio.emit("event", {"id": element[0], "client_id": self.client_id, "listener_id": element[1],
+                                      "args": [json.dumps(a) for a in args]})
+
+    async def notice(self, timeout: float = 60) -> dict:
+        """The next notice the app shows (ui.notify), whatever its kind."""
+        while True:
+            kind, msg = await asyncio.wait_for(self.said.get(), timeout)
+            if kind == "notify":
+                return msg
+
+    async def navigated(self, timeout: float = 30) -> str:
+        """Wait until the app moves to another page; a negative notice first is a failure."""
+        while True:
+            kind, msg = await asyncio.wait_for(self.said.get(), timeout)
+            if kind == "open":
+                return str(msg.get("path"))
+            if msg.get("type") == "negative":
+                raise RuntimeError(f"refused: {msg.get('message')}")
+
+
+async def sign_in(http: httpx.AsyncClient, base: str, email: str) -> None:
+    page = await http.get("/login")
+    client_id, elements = page_elements(page.text)
+    async with Socket(base, client_id, http.cookies) as socket:
+        await socket.emit(listener(elements, "nicegui-input", "Email address", "update:value"), email)
+        await socket.emit(listener(elements, "nicegui-input", "Password", "update:value"), PASSWORD)
+        await socket.emit(listener(elements, "q-btn", "Sign in", "click"))
+        await socket.navigated()
+
+
+async def log_a_session(http: httpx.AsyncClient, base: str, supervisee: int) -> float:
+    page = await http.get(f"/supervision/log?with={supervisee}")
+    client_id, elements = page_elements(page.text)
+    async with Socket(base, client_id, http.cookies) as socket:
+        started = time.perf_counter()
+        await socket.emit(listener(elements, "q-btn", "Save the session", "click"))
+        where = await socket.navigated()
+        took = time.perf_counter() - started
+    if where != "/supervisees":
+        raise RuntimeError(f"after saving, the app went to {where}")
+    return took
+
+
+async def one_session(base: str, login: Login, deadline: float, stats: Stats, rng: random.Random) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        try:
+            started = time.perf_counter()
+            await sign_in(http, base, login.email)
+            stats.sign_ins.append(time.perf_counter() - started)
+        except Exception as exc:  # reported with the figures
+            stats.errors.append(f"sign-in {login.email}: {type(exc).__name__}: {exc}")
+            return
+        while time.monotonic() < deadline:
+            await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+            try:
+                if login.supervisees and rng.random() < 0.2:
+                    stats.actions.append(await log_a_session(http, base, rng.choice(login.supervisees)))
+                    continue
+                path = rng.choice(login.pages)
+                started = time.perf_counter()
+                response = await http.get(path)
+                took = time.perf_counter() - started
+                if response.status_code != 200 or "You may not open this page" in response.text:
+                    stats.errors.append(f"{path}: {response.status_code}")
+                stats.pages.append(took)
+            except Exception as exc:
+                stats.errors.append(f"{login.email}: {type(exc).__name__}: {exc}")
+
+
+async def watch_memory(server: LiveServer, stats: Stats, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        stats.rss.append(server.rss_bytes())
+        await asyncio.sleep(0.5)
+
+
+async def drive(server: LiveServer, logins: list[Login], seconds: float, seed: int) -> Stats:
+    stats = Stats()
+    deadline = time.monotonic() + seconds
+    rng = random.Random(seed)
+    await asyncio.gather(
+        watch_memory(server, stats, deadline),
+        *(one_session(server.url, login, deadline, stats, random.Random(rng.random())) for login in logins),
+    )
+    stats.rss.append(server.rss_bytes())
+    return stats
+
+
+# ---- reporting --------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def describe(sessions: int, stats: Stats, seconds: float) -> list[str]:
+    ms = lambda v: f"{v * 1000:7.0f} ms"  # noqa: E731
+    return [
+        f"{sessions} sessions for {seconds:.0f} s: {len(stats.pages)} pages, {len(stats.actions)} actions, "
+        f"{len(stats.errors)} errors",
+        f"  page latency    p50 {ms(percentile(stats.pages, 50))}   p95 {ms(percentile(stats.pages, 95))}",
+        f"  action latency  p50 {ms(percentile(stats.actions, 50))}   p95 {ms(percentile(stats.actions, 95))}",
+        f"  sign-in         p50 {ms(percentile(stats.sign_ins, 50))}   p95 {ms(percentile(stats.sign_ins, 95))}",
+        f"  server memory   peak {max(stats.rss or [0]) / 2**20:.0f} MiB, at the end {stats.rss[-1] / 2**20:.0f} MiB",
+        *(f"  error: {e}" for e in stats.errors[:5]),
+    ]
+
+
+@contextmanager
+def served_copy(database_url: str | None, workdir: Path, sessions: int) -> Iterator[tuple[LiveServer, list[Login]]]:
+    """A copy of the population (or a new demo database), the logins, and the server running on it."""
+    from tracker import clock
+
+    if database_url is None:
+        target = workdir / "demo.db"
+        subprocess.run([sys.executable, "main.py", "demo", "--database", f"sqlite:///{target}"], cwd=ROOT,
+                       check=True, capture_output=True)
+        url = f"sqlite:///{target}"
+    else:
+        url = copy_sqlite(Path(database_url.removeprefix("sqlite:///")), workdir / "copy.db")
+    logins = add_logins(url, sessions, clock.today())
+    with live_server(url, workdir, name=f"load-{sessions}") as server:
+        yield server, logins
+
+
+def run_levels(database_url: str | None, levels: list[int], seconds: float) -> list[str]:
+    lines = []
+    for sessions in levels:
+        with tempfile.TemporaryDirectory(prefix="tracker-load-") as folder:
+            with served_copy(database_url, Path(folder), sessions) as (server, logins):
+                started_rss = server.rss_bytes()
+                stats = asyncio.run(drive(server, logins, seconds, seed=sessions))
+        lines += describe(sessions, stats, seconds)
+        lines.append(f"  server memory when started {started_rss / 2**20:.0f} MiB")
+    return lines
+
+
+@section("load", "20 and 50 simulated browser sessions against a running server (p50/p95, memory)")
+def load(b: Bench) -> None:
+    if b.backend != "sqlite":
+        b.note("measured once, on a copy of the SQLite population")
+        return
+    for line in run_levels(b.url, [20, 50], seconds=20):
+        b.note(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--population", metavar="SQLITE_URL", help="serve a copy of this database instead of a demo")
+    args = parser.parse_args(argv)
+    for line in run_levels(args.population, args.sessions, args.seconds):
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
