@@ -35,6 +35,7 @@ from tracker.models import (
     PolicyAdaptation,
     PolicyTopic,
     Requirement,
+    Role,
     SupervisionRule,
     SupervisorAssignment,
     TrainingRecord,
@@ -43,6 +44,7 @@ from tracker.services import (
     absences,
     assignments,
     caseload,
+    catalogue_admin,
     confirmations,
     evidence,
     inbox,
@@ -250,6 +252,19 @@ CASES: dict[str, Case] = {
     "users.set_roles": Case(
         lambda w: lambda: users.set_roles(ACTOR, w.users["staff"].id, "staff;supervisor", w.asha.staff_id),
         "set_roles", "user", "update"),
+    "catalogue_admin.add_role": Case(
+        lambda w: lambda: catalogue_admin.add_role(ACTOR, "SWK", "Social Worker", "6"), "create", "role", "create"),
+    "catalogue_admin.update_role": Case(
+        lambda w: lambda: catalogue_admin.update_role(ACTOR, Role.get(Role.code == "SPLW").id,
+                                                      "Social Prescribing Link Worker", "6", True, "band raised"),
+        "update", "role", "update"),
+    "catalogue_admin.add_course": Case(
+        lambda w: lambda: catalogue_admin.add_course(ACTOR, "DEM", "Dementia Awareness", 36),
+        "create", "course", "create"),
+    "catalogue_admin.update_course": Case(
+        lambda w: lambda: catalogue_admin.update_course(ACTOR, Course.get(Course.code == "FIRE").id, "Fire Safety",
+                                                        24),
+        "update", "course", "update"),
     "auth.sign_in": Case(
         lambda w: lambda: auth.sign_in(w.users["supervisor"].email, PASSWORD, clock.utc_now()),
         "sign_in", "user", "event", actor=lambda w: w.users["supervisor"].email),
