@@ -162,6 +162,8 @@ def records(profile: Profile) -> None:
                     rows.cell(r.provider or "—")
                     with rows.cell():
                         status_chip(r.evidence_state, "Waiting for approval" if r.evidence_state == "pending" else None)
+                        if r.rejected_because:
+                            ui.label(f"Why: {r.rejected_because}").classes("text-sm")
                     with rows.cell():
                         if r.has_certificate:
                             ui.link("Open", f"/files/certificates/{r.record_id}", new_tab=True).props(

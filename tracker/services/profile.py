@@ -4,6 +4,7 @@ their supervisors, the policies of their employer with the agreed adaptations, a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from peewee import JOIN
 from tracker import compliance as c
 from tracker.errors import NotFound
 from tracker.models import (
+    AuditEvent,
     Course,
     EmployerPolicy,
     Employment,
@@ -75,6 +77,7 @@ class RecordView:
     provider: str
     evidence_state: str
     has_certificate: bool
+    rejected_because: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,11 +195,35 @@ def records_of(person_id: int, as_of: date) -> list[RecordView]:
         .where((TrainingRecord.person == person_id) & (TrainingRecord.completed_on <= as_of))
         .order_by(TrainingRecord.completed_on.desc(), Course.name)
     )
+    rows = list(query)
+    reasons = rejection_reasons([r.id for r in rows if r.evidence_state == "rejected"])
     return [
         RecordView(r.id, r.course.code, r.course.name, r.completed_on, r.provider, r.evidence_state,
-                   bool(r.certificate_path))
-        for r in query
+                   bool(r.certificate_path), reasons.get(r.id, ""))
+        for r in rows
     ]
+
+
+def rejection_reasons(record_ids: list[int]) -> dict[int, str]:
+    """Why each rejected certificate was turned down, from the decision's audit event (the latest wins)."""
+    if not record_ids:
+        return {}
+    events = (
+        AuditEvent.select(AuditEvent.entity_id, AuditEvent.after)
+        .where(
+            (AuditEvent.entity == "training_record")
+            & (AuditEvent.action == "reject_certificate")
+            & AuditEvent.entity_id.in_([str(i) for i in record_ids])
+        )
+        .order_by(AuditEvent.id)
+    )
+    reasons: dict[int, str] = {}
+    for entity_id, after in events.tuples():
+        try:
+            reasons[int(entity_id)] = str(json.loads(after or "{}").get("reason", ""))
+        except ValueError:
+            continue
+    return reasons
 
 
 def profile(person_id: int, as_of: date) -> Profile:
