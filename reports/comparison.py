@@ -58,12 +58,12 @@ def _figures(data: ScopeReportData, employers: Sequence[EmployerColumn], width: 
     grid = Grid(header, [LABEL_WIDTH] + [column] * len(employers))
     every = range(1, len(employers) + 1)
     grid.add(["Type of organisation", *[KIND_NAMES.get(e.kind, e.kind) for e in employers]])
-    grid.add(["People employed on the date", *[str(e.summary.people) for e in employers]])
+    grid.add(["People employed on the date", *[f"{e.summary.people:,}" for e in employers]])
     grid.add(["Fully compliant (green)",
-              *[f"{e.summary.green} ({e.summary.fully_compliant_pct:.1f}%)" for e in employers]],
+              *[f"{e.summary.green:,} ({e.summary.fully_compliant_pct:.1f}%)" for e in employers]],
              [(i, "green") for i in every])
-    grid.add(["Amber", *[str(e.summary.amber) for e in employers]], [(i, "amber") for i in every])
-    grid.add(["Red", *[str(e.summary.red) for e in employers]], [(i, "red") for i in every])
+    grid.add(["Amber", *[f"{e.summary.amber:,}" for e in employers]], [(i, "amber") for i in every])
+    grid.add(["Red", *[f"{e.summary.red:,}" for e in employers]], [(i, "red") for i in every])
     grid.add(["Met supervision last month",
               *[f"{e.summary.supervision_met_last_month_pct:.1f}%" for e in employers]])
     for code, name in data.courses:

@@ -61,10 +61,10 @@ def _headline(data: ScopeReportData) -> list[Flowable]:
         Paragraph("Headline figures", s.h1),
         figure_tiles(
             [
-                (str(summary.people), "people employed on the date"),
-                (f"{summary.fully_compliant_pct:.1f}%", f"fully compliant (green): {summary.green}"),
-                (str(summary.amber), "amber: something due soon"),
-                (str(summary.red), "red: expired, missing or supervision missed"),
+                (f"{summary.people:,}", "people employed on the date"),
+                (f"{summary.fully_compliant_pct:.1f}%", f"fully compliant (green): {summary.green:,}"),
+                (f"{summary.amber:,}", "amber: something due soon"),
+                (f"{summary.red:,}", "red: expired, missing or supervision missed"),
                 (f"{summary.supervision_met_last_month_pct:.1f}%", "met supervision last month"),
             ],
             width,

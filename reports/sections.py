@@ -148,7 +148,7 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
     if not red:
         return [PageBreak(), *intro, Paragraph(f"Nobody is red as at {uk(data.meta.as_of)}.", s.body)]
     intro.append(Paragraph(
-        f"{len(red)} of {len(data.people)} people are red as at {uk(data.meta.as_of)}: a course expired or never "
+        f"{len(red):,} of {len(data.people):,} people are red as at {uk(data.meta.as_of)}: a course expired or never "
         "done past its allowance, or last month's supervision missed. Amber reasons are listed with them.",
         s.small,
     ))
