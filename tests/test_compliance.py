@@ -692,3 +692,22 @@ def test_summary_counts_people_courses_and_last_month():
     assert (summary.people, summary.green, summary.amber, summary.red) == (3, 1, 0, 2)
     assert summary.course_pct == {"FIRE": 66.7}
     assert summary.supervision_met_last_month_pct == 66.7
+
+
+def test_the_cycle_collector_is_paused_only_while_assessing():
+    import gc
+
+    from tracker.compliance import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failure inside still restarts the collector")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -6,7 +6,9 @@ Nothing here reads the clock or the database. The page, the reminder scan and th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -289,20 +291,34 @@ def course_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[C
                 completed_on, by = done, q
         if completed_on is None:
             due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
-            status = MISSING if as_of >= due_by else DUE
-            statuses.append(_course_status(code, name, status, None, None, due_by, None, renewal))
-            continue
-        expires_on = _expiry(completed_on, renewal) if renewal > 0 else None
-        if expires_on is None:
-            status = COMPLIANT
-        elif as_of >= expires_on:
-            status = EXPIRED
-        elif (expires_on - as_of).days <= warning_days:
-            status = DUE_SOON
+            statuses.append(_never_done(code, name, renewal, due_by, as_of))
         else:
-            status = COMPLIANT
-        statuses.append(_course_status(code, name, status, completed_on, expires_on, None, by, renewal))
+            statuses.append(_done(code, name, renewal, completed_on, by, as_of, warning_days))
     return statuses
+
+
+# Many people share a course status (the same course done on the same day, seen on the same date): each is
+# worked out once and the one immutable value handed to everyone who has it.
+@lru_cache(maxsize=1 << 14)
+def _done(
+    code: str, name: str, renewal: int, completed_on: date, by: str | None, as_of: date, warning_days: int
+) -> CourseStatus:
+    expires_on = add_months(completed_on, renewal) if renewal > 0 else None
+    if expires_on is None:
+        status = COMPLIANT
+    elif as_of >= expires_on:
+        status = EXPIRED
+    elif (expires_on - as_of).days <= warning_days:
+        status = DUE_SOON
+    else:
+        status = COMPLIANT
+    return CourseStatus(code, name, status, completed_on, expires_on, None, by, renewal)
+
+
+@lru_cache(maxsize=1 << 12)
+def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date) -> CourseStatus:
+    status = MISSING if as_of >= due_by else DUE
+    return CourseStatus(code, name, status, None, None, due_by, None, renewal)
 
 
 def _plan_for_several(
@@ -322,16 +338,11 @@ def _plan_for_several(
     return [course for course, _ in in_order], {course.code: started for course, started in in_order}
 
 
-# The same few thousand dates recur across a population: work each out once.
-_expiry = lru_cache(maxsize=1 << 14)(add_months)
-_uk = lru_cache(maxsize=1 << 14)(uk)
-
-
 # Statuses are immutable values that recur from person to person (a population shares a few hundred month
 # statuses): hand out one shared instance of each instead of building the same one thousands of times.
-_course_status = lru_cache(maxsize=1 << 14)(CourseStatus)
 _month_status = lru_cache(maxsize=1 << 12)(MonthStatus)
 _policy_status = lru_cache(maxsize=1 << 12)(PolicyStatus)
+_uk = lru_cache(maxsize=1 << 14)(uk)
 
 
 @lru_cache(maxsize=256)
@@ -510,9 +521,21 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
 
 def assess_all(population: Iterable[PersonRecords], rules: Rules, as_of: date) -> list[PersonCompliance]:
     """The compliance of every person employed on as_of."""
-    return [
-        assess(p, rules, as_of) for p in population if any(e.active_on(as_of) for e in p.employments)
-    ]
+    with collector_paused():
+        return [assess(p, rules, as_of) for p in population if any(e.active_on(as_of) for e in p.employments)]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Build many small objects without Python's cycle collector re-walking them all (it roughly halves the
+    time of a big population). Records and results make no reference cycles; the collector restarts after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -112,7 +110,7 @@ def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHO
 
     Rows come straight off the cursor (no model instances), and each distinct date string is parsed once.
     """
-    with _collector_paused():
+    with c.collector_paused():
         return _load_records(as_of, scope, months)
 
 
@@ -207,21 +205,8 @@ class _DateCache(dict):  # type: ignore[type-arg]
 
 def snapshot(as_of: date, scope: Scope = Scope(), rules: c.Rules | None = None) -> list[c.PersonCompliance]:
     """The compliance of every person in scope employed on as_of."""
-    with _collector_paused():
+    with c.collector_paused():
         return c.assess_all(load_records(as_of, scope), rules or load_rules(), as_of)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Build many small objects without Python's cycle collector re-walking them all: it roughly halves
-    the time of a big snapshot. Nothing here makes reference cycles; the collector restarts at the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def person_compliance(person_id: int, as_of: date, rules: c.Rules | None = None) -> c.PersonCompliance | None:
