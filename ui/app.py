@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 
 from nicegui import app, ui
+from nicegui import run as nicegui_run
 
 from tracker import clock, db
 from tracker.settings import Settings, current_settings, use_settings
@@ -84,6 +85,9 @@ def register_app(settings: Settings) -> None:
 def run_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080, native: bool = False) -> None:
     """Register everything and hand over to ui.run (which returns at once under the test fixture)."""
     register_app(settings)
+    # PDF workers are given their data and only draw it, so inheriting the process by fork is safe; spawn would
+    # run main.py again in each worker.
+    nicegui_run.process_pool_start_method = "fork"
     ui.run(
         host=host,
         port=port,
