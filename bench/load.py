@@ -7,10 +7,12 @@ simulated user (mostly supervisors, some staff, a few leads).
 
 Each session behaves like a browser: it signs in through the real sign-in page (the page over HTTP, then its
 socket, typing the email and password and pressing the button), then keeps opening the pages its role uses
+(each page over HTTP, then its socket, held open until the next page, as a browser does)
 and, for a supervisor, logging a session with one of their supervisees (the log page, its socket, the Save
-button, until the app navigates on). Between steps it waits 2 to 6 s. Reported: p50 and p95 of page
-latency (the full HTML response) and of action latency (the click until the app has saved and moved on),
-errors, and the server's resident memory (peak and at the end). Localhost only.
+button, until the app navigates on). Between steps it waits 2 to 6 s. Sessions arrive 0.2 s apart; once all
+have signed in, the figures are taken for the fixed time: p50 and p95 of page latency (the full HTML
+response) and of action latency (the click until the app has saved and moved on), errors, and the server's
+resident memory (peak, including the sign-ins, and at the end). Localhost only.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from bench.live import ROOT, LiveServer, live_server
 
 PASSWORD = "Load-Test-Password-7"
 THINK_SECONDS = (2.0, 6.0)  # a busy person between clinics, not a robot
+RAMP_PER_SESSION = 0.2  # people arrive one after another: 20 sessions sign in over 4 s, 50 over 10 s
 ELEMENTS = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
 CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 
@@ -90,7 +93,8 @@ def add_logins(url: str, count: int, on: date) -> list[Login]:
         caseloads: dict[int, list[int]] = {}
         for supervisor, supervisee in active.tuples():
             caseloads.setdefault(supervisor, []).append(supervisee)
-        supervisors = sorted(caseloads, key=lambda p: -len(caseloads[p]))[:count]
+        chosen = random.Random(7).sample(sorted(caseloads), min(count, len(caseloads)))  # typical, not the busiest
+        supervisors = chosen or sorted(caseloads)
         staff = [p for (p,) in Employment.select(Employment.person).where(Employment.end_date.is_null()).limit(count)
                  .tuples()]
         employer = Employment.get(Employment.person == supervisors[0]).employer_id
@@ -208,7 +212,12 @@ async def log_a_session(http: httpx.AsyncClient, base: str, supervisee: int) -> 
     return took
 
 
-async def one_session(base: str, login: Login, deadline: float, stats: Stats, rng: random.Random) -> None:
+async def one_session(
+    base: str, login: Login, start_after: float, measure_from: float, deadline: float, stats: Stats,
+    rng: random.Random,
+) -> None:
+    """Sign in after start_after seconds, then browse and act until the deadline; figures from measure_from on."""
+    await asyncio.sleep(start_after)
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         try:
             started = time.perf_counter()
@@ -217,11 +226,18 @@ async def one_session(base: str, login: Login, deadline: float, stats: Stats, rn
         except Exception as exc:  # reported with the figures
             stats.errors.append(f"sign-in {login.email}: {type(exc).__name__}: {exc}")
             return
+        socket: Socket | None = None  # the open page's socket, as a browser keeps it until it leaves the page
         while time.monotonic() < deadline:
             await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+            if socket is not None:
+                await socket.__aexit__()
+                socket = None
             try:
+                counted = time.monotonic() >= measure_from
                 if login.supervisees and rng.random() < 0.2:
-                    stats.actions.append(await log_a_session(http, base, rng.choice(login.supervisees)))
+                    took = await log_a_session(http, base, rng.choice(login.supervisees))
+                    if counted:
+                        stats.actions.append(took)
                     continue
                 path = rng.choice(login.pages)
                 started = time.perf_counter()
@@ -229,9 +245,14 @@ async def one_session(base: str, login: Login, deadline: float, stats: Stats, rn
                 took = time.perf_counter() - started
                 if response.status_code != 200 or "You may not open this page" in response.text:
                     stats.errors.append(f"{path}: {response.status_code}")
-                stats.pages.append(took)
+                    continue
+                if counted:
+                    stats.pages.append(took)
+                socket = await Socket(base, page_elements(response.text)[0], http.cookies).__aenter__()
             except Exception as exc:
                 stats.errors.append(f"{login.email}: {type(exc).__name__}: {exc}")
+        if socket is not None:
+            await socket.__aexit__()
 
 
 async def watch_memory(server: LiveServer, stats: Stats, deadline: float) -> None:
@@ -241,12 +262,18 @@ async def watch_memory(server: LiveServer, stats: Stats, deadline: float) -> Non
 
 
 async def drive(server: LiveServer, logins: list[Login], seconds: float, seed: int) -> Stats:
+    """Sessions sign in one after another over the ramp (RAMP_PER_SESSION each, as people arrive), then the
+    figures are taken for `seconds` while every session is running."""
     stats = Stats()
-    deadline = time.monotonic() + seconds
+    ramp = RAMP_PER_SESSION * len(logins)
+    measure_from = time.monotonic() + ramp
+    deadline = measure_from + seconds
     rng = random.Random(seed)
     await asyncio.gather(
         watch_memory(server, stats, deadline),
-        *(one_session(server.url, login, deadline, stats, random.Random(rng.random())) for login in logins),
+        *(one_session(server.url, login, i * RAMP_PER_SESSION, measure_from, deadline, stats,
+                      random.Random(rng.random()))
+          for i, login in enumerate(logins)),
     )
     stats.rss.append(server.rss_bytes())
     return stats
