@@ -54,8 +54,10 @@ def _startup(settings: Settings) -> Callable[[], None]:
         use_settings(settings)
         open_database(settings)
         if settings.scheduler:
+            from jobs.hooks import register_standard_hooks
             from jobs.scheduler import start_scheduler
 
+            register_standard_hooks()
             start_scheduler(settings)
 
     return start
