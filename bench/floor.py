@@ -98,7 +98,7 @@ SQLITE = {
     "month": "substr(s.date, 1, 7)",
     "kind_counts": "instr(u.kinds, ';' || s.kind || ';') > 0",
     "true": "1",
-    "then_join": "CROSS JOIN",  # SQLite keeps this order: the sessions of the 12 months by date, then attendees
+    "then_join": "CROSS JOIN",  # SQLite keeps this order: the 12 months' sessions by date, then attendees
 }
 POSTGRES = {
     "allowance_end": "(b.start_date + b.allowance)",

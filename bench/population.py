@@ -1,7 +1,7 @@
 """A synthetic population for the benchmarks, built once into a scratch database and reused.
 
-`ensure_population(path)` gives the URL of a SQLite file holding it (built if missing); `ensure_population_at(url)`
-does the same for any database URL (PostgreSQL). Everything is drawn from a seeded generator, so every build
+`ensure_population(path)` gives the URL of a SQLite file holding it (built if missing);
+`ensure_population_at(url)` does the same for any database URL (PostgreSQL). Everything is drawn from a seeded generator, so every build
 is the same population: 10,000 staff across 20 employers, two years of training and supervision history,
 absences, leavers, role changes, and employers whose rules differ.
 """
@@ -59,7 +59,7 @@ SHAPE = Shape()
 
 
 def ensure_population(path: str | Path = DEFAULT_PATH, rebuild: bool = False, shape: Shape = SHAPE) -> str:
-    """The URL of a SQLite file holding the population; built when missing, different or asked, else reused."""
+    """The URL of a SQLite file holding the population: built when missing, different or asked; else reused."""
     path = Path(path)
     url = f"sqlite:///{path}"
     if path.exists() and not rebuild:

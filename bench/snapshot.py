@@ -58,7 +58,8 @@ def snapshot(b: Bench) -> None:
     b.note(f"{'ratio snapshot / floor':<44}{ratio:9.2f} x   target <= {RATIO_TARGET:g} x: {verdict}")
     b.note(
         f"cpu time of this process: snapshot {snap_cpu:.3f} s, floor {floor_cpu:.3f} s "
-        f"(ratio {snap_cpu / floor_cpu if floor_cpu else float('inf'):.2f}); load average {os.getloadavg()[0]:.2f}"
+        f"(ratio {snap_cpu / floor_cpu if floor_cpu else float('inf'):.2f}); "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
 
     people = [r.person_id for r in results][:: max(1, len(results) // PEOPLE_SAMPLED)][:PEOPLE_SAMPLED]

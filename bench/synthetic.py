@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from tracker.catalogue import default_role_courses
+from tracker.catalogue import COURSES, default_role_courses
 from tracker.dates import add_months, month_end, month_start
 
 FIRST = ["Asha", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Grace", "Hamza", "Isla", "Jon", "Kiran", "Lena"]
@@ -19,8 +19,9 @@ LAST = ["Patel", "Okafor", "Smith", "Nowak", "Evans", "Khan", "Murphy", "Jones",
 ORG_KINDS = ["gp_practice", "vcse", "nhs_trust", "gp_practice", "pcn", "local_authority", "vcse", "other"]
 # ARRS roles and how common they are in a neighbourhood team; supervisors are drawn separately.
 ROLE_WEIGHTS = {
-    "SPLW": 20, "CC": 18, "CP": 12, "HWBC": 8, "FCP": 6, "MHP": 6, "PT": 5, "PA": 4, "GPA": 4, "PARA": 3,
-    "NA": 3, "AP": 3, "HCSW": 2, "DT": 1, "POD": 1, "OT": 1, "DTL": 1, "GP": 1, "GPN5": 1, "GPN6": 1, "CNPC": 1,
+    "SPLW": 20, "CC": 18, "CP": 12, "HWBC": 8, "FCP": 6, "MHP": 6, "PT": 5, "PA": 4, "GPA": 4,
+    "PARA": 3, "NA": 3, "AP": 3, "HCSW": 2, "DT": 1, "POD": 1, "OT": 1, "DTL": 1, "GP": 1,
+    "GPN5": 1, "GPN6": 1, "CNPC": 1,
 }  # fmt: skip
 SUPERVISOR_ROLES = ["GPP", "SC"]
 SUPERVISOR_SHARE = 0.03
@@ -35,10 +36,7 @@ EMPLOYER_COURSES: dict[int, list[tuple[str, int | None, int | None]]] = {
     5: [("SG-L3", 24, 60)],
     6: [("IPC", None, None)],
 }
-COURSE_RENEWAL = {
-    "SG-L1": 36, "SG-L2": 36, "SG-L3": 36, "VCSE-INTRO": 0, "PCI-SP": 0, "PCI-HC": 0, "CONFLICT": 36, "EDHR": 36,
-    "FIRE": 12, "HSW": 36, "IPC": 12, "IG": 12, "MH": 36, "PREVENT": 36, "BLS": 12, "OMMT": 36,
-}  # fmt: skip
+COURSE_RENEWAL = {code: renewal for code, _name, _strand, _level, renewal in COURSES}
 # Employer index -> (minutes, kinds, group counts); and the same by role.
 EMPLOYER_SUPERVISION = {
     0: (90, "clinical", False),
@@ -176,7 +174,7 @@ def absences(staff: list[Staff]) -> Iterator[tuple]:
 
 def _courses_for(job: Job, employer_index: dict[int, int]) -> dict[str, int]:
     """Course -> effective renewal months, as the engine would work it out (employer > role > default)."""
-    result = {code: COURSE_RENEWAL[code] for code in default_role_courses(job.role) if code in COURSE_RENEWAL}
+    result = {code: COURSE_RENEWAL[code] for code in default_role_courses(job.role)}
     for course, renewal, _allowance in EMPLOYER_COURSES.get(employer_index[job.employer], []):
         result[course] = renewal if renewal is not None else COURSE_RENEWAL[course]
     return result

@@ -206,7 +206,7 @@ def test_new_starter_allowance_day(as_of, expected):
 
 @pytest.mark.parametrize("as_of, expected", [(D(2025, 6, 29), "due"), (D(2025, 6, 30), "missing")])
 def test_allowance_runs_from_the_employment_that_brought_the_requirement(as_of, expected):
-    """A care coordinator since 2020 becomes a link worker on 01/04/2025; only link workers need VCSE-INTRO."""
+    """A care coordinator since 2020 becomes a link worker on 01/04/2025; only link workers need VCSE-INTRO"""
     records = person(
         job("CC", start=D(2020, 1, 1), end=D(2025, 3, 31)),
         job("SPLW", start=D(2025, 4, 1)),

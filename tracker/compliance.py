@@ -261,7 +261,16 @@ class PersonCompliance:
 
 def course_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[CourseStatus]:
     """The status of every course required of the person on as_of."""
-    active = [e for e in records.employments if e.active_on(as_of)]
+    return _course_statuses(records, rules, as_of, _active(records, as_of))
+
+
+def _active(records: PersonRecords, as_of: date) -> list[EmploymentSpan]:
+    return [e for e in records.employments if e.start <= as_of and (e.end is None or as_of <= e.end)]
+
+
+def _course_statuses(
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
+) -> list[CourseStatus]:
     if not active:
         return []
     plan: Sequence[RequiredCourse]
@@ -324,7 +333,8 @@ def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date) -
 def _plan_for_several(
     jobs: list[EmploymentSpan], rules: Rules
 ) -> tuple[list[RequiredCourse], dict[str, date]]:
-    """Where two current jobs need one course, the stricter terms win; the allowance runs from that job's start."""
+    """Where two current jobs need one course, the stricter terms win, the allowance running from that job's
+    start."""
     chosen: dict[str, tuple[RequiredCourse, date]] = {}
     for job in jobs:
         for course in rules.course_plan(job):
@@ -391,8 +401,7 @@ def _days(spans: list[tuple[date, date]]) -> int:
 def _days_away(records: PersonRecords, first: date, last: date) -> int:
     """Days of the period on which the person was absent or not employed."""
     if not records.absences:
-        employed_throughout = (e.start <= first and (e.end is None or e.end >= last) for e in records.employments)
-        if any(employed_throughout):
+        if any(e.start <= first and (e.end is None or e.end >= last) for e in records.employments):
             return 0  # the usual case
     employed = _merged(((e.start, e.end or date.max) for e in records.employments), first, last)
     absent = _merged(((a.start, a.end) for a in records.absences), first, last)
@@ -460,19 +469,31 @@ def supervision_months(
 
 
 def policy_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[PolicyStatus]:
-    employers = {e.employer_id for e in records.employments if e.active_on(as_of)}
+    return _policy_statuses(records, rules, _active(records, as_of))
+
+
+def _policy_statuses(
+    records: PersonRecords, rules: Rules, active: list[EmploymentSpan]
+) -> list[PolicyStatus]:
+    employers = [active[0].employer_id] if len(active) == 1 else sorted({e.employer_id for e in active})
     return [
         _policy_status(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in records.acknowledged)
-        for employer in sorted(employers)
+        for employer in employers
         for p in rules.policies_for(employer)
     ]
 
 
 def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonCompliance:
     """Everything about one person's compliance on as_of, with the reasons for their red/amber/green."""
-    training = course_statuses(records, rules, as_of)
+    return _assess(records, rules, as_of, _active(records, as_of))
+
+
+def _assess(
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
+) -> PersonCompliance:
+    training = _course_statuses(records, rules, as_of, active)
     months = supervision_months(records, rules, as_of)
-    policies = policy_statuses(records, rules, as_of)
+    policies = _policy_statuses(records, rules, active)
     this_month = month_start(as_of)
     previous = _previous_month(this_month)
 
@@ -500,29 +521,36 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
         if not p.acknowledged:
             amber.append(f"Policy '{p.topic}' version {p.version} not yet acknowledged")
 
-    rag = RED if red else AMBER if amber else GREEN
-    last_session = max((a.date for a in records.attendances if a.date <= as_of), default=None)
-    active = [e for e in records.employments if e.active_on(as_of)]
-    current = max(active, key=lambda e: e.start) if active else None
     return PersonCompliance(
-        person_id=records.person_id,
-        staff_id=records.staff_id,
-        name=records.name,
-        as_of=as_of,
-        rag=rag,
-        reasons=tuple(red + amber),
-        training=tuple(training),
-        months=tuple(months),
-        last_session=last_session,
-        policies=tuple(policies),
-        employment=current,
+        records.person_id,
+        records.staff_id,
+        records.name,
+        as_of,
+        RED if red else AMBER if amber else GREEN,
+        tuple(red + amber),
+        tuple(training),
+        tuple(months),
+        max((a.date for a in records.attendances if a.date <= as_of), default=None),  # the last session
+        tuple(policies),
+        _current(active),
     )
+
+
+def _current(active: list[EmploymentSpan]) -> EmploymentSpan | None:
+    """The current employment: the latest started of those active."""
+    if len(active) < 2:
+        return active[0] if active else None
+    return max(active, key=lambda e: e.start)
 
 
 def assess_all(population: Iterable[PersonRecords], rules: Rules, as_of: date) -> list[PersonCompliance]:
     """The compliance of every person employed on as_of."""
+    results = []
     with collector_paused():
-        return [assess(p, rules, as_of) for p in population if any(e.active_on(as_of) for e in p.employments)]
+        for records in population:
+            if active := _active(records, as_of):
+                results.append(_assess(records, rules, as_of, active))
+    return results
 
 
 @contextmanager

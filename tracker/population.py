@@ -169,7 +169,8 @@ def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecord
     for pid, on, minutes, kind, fmt in _rows(_person_filter(q, SessionAttendee.person, scope, as_of)):
         if (found := person(pid)) is not None:
             if (made := attendance.get((on, minutes, kind, fmt))) is None:
-                made = attendance[on, minutes, kind, fmt] = c.Attendance(day[on], minutes, kind, fmt == "group")
+                made = c.Attendance(day[on], minutes, kind, fmt == "group")
+                attendance[on, minutes, kind, fmt] = made
             found.attendances.append(made)
 
     q = Absence.select(Absence.person, Absence.start_date, Absence.end_date).where(
