@@ -28,7 +28,7 @@ from tests.app_routes import product_routes
 from tests.factories_proof import PRIVATE_MARKER, ROLE_EMAILS, World, build_world
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker.models import Course, TrainingRecord
-from tracker.services import tokens
+from tracker.services import inbox, tokens
 
 ROLES = ("signed_out", "staff", "supervisor", "lead_employer", "lead_pcn", "admin")
 SIGNED_IN = frozenset(ROLES[1:])
@@ -39,6 +39,7 @@ ADMIN = frozenset({"admin"})
 NOBODY: frozenset[str] = frozenset()
 OK, DENY, LOGIN, NOT_FOUND, NO_TOKEN = "ok", "deny", "login", "404", "401"
 REFUSAL = "You may not open this page"
+ASHAS_MESSAGE = "INBOX-FOR-ASHA-ONLY-51c2"  # in Asha's inbox: shown to no one else (the admins' audit trail aside)
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
@@ -122,6 +123,7 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
         "/imports/templates/{name}": [Check("/imports/templates/people.csv", rule(ADMIN), page=False)],
         "/calendar/{token}.ics": [Check("/calendar/cal_not-a-token.ics", same(NOT_FOUND), page=False)],
         "/api/v1/openapi.json": [Check("/api/v1/openapi.json", same(OK), page=False)],
+        "/inbox": [Check("/inbox", rule(SIGNED_IN))],
         "/reports": [Check("/reports", rule(SIGNED_IN))],
         "/reports/mine": [Check("/reports/mine", rule(SIGNED_IN))],
         "/reports/ready/{token}": [Check("/reports/ready/not-a-token", rule(NOBODY, denied=NOT_FOUND), page=False)],
@@ -172,6 +174,7 @@ def notes_may_appear(role: str, check: Check) -> bool:
 @pytest.fixture
 def fixtures(ui_database: str, tmp_path: Path) -> Fixtures:  # noqa: F811
     w = build_world(tmp_path)  # its data folder is the app's (ui_database points the app at tmp_path/data)
+    inbox.notify(w.users["staff"].id, ASHAS_MESSAGE, "Your fire safety training is due.")
     return Fixtures(w, _certificate(w, w.asha.id), _certificate(w, w.cara.id))
 
 
@@ -203,13 +206,17 @@ async def test_every_role_gets_exactly_what_the_matrix_says_and_no_one_else_sees
                 got = outcome(response, check.page)
                 if got != check.expected[role]:
                     wrong.append(f"{role:<13} {check.url:<45} expected {check.expected[role]}, got {got}")
-                if PRIVATE_MARKER in readable_text(response.content) and not notes_may_appear(role, check):
+                text = readable_text(response.content)
+                if PRIVATE_MARKER in text and not notes_may_appear(role, check):
                     leaks.append(f"{role} {check.url}")
+                if ASHAS_MESSAGE in text and role != "staff" and not check.url.startswith(("/admin/audit", "/exports/audit")):
+                    leaks.append(f"Asha's message to {role} {check.url}")
     assert wrong == [], "\n" + "\n".join(wrong)
     assert leaks == [], f"private notes reached: {leaks}"
     assert tried >= 6 * 65
     mine = await visitors["staff"].http_client.get("/my-sessions")
     assert PRIVATE_MARKER in mine.text  # the search can find the notes where they belong
+    assert ASHAS_MESSAGE in (await visitors["staff"].http_client.get("/inbox")).text
 
 
 async def test_signing_out_ends_the_session(fixtures: Fixtures, create_user: Callable[[], Visitor]) -> None:
