@@ -28,12 +28,14 @@ def _tone_style(status: str) -> str:
 
 
 def _chip(status: str) -> str:
+    icon = theme.TONES[status_tone(status)][2]
     return (f'<span class="status-chip" style="{_tone_style(status)}" data-status="{_attr(status)}">'
+            f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>'
             f"{escape(status_label(status))}</span>")
 
 
 def _name_cell(m: tv.Member, detail: str = "") -> str:
-    more = f'<div class="text-xs font-normal muted">{escape(detail)}</div>' if detail else ""
+    more = f'<div class="detail">{escape(detail)}</div>' if detail else ""
     return (f'<th scope="row"><a href="/people/{m.person_id}" data-person-link="{m.person_id}">{escape(m.name)}</a>'
             f"{more}</th>")
 
@@ -60,16 +62,15 @@ def matrix_html(result: tv.MatrixPage) -> str:
             cells.append(
                 f'<td class="cell" style="{_tone_style(status.status)}" data-course="{_attr(col.value)}" '
                 f'data-status="{_attr(status.status)}">{escape(words)}'
-                + (f"<br>{escape(when)}" if when else "") + "</td>"
+                + (f'<br><span class="when">{escape(when)}</span>' if when else "") + "</td>"
             )
         rows.append(
-            f'<tr data-person="{m.person_id}" data-rag="{_attr(m.rag)}">{_name_cell(m)}'
-            f'<td class="plain">{escape(m.role_name)}</td><td class="plain">{escape(m.employer_name)}</td>'
-            f"<td>{_chip(m.rag)}</td>{''.join(cells)}</tr>"
+            f'<tr data-person="{m.person_id}" data-rag="{_attr(m.rag)}">'
+            f"{_name_cell(m, f'{m.role_name}, {m.employer_name}')}<td>{_chip(m.rag)}</td>{''.join(cells)}</tr>"
         )
     return (
         '<table class="grid-table"><caption class="sr-only">Training status of each person in each course they '
-        'need</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Employer</th>'
+        'need</caption><thead><tr><th scope="col">Name, role and employer</th>'
         f'<th scope="col">Overall</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
@@ -89,7 +90,7 @@ def _month_cell(status: c.MonthStatus | None) -> str:
     return (
         f'<td class="cell" style="{_tone_style(status.status)}" data-month="{status.month.isoformat()}" '
         f'data-status="{_attr(status.status)}">{escape(status_label(status.status))}<br>'
-        f"{status.minutes}/{status.required}</td>"
+        f'<span class="when">{status.minutes}/{status.required} min</span></td>'
     )
 
 
@@ -110,7 +111,7 @@ def heatmap_html(result: tv.HeatmapPage) -> str:
     )
     return (
         '<table class="grid-table"><caption class="sr-only">Supervision each month: status and minutes done of '
-        'those needed</caption><thead><tr><th scope="col">Name</th><th scope="col">Overall</th>'
+        'those needed</caption><thead><tr><th scope="col">Name, role and employer</th><th scope="col">Overall</th>'
         f'{head}</tr></thead><tbody>{"".join(rows)}</tbody><tfoot><tr><th scope="row" colspan="2">'
         f"Met, of those due</th>{totals}</tr></tfoot></table>"
     )

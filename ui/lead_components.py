@@ -188,7 +188,9 @@ def member_cell_text(status: c.CourseStatus) -> tuple[str, str]:
         return status_label(status.status), f"due {status.due_by:%d/%m/%Y}" if status.due_by else ""
     if status.expires_on is None:
         return status_label(status.status), "no expiry"
-    return status_label(status.status), f"{'expired' if status.status == c.EXPIRED else 'to'} {status.expires_on:%d/%m/%Y}"
+    if status.status == c.EXPIRED:
+        return status_label(status.status), f"{status.expires_on:%d/%m/%Y}"
+    return status_label(status.status), f"to {status.expires_on:%d/%m/%Y}"
 
 
 def with_params(path: str, filters: Filters, **extra: str) -> str:
@@ -221,11 +223,16 @@ LEAD_CSS = """
 .grid-table th, .grid-table td { padding: 0.3rem 0.4rem; vertical-align: middle; }
 .grid-table thead th { font-weight: 600; text-align: left; vertical-align: bottom; background: #FFFFFF;
   border-bottom: 2px solid #212B32; }
-.grid-table tbody th { text-align: left; font-weight: 600; white-space: nowrap; background: #FFFFFF; }
-.grid-table td.cell { text-align: center; line-height: 1.15; min-width: 5.5rem; border-radius: 3px;
-  font-weight: 600; }
+.grid-table tbody th { text-align: left; font-weight: 600; background: #FFFFFF; min-width: 12rem;
+  max-width: 18rem; }
+.grid-table tbody th .detail { font-size: 0.75rem; font-weight: 400; color: #4C6272; }
+.grid-table tbody th, .grid-table thead th:first-child { position: sticky; left: 0; z-index: 1; }
+.grid-table td.cell { text-align: center; line-height: 1.2; min-width: 6.4rem; border-radius: 3px;
+  font-weight: 600; font-size: 0.8rem; }
+.grid-table td.cell .when { white-space: nowrap; font-weight: 500; }
+.grid-wrap { position: relative; max-width: 100%; overflow-x: auto; }
+.grid-table .status-chip i { font-size: 1rem; }
 .grid-table a { color: #005EB8; }
-.grid-table .status-chip { display: inline-block; }
 .code-list { display: grid; grid-template-columns: max-content 1fr; column-gap: 1rem; margin: 0.5rem 0; }
 .code-list dt { font-weight: 600; }
 .code-list dd { margin: 0; }

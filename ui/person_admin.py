@@ -156,7 +156,7 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                         with cells.cell():
                             if not page.is_past:
                                 ui.button("End today", on_click=lambda s=s: end_link(page, s, reload)).props(
-                                    f'flat dense no-caps aria-label="End {s.other} as supervisor today"'
+                                    f'flat dense no-caps aria-label="End today: {s.other} as supervisor"'
                                 ).mark(f"end-{s.assignment_id}")
         else:
             empty_state("No supervisor is named.")

@@ -119,10 +119,10 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
                             await redraw()
 
                     label = f'aria-label="{{}} {login.email}"'
-                    ui.button("Roles", on_click=edit).props("flat dense no-caps " + label.format("Change the roles of")
+                    ui.button("Roles", on_click=edit).props("flat dense no-caps " + label.format("Roles of")
                                                             ).mark(f"edit-user-{login.user_id}")
                     ui.button("Reset password", on_click=reset).props(
-                        "flat dense no-caps " + label.format("Reset the password of")).mark(f"reset-{login.user_id}")
+                        "flat dense no-caps " + label.format("Reset password of")).mark(f"reset-{login.user_id}")
                     if login.user_id != page.viewer.user_id:
                         ui.button("Reactivate" if not login.active else "Deactivate", on_click=toggle).props(
                             "flat dense no-caps " + label.format("Reactivate" if not login.active else "Deactivate")

@@ -57,7 +57,9 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
         if w.has_certificate:
             ui.link("Open the certificate (new tab)", f"/files/certificates/{w.record_id}", new_tab=True)
         with ui.row().classes("items-end gap-4 w-full"):
-            done_on = date_input(f"Completion date for {w.course}", w.completed_on, required=True)
+            done_on = date_input("Completion date", w.completed_on, required=True).props(
+                f'aria-label="Completion date of {w.course} for {w.name}"'
+            ).mark(f"date-{w.record_id}")
 
             async def approve() -> None:
                 outcome = await submit(
@@ -71,7 +73,9 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
                 f"approve-{w.record_id}"
             )
         with ui.row().classes("items-end gap-4 w-full"):
-            reason = ui.input(f"Reason for rejecting {w.course}").classes("min-w-[24rem]").mark(f"reason-{w.record_id}")
+            reason = ui.input("Reason for rejecting").classes("min-w-[24rem]").props(
+                f'aria-label="Reason for rejecting {w.course} for {w.name}"'
+            ).mark(f"reason-{w.record_id}")
 
             async def reject() -> None:
                 outcome = await submit(

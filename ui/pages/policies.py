@@ -48,7 +48,7 @@ def position_cell(page: Page, topic: TopicRow, employer: tuple[int, str], p: Pos
             muted(f"Version {p.version}" + (f" · review by {uk_date(p.review_date)}" if p.review_date else ""))
             if p.document_url:
                 ui.link("Read the document", p.document_url, new_tab=True).props(
-                    f'aria-label="Read {employer_name}\'s {topic.name.lower()} policy (new tab)"'
+                    f'aria-label="Read the document: {employer_name}\'s {topic.name.lower()} policy (new tab)"'
                 )
             if p.requires_acknowledgement and p.policy_id in state.counts:
                 done, people = state.counts[p.policy_id]
@@ -57,8 +57,8 @@ def position_cell(page: Page, topic: TopicRow, employer: tuple[int, str], p: Pos
                                 f"{done} of {people} acknowledged")
                     if done < people:
                         ui.button("Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name)).props(
-                            f'flat dense no-caps aria-label="Who at {employer_name} has not acknowledged '
-                            f'{topic.name.lower()}"'
+                            f'flat dense no-caps aria-label="Who has not acknowledged {topic.name.lower()} at '
+                            f'{employer_name}"'
                         ).mark(f"outstanding-{p.policy_id}")
         if editable:
             ui.button("Edit" if p else "Add", icon="edit" if p else "add", on_click=edit).props(
