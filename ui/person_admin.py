@@ -13,7 +13,7 @@ from tracker.errors import TrackerError
 from tracker.models import ABSENCE_REASONS, SUPERVISION_KINDS
 from tracker.services import absences, assignments, people
 from ui.actions import read
-from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel
+from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, text
 from ui.layout import Page
 from ui.lead_components import error_text, submit
 from ui.tables import Column, table
@@ -56,6 +56,7 @@ def jobs(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> N
         if r.archived or page.is_past:
             return
         current = r.jobs[0] if r.jobs else None
+        text("h3", "Change of role, employer, PCN, band or hours").classes("font-semibold mt-3")
         muted("A new role or employer starts on the date given; the current job ends the day before.")
         with ui.row().classes("w-full gap-4 items-end"):
             role = ui.select(found.roles, label="Role", value=current.role_code if current else None,

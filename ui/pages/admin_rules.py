@@ -58,41 +58,45 @@ async def show_effect(
             ui.button("Cancel", on_click=holder.clear).props("flat no-caps")
 
 
+def requirement_rows_table(page: Page, rows: list[av.RequirementRow], caption: str, effect_holder: ui.element,
+                           redraw: Redraw) -> None:
+    actor = page.viewer.actor
+    columns = [Column("For"), Column("Course"), Column("Renewal (months)", numeric=True),
+               Column("New-starter days", numeric=True), Column("")]
+    with table(caption, columns) as cells:
+        for r in rows:
+            with cells.row(requirement=str(r.requirement_id)):
+                cells.cell(f"{SCOPES[r.scope].split()[1].capitalize()}: {r.name}", header=True)
+                cells.cell(r.course)
+                cells.cell("Course default" if r.renewal_months is None else
+                           ("Never expires" if r.renewal_months == 0 else str(r.renewal_months)))
+                cells.cell("Default" if r.new_starter_days is None else str(r.new_starter_days))
+                with cells.cell():
+                    raw = {"scope": r.scope, "name": r.name, "course": r.course_code,
+                           "renewal_months": r.renewal_months, "new_starter_days": r.new_starter_days}
+
+                    async def remove(r: av.RequirementRow = r, raw: dict[str, Any] = raw) -> None:
+                        async def confirmed() -> None:
+                            outcome = await submit(rules.remove_requirement, actor, r.requirement_id,
+                                                   success="Removed the requirement.")
+                            if outcome.ok:
+                                await redraw()
+
+                        await show_effect(effect_holder, page.as_of,
+                                          lambda: rule_preview.requirement_change(raw, remove=True), confirmed,
+                                          f"Remove {r.course} for {r.name}")
+
+                    ui.button("Remove", on_click=remove).props(
+                        f'flat dense no-caps color=negative aria-label="Remove {r.course} for {r.name}"'
+                    ).mark(f"remove-requirement-{r.requirement_id}")
+
+
 def requirement_section(page: Page, found: av.Choices, rows: list[av.RequirementRow], redraw: Redraw) -> None:
     actor = page.viewer.actor
     with panel():
         heading("Required courses", 2)
-        muted("An employer's requirement overrides the role's, which overrides the course's default renewal.")
-        effect_holder = ui.column().classes("w-full")
-        columns = [Column("For"), Column("Course"), Column("Renewal (months)", numeric=True),
-                   Column("New-starter days", numeric=True), Column("")]
-        with table("Courses required by each role and employer", columns) as cells:
-            for r in rows:
-                with cells.row(requirement=str(r.requirement_id)):
-                    cells.cell(f"{SCOPES[r.scope].split()[1].capitalize()}: {r.name}", header=True)
-                    cells.cell(r.course)
-                    cells.cell("Course default" if r.renewal_months is None else
-                               ("Never expires" if r.renewal_months == 0 else str(r.renewal_months)))
-                    cells.cell("Default" if r.new_starter_days is None else str(r.new_starter_days))
-                    with cells.cell():
-                        raw = {"scope": r.scope, "name": r.name, "course": r.course_code,
-                               "renewal_months": r.renewal_months, "new_starter_days": r.new_starter_days}
-
-                        async def remove(r: av.RequirementRow = r, raw: dict[str, Any] = raw) -> None:
-                            async def confirmed() -> None:
-                                outcome = await submit(rules.remove_requirement, actor, r.requirement_id,
-                                                       success="Removed the requirement.")
-                                if outcome.ok:
-                                    await redraw()
-
-                            await show_effect(effect_holder, page.as_of,
-                                              lambda: rule_preview.requirement_change(raw, remove=True), confirmed,
-                                              f"Remove {r.course} for {r.name}")
-
-                        ui.button("Remove", on_click=remove).props(
-                            f'flat dense no-caps color=negative aria-label="Remove {r.course} for {r.name}"'
-                        ).mark(f"remove-requirement-{r.requirement_id}")
-        heading("Require a course, or change a requirement", 2)
+        muted("An employer's requirement overrides the role's, which overrides the course's default renewal. "
+              "Choose a role or employer to see what it requires; change it, previewing the effect first.")
         with ui.row().classes("items-end gap-3 w-full"):
             scope = ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
             name = ui.select(found.roles, label="Role or employer", with_input=True).props("outlined dense").classes(
@@ -101,7 +105,6 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
                 "min-w-[18rem]").mark("requirement-course")
             renewal = ui.input("Renewal (months; blank = default)").props("outlined dense").mark("requirement-renewal")
             allowance = ui.input("New-starter days").props("outlined dense")
-        scope.on_value_change(lambda e: name.set_options(found.roles if e.value == "role" else found.employers))
 
         async def preview() -> None:
             v = {"scope": scope.value, "name": name.value or "", "course": course.value or "",
@@ -118,7 +121,32 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
 
         ui.button("Preview the effect", icon="visibility", on_click=preview).props("outline no-caps").mark(
             "preview-requirement")
-        effect_holder.move(target_index=-1)
+        effect_holder = ui.column().classes("w-full")
+        listing = ui.column().classes("w-full")
+
+        def show_rows() -> None:
+            listing.clear()
+            with listing:
+                if name.value:
+                    label = found.roles.get(name.value, name.value) if scope.value == "role" else name.value
+                    chosen = [r for r in rows if r.scope == scope.value and r.name == label]
+                    caption = f"What {label} requires"
+                else:
+                    chosen = [r for r in rows if r.scope == "employer"]
+                    caption = "Employers' own requirements"
+                text("h3", caption).classes("font-semibold mt-2")
+                if chosen:
+                    requirement_rows_table(page, chosen, caption, effect_holder, redraw)
+                else:
+                    empty_state("None recorded." if name.value else "No employer has requirements of its own.")
+
+        def scope_changed(e: Any) -> None:
+            name.set_options(found.roles if e.value == "role" else found.employers)
+            show_rows()
+
+        scope.on_value_change(scope_changed)
+        name.on_value_change(show_rows)
+        show_rows()
 
 
 def supervision_section(page: Page, found: av.Choices, rows: list[av.SupervisionRuleRow], redraw: Redraw) -> None:

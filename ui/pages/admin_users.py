@@ -56,9 +56,9 @@ def logins() -> list[Login]:
 def scope_fields(found: av.Choices, current: Login | None) -> tuple[ui.select, ui.select, ui.select, ui.select]:
     roles = ui.select(ROLE_LABELS, multiple=True, label="Roles", value=list(current.roles) if current else ["staff"]
                       ).classes("min-w-[18rem]").props("outlined use-chips").mark("user-roles")
-    person = ui.select(found.people, label="Person (needed for staff and supervisors)", with_input=True,
+    person = ui.select(found.people, label="Linked person", with_input=True,
                        value=current.person_staff_id if current else None).classes("min-w-[20rem]").props(
-        "outlined clearable").mark("user-person")
+        "outlined clearable hint='Needed for staff and supervisors'").mark("user-person")
     employer = ui.select(found.employers, label="Lead of employer", value=current.employer if current else None,
                          with_input=True).classes("min-w-[16rem]").props("outlined clearable").mark("user-employer")
     pcn = ui.select(found.pcns, label="or lead of PCN", value=current.pcn if current else None).classes(
@@ -89,7 +89,7 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
                 cells.cell(login.scope)
                 with cells.cell():
                     status_chip("compliant" if login.active else "paused", "Active" if login.active else "Deactivated")
-                with cells.cell(), ui.row().classes("gap-1 flex-nowrap"):
+                with cells.cell(), ui.row().classes("gap-1 flex-nowrap whitespace-nowrap"):
                     def edit(login: Login = login) -> None:
                         with ui.dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
                             heading(f"Roles of {login.email}", 2)
