@@ -39,8 +39,9 @@ def _bench_users() -> tuple[str, int]:
         if found is None:
             User.create(email=email, password_hash=hashed, roles=roles, lead_employer=employer)
         else:
-            User.update(password_hash=hashed, lead_employer=employer, active=True, failed_logins=0,
-                        locked_until=None).where(User.id == found.id).execute()
+            User.update(
+                password_hash=hashed, lead_employer=employer, active=True, failed_logins=0, locked_until=None
+            ).where(User.id == found.id).execute()
     return password, largest.id
 
 
@@ -70,8 +71,13 @@ async def _run(b: Bench, as_of: date) -> dict[str, tuple[float, float]]:
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory() as folder:
         # NiceGUI's request simulation is made for pytest and checks for it by this variable.
-        os.environ.update(TRACKER_DATABASE_URL=b.url, TRACKER_SCHEDULER="off", TRACKER_DATA_DIR=folder,
-                          NICEGUI_STORAGE_PATH=str(Path(folder) / ".nicegui"), PYTEST_CURRENT_TEST="bench pages")
+        os.environ.update(
+            TRACKER_DATABASE_URL=b.url,
+            TRACKER_SCHEDULER="off",
+            TRACKER_DATA_DIR=folder,
+            NICEGUI_STORAGE_PATH=str(Path(folder) / ".nicegui"),
+            PYTEST_CURRENT_TEST="bench pages",
+        )
         try:
             found = await _pages(b, as_of, password, employer_id)
         finally:
@@ -85,17 +91,23 @@ async def _pages(b: Bench, as_of: date, password: str, employer_id: int) -> dict
 
     found: dict[str, tuple[float, float]] = {}
     async with user_simulation(main_file=ROOT / "main.py") as user:
-        for who, email, scope in (("admin, 10,000 staff", ADMIN_EMAIL, Scope()),
-                                  ("lead of one employer", LEAD_EMAIL, Scope(employer_id=employer_id))):
+        for who, email, scope in (
+            ("admin, 10,000 staff", ADMIN_EMAIL, Scope()),
+            ("lead of one employer", LEAD_EMAIL, Scope(employer_id=employer_id)),
+        ):
             await _sign_in(user, email, password)
             started = time.perf_counter()
             await user.open(f"/team/matrix?as_of={uk(as_of)}")  # remembers the as-at date
-            b.note(f"first matrix request for the {who} (works out the snapshot): "
-                   f"{time.perf_counter() - started:.2f} s")
+            b.note(
+                f"first matrix request for the {who} (works out the snapshot): "
+                f"{time.perf_counter() - started:.2f} s"
+            )
             started = time.perf_counter()
             await asyncio.to_thread(CACHE.trend, scope, as_of)
-            b.note(f"12-month trend worked out for the {who} in {time.perf_counter() - started:.1f} s "
-                   "(in the background, after the page is served)")
+            b.note(
+                f"12-month trend worked out for the {who} in {time.perf_counter() - started:.1f} s "
+                "(in the background, after the page is served)"
+            )
             for label, path in (
                 ("dashboard", "/team"),
                 ("matrix", "/team/matrix"),
@@ -108,7 +120,9 @@ async def _pages(b: Bench, as_of: date, password: str, employer_id: int) -> dict
     return found
 
 
-@section("pages", "the dashboard, training matrix and heat-map pages served from 10,000 staff (target 300 ms)")
+@section(
+    "pages", "the dashboard, training matrix and heat-map pages served from 10,000 staff (target 300 ms)"
+)
 def pages(b: Bench) -> None:
     CACHE.clear()
     results = asyncio.run(_run(b, b.as_of))

@@ -29,8 +29,15 @@ from tracker.passwords import verify_password
 from tracker.services import people
 
 pytestmark = pytest.mark.usefixtures("ui_database")
-ADMIN_PAGES = ("/admin/people", "/admin/people/new", "/admin/employers", "/admin/roles", "/admin/courses",
-               "/admin/rules", "/admin/users")
+ADMIN_PAGES = (
+    "/admin/people",
+    "/admin/people/new",
+    "/admin/employers",
+    "/admin/roles",
+    "/admin/courses",
+    "/admin/rules",
+    "/admin/users",
+)
 
 
 def today() -> date:
@@ -55,7 +62,9 @@ async def test_an_admin_adds_a_person_with_their_first_job(user: Visitor) -> Non
     dina = Person.get(Person.staff_id == "E2001")
     job = Employment.get(Employment.person == dina.id)
     assert (job.employer_id, job.start_date) == (team.south.id, today())
-    assert AuditEvent.select().where(AuditEvent.entity == "person", AuditEvent.action == "create").count() == 1
+    assert (
+        AuditEvent.select().where(AuditEvent.entity == "person", AuditEvent.action == "create").count() == 1
+    )
 
 
 async def test_a_person_without_a_role_is_refused_and_nothing_is_written(user: Visitor) -> None:
@@ -194,8 +203,12 @@ async def test_a_new_requirement_is_previewed_before_it_is_saved(user: Visitor) 
     select(user, "requirement-course", "BLS")
     user.find(marker="preview-requirement").click()
     await user.should_see("makes 2 people non-compliant", retries=60)
-    splw_bls = Requirement.select().join(Course).switch(Requirement).join(Role).where(
-        (Course.code == "BLS") & (Role.code == "SPLW")
+    splw_bls = (
+        Requirement.select()
+        .join(Course)
+        .switch(Requirement)
+        .join(Role)
+        .where((Course.code == "BLS") & (Role.code == "SPLW"))
     )
     assert not splw_bls.exists()
     user.find(marker="confirm-change").click()
@@ -254,7 +267,9 @@ async def test_a_lead_without_a_scope_is_refused_with_a_message(user: Visitor) -
     assert not User.select().where(User.email == "nobody@example.nhs.uk").exists()
 
 
-@pytest.mark.parametrize("email", ["lead.north@example.nhs.uk", "asha@example.nhs.uk", "grace@example.nhs.uk"])
+@pytest.mark.parametrize(
+    "email", ["lead.north@example.nhs.uk", "asha@example.nhs.uk", "grace@example.nhs.uk"]
+)
 async def test_everyone_but_an_admin_is_refused_administration(user: Visitor, email: str) -> None:
     team = build_team()
     await sign_in(user, email)

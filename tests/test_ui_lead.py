@@ -113,7 +113,10 @@ async def test_an_admin_sees_everyone_and_each_employer(user: Visitor) -> None:
     await user.should_see("Everyone, all employers: 4 people employed")
     await user.should_see("By employer")
     employers = grid(user, "employers", "data-employer")
-    assert [cells[0].text for cells in employers.values()] == ["Northside Community Trust", "Southgate Practice"]
+    assert [cells[0].text for cells in employers.values()] == [
+        "Northside Community Trust",
+        "Southgate Practice",
+    ]
     assert [cells[1].text for cells in employers.values()] == ["3", "1"]
 
 
@@ -194,6 +197,28 @@ async def test_a_past_date_is_shown_with_the_figures_of_that_date(user: Visitor)
     await user.should_see("Northside Community Trust: 4 people employed")
 
 
+async def test_a_pcn_lead_sees_the_pcns_people_across_employers_but_edits_no_employers_policy(
+    user: Visitor,
+) -> None:
+    from tracker.models import EmployerPolicy, Employment, PolicyTopic
+
+    team = build_team()
+    pcn = Pcn.create(name="Riverside PCN")
+    Employment.update(pcn=pcn).where(Employment.person.in_([team.asha.id, team.cara.id])).execute()
+    login_user("pcn.lead@example.nhs.uk", "lead", lead_pcn=pcn)
+    home = PolicyTopic.get(PolicyTopic.name == "Home visits")
+    EmployerPolicy.create(employer=team.north, topic=home, statement="No home visits alone.")
+    await sign_in(user, "pcn.lead@example.nhs.uk", then="/team")
+    await user.should_see("Riverside PCN (whole PCN): 2 people employed")
+    await user.open("/team/matrix")
+    assert names(team, rows(user, "matrix")) == {"Asha", "Cara"}
+    await user.open(f"/people/{team.ben.id}")
+    await user.should_see("Not allowed")
+    await user.open("/policies")
+    await user.should_see("No home visits alone.")
+    await user.should_not_see(marker=f"edit-{team.north.id}-{home.id}")
+
+
 @pytest.mark.parametrize("email", ["asha@example.nhs.uk", "grace@example.nhs.uk"])
 async def test_staff_and_supervisors_are_refused_the_team_pages(user: Visitor, email: str) -> None:
     build_team()
@@ -249,8 +274,9 @@ def pending_certificate(team: Team, person=None, course: str = "FIRE"):  # type:
     who = person or team.asha
     uploader = viewer_for_user(User.get(User.person == who.id).id)
     assert uploader is not None
-    return evidence.upload_certificate(uploader, current_settings(), who.id, course,
-                                       today() - timedelta(days=5), "e-learning", PDF)
+    return evidence.upload_certificate(
+        uploader, current_settings(), who.id, course, today() - timedelta(days=5), "e-learning", PDF
+    )
 
 
 async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: Visitor) -> None:
@@ -267,7 +293,9 @@ async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: V
     await user.should_see("Waiting: 0 certificates", retries=40)
     saved = TrainingRecord.get_by_id(record.id)
     assert (saved.evidence_state, saved.completed_on, saved.decided_by) == (
-        "approved", today() - timedelta(days=7), "lead.north@example.nhs.uk"
+        "approved",
+        today() - timedelta(days=7),
+        "lead.north@example.nhs.uk",
     )
     assert AuditEvent.select().where(AuditEvent.action == "approve_certificate").count() == 1
     from tracker.population import person_compliance

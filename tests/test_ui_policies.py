@@ -33,20 +33,29 @@ def differing_team() -> tuple[Team, EmployerPolicy]:
     lone working."""
     team = build_team()
     home = EmployerPolicy.create(
-        employer=team.north, topic=topic("Home visits"), statement="No home visits.", version="1",
-        requires_acknowledgement=True, document_url="https://north.example.org/home-visits.pdf",
+        employer=team.north,
+        topic=topic("Home visits"),
+        statement="No home visits.",
+        version="1",
+        requires_acknowledgement=True,
+        document_url="https://north.example.org/home-visits.pdf",
     )
     EmployerPolicy.create(employer=team.south, topic=topic("Home visits"), statement="Home visits allowed.")
     for employer in (team.north, team.south):
-        EmployerPolicy.create(employer=employer, topic=topic("Lone working"), statement="Check in every two hours.")
+        EmployerPolicy.create(
+            employer=employer, topic=topic("Lone working"), statement="Check in every two hours."
+        )
     PolicyAcknowledgement.create(person=team.asha, policy=home, version="1", acknowledged_on=date(2024, 2, 1))
     return team, home
 
 
 def policy_rows(user: Visitor) -> dict[str, str]:
     table = user.find(marker="policy-matrix").elements.pop()
-    return {e.props["data-topic"]: e.props["data-differs"] for e in table.descendants() if e.tag == "tr"
-            and "data-topic" in e.props}
+    return {
+        e.props["data-topic"]: e.props["data-differs"]
+        for e in table.descendants()
+        if e.tag == "tr" and "data-topic" in e.props
+    }
 
 
 # ---- the page --------------------------------------------------------------------------------------------
@@ -92,7 +101,9 @@ async def test_a_new_version_asks_everyone_again(user: Visitor) -> None:
     user.find(marker="position-save").click()
     await user.should_see("0 of 3 acknowledged", retries=40)
     assert EmployerPolicy.get_by_id(home.id).version == "2"
-    assert PolicyAcknowledgement.select().count() == 1  # the old acknowledgement is kept, it just no longer counts
+    assert (
+        PolicyAcknowledgement.select().count() == 1
+    )  # the old acknowledgement is kept, it just no longer counts
     asha = person_compliance(team.asha.id, clock.today())
     assert asha is not None and "Policy 'Home visits' version 2 not yet acknowledged" in asha.reasons
     assert AuditEvent.select().where(AuditEvent.action == "new_version").count() == 1
@@ -159,7 +170,9 @@ async def test_signed_out_visitors_are_sent_to_sign_in_from_policies(user: Visit
 def test_a_lead_may_not_change_another_employers_position(database: str) -> None:
     north, south = f.org("North"), f.org("South", "gp_practice")
     with pytest.raises(PermissionDenied):
-        policies.set_position(lead_of(north.id), south.id, topic("Home visits").id, statement="Yes", version="1")
+        policies.set_position(
+            lead_of(north.id), south.id, topic("Home visits").id, statement="Yes", version="1"
+        )
     policies.set_position(lead_of(north.id), north.id, topic("Home visits").id, statement="No", version="1")
     assert EmployerPolicy.select().count() == 1
     assert AuditEvent.select().where(AuditEvent.entity == "employer_policy").count() == 1
@@ -168,8 +181,14 @@ def test_a_lead_may_not_change_another_employers_position(database: str) -> None
 def test_setting_the_same_position_again_writes_nothing(database: str) -> None:
     north = f.org("North")
     for _ in range(2):
-        policies.set_position(ADMIN, north.id, topic("Lone working").id, statement="Check in", version="3",
-                              review_date="01/04/2027")
+        policies.set_position(
+            ADMIN,
+            north.id,
+            topic("Lone working").id,
+            statement="Check in",
+            version="3",
+            review_date="01/04/2027",
+        )
     row = EmployerPolicy.get()
     assert row.review_date == date(2027, 4, 1)
     assert AuditEvent.select().count() == 1
@@ -181,8 +200,9 @@ def test_a_position_needs_a_statement_and_a_version(database: str) -> None:
         policies.set_position(ADMIN, north.id, topic("Lone working").id, statement=" ", version="1")
     assert missing.value.field == "statement"
     with pytest.raises(ValidationError) as bad_date:
-        policies.set_position(ADMIN, north.id, topic("Lone working").id, statement="x", version="1",
-                              review_date="31/02/2027")
+        policies.set_position(
+            ADMIN, north.id, topic("Lone working").id, statement="x", version="1", review_date="31/02/2027"
+        )
     assert bad_date.value.field == "review_date"
     assert EmployerPolicy.select().count() == 0 and AuditEvent.select().count() == 0
 
@@ -191,16 +211,18 @@ def test_acknowledgement_counts_follow_the_current_version_and_the_scope(databas
     north, south = f.org("North"), f.org("South", "gp_practice")
     asha, ben = f.person("Asha", employer=north), f.person("Ben", employer=north)
     f.person("Cara", employer=south)
-    policy = policies.set_position(ADMIN, north.id, topic("Home visits").id, statement="No", version="1",
-                                   requires_acknowledgement=True)
+    policy = policies.set_position(
+        ADMIN, north.id, topic("Home visits").id, statement="No", version="1", requires_acknowledgement=True
+    )
     policies.acknowledge("test", asha.id, policy.id, today=date(2025, 1, 1))
     on = date(2025, 6, 1)
     assert policies.acknowledgement_counts(on, Scope())[policy.id] == (1, 2)
     assert policy.id not in policies.acknowledgement_counts(on, Scope(employer_id=south.id))
     state = policies.acknowledgements(policy.id, on, Scope(employer_id=north.id))
     assert [r.name for r in state.outstanding] == [ben.name]
-    policies.set_position(ADMIN, north.id, topic("Home visits").id, statement="No", version="2",
-                          requires_acknowledgement=True)
+    policies.set_position(
+        ADMIN, north.id, topic("Home visits").id, statement="No", version="2", requires_acknowledgement=True
+    )
     assert policies.acknowledgement_counts(on, Scope())[policy.id] == (0, 2)
 
 
@@ -209,8 +231,12 @@ def test_an_adaptation_names_known_employers_and_a_lead_of_one_of_them(database:
     with pytest.raises(ValidationError):
         policies.save_adaptation(ADMIN, topic("Home visits").id, [], "With a colleague")
     with pytest.raises(PermissionDenied):
-        policies.save_adaptation(lead_of(east.id), topic("Home visits").id, [north.id, south.id], "With a colleague")
-    row = policies.save_adaptation(lead_of(north.id), topic("Home visits").id, [south.id, north.id], "With a colleague")
+        policies.save_adaptation(
+            lead_of(east.id), topic("Home visits").id, [north.id, south.id], "With a colleague"
+        )
+    row = policies.save_adaptation(
+        lead_of(north.id), topic("Home visits").id, [south.id, north.id], "With a colleague"
+    )
     assert row.employers == f"{north.id};{south.id}"
     matrix = policies.policy_matrix()
     home = next(t for t in matrix.topics if t.name == "Home visits")

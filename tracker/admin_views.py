@@ -51,7 +51,9 @@ def _jobs_of(person_ids: list[int]) -> dict[int, Any]:
     latest: dict[int, Any] = {}
     query = (
         Employment.select(Employment, Role, Organisation)
-        .join(Role).switch(Employment).join(Organisation)
+        .join(Role)
+        .switch(Employment)
+        .join(Organisation)
         .where(Employment.person.in_(person_ids))
         .order_by(Employment.start_date, Employment.id)
     )
@@ -72,13 +74,17 @@ def _state(person: Any, job: Any, today: date) -> str:
     return "Employed"
 
 
-def people_page(search: str, include_archived: bool, page: int, today: date, size: int = PAGE_SIZE) -> Paged[PersonRow]:
+def people_page(
+    search: str, include_archived: bool, page: int, today: date, size: int = PAGE_SIZE
+) -> Paged[PersonRow]:
     """People whose name, staff id or email contains every word searched, by surname, one page."""
     query = Person.select()
     for word in search.lower().split()[:5]:
         query = query.where(
-            fn.LOWER(Person.first_name).contains(word) | fn.LOWER(Person.last_name).contains(word)
-            | fn.LOWER(Person.staff_id).contains(word) | fn.LOWER(fn.COALESCE(Person.email, "")).contains(word)
+            fn.LOWER(Person.first_name).contains(word)
+            | fn.LOWER(Person.last_name).contains(word)
+            | fn.LOWER(Person.staff_id).contains(word)
+            | fn.LOWER(fn.COALESCE(Person.email, "")).contains(word)
         )
     if not include_archived:
         query = query.where(Person.archived == False)  # noqa: E712
@@ -156,13 +162,25 @@ def person_record(person_id: int) -> PersonRecord:
         raise NotFound(f"no person has id {person_id}")
     jobs = (
         Employment.select(Employment, Role, Organisation, Pcn)
-        .join(Role).switch(Employment).join(Organisation).switch(Employment).join(Pcn, JOIN.LEFT_OUTER)
+        .join(Role)
+        .switch(Employment)
+        .join(Organisation)
+        .switch(Employment)
+        .join(Pcn, JOIN.LEFT_OUTER)
         .where(Employment.person == person_id)
         .order_by(Employment.start_date.desc(), Employment.id.desc())
     )
     job_rows = tuple(
-        JobRow(j.role.name, j.role.code, j.employer.name, j.pcn.name if j.pcn_id else "", j.band or "",
-               float(j.fte or 1.0), _day(j.start_date), _day(j.end_date))
+        JobRow(
+            j.role.name,
+            j.role.code,
+            j.employer.name,
+            j.pcn.name if j.pcn_id else "",
+            j.band or "",
+            float(j.fte or 1.0),
+            _day(j.start_date),
+            _day(j.end_date),
+        )
         for j in jobs
     )
     absences = tuple(
@@ -176,14 +194,31 @@ def person_record(person_id: int) -> PersonRecord:
         .order_by(SupervisorAssignment.start_date.desc())
     )
     supervisors = tuple(
-        LinkRow(a.id, a.supervisor_id, a.supervisor.name, a.kind, bool(a.first_contact), _day(a.start_date),
-                _day(a.end_date))
+        LinkRow(
+            a.id,
+            a.supervisor_id,
+            a.supervisor.name,
+            a.kind,
+            bool(a.first_contact),
+            _day(a.start_date),
+            _day(a.end_date),
+        )
         for a in links
     )
     logins = tuple(u.email for u in User.select(User.email).where(User.person == person_id))
     return PersonRecord(
-        person.id, person.staff_id, person.first_name, person.last_name, person.email, person.profession,
-        bool(person.archived), person.version, job_rows, absences, supervisors, logins,
+        person.id,
+        person.staff_id,
+        person.first_name,
+        person.last_name,
+        person.email,
+        person.profession,
+        bool(person.archived),
+        person.version,
+        job_rows,
+        absences,
+        supervisors,
+        logins,
     )
 
 
@@ -208,11 +243,13 @@ def choices(with_people: bool = True) -> Choices:
     people: dict[str, str] = {}
     person_ids: dict[int, str] = {}
     if with_people:
-        for p in Person.select().where(Person.archived == False).order_by(Person.last_name, Person.first_name):  # noqa: E712
+        active = Person.select().where(Person.archived == False)  # noqa: E712
+        for p in active.order_by(Person.last_name, Person.first_name):
             people[p.staff_id] = f"{p.name} ({p.staff_id})"
             person_ids[p.id] = people[p.staff_id]
-    return Choices(roles, courses, {o.name: o.name for o in orgs}, {o.id: o.name for o in orgs}, pcns, people,
-                   person_ids)
+    return Choices(
+        roles, courses, {o.name: o.name for o in orgs}, {o.id: o.name for o in orgs}, pcns, people, person_ids
+    )
 
 
 @dataclass(frozen=True)
@@ -239,13 +276,21 @@ class SupervisionRuleRow:
 def requirement_rows() -> list[RequirementRow]:
     query = (
         Requirement.select(Requirement, Course, Role, Organisation)
-        .join(Course).switch(Requirement).join(Role, JOIN.LEFT_OUTER).switch(Requirement)
+        .join(Course)
+        .switch(Requirement)
+        .join(Role, JOIN.LEFT_OUTER)
+        .switch(Requirement)
         .join(Organisation, JOIN.LEFT_OUTER)
     )
     rows = [
         RequirementRow(
-            r.id, "employer" if r.employer_id else "role", r.employer.name if r.employer_id else r.role.name,
-            r.course.code, r.course.name, r.renewal_months, r.new_starter_days,
+            r.id,
+            "employer" if r.employer_id else "role",
+            r.employer.name if r.employer_id else r.role.name,
+            r.course.code,
+            r.course.name,
+            r.renewal_months,
+            r.new_starter_days,
         )
         for r in query
     ]
@@ -255,12 +300,18 @@ def requirement_rows() -> list[RequirementRow]:
 def supervision_rule_rows() -> list[SupervisionRuleRow]:
     query = (
         SupervisionRule.select(SupervisionRule, Role, Organisation)
-        .join(Role, JOIN.LEFT_OUTER).switch(SupervisionRule).join(Organisation, JOIN.LEFT_OUTER)
+        .join(Role, JOIN.LEFT_OUTER)
+        .switch(SupervisionRule)
+        .join(Organisation, JOIN.LEFT_OUTER)
     )
     rows = [
         SupervisionRuleRow(
-            r.id, "employer" if r.employer_id else "role", r.employer.name if r.employer_id else r.role.name,
-            r.min_minutes, r.kinds, bool(r.group_counts),
+            r.id,
+            "employer" if r.employer_id else "role",
+            r.employer.name if r.employer_id else r.role.name,
+            r.min_minutes,
+            r.kinds,
+            bool(r.group_counts),
         )
         for r in query
     ]

@@ -53,7 +53,9 @@ def supervision_change(raw: Mapping[str, object], remove: bool = False) -> Chang
     item: RuleInput | None = rule_input(raw, Lookups())
     assert item is not None
     scope, key = _target_key(item.target)
-    spec = c.SupervisionRuleSpec(scope, key, item.min_minutes, frozenset(item.kinds.split(";")), item.group_counts)
+    spec = c.SupervisionRuleSpec(
+        scope, key, item.min_minutes, frozenset(item.kinds.split(";")), item.group_counts
+    )
     return Change(scope, key, item.target.label, supervision=spec, remove=remove)
 
 
@@ -61,7 +63,8 @@ def apply_change(rules: c.Rules, change: Change) -> c.Rules:
     """A copy of the rules with the change made (the original is untouched)."""
     if change.course is not None:
         requirements = [
-            r for r in rules.requirements
+            r
+            for r in rules.requirements
             if not (r.course == change.course and r.scope == change.scope and str(r.key) == str(change.key))
         ]
         if not change.remove and change.requirement is not None:

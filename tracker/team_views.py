@@ -125,7 +125,12 @@ def assemble(
     members = tuple(
         sorted(
             (
-                Member(r, pcn_of.get(r.person_id), {s.course: s for s in r.training}, f"{r.name} {r.staff_id}".lower())
+                Member(
+                    r,
+                    pcn_of.get(r.person_id),
+                    {s.course: s for s in r.training},
+                    f"{r.name} {r.staff_id}".lower(),
+                )
                 for r in results
             ),
             key=lambda m: (m.name.lower(), m.staff_id),
@@ -271,7 +276,9 @@ def course_columns(snapshot: TeamSnapshot, members: Iterable[Member]) -> tuple[O
     return tuple(sorted((Option(code, snapshot.course_name(code)) for code in codes), key=lambda o: o.label))
 
 
-def matrix(snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE) -> MatrixPage:
+def matrix(
+    snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE
+) -> MatrixPage:
     chosen = select(snapshot, filters)
     return MatrixPage(course_columns(snapshot, chosen), paginate(chosen, page, size), tally(chosen))
 
@@ -306,7 +313,9 @@ def month_totals(as_of: date, members: Iterable[Member]) -> tuple[MonthTotal, ..
     return tuple(MonthTotal(month, met[month], counted[month]) for month in months)
 
 
-def heatmap(snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE) -> HeatmapPage:
+def heatmap(
+    snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE
+) -> HeatmapPage:
     chosen = select(snapshot, filters)
     totals = snapshot.month_totals if not filters.active else month_totals(snapshot.as_of, chosen)
     return HeatmapPage(tuple(t.month for t in totals), paginate(chosen, page, size), totals)
@@ -357,7 +366,8 @@ def employer_figures(snapshot: TeamSnapshot) -> list[EmployerFigure]:
         if m.employer_id is not None:
             grouped.setdefault(m.employer_id, []).append(m)
     figures = [
-        EmployerFigure(eid, people[0].employer_name, len(people), tally(people)) for eid, people in grouped.items()
+        EmployerFigure(eid, people[0].employer_name, len(people), tally(people))
+        for eid, people in grouped.items()
     ]
     return sorted(figures, key=lambda f: (f.green_pct, f.name.lower()))
 

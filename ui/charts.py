@@ -23,33 +23,50 @@ def trend_options(series: TrendSeries) -> dict[str, Any]:
         "grid": {"left": 48, "right": 16, "top": 40, "bottom": 32},
         "xAxis": {"type": "category", "data": series.labels, "axisLabel": {"color": theme.NHS_TEXT}},
         "yAxis": {
-            "type": "value", "min": 0, "max": 100,
+            "type": "value",
+            "min": 0,
+            "max": 100,
             "axisLabel": {"formatter": "{value}%", "color": theme.NHS_TEXT},
         },
         "series": [
             {**line, "name": "Fully compliant", "data": series.fully_compliant, "symbol": "circle"},
-            {**line, "name": "Supervision met (previous month)", "data": series.supervision_met, "symbol": "rect",
-             "lineStyle": {"width": 3, "type": "dashed"}},
+            {
+                **line,
+                "name": "Supervision met (previous month)",
+                "data": series.supervision_met,
+                "symbol": "rect",
+                "lineStyle": {"width": 3, "type": "dashed"},
+            },
         ],
     }
 
 
 def trend_chart(series: TrendSeries) -> ui.echart:
     chart = ui.echart(trend_options(series)).classes("w-full").style("height: 280px").mark("trend-chart")
-    chart.props('role="img" aria-label="Line chart of the last 12 months; the figures are in the table below it"')
+    chart.props(
+        'role="img" aria-label="Line chart of the last 12 months; the figures are in the table below it"'
+    )
     return chart
 
 
 def trend_table(series: TrendSeries) -> None:
     rows = [
-        ({"month": label}, [text_cell(label), text_cell(f"{people:,}"), text_cell(f"{green:g}%"),
-                            text_cell(f"{met:g}%")])
+        (
+            {"month": label},
+            [text_cell(label), text_cell(f"{people:,}"), text_cell(f"{green:g}%"), text_cell(f"{met:g}%")],
+        )
         for label, people, green, met in zip(
             series.labels, series.people, series.fully_compliant, series.supervision_met, strict=True
         )
     ]
-    headers = [("Month end", False), ("People", True), ("Fully compliant", True),
-               ("Supervision met (previous month)", True)]
+    headers = [
+        ("Month end", False),
+        ("People", True),
+        ("Fully compliant", True),
+        ("Supervision met (previous month)", True),
+    ]
     table = simple_table("Fully compliant and supervision met, month by month", headers, rows)
-    ui.html('<details><summary class="cursor-pointer font-semibold">The figures behind the chart</summary>'
-            f"{table}</details>").classes("w-full").mark("trend-table")
+    ui.html(
+        '<details><summary class="cursor-pointer font-semibold">The figures behind the chart</summary>'
+        f"{table}</details>"
+    ).classes("w-full").mark("trend-table")

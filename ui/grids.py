@@ -29,15 +29,19 @@ def _tone_style(status: str) -> str:
 
 def _chip(status: str) -> str:
     icon = theme.TONES[status_tone(status)][2]
-    return (f'<span class="status-chip" style="{_tone_style(status)}" data-status="{_attr(status)}">'
-            f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>'
-            f"{escape(status_label(status))}</span>")
+    return (
+        f'<span class="status-chip" style="{_tone_style(status)}" data-status="{_attr(status)}">'
+        f'<i class="q-icon notranslate material-icons" aria-hidden="true">{icon}</i>'
+        f"{escape(status_label(status))}</span>"
+    )
 
 
 def _name_cell(m: tv.Member, detail: str = "") -> str:
     more = f'<div class="detail">{escape(detail)}</div>' if detail else ""
-    return (f'<th scope="row"><a href="/people/{m.person_id}" data-person-link="{m.person_id}">{escape(m.name)}</a>'
-            f"{more}</th>")
+    return (
+        f'<th scope="row"><a href="/people/{m.person_id}" data-person-link="{m.person_id}">{escape(m.name)}</a>'
+        f"{more}</th>"
+    )
 
 
 def _none(title: str) -> str:
@@ -62,7 +66,8 @@ def matrix_html(result: tv.MatrixPage) -> str:
             cells.append(
                 f'<td class="cell" style="{_tone_style(status.status)}" data-course="{_attr(col.value)}" '
                 f'data-status="{_attr(status.status)}">{escape(words)}'
-                + (f'<br><span class="when">{escape(when)}</span>' if when else "") + "</td>"
+                + (f'<br><span class="when">{escape(when)}</span>' if when else "")
+                + "</td>"
             )
         rows.append(
             f'<tr data-person="{m.person_id}" data-rag="{_attr(m.rag)}">'
@@ -105,7 +110,8 @@ def heatmap_html(result: tv.HeatmapPage) -> str:
             f"<td>{_chip(m.rag)}</td>{cells}</tr>"
         )
     totals = "".join(
-        f'<td data-month="{t.month.isoformat()}">{t.pct:g}%<br>{t.met}/{t.counted}</td>' if t.counted
+        f'<td data-month="{t.month.isoformat()}">{t.pct:g}%<br>{t.met}/{t.counted}</td>'
+        if t.counted
         else "<td>—</td>"
         for t in result.totals
     )
@@ -117,11 +123,15 @@ def heatmap_html(result: tv.HeatmapPage) -> str:
     )
 
 
-def simple_table(caption: str, headers: list[tuple[str, bool]], rows: Iterable[tuple[dict[str, str], list[str]]]) -> str:
+def simple_table(
+    caption: str, headers: list[tuple[str, bool]], rows: Iterable[tuple[dict[str, str], list[str]]]
+) -> str:
     """A plain data table: headers as (label, numeric); rows as (data- attributes, cells whose first is the row
     header). Cell values are HTML already escaped by the caller (use `text_cell` or `link_cell`)."""
     right = ' class="text-right"'
-    head = "".join(f'<th scope="col"{right if numeric else ""}>{escape(label)}</th>' for label, numeric in headers)
+    head = "".join(
+        f'<th scope="col"{right if numeric else ""}>{escape(label)}</th>' for label, numeric in headers
+    )
     body = []
     for data, cells in rows:
         attrs = "".join(f' data-{k}="{_attr(v)}"' for k, v in data.items())
@@ -131,8 +141,10 @@ def simple_table(caption: str, headers: list[tuple[str, bool]], rows: Iterable[t
             css = right if numeric else ""
             parts.append(f'<th scope="row"{css}>{cell}</th>' if i == 0 else f"<td{css}>{cell}</td>")
         body.append(f"<tr{attrs}>{''.join(parts)}</tr>")
-    return (f'<table class="data-table"><caption class="sr-only">{escape(caption)}</caption><thead><tr>{head}</tr>'
-            f'</thead><tbody>{"".join(body)}</tbody></table>')
+    return (
+        f'<table class="data-table"><caption class="sr-only">{escape(caption)}</caption><thead><tr>{head}</tr>'
+        f"</thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def text_cell(value: str) -> str:
@@ -148,5 +160,7 @@ def chip_cell(status: str) -> str:
 
 
 def bar_cell(pct: float) -> str:
-    return (f'<div class="bar-track" aria-hidden="true"><div class="bar-fill" style="width:{max(0.0, min(pct, 100.0))}%">'
-            "</div></div>")
+    return (
+        f'<div class="bar-track" aria-hidden="true"><div class="bar-fill" style="width:{max(0.0, min(pct, 100.0))}%">'
+        "</div></div>"
+    )

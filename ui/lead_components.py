@@ -4,23 +4,25 @@ figures, and `submit()` for forms (a service call off the event loop whose error
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from nicegui import run, ui
 
 from tracker import compliance as c
-from tracker.access import Viewer, lead_scope
+from tracker.access import Viewer
 from tracker.errors import TrackerError, ValidationError
 from tracker.models import Organisation, Pcn
-from tracker.population import Scope
 from tracker.team_views import PAGE_SIZES, Filters, Option, Paged
 from ui.actions import Outcome
 from ui.components import status_label, text
 
 STATUS_OPTIONS = {"": "Any status", c.RED: "Red", c.AMBER: "Amber", c.GREEN: "Green"}
 SORT_LABELS = {"name": "Name", "status": "Status (red first)", "employer": "Employer", "role": "Role"}
-TEAM_PAGES = (("/team", "Dashboard"), ("/team/matrix", "Training matrix"), ("/team/supervision", "Supervision heat-map"))
+TEAM_PAGES = (
+    ("/team", "Dashboard"),
+    ("/team/matrix", "Training matrix"),
+    ("/team/supervision", "Supervision heat-map"),
+)
 
 
 def count_of(n: int, noun: str = "person", plural: str = "people") -> str:
@@ -33,7 +35,11 @@ def field_label(name: str | None) -> str:
 
 def error_text(exc: TrackerError) -> str:
     """The message, led by the field it is about (services name the field but not in the words)."""
-    if isinstance(exc, ValidationError) and exc.field and not exc.message.lower().startswith(exc.field.lower()):
+    if (
+        isinstance(exc, ValidationError)
+        and exc.field
+        and not exc.message.lower().startswith(exc.field.lower())
+    ):
         return f"{field_label(exc.field)}: {exc.message}"
     return exc.message
 
@@ -48,10 +54,6 @@ async def submit(fn: Callable[..., Any], *args: Any, success: str | None = None,
     if success:
         ui.notify(success, type="positive")
     return Outcome(True, value)
-
-
-def scope_of(viewer: Viewer) -> Scope:
-    return lead_scope(viewer)
 
 
 def scope_name(viewer: Viewer) -> str:
@@ -86,9 +88,12 @@ def figure(label: str, value: str, detail: str = "", tone: str | None = None) ->
 
 
 def _select(options: Mapping[str, str], value: str, label: str, marker: str) -> ui.select:
-    return ui.select(dict(options), value=value if value in options else "", label=label).props(
-        "outlined dense options-dense"
-    ).classes("min-w-[12rem]").mark(marker)
+    return (
+        ui.select(dict(options), value=value if value in options else "", label=label)
+        .props("outlined dense options-dense")
+        .classes("min-w-[12rem]")
+        .mark(marker)
+    )
 
 
 class FilterBar:
@@ -105,14 +110,23 @@ class FilterBar:
         self.filters = filters
         self.on_change = on_change
         self._quiet = False
-        with ui.element("form").classes("flex flex-wrap gap-3 items-end w-full").props(
-            'role="search" aria-label="Filter the team" onsubmit="return false"'
+        with (
+            ui.element("form")
+            .classes("flex flex-wrap gap-3 items-end w-full")
+            .props('role="search" aria-label="Filter the team" onsubmit="return false"')
         ):
-            self.search = ui.input("Search name or staff id", value=filters.search).props(
-                'outlined dense clearable debounce=400 type=search'
-            ).classes("min-w-[16rem]").mark("filter-search")
-            self.employer = _select(self._options("Any employer", employers), str(filters.employer_id or ""),
-                                    "Employer", "filter-employer")
+            self.search = (
+                ui.input("Search name or staff id", value=filters.search)
+                .props("outlined dense clearable debounce=400 type=search")
+                .classes("min-w-[16rem]")
+                .mark("filter-search")
+            )
+            self.employer = _select(
+                self._options("Any employer", employers),
+                str(filters.employer_id or ""),
+                "Employer",
+                "filter-employer",
+            )
             self.employer.set_visibility(len(employers) > 1)
             self.role = _select(self._options("Any role", roles), filters.role or "", "Role", "filter-role")
             self.pcn = _select(self._options("Any PCN", pcns), str(filters.pcn_id or ""), "PCN", "filter-pcn")
@@ -160,25 +174,32 @@ class FilterBar:
 
 def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], noun: str = "people") -> None:
     """'Showing 26–50 of 9,191 people', previous and next, and how many to a page."""
-    with ui.element("nav").classes("flex items-center gap-3 flex-wrap w-full").props(
-        f'aria-label="Pages of {noun}"'
+    with (
+        ui.element("nav")
+        .classes("flex items-center gap-3 flex-wrap w-full")
+        .props(f'aria-label="Pages of {noun}"')
     ):
         words = (
             f"Showing {paged.first:,}–{paged.last:,} of {paged.total:,} {noun}"
-            if paged.total else f"No {noun} match"
+            if paged.total
+            else f"No {noun} match"
         )
         text("span", words).props('role="status"').mark("pager-status")
-        ui.button("Previous", icon="chevron_left", on_click=lambda: on_page(paged.page - 1, paged.size)).props(
+        ui.button(
+            "Previous", icon="chevron_left", on_click=lambda: on_page(paged.page - 1, paged.size)
+        ).props(
             f'outline dense no-caps aria-label="Previous page"{" disable" if paged.page <= 1 else ""}'
         ).mark("pager-previous")
         text("span", f"Page {paged.page} of {paged.pages}")
         ui.button("Next", icon="chevron_right", on_click=lambda: on_page(paged.page + 1, paged.size)).props(
             f'outline dense no-caps icon-right=chevron_right aria-label="Next page"'
-            f'{" disable" if paged.page >= paged.pages else ""}'
+            f"{' disable' if paged.page >= paged.pages else ''}"
         ).mark("pager-next")
-        size = ui.select({s: f"{s} a page" for s in PAGE_SIZES}, value=paged.size, label="Rows").props(
-            "outlined dense options-dense"
-        ).classes("min-w-[8rem]")
+        size = (
+            ui.select({s: f"{s} a page" for s in PAGE_SIZES}, value=paged.size, label="Rows")
+            .props("outlined dense options-dense")
+            .classes("min-w-[8rem]")
+        )
         size.on_value_change(lambda e: on_page(1, int(e.value)))
 
 
@@ -203,10 +224,6 @@ def with_params(path: str, filters: Filters, **extra: str) -> str:
 def filters_of(page_params: Callable[[str], str | None]) -> Filters:
     names = ("employer", "role", "pcn", "status", "q", "sort")
     return Filters.from_params({n: page_params(n) or "" for n in names})
-
-
-def no_sort(filters: Filters) -> Filters:
-    return replace(filters, sort="name")
 
 
 LEAD_CSS = """

@@ -32,9 +32,17 @@ def details(page: Page, r: av.PersonRecord, reload: Reload) -> None:
             profession = ui.input("Profession", value=r.profession or "").props("outlined")
 
         async def save() -> None:
-            outcome = await submit(people.update_person, page.viewer.actor, r.person_id, r.version, first.value or "",
-                                   last.value or "", email.value or None, profession.value or None,
-                                   success="Saved the details.")
+            outcome = await submit(
+                people.update_person,
+                page.viewer.actor,
+                r.person_id,
+                r.version,
+                first.value or "",
+                last.value or "",
+                email.value or None,
+                profession.value or None,
+                success="Saved the details.",
+            )
             if outcome.ok:
                 await reload()
 
@@ -44,14 +52,27 @@ def details(page: Page, r: av.PersonRecord, reload: Reload) -> None:
 def jobs(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> None:
     with panel():
         heading("Employment", 2)
-        columns = [Column("Role"), Column("Employer"), Column("PCN"), Column("Band"), Column("FTE", numeric=True),
-                   Column("From"), Column("To")]
+        columns = [
+            Column("Role"),
+            Column("Employer"),
+            Column("PCN"),
+            Column("Band"),
+            Column("FTE", numeric=True),
+            Column("From"),
+            Column("To"),
+        ]
         with table("Jobs, newest first", columns) as cells:
             for j in r.jobs:
                 with cells.row():
                     cells.cell(j.role, header=True)
-                    for value in (j.employer, j.pcn or "—", j.band or "—", f"{j.fte:g}", uk(j.start),
-                                  uk(j.end) if j.end else "Now"):
+                    for value in (
+                        j.employer,
+                        j.pcn or "—",
+                        j.band or "—",
+                        f"{j.fte:g}",
+                        uk(j.start),
+                        uk(j.end) if j.end else "Now",
+                    ):
                         cells.cell(value)
         if r.archived or page.is_past:
             return
@@ -59,23 +80,58 @@ def jobs(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> N
         text("h3", "Change of role, employer, PCN, band or hours").classes("font-semibold mt-3")
         muted("A new role or employer starts on the date given; the current job ends the day before.")
         with ui.row().classes("w-full gap-4 items-end"):
-            role = ui.select(found.roles, label="Role", value=current.role_code if current else None,
-                             with_input=True).classes("min-w-[16rem]").props("outlined").mark("job-role")
-            employer = ui.select(found.employers, label="Employer", value=current.employer if current else None,
-                                 with_input=True, new_value_mode="add-unique").classes("min-w-[16rem]").props(
-                "outlined").mark("job-employer")
-            pcn = ui.select(found.pcns, label="PCN", value=(current.pcn or None) if current else None,
-                            with_input=True, new_value_mode="add-unique").classes("min-w-[12rem]").props(
-                "outlined clearable")
+            role = (
+                ui.select(
+                    found.roles, label="Role", value=current.role_code if current else None, with_input=True
+                )
+                .classes("min-w-[16rem]")
+                .props("outlined")
+                .mark("job-role")
+            )
+            employer = (
+                ui.select(
+                    found.employers,
+                    label="Employer",
+                    value=current.employer if current else None,
+                    with_input=True,
+                    new_value_mode="add-unique",
+                )
+                .classes("min-w-[16rem]")
+                .props("outlined")
+                .mark("job-employer")
+            )
+            pcn = (
+                ui.select(
+                    found.pcns,
+                    label="PCN",
+                    value=(current.pcn or None) if current else None,
+                    with_input=True,
+                    new_value_mode="add-unique",
+                )
+                .classes("min-w-[12rem]")
+                .props("outlined clearable")
+            )
             band = ui.input("Band", value=current.band if current else "").props("outlined").classes("w-24")
-            fte = ui.input("FTE", value=f"{current.fte:g}" if current else "1").props("outlined").classes("w-24")
+            fte = (
+                ui.input("FTE", value=f"{current.fte:g}" if current else "1")
+                .props("outlined")
+                .classes("w-24")
+            )
             start = date_input("From", page.today, required=True)
 
         async def change() -> None:
             outcome = await submit(
-                people.change_employment, page.viewer.actor, r.person_id, role.value or "", employer.value or "",
-                start.value or "", version=r.version, pcn=pcn.value or None, band=band.value or None,
-                fte=fte.value or None, success="Saved the change of job.",
+                people.change_employment,
+                page.viewer.actor,
+                r.person_id,
+                role.value or "",
+                employer.value or "",
+                start.value or "",
+                version=r.version,
+                pcn=pcn.value or None,
+                band=band.value or None,
+                fte=fte.value or None,
+                success="Saved the change of job.",
             )
             if outcome.ok:
                 await reload()
@@ -93,8 +149,14 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
                 end = date_input("Last day", page.today, required=True)
 
                 async def leave() -> None:
-                    outcome = await submit(people.record_leaver, page.viewer.actor, r.person_id, end.value or "",
-                                           r.version, success=f"Recorded {r.name} as a leaver.")
+                    outcome = await submit(
+                        people.record_leaver,
+                        page.viewer.actor,
+                        r.person_id,
+                        end.value or "",
+                        r.version,
+                        success=f"Recorded {r.name} as a leaver.",
+                    )
                     if outcome.ok:
                         await reload()
 
@@ -103,8 +165,13 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
 
         async def archive() -> None:
             fn = people.restore_person if r.archived else people.archive_person
-            outcome = await submit(fn, page.viewer.actor, r.person_id, r.version,
-                                   success="Restored." if r.archived else "Archived.")
+            outcome = await submit(
+                fn,
+                page.viewer.actor,
+                r.person_id,
+                r.version,
+                success="Restored." if r.archived else "Archived.",
+            )
             if outcome.ok:
                 await reload()
 
@@ -116,7 +183,9 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
 def absence_list(page: Page, r: av.PersonRecord, reload: Reload) -> None:
     with panel():
         heading("Long absences", 2)
-        muted("Maternity leave, long-term sickness and career breaks pause supervision; training still expires.")
+        muted(
+            "Maternity leave, long-term sickness and career breaks pause supervision; training still expires."
+        )
         if r.absences:
             with table("Absences, newest first", [Column("From"), Column("To"), Column("Reason")]) as cells:
                 for a in r.absences:
@@ -131,11 +200,22 @@ def absence_list(page: Page, r: av.PersonRecord, reload: Reload) -> None:
         with ui.row().classes("items-end gap-4"):
             start = date_input("Absent from", None, required=True)
             end = date_input("Absent to", None, required=True)
-            reason = ui.select(REASONS, value="sickness", label="Reason").props("outlined").classes("min-w-[12rem]")
+            reason = (
+                ui.select(REASONS, value="sickness", label="Reason")
+                .props("outlined")
+                .classes("min-w-[12rem]")
+            )
 
             async def add() -> None:
-                outcome = await submit(absences.add_absence, page.viewer.actor, r.person_id, start.value or "",
-                                       end.value or "", reason.value or "other", success="Recorded the absence.")
+                outcome = await submit(
+                    absences.add_absence,
+                    page.viewer.actor,
+                    r.person_id,
+                    start.value or "",
+                    end.value or "",
+                    reason.value or "other",
+                    success="Recorded the absence.",
+                )
                 if outcome.ok:
                     await reload()
 
@@ -152,7 +232,9 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                 for s in current:
                     with cells.row(assignment=str(s.assignment_id)):
                         cells.cell(s.other, header=True)
-                        cells.cell("First point of contact" if s.first_contact else KIND_LABELS.get(s.kind, s.kind))
+                        cells.cell(
+                            "First point of contact" if s.first_contact else KIND_LABELS.get(s.kind, s.kind)
+                        )
                         cells.cell(uk(s.start))
                         with cells.cell():
                             if not page.is_past:
@@ -165,11 +247,24 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
             return
         others = {pid: label for pid, label in found.person_ids.items() if pid != r.person_id}
         with ui.row().classes("items-end gap-4"):
-            who = ui.select(others, label="Supervisor", with_input=True).classes("min-w-[20rem]").props(
-                "outlined").mark("assign-who")
-            kind = ui.select({**{k: KIND_LABELS.get(k, k) for k in SUPERVISION_KINDS}, "first_contact":
-                              "First point of contact"}, value="clinical", label="As").props("outlined").classes(
-                "min-w-[14rem]")
+            who = (
+                ui.select(others, label="Supervisor", with_input=True)
+                .classes("min-w-[20rem]")
+                .props("outlined")
+                .mark("assign-who")
+            )
+            kind = (
+                ui.select(
+                    {
+                        **{k: KIND_LABELS.get(k, k) for k in SUPERVISION_KINDS},
+                        "first_contact": "First point of contact",
+                    },
+                    value="clinical",
+                    label="As",
+                )
+                .props("outlined")
+                .classes("min-w-[14rem]")
+            )
             start = date_input("From", page.today, required=True)
 
             async def assign() -> None:
@@ -183,8 +278,14 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                     ui.notify(error_text(exc), type="negative")
                     return
                 outcome = await submit(
-                    assignments.assign_supervisor, page.viewer.actor, r.person_id, int(who.value),
-                    "practice" if first_contact else kind.value, day, first_contact, success="Saved.",
+                    assignments.assign_supervisor,
+                    page.viewer.actor,
+                    r.person_id,
+                    int(who.value),
+                    "practice" if first_contact else kind.value,
+                    day,
+                    first_contact,
+                    success="Saved.",
                 )
                 if outcome.ok:
                     await reload()
@@ -193,8 +294,13 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
 
 
 async def end_link(page: Page, link: av.LinkRow, reload: Reload) -> None:
-    outcome = await submit(assignments.end_assignment, page.viewer.actor, link.assignment_id, page.today,
-                           success=f"{link.other} no longer supervises from today.")
+    outcome = await submit(
+        assignments.end_assignment,
+        page.viewer.actor,
+        link.assignment_id,
+        page.today,
+        success=f"{link.other} no longer supervises from today.",
+    )
     if outcome.ok:
         await reload()
 

@@ -21,25 +21,35 @@ def position_dialog(
 ) -> ui.dialog:
     employer_id, employer_name = employer
     topic_id, topic_name = topic
-    with ui.dialog() as dialog, ui.card().classes("w-[40rem] max-w-full").props(
-        f'role="dialog" aria-label="{topic_name} at {employer_name}"'
+    with (
+        ui.dialog() as dialog,
+        ui.card()
+        .classes("w-[40rem] max-w-full")
+        .props(f'role="dialog" aria-label="{topic_name} at {employer_name}"'),
     ):
         heading(f"{topic_name}: {employer_name}", 2)
-        statement = ui.textarea("What the policy says (required)", value=current.statement if current else "").classes(
-            "w-full"
-        ).props("outlined autogrow").mark("position-statement")
+        statement = (
+            ui.textarea("What the policy says (required)", value=current.statement if current else "")
+            .classes("w-full")
+            .props("outlined autogrow")
+            .mark("position-statement")
+        )
         with ui.row().classes("w-full gap-4 items-end"):
-            version = ui.input("Version (required)", value=current.version if current else "1").props(
-                "outlined"
-            ).mark("position-version")
+            version = (
+                ui.input("Version (required)", value=current.version if current else "1")
+                .props("outlined")
+                .mark("position-version")
+            )
             review = date_input("Review date", current.review_date if current else None)
-        document = ui.input("Document web address (https://...)", value=(current.document_url or "") if current else "")
+        document = ui.input(
+            "Document web address (https://...)", value=(current.document_url or "") if current else ""
+        )
         document.classes("w-full").props("outlined").mark("position-document")
         with ui.row().classes("w-full gap-4"):
             owner = ui.input("Owner", value=(current.owner or "") if current else "").props("outlined")
-            owner_email = ui.input("Owner's email", value=(current.owner_email or "") if current else "").props(
-                "outlined"
-            )
+            owner_email = ui.input(
+                "Owner's email", value=(current.owner_email or "") if current else ""
+            ).props("outlined")
         ask = ui.checkbox(
             "Staff must read and acknowledge it", value=current.requires_acknowledgement if current else False
         ).mark("position-ack")
@@ -50,9 +60,16 @@ def position_dialog(
 
         async def save() -> None:
             outcome = await submit(
-                policies.set_position, viewer, employer_id, topic_id,
-                statement=statement.value or "", version=version.value or "", document_url=document.value or "",
-                owner=owner.value or "", owner_email=owner_email.value or "", review_date=review.value or "",
+                policies.set_position,
+                viewer,
+                employer_id,
+                topic_id,
+                statement=statement.value or "",
+                version=version.value or "",
+                document_url=document.value or "",
+                owner=owner.value or "",
+                owner_email=owner_email.value or "",
+                review_date=review.value or "",
                 requires_acknowledgement=bool(ask.value),
                 success=f"Saved {employer_name}'s position on {topic_name.lower()}.",
             )
@@ -75,19 +92,36 @@ def adaptation_dialog(
 ) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().classes("w-[40rem] max-w-full"):
         heading("Change the adaptation" if current else "Record an agreed adaptation", 2)
-        muted("An exception the joint team has agreed, e.g. a home visit is allowed when an NHS colleague goes too.")
-        topic = ui.select(topics, label="Topic", value=current.topic_id if current else None).classes("w-full").props(
-            "outlined"
-        ).mark("adaptation-topic")
-        chosen = ui.select(
-            employers, label="Employers it applies to", multiple=True,
-            value=list(current.employer_ids) if current else [],
-        ).classes("w-full").props("outlined use-chips").mark("adaptation-employers")
-        condition = ui.textarea("The condition agreed", value=current.condition if current else "").classes(
-            "w-full"
-        ).props("outlined autogrow").mark("adaptation-condition")
-        agreed_by = ui.input("Agreed by", value=current.agreed_by if current else "").classes("w-full").props(
-            "outlined"
+        muted(
+            "An exception the joint team has agreed, e.g. a home visit is allowed when an NHS colleague goes too."
+        )
+        topic = (
+            ui.select(topics, label="Topic", value=current.topic_id if current else None)
+            .classes("w-full")
+            .props("outlined")
+            .mark("adaptation-topic")
+        )
+        chosen = (
+            ui.select(
+                employers,
+                label="Employers it applies to",
+                multiple=True,
+                value=list(current.employer_ids) if current else [],
+            )
+            .classes("w-full")
+            .props("outlined use-chips")
+            .mark("adaptation-employers")
+        )
+        condition = (
+            ui.textarea("The condition agreed", value=current.condition if current else "")
+            .classes("w-full")
+            .props("outlined autogrow")
+            .mark("adaptation-condition")
+        )
+        agreed_by = (
+            ui.input("Agreed by", value=current.agreed_by if current else "")
+            .classes("w-full")
+            .props("outlined")
         )
         with ui.row().classes("w-full gap-4"):
             agreed_on = date_input("Agreed on", current.agreed_on if current else None)
@@ -98,9 +132,16 @@ def adaptation_dialog(
                 ui.notify("Topic: choose the topic the adaptation is about", type="negative")
                 return
             outcome = await submit(
-                policies.save_adaptation, viewer, int(topic.value), list(chosen.value or []), condition.value or "",
-                agreed_by=agreed_by.value or "", agreed_on=agreed_on.value or "", review_date=review.value or "",
-                adaptation_id=current.adaptation_id if current else None, success="Saved the adaptation.",
+                policies.save_adaptation,
+                viewer,
+                int(topic.value),
+                list(chosen.value or []),
+                condition.value or "",
+                agreed_by=agreed_by.value or "",
+                agreed_on=agreed_on.value or "",
+                review_date=review.value or "",
+                adaptation_id=current.adaptation_id if current else None,
+                success="Saved the adaptation.",
             )
             if outcome.ok:
                 dialog.close()
@@ -108,11 +149,15 @@ def adaptation_dialog(
 
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-            ui.button("Save the adaptation", on_click=save).props("unelevated no-caps").mark("adaptation-save")
+            ui.button("Save the adaptation", on_click=save).props("unelevated no-caps").mark(
+                "adaptation-save"
+            )
     return dialog
 
 
-def adaptation_item(viewer: Viewer, a: Adaptation, topic: str, can_edit: bool, on_edit: Done, on_done: Done) -> None:
+def adaptation_item(
+    viewer: Viewer, a: Adaptation, topic: str, can_edit: bool, on_edit: Done, on_done: Done
+) -> None:
     with ui.element("li").classes("border-t py-2").props(f'data-adaptation="{a.adaptation_id}"'):
         text("div", f"{topic}: {a.condition}").classes("font-semibold")
         muted(
@@ -124,8 +169,12 @@ def adaptation_item(viewer: Viewer, a: Adaptation, topic: str, can_edit: bool, o
         if can_edit:
 
             async def withdraw() -> None:
-                outcome = await submit(policies.withdraw_adaptation, viewer, a.adaptation_id,
-                                       success="The adaptation was withdrawn.")
+                outcome = await submit(
+                    policies.withdraw_adaptation,
+                    viewer,
+                    a.adaptation_id,
+                    success="The adaptation was withdrawn.",
+                )
                 if outcome.ok:
                     await on_done()
 
@@ -144,8 +193,13 @@ def topic_form(viewer: Viewer, on_done: Done) -> None:
         description = ui.input("What it covers").props("outlined dense").classes("min-w-[20rem]")
 
         async def add() -> None:
-            outcome = await submit(policies.add_topic, viewer, name.value or "", description.value or "",
-                                   success="Added the topic.")
+            outcome = await submit(
+                policies.add_topic,
+                viewer,
+                name.value or "",
+                description.value or "",
+                success="Added the topic.",
+            )
             if outcome.ok:
                 await on_done()
 

@@ -41,11 +41,15 @@ async def show_team_list(page: Page, path: str, draw: Draw) -> None:
     style()
     scope = lead_scope(page.viewer)
     snapshot = await read(CACHE.snapshot, scope, page.as_of)
-    view = View(filters_of(page.param), _int(page.param("page"), 1), _int(page.param("size"), tv.DEFAULT_PAGE_SIZE))
+    view = View(
+        filters_of(page.param), _int(page.param("page"), 1), _int(page.param("size"), tv.DEFAULT_PAGE_SIZE)
+    )
     team_tabs(path)
     content: ui.column
 
-    async def refresh(filters: tv.Filters | None = None, number: int | None = None, size: int | None = None) -> None:
+    async def refresh(
+        filters: tv.Filters | None = None, number: int | None = None, size: int | None = None
+    ) -> None:
         nonlocal snapshot
         view.filters = filters or view.filters
         view.page = 1 if filters is not None else (number or view.page)

@@ -29,13 +29,19 @@ USERS = ("asha@example.nhs.uk", "grace@example.nhs.uk", "lead.north@example.nhs.
 SKIPPED = ("/logout",)  # not a page: it signs out
 # Violations in pages other engineers own, reported to them with the fix; remove an entry once fixed.
 KNOWN = {
-    ("/supervisees", "label-content-name-mismatch"):
-        "ui/pages/supervisees.py: the 'Log session' button's aria-label must contain its visible words: "
-        "'Log session with {name}' instead of 'Log a session with {name}'",
-    ("/admin/jobs", "label-content-name-mismatch"):
-        "ui/pages/jobs_admin.py: 'Run now' button: aria-label 'Run now: {job.name}' instead of 'Run {job.name} now'",
-    ("/admin/audit", "aria-prohibited-attr"):
-        "ui/pages/audit.py: the pager row has aria-label on a plain div: make it ui.element('nav') (or role=navigation)",
+    (
+        "/supervisees",
+        "label-content-name-mismatch",
+    ): "ui/pages/supervisees.py: the 'Log session' button's aria-label must contain its visible words: "
+    "'Log session with {name}' instead of 'Log a session with {name}'",
+    (
+        "/admin/jobs",
+        "label-content-name-mismatch",
+    ): "ui/pages/jobs_admin.py: 'Run now' button: aria-label 'Run now: {job.name}' instead of 'Run {job.name} now'",
+    (
+        "/admin/audit",
+        "aria-prohibited-attr",
+    ): "ui/pages/audit.py: the pager row has aria-label on a plain div: make it ui.element('nav') (or role=navigation)",
 }
 
 
@@ -48,9 +54,18 @@ def axe_source() -> str:
         assert npm, "npm is needed to fetch axe-core from the npm registry (apt-get install npm)"
         folder.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error",
-             f"axe-core@{AXE_VERSION}"],
-            check=True, timeout=300,
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(folder),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            timeout=300,
         )
     return script.read_text()
 
@@ -81,12 +96,16 @@ def scan(driver: WebDriver, source: str) -> list[dict[str, object]]:
         if isinstance(v, str):
             raise AssertionError(f"axe failed to run: {v}")
         if v.get("impact") in SERIOUS:
-            found.append({
-                "id": v["id"], "impact": v["impact"], "help": v["help"],
-                "nodes": [n["target"] for n in v["nodes"]][:5],
-                "html": [n.get("html", "")[:300] for n in v["nodes"]][:3],
-                "summary": [n.get("failureSummary", "") for n in v["nodes"]][:2],
-            })
+            found.append(
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "help": v["help"],
+                    "nodes": [n["target"] for n in v["nodes"]][:5],
+                    "html": [n.get("html", "")[:300] for n in v["nodes"]][:3],
+                    "summary": [n.get("failureSummary", "") for n in v["nodes"]][:2],
+                }
+            )
     return found
 
 
@@ -128,7 +147,8 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(tmp_path: Pat
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=2))
     assert len(report) > 20, f"too few pages were scanned: {list(report)}"
     failing = {
-        page: unknown for page, found in report.items()
+        page: unknown
+        for page, found in report.items()
         if (unknown := [v for v in found if (page.split(" ")[0], v["id"]) not in KNOWN])
     }
     assert not failing, json.dumps(failing, indent=2)

@@ -28,23 +28,39 @@ def a_mixed_team() -> Team:
         f.trained(team.ben, course, today - timedelta(days=40))
     f.trained(team.asha, "FIRE", add_months(today, -13))  # expired
     for month in range(0, 6):
-        f.session(team.grace, [team.asha, team.ben], add_months(month_start(today), -month) + timedelta(days=1))
+        f.session(
+            team.grace, [team.asha, team.ben], add_months(month_start(today), -month) + timedelta(days=1)
+        )
     for n, (first, last) in enumerate([("Dina", "Rahman"), ("Eli", "Brown"), ("Faye", "Green")]):
         person = f.person(first, last, role="CC" if n else "HWBC", employer=team.north)
         f.trained(person, "IG", today - timedelta(days=400 if n == 1 else 20))
     topic = PolicyTopic.get(PolicyTopic.name == "Home visits")
-    EmployerPolicy.create(employer=team.north, topic=topic, statement="No home visits alone.", version="2",
-                          requires_acknowledgement=True, document_url="https://north.example.org/home-visits.pdf")
-    EmployerPolicy.create(employer=team.south, topic=topic, statement="Home visits allowed after a risk check.")
-    TrainingRecord.create(person=team.ben, course=Course.get(Course.code == "BLS"),
-                          completed_on=today - timedelta(days=3), evidence_state="pending")
+    EmployerPolicy.create(
+        employer=team.north,
+        topic=topic,
+        statement="No home visits alone.",
+        version="2",
+        requires_acknowledgement=True,
+        document_url="https://north.example.org/home-visits.pdf",
+    )
+    EmployerPolicy.create(
+        employer=team.south, topic=topic, statement="Home visits allowed after a risk check."
+    )
+    TrainingRecord.create(
+        person=team.ben,
+        course=Course.get(Course.code == "BLS"),
+        completed_on=today - timedelta(days=3),
+        evidence_state="pending",
+    )
     return team
 
 
 def choose(browser: Browser, label: str, option: str) -> None:
     """Open the drop-down list labelled `label` (a select without typing has no input box) and pick."""
-    xpath = (f"//label[contains(@class,'q-select')][.//*[contains(@class,'q-field__label') and "
-             f"normalize-space(.)='{label}']]")
+    xpath = (
+        f"//label[contains(@class,'q-select')][.//*[contains(@class,'q-field__label') and "
+        f"normalize-space(.)='{label}']]"
+    )
     browser.wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
     browser.pick(option)
 
@@ -73,7 +89,9 @@ def test_a_lead_filters_the_matrix_and_drills_into_a_person(tmp_path: Path) -> N
         assert not driver.find_elements(By.CSS_SELECTOR, f"tr[data-person='{team.ben.id}']")
         browser.field("Search name or staff id").send_keys("patel")
         browser.sees("Showing 1–1 of 1 people")
-        fire = driver.find_element(By.CSS_SELECTOR, f"tr[data-person='{team.asha.id}'] td[data-course='FIRE']")
+        fire = driver.find_element(
+            By.CSS_SELECTOR, f"tr[data-person='{team.asha.id}'] td[data-course='FIRE']"
+        )
         assert fire.get_attribute("data-status") == "expired" and fire.text.startswith("Expired")
         browser.screenshot("matrix-filtered")
 

@@ -31,22 +31,34 @@ def _unique(model: type[Role] | type[Course], field: str, value: str, own_id: in
         raise ValidationError(f"'{value}' is already used by another {model.__name__.lower()}", field)
 
 
-def add_role(actor: str, code: str, name: str, band_cap: str | None = None, is_arrs: bool = True,
-             notes: str = "") -> Role:
+def add_role(
+    actor: str, code: str, name: str, band_cap: str | None = None, is_arrs: bool = True, notes: str = ""
+) -> Role:
     clean_code, clean_name = code_text(code), text(name, "name", required=True, max_length=120)
     with database.atomic():
         _unique(Role, "code", clean_code)
         _unique(Role, "name", clean_name)
-        role = Role.create(code=clean_code, name=clean_name, band_cap=text(band_cap, "band_cap", max_length=20) or None,
-                           is_arrs=bool(is_arrs), notes=text(notes, "notes", max_length=1000))
+        role = Role.create(
+            code=clean_code,
+            name=clean_name,
+            band_cap=text(band_cap, "band_cap", max_length=20) or None,
+            is_arrs=bool(is_arrs),
+            notes=text(notes, "notes", max_length=1000),
+        )
         audit.record(actor, "create", "role", role.id, None, audit.as_dict(role))
     return role
 
 
-def update_role(actor: str, role_id: int, name: str, band_cap: str | None, is_arrs: bool, notes: str = "") -> Role:
+def update_role(
+    actor: str, role_id: int, name: str, band_cap: str | None, is_arrs: bool, notes: str = ""
+) -> Role:
     clean_name = text(name, "name", required=True, max_length=120)
-    fields = {"name": clean_name, "band_cap": text(band_cap, "band_cap", max_length=20) or None,
-              "is_arrs": bool(is_arrs), "notes": text(notes, "notes", max_length=1000)}
+    fields = {
+        "name": clean_name,
+        "band_cap": text(band_cap, "band_cap", max_length=20) or None,
+        "is_arrs": bool(is_arrs),
+        "notes": text(notes, "notes", max_length=1000),
+    }
     with database.atomic():
         role = Role.get_or_none(Role.id == role_id)
         if role is None:
@@ -66,31 +78,53 @@ def _strand_and_level(strand: str | None, level: object) -> tuple[str | None, in
     clean_strand = text(strand, "strand", max_length=40).lower() or None
     clean_level = optional_integer(level, "level", 1, 5)
     if (clean_strand is None) != (clean_level is None):
-        raise ValidationError("give both a strand and a level (a higher level covers the lower), or neither", "level")
+        raise ValidationError(
+            "give both a strand and a level (a higher level covers the lower), or neither", "level"
+        )
     return clean_strand, clean_level
 
 
-def add_course(actor: str, code: str, name: str, renewal_months: int | str, strand: str | None = None,
-               level: int | str | None = None) -> Course:
+def add_course(
+    actor: str,
+    code: str,
+    name: str,
+    renewal_months: int | str,
+    strand: str | None = None,
+    level: int | str | None = None,
+) -> Course:
     clean_code, clean_name = code_text(code), text(name, "name", required=True, max_length=160)
     renewal = integer(renewal_months, "renewal_months", 0, MAX_RENEWAL_MONTHS)
     clean_strand, clean_level = _strand_and_level(strand, level)
     with database.atomic():
         _unique(Course, "code", clean_code)
         _unique(Course, "name", clean_name)
-        course = Course.create(code=clean_code, name=clean_name, default_renewal_months=renewal,
-                               strand=clean_strand, level=clean_level)
+        course = Course.create(
+            code=clean_code,
+            name=clean_name,
+            default_renewal_months=renewal,
+            strand=clean_strand,
+            level=clean_level,
+        )
         audit.record(actor, "create", "course", course.id, None, audit.as_dict(course))
     return course
 
 
-def update_course(actor: str, course_id: int, name: str, renewal_months: int | str, strand: str | None = None,
-                  level: int | str | None = None) -> Course:
+def update_course(
+    actor: str,
+    course_id: int,
+    name: str,
+    renewal_months: int | str,
+    strand: str | None = None,
+    level: int | str | None = None,
+) -> Course:
     clean_name = text(name, "name", required=True, max_length=160)
     clean_strand, clean_level = _strand_and_level(strand, level)
-    fields = {"name": clean_name, "default_renewal_months": integer(renewal_months, "renewal_months", 0,
-                                                                    MAX_RENEWAL_MONTHS),
-              "strand": clean_strand, "level": clean_level}
+    fields = {
+        "name": clean_name,
+        "default_renewal_months": integer(renewal_months, "renewal_months", 0, MAX_RENEWAL_MONTHS),
+        "strand": clean_strand,
+        "level": clean_level,
+    }
     with database.atomic():
         course = Course.get_or_none(Course.id == course_id)
         if course is None:

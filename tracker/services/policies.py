@@ -32,7 +32,9 @@ from tracker.services.validate import email, optional_date, person_by_id, text
 MAX_STATEMENT = 2000
 
 
-def acknowledge(actor: str, person_id: int, policy_id: int, *, today: date | None = None) -> PolicyAcknowledgement:
+def acknowledge(
+    actor: str, person_id: int, policy_id: int, *, today: date | None = None
+) -> PolicyAcknowledgement:
     """Record that the person has read the policy's current version; acknowledging it again changes nothing."""
     today = today or clock_today()
     with database.atomic():
@@ -49,7 +51,9 @@ def acknowledge(actor: str, person_id: int, policy_id: int, *, today: date | Non
             & (Employment.end_date.is_null() | (Employment.end_date >= today))
         )
         if not employed.exists():
-            raise ValidationError("this policy belongs to an employer you do not currently work for", "policy")
+            raise ValidationError(
+                "this policy belongs to an employer you do not currently work for", "policy"
+            )
         found = PolicyAcknowledgement.get_or_none(
             (PolicyAcknowledgement.person == person.id)
             & (PolicyAcknowledgement.policy == policy.id)
@@ -295,15 +299,31 @@ def policy_matrix(employer_ids: Iterable[int] | None = None) -> PolicyMatrix:
     for p in EmployerPolicy.select():
         if p.employer_id in names:
             positions.setdefault(p.topic_id, {})[p.employer_id] = Position(
-                p.id, p.topic_id, p.employer_id, p.statement, p.document_url, p.version, p.owner, p.owner_email,
-                p.review_date, bool(p.requires_acknowledgement),
+                p.id,
+                p.topic_id,
+                p.employer_id,
+                p.statement,
+                p.document_url,
+                p.version,
+                p.owner,
+                p.owner_email,
+                p.review_date,
+                bool(p.requires_acknowledgement),
             )
     adaptations: dict[int, list[Adaptation]] = {}
     for a in PolicyAdaptation.select().order_by(PolicyAdaptation.id):
         ids = tuple(_split(a.employers))
         adaptations.setdefault(a.topic_id, []).append(
-            Adaptation(a.id, a.topic_id, ids, tuple(all_names.get(i, f"employer {i}") for i in ids), a.condition,
-                       a.agreed_by, a.agreed_on, a.review_date)
+            Adaptation(
+                a.id,
+                a.topic_id,
+                ids,
+                tuple(all_names.get(i, f"employer {i}") for i in ids),
+                a.condition,
+                a.agreed_by,
+                a.agreed_on,
+                a.review_date,
+            )
         )
     topics = tuple(
         TopicRow(t.id, t.name, t.description, positions.get(t.id, {}), tuple(adaptations.get(t.id, ())))
@@ -346,15 +366,20 @@ def acknowledgements(policy_id: int, as_of: date, scope: Scope) -> Acknowledgeme
     if scope.pcn_id is not None:
         jobs = jobs.where(Employment.pcn == scope.pcn_id)
     read = {
-        pid for (pid,) in PolicyAcknowledgement.select(PolicyAcknowledgement.person).where(
+        pid
+        for (pid,) in PolicyAcknowledgement.select(PolicyAcknowledgement.person)
+        .where(
             (PolicyAcknowledgement.policy == policy.id)
             & (PolicyAcknowledgement.version == policy.version)
             & (PolicyAcknowledgement.acknowledged_on <= as_of)
-        ).tuples()
+        )
+        .tuples()
     }
-    people = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name).where(
-        Person.id.in_(jobs)
-    ).order_by(Person.last_name, Person.first_name)
+    people = (
+        Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
+        .where(Person.id.in_(jobs))
+        .order_by(Person.last_name, Person.first_name)
+    )
     outstanding: list[Reader] = []
     done = 0
     for pid, staff_id, first, last in people.tuples():
@@ -382,7 +407,9 @@ def acknowledgement_counts(as_of: date, scope: Scope) -> dict[int, tuple[int, in
         pid: (employer_id, version)
         for pid, employer_id, version in EmployerPolicy.select(
             EmployerPolicy.id, EmployerPolicy.employer, EmployerPolicy.version
-        ).where(EmployerPolicy.requires_acknowledgement == True).tuples()  # noqa: E712
+        )
+        .where(EmployerPolicy.requires_acknowledgement == True)  # noqa: E712
+        .tuples()
     }
     read: dict[int, set[int]] = {}
     for person_id, policy_id, version in (

@@ -17,8 +17,14 @@ from ui.layout import Page, add_nav, frame
 from ui.lead_components import submit
 from ui.tables import Column, table
 
-KINDS = {"pcn": "PCN", "gp_practice": "GP practice", "vcse": "VCSE organisation", "nhs_trust": "NHS trust",
-         "local_authority": "Local authority", "other": "Other"}
+KINDS = {
+    "pcn": "PCN",
+    "gp_practice": "GP practice",
+    "vcse": "VCSE organisation",
+    "nhs_trust": "NHS trust",
+    "local_authority": "Local authority",
+    "other": "Other",
+}
 Redraw = Callable[[], Awaitable[None]]
 
 
@@ -34,15 +40,21 @@ def catalogue() -> Catalogue:
     return Catalogue(
         [(o.id, o.name, o.kind) for o in Organisation.select().order_by(Organisation.name)],
         [p.name for p in Pcn.select().order_by(Pcn.name)],
-        [(r.id, r.code, r.name, r.band_cap or "", bool(r.is_arrs), r.notes or "")
-         for r in Role.select().order_by(Role.name)],
-        [(c.id, c.code, c.name, c.default_renewal_months, c.strand or "", c.level)
-         for c in Course.select().order_by(Course.name)],
+        [
+            (r.id, r.code, r.name, r.band_cap or "", bool(r.is_arrs), r.notes or "")
+            for r in Role.select().order_by(Role.name)
+        ],
+        [
+            (c.id, c.code, c.name, c.default_renewal_months, c.strand or "", c.level)
+            for c in Course.select().order_by(Course.name)
+        ],
     )
 
 
 def edit_button(label: str, marker: str, build: Callable[[], None]) -> None:
-    ui.button("Edit", icon="edit", on_click=build).props(f'flat dense no-caps aria-label="Edit {label}"').mark(marker)
+    ui.button("Edit", icon="edit", on_click=build).props(
+        f'flat dense no-caps aria-label="Edit {label}"'
+    ).mark(marker)
 
 
 def dialog_card(title: str) -> tuple[ui.dialog, ui.card]:
@@ -71,6 +83,7 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                     cells.cell(name, header=True)
                     cells.cell(KINDS.get(kind, kind))
                     with cells.cell():
+
                         def edit(org_id: int = org_id, name: str = name, kind: str = kind) -> None:
                             dialog, card = dialog_card(f"Edit {name}")
                             with card:
@@ -78,9 +91,14 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                                 new_kind = ui.select(KINDS, value=kind, label="Kind").classes("w-full")
 
                                 async def save() -> None:
-                                    outcome = await submit(organisations.update_organisation, actor, org_id,
-                                                           new_name.value or "", new_kind.value or "",
-                                                           success="Saved the employer.")
+                                    outcome = await submit(
+                                        organisations.update_organisation,
+                                        actor,
+                                        org_id,
+                                        new_name.value or "",
+                                        new_kind.value or "",
+                                        success="Saved the employer.",
+                                    )
                                     await saved(outcome.ok, dialog, redraw)
 
                                 ui.button("Save", on_click=save).props("unelevated no-caps").mark("org-save")
@@ -89,11 +107,18 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                         edit_button(name, f"edit-employer-{org_id}", edit)
         with ui.row().classes("items-end gap-3"):
             name = ui.input("New employer").props("outlined dense").mark("employer-new")
-            kind = ui.select(KINDS, value="other", label="Kind").props("outlined dense").classes("min-w-[12rem]")
+            kind = (
+                ui.select(KINDS, value="other", label="Kind").props("outlined dense").classes("min-w-[12rem]")
+            )
 
             async def add() -> None:
-                outcome = await submit(organisations.get_or_create_employer, actor, name.value or "",
-                                       kind.value or "other", success="Added the employer.")
+                outcome = await submit(
+                    organisations.get_or_create_employer,
+                    actor,
+                    name.value or "",
+                    kind.value or "other",
+                    success="Added the employer.",
+                )
                 await saved(outcome.ok, None, redraw)
 
             ui.button("Add the employer", on_click=add).props("outline no-caps").mark("employer-add")
@@ -104,7 +129,9 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             pcn = ui.input("New PCN").props("outlined dense").mark("pcn-new")
 
             async def add_pcn() -> None:
-                outcome = await submit(organisations.get_or_create_pcn, actor, pcn.value or "", success="Added the PCN.")
+                outcome = await submit(
+                    organisations.get_or_create_pcn, actor, pcn.value or "", success="Added the PCN."
+                )
                 await saved(outcome.ok, None, redraw)
 
             ui.button("Add the PCN", on_click=add_pcn).props("outline no-caps").mark("pcn-add")
@@ -122,8 +149,14 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                     cells.cell(band or "—")
                     cells.cell("Yes" if arrs else "No")
                     with cells.cell():
-                        def edit(role_id: int = role_id, name: str = name, band: str = band, arrs: bool = arrs,
-                                 notes: str = notes) -> None:
+
+                        def edit(
+                            role_id: int = role_id,
+                            name: str = name,
+                            band: str = band,
+                            arrs: bool = arrs,
+                            notes: str = notes,
+                        ) -> None:
                             dialog, card = dialog_card(f"Edit {name}")
                             with card:
                                 new_name = ui.input("Name", value=name).classes("w-full").mark("role-name")
@@ -132,10 +165,16 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                                 new_notes = ui.textarea("Notes", value=notes).classes("w-full")
 
                                 async def save() -> None:
-                                    outcome = await submit(catalogue_admin.update_role, actor, role_id,
-                                                           new_name.value or "", new_band.value or None,
-                                                           bool(new_arrs.value), new_notes.value or "",
-                                                           success="Saved the role.")
+                                    outcome = await submit(
+                                        catalogue_admin.update_role,
+                                        actor,
+                                        role_id,
+                                        new_name.value or "",
+                                        new_band.value or None,
+                                        bool(new_arrs.value),
+                                        new_notes.value or "",
+                                        success="Saved the role.",
+                                    )
                                     await saved(outcome.ok, dialog, redraw)
 
                                 ui.button("Save", on_click=save).props("unelevated no-caps").mark("role-save")
@@ -151,8 +190,15 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             arrs = ui.checkbox("Reimbursed under ARRS", value=True)
 
             async def add() -> None:
-                outcome = await submit(catalogue_admin.add_role, actor, code.value or "", name.value or "",
-                                       band.value or None, bool(arrs.value), success="Added the role.")
+                outcome = await submit(
+                    catalogue_admin.add_role,
+                    actor,
+                    code.value or "",
+                    name.value or "",
+                    band.value or None,
+                    bool(arrs.value),
+                    success="Added the role.",
+                )
                 await saved(outcome.ok, None, redraw)
 
             ui.button("Add the role", on_click=add).props("outline no-caps").mark("role-add")
@@ -161,9 +207,16 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
 def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
     actor = page.viewer.actor
     with panel():
-        muted("The renewal period is the course's default (0 = never expires); requirements may set their own.")
-        columns = [Column("Code"), Column("Name"), Column("Renewal (months)", numeric=True), Column("Strand and level"),
-                   Column("")]
+        muted(
+            "The renewal period is the course's default (0 = never expires); requirements may set their own."
+        )
+        columns = [
+            Column("Code"),
+            Column("Name"),
+            Column("Renewal (months)", numeric=True),
+            Column("Strand and level"),
+            Column(""),
+        ]
         with table("Courses", columns) as cells:
             for course_id, code, name, renewal, strand, level in data.courses:
                 with cells.row(course=code):
@@ -172,23 +225,39 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                     cells.cell(str(renewal) if renewal else "Never expires")
                     cells.cell(f"{strand}, level {level}" if strand else "—")
                     with cells.cell():
-                        def edit(course_id: int = course_id, name: str = name, renewal: int = renewal,
-                                 strand: str = strand, level: int | None = level) -> None:
+
+                        def edit(
+                            course_id: int = course_id,
+                            name: str = name,
+                            renewal: int = renewal,
+                            strand: str = strand,
+                            level: int | None = level,
+                        ) -> None:
                             dialog, card = dialog_card(f"Edit {name}")
                             with card:
                                 new_name = ui.input("Name", value=name).classes("w-full")
-                                new_renewal = ui.input("Renewal (months)", value=str(renewal)).mark("course-renewal")
+                                new_renewal = ui.input("Renewal (months)", value=str(renewal)).mark(
+                                    "course-renewal"
+                                )
                                 new_strand = ui.input("Strand", value=strand)
                                 new_level = ui.input("Level", value=str(level or ""))
 
                                 async def save() -> None:
-                                    outcome = await submit(catalogue_admin.update_course, actor, course_id,
-                                                           new_name.value or "", new_renewal.value or "",
-                                                           new_strand.value or None, new_level.value or None,
-                                                           success="Saved the course.")
+                                    outcome = await submit(
+                                        catalogue_admin.update_course,
+                                        actor,
+                                        course_id,
+                                        new_name.value or "",
+                                        new_renewal.value or "",
+                                        new_strand.value or None,
+                                        new_level.value or None,
+                                        success="Saved the course.",
+                                    )
                                     await saved(outcome.ok, dialog, redraw)
 
-                                ui.button("Save", on_click=save).props("unelevated no-caps").mark("course-save")
+                                ui.button("Save", on_click=save).props("unelevated no-caps").mark(
+                                    "course-save"
+                                )
                             dialog.open()
 
                         edit_button(name, f"edit-course-{code}", edit)
@@ -197,11 +266,19 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
         with ui.row().classes("items-end gap-3"):
             code = ui.input("Code").props("outlined dense").mark("course-new-code")
             name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("course-new-name")
-            renewal = ui.input("Renewal (months)", value="36").props("outlined dense").mark("course-new-renewal")
+            renewal = (
+                ui.input("Renewal (months)", value="36").props("outlined dense").mark("course-new-renewal")
+            )
 
             async def add() -> None:
-                outcome = await submit(catalogue_admin.add_course, actor, code.value or "", name.value or "",
-                                       renewal.value or "", success="Added the course.")
+                outcome = await submit(
+                    catalogue_admin.add_course,
+                    actor,
+                    code.value or "",
+                    name.value or "",
+                    renewal.value or "",
+                    success="Added the course.",
+                )
                 await saved(outcome.ok, None, redraw)
 
             ui.button("Add the course", on_click=add).props("outline no-caps").mark("course-add")

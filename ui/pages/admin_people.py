@@ -18,8 +18,15 @@ from ui.person_admin import person_sections
 from ui.tables import Column, table
 
 PATH = "/admin/people"
-KINDS = {"": "Choose for a new employer", "pcn": "PCN", "gp_practice": "GP practice", "vcse": "VCSE organisation",
-         "nhs_trust": "NHS trust", "local_authority": "Local authority", "other": "Other"}
+KINDS = {
+    "": "Choose for a new employer",
+    "pcn": "PCN",
+    "gp_practice": "GP practice",
+    "vcse": "VCSE organisation",
+    "nhs_trust": "NHS trust",
+    "local_authority": "Local authority",
+    "other": "Other",
+}
 
 
 def people_table(rows: Paged[av.PersonRow]) -> None:
@@ -38,9 +45,12 @@ def people_table(rows: Paged[av.PersonRow]) -> None:
 async def list_page(page: Page) -> None:
     state = {"page": 1}
     with ui.row().classes("items-end gap-4 w-full"):
-        search = ui.input("Search name, staff id or email").props("outlined dense clearable debounce=400").classes(
-            "min-w-[20rem]"
-        ).mark("people-search")
+        search = (
+            ui.input("Search name, staff id or email")
+            .props("outlined dense clearable debounce=400")
+            .classes("min-w-[20rem]")
+            .mark("people-search")
+        )
         archived = ui.checkbox("Include archived people").mark("people-archived")
         ui.button("Add a person", icon="person_add", on_click=lambda: ui.navigate.to(f"{PATH}/new")).props(
             "unelevated no-caps"
@@ -75,28 +85,59 @@ async def new_page(page: Page) -> None:
             last = ui.input("Last name (required)").props("outlined").mark("new-last")
             email = ui.input("Email").props("outlined").mark("new-email")
         with ui.row().classes("w-full gap-4"):
-            role = ui.select(found.roles, label="Role (required)", with_input=True).classes("min-w-[18rem]").props(
-                "outlined"
-            ).mark("new-role")
-            employer = ui.select(found.employers, label="Employer (required; type a new one to add it)",
-                                 with_input=True, new_value_mode="add-unique").classes("min-w-[18rem]").props(
-                "outlined").mark("new-employer")
-            kind = ui.select(KINDS, value="", label="Kind of new employer").classes("min-w-[14rem]").props("outlined")
+            role = (
+                ui.select(found.roles, label="Role (required)", with_input=True)
+                .classes("min-w-[18rem]")
+                .props("outlined")
+                .mark("new-role")
+            )
+            employer = (
+                ui.select(
+                    found.employers,
+                    label="Employer (required; type a new one to add it)",
+                    with_input=True,
+                    new_value_mode="add-unique",
+                )
+                .classes("min-w-[18rem]")
+                .props("outlined")
+                .mark("new-employer")
+            )
+            kind = (
+                ui.select(KINDS, value="", label="Kind of new employer")
+                .classes("min-w-[14rem]")
+                .props("outlined")
+            )
         with ui.row().classes("w-full gap-4 items-end"):
-            pcn = ui.select(found.pcns, label="PCN", with_input=True, new_value_mode="add-unique").classes(
-                "min-w-[14rem]").props("outlined clearable")
+            pcn = (
+                ui.select(found.pcns, label="PCN", with_input=True, new_value_mode="add-unique")
+                .classes("min-w-[14rem]")
+                .props("outlined clearable")
+            )
             band = ui.input("Band").props("outlined")
             fte = ui.input("FTE (e.g. 0.8)").props("outlined")
             start = date_input("Start date", page.today, required=True)
-        supervisor = ui.select(found.people, label="Clinical supervisor", with_input=True).classes(
-            "min-w-[22rem]").props("outlined clearable")
+        supervisor = (
+            ui.select(found.people, label="Clinical supervisor", with_input=True)
+            .classes("min-w-[22rem]")
+            .props("outlined clearable")
+        )
 
         async def save() -> None:
             outcome = await submit(
-                people.create_person, page.viewer.actor, staff_id.value or "", first.value or "", last.value or "",
-                role.value or "", employer.value or "", start.value or "", email=email.value or None,
-                employer_kind=kind.value or None, pcn=pcn.value or None, band=band.value or None,
-                fte=fte.value or None, supervisor_staff_id=supervisor.value or None,
+                people.create_person,
+                page.viewer.actor,
+                staff_id.value or "",
+                first.value or "",
+                last.value or "",
+                role.value or "",
+                employer.value or "",
+                start.value or "",
+                email=email.value or None,
+                employer_kind=kind.value or None,
+                pcn=pcn.value or None,
+                band=band.value or None,
+                fte=fte.value or None,
+                supervisor_staff_id=supervisor.value or None,
                 success="Added.",
             )
             if outcome.ok:
@@ -122,13 +163,16 @@ def register() -> None:
 
     @ui.page(PATH + "/{person_id}")
     async def admin_person(person_id: int) -> None:
-        async with frame("Person", breadcrumbs=[("Administration", None), ("People", PATH)],
-                         nav_path=PATH) as page:
+        async with frame(
+            "Person", breadcrumbs=[("Administration", None), ("People", PATH)], nav_path=PATH
+        ) as page:
             require(page.viewer, ADMIN)
             style()
             record = await read(av.person_record, person_id)
             page.retitle(record.name)
-            muted(f"Staff id {record.staff_id} · record version {record.version}"
-                  + (" · archived" if record.archived else ""))
+            muted(
+                f"Staff id {record.staff_id} · record version {record.version}"
+                + (" · archived" if record.archived else "")
+            )
             ui.link("See their compliance", f"/people/{person_id}")
             await person_sections(page, person_id)

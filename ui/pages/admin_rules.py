@@ -28,7 +28,10 @@ SCOPES = {"role": "A role", "employer": "An employer"}
 
 
 async def show_effect(
-    holder: ui.element, as_of: date, build: Callable[[], rule_preview.Change], on_save: Callable[[], Awaitable[None]],
+    holder: ui.element,
+    as_of: date,
+    build: Callable[[], rule_preview.Change],
+    on_save: Callable[[], Awaitable[None]],
     action: str,
 ) -> None:
     """Work out the change's effect (in a thread) and offer to save it from there."""
@@ -42,14 +45,22 @@ async def show_effect(
     except TrackerError as exc:
         holder.clear()
         with holder:
-            text("div", error_text(exc)).classes("text-red-800 font-semibold").props('role="alert"').mark("effect")
+            text("div", error_text(exc)).classes("text-red-800 font-semibold").props('role="alert"').mark(
+                "effect"
+            )
         return
     if effect is None:
         return
     holder.clear()
-    with holder, ui.element("div").classes("panel").props('role="status"').style("border-left: 6px solid #FFB81C"):
+    with (
+        holder,
+        ui.element("div").classes("panel").props('role="status"').style("border-left: 6px solid #FFB81C"),
+    ):
         text("div", f"As at {uk(as_of)}: {effect.sentence}").classes("font-semibold").mark("effect")
-        for title, names in (("Made non-compliant", effect.made_red), ("Compliant again", effect.made_not_red)):
+        for title, names in (
+            ("Made non-compliant", effect.made_red),
+            ("Compliant again", effect.made_not_red),
+        ):
             if names:
                 shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
                 muted(f"{title}: {shown}")
@@ -58,33 +69,55 @@ async def show_effect(
             ui.button("Cancel", on_click=holder.clear).props("flat no-caps")
 
 
-def requirement_rows_table(page: Page, rows: list[av.RequirementRow], caption: str, effect_holder: ui.element,
-                           redraw: Redraw) -> None:
+def requirement_rows_table(
+    page: Page, rows: list[av.RequirementRow], caption: str, effect_holder: ui.element, redraw: Redraw
+) -> None:
     actor = page.viewer.actor
-    columns = [Column("For"), Column("Course"), Column("Renewal (months)", numeric=True),
-               Column("New-starter days", numeric=True), Column("")]
+    columns = [
+        Column("For"),
+        Column("Course"),
+        Column("Renewal (months)", numeric=True),
+        Column("New-starter days", numeric=True),
+        Column(""),
+    ]
     with table(caption, columns) as cells:
         for r in rows:
             with cells.row(requirement=str(r.requirement_id)):
                 cells.cell(f"{SCOPES[r.scope].split()[1].capitalize()}: {r.name}", header=True)
                 cells.cell(r.course)
-                cells.cell("Course default" if r.renewal_months is None else
-                           ("Never expires" if r.renewal_months == 0 else str(r.renewal_months)))
+                cells.cell(
+                    "Course default"
+                    if r.renewal_months is None
+                    else ("Never expires" if r.renewal_months == 0 else str(r.renewal_months))
+                )
                 cells.cell("Default" if r.new_starter_days is None else str(r.new_starter_days))
                 with cells.cell():
-                    raw = {"scope": r.scope, "name": r.name, "course": r.course_code,
-                           "renewal_months": r.renewal_months, "new_starter_days": r.new_starter_days}
+                    raw = {
+                        "scope": r.scope,
+                        "name": r.name,
+                        "course": r.course_code,
+                        "renewal_months": r.renewal_months,
+                        "new_starter_days": r.new_starter_days,
+                    }
 
                     async def remove(r: av.RequirementRow = r, raw: dict[str, Any] = raw) -> None:
                         async def confirmed() -> None:
-                            outcome = await submit(rules.remove_requirement, actor, r.requirement_id,
-                                                   success="Removed the requirement.")
+                            outcome = await submit(
+                                rules.remove_requirement,
+                                actor,
+                                r.requirement_id,
+                                success="Removed the requirement.",
+                            )
                             if outcome.ok:
                                 await redraw()
 
-                        await show_effect(effect_holder, page.as_of,
-                                          lambda: rule_preview.requirement_change(raw, remove=True), confirmed,
-                                          f"Remove {r.course} for {r.name}")
+                        await show_effect(
+                            effect_holder,
+                            page.as_of,
+                            lambda: rule_preview.requirement_change(raw, remove=True),
+                            confirmed,
+                            f"Remove {r.course} for {r.name}",
+                        )
 
                     ui.button("Remove", on_click=remove).props(
                         f'flat dense no-caps color=negative aria-label="Remove {r.course} for {r.name}"'
@@ -95,32 +128,67 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
     actor = page.viewer.actor
     with panel():
         heading("Required courses", 2)
-        muted("An employer's requirement overrides the role's, which overrides the course's default renewal. "
-              "Choose a role or employer to see what it requires; change it, previewing the effect first.")
+        muted(
+            "An employer's requirement overrides the role's, which overrides the course's default renewal. "
+            "Choose a role or employer to see what it requires; change it, previewing the effect first."
+        )
         with ui.row().classes("items-end gap-3 w-full"):
-            scope = ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
-            name = ui.select(found.roles, label="Role or employer", with_input=True).props("outlined dense").classes(
-                "min-w-[18rem]").mark("requirement-name")
-            course = ui.select(found.courses, label="Course", with_input=True).props("outlined dense").classes(
-                "min-w-[18rem]").mark("requirement-course")
-            renewal = ui.input("Renewal (months; blank = default)").props("outlined dense").mark("requirement-renewal")
+            scope = (
+                ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
+            )
+            name = (
+                ui.select(found.roles, label="Role or employer", with_input=True)
+                .props("outlined dense")
+                .classes("min-w-[18rem]")
+                .mark("requirement-name")
+            )
+            course = (
+                ui.select(found.courses, label="Course", with_input=True)
+                .props("outlined dense")
+                .classes("min-w-[18rem]")
+                .mark("requirement-course")
+            )
+            renewal = (
+                ui.input("Renewal (months; blank = default)")
+                .props("outlined dense")
+                .mark("requirement-renewal")
+            )
             allowance = ui.input("New-starter days").props("outlined dense")
 
         async def preview() -> None:
-            v = {"scope": scope.value, "name": name.value or "", "course": course.value or "",
-                 "renewal_months": renewal.value or None, "new_starter_days": allowance.value or None}
+            v = {
+                "scope": scope.value,
+                "name": name.value or "",
+                "course": course.value or "",
+                "renewal_months": renewal.value or None,
+                "new_starter_days": allowance.value or None,
+            }
 
             async def save() -> None:  # exactly what was previewed
-                outcome = await submit(rules.set_requirement, actor, v["scope"], v["name"], v["course"],
-                                       v["renewal_months"], v["new_starter_days"], success="Saved the requirement.")
+                outcome = await submit(
+                    rules.set_requirement,
+                    actor,
+                    v["scope"],
+                    v["name"],
+                    v["course"],
+                    v["renewal_months"],
+                    v["new_starter_days"],
+                    success="Saved the requirement.",
+                )
                 if outcome.ok:
                     await redraw()
 
-            await show_effect(effect_holder, page.as_of, lambda: rule_preview.requirement_change(v), save,
-                              "Save this requirement")
+            await show_effect(
+                effect_holder,
+                page.as_of,
+                lambda: rule_preview.requirement_change(v),
+                save,
+                "Save this requirement",
+            )
 
         ui.button("Preview the effect", icon="visibility", on_click=preview).props("outline no-caps").mark(
-            "preview-requirement")
+            "preview-requirement"
+        )
         effect_holder = ui.column().classes("w-full")
         listing = ui.column().classes("w-full")
 
@@ -138,7 +206,9 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
                 if chosen:
                     requirement_rows_table(page, chosen, caption, effect_holder, redraw)
                 else:
-                    empty_state("None recorded." if name.value else "No employer has requirements of its own.")
+                    empty_state(
+                        "None recorded." if name.value else "No employer has requirements of its own."
+                    )
 
         def scope_changed(e: Any) -> None:
             name.set_options(found.roles if e.value == "role" else found.employers)
@@ -149,15 +219,24 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
         show_rows()
 
 
-def supervision_section(page: Page, found: av.Choices, rows: list[av.SupervisionRuleRow], redraw: Redraw) -> None:
+def supervision_section(
+    page: Page, found: av.Choices, rows: list[av.SupervisionRuleRow], redraw: Redraw
+) -> None:
     actor = page.viewer.actor
     with panel():
         heading("Supervision rules", 2)
-        muted("Minutes needed each month and the kinds that count. Anyone no rule names needs 60 minutes of "
-              "clinical supervision, group sessions counting.")
+        muted(
+            "Minutes needed each month and the kinds that count. Anyone no rule names needs 60 minutes of "
+            "clinical supervision, group sessions counting."
+        )
         effect_holder = ui.column().classes("w-full")
-        columns = [Column("For"), Column("Minutes a month", numeric=True), Column("Kinds that count"),
-                   Column("Group sessions"), Column("")]
+        columns = [
+            Column("For"),
+            Column("Minutes a month", numeric=True),
+            Column("Kinds that count"),
+            Column("Group sessions"),
+            Column(""),
+        ]
         with table("Supervision each role and employer needs", columns) as cells:
             for r in rows:
                 with cells.row(rule=str(r.rule_id)):
@@ -166,19 +245,32 @@ def supervision_section(page: Page, found: av.Choices, rows: list[av.Supervision
                     cells.cell(", ".join(KIND_LABELS.get(k, k) for k in r.kinds.split(";") if k))
                     cells.cell("Count" if r.group_counts else "Do not count")
                     with cells.cell():
-                        raw = {"scope": r.scope, "name": r.name, "min_minutes_per_month": r.min_minutes,
-                               "kinds": r.kinds, "group_counts": "yes" if r.group_counts else "no"}
+                        raw = {
+                            "scope": r.scope,
+                            "name": r.name,
+                            "min_minutes_per_month": r.min_minutes,
+                            "kinds": r.kinds,
+                            "group_counts": "yes" if r.group_counts else "no",
+                        }
 
                         async def remove(r: av.SupervisionRuleRow = r, raw: dict[str, Any] = raw) -> None:
                             async def confirmed() -> None:
-                                outcome = await submit(rules.remove_supervision_rule, actor, r.rule_id,
-                                                       success="Removed the rule.")
+                                outcome = await submit(
+                                    rules.remove_supervision_rule,
+                                    actor,
+                                    r.rule_id,
+                                    success="Removed the rule.",
+                                )
                                 if outcome.ok:
                                     await redraw()
 
-                            await show_effect(effect_holder, page.as_of,
-                                              lambda: rule_preview.supervision_change(raw, remove=True), confirmed,
-                                              f"Remove the rule for {r.name}")
+                            await show_effect(
+                                effect_holder,
+                                page.as_of,
+                                lambda: rule_preview.supervision_change(raw, remove=True),
+                                confirmed,
+                                f"Remove the rule for {r.name}",
+                            )
 
                         ui.button("Remove", on_click=remove).props(
                             f'flat dense no-caps color=negative aria-label="Remove the rule for {r.name}"'
@@ -187,32 +279,61 @@ def supervision_section(page: Page, found: av.Choices, rows: list[av.Supervision
             empty_state("No rule yet: everyone needs the default.")
         heading("Set a rule", 2)
         with ui.row().classes("items-end gap-3 w-full"):
-            scope = ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
-            name = ui.select(found.roles, label="Role or employer", with_input=True).props("outlined dense").classes(
-                "min-w-[18rem]").mark("rule-name")
+            scope = (
+                ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
+            )
+            name = (
+                ui.select(found.roles, label="Role or employer", with_input=True)
+                .props("outlined dense")
+                .classes("min-w-[18rem]")
+                .mark("rule-name")
+            )
             minutes = ui.input("Minutes a month", value="60").props("outlined dense").mark("rule-minutes")
-            kinds = ui.select({k: KIND_LABELS.get(k, k) for k in SUPERVISION_KINDS}, value=["clinical"],
-                              multiple=True, label="Kinds that count").props("outlined dense use-chips").classes(
-                "min-w-[16rem]")
+            kinds = (
+                ui.select(
+                    {k: KIND_LABELS.get(k, k) for k in SUPERVISION_KINDS},
+                    value=["clinical"],
+                    multiple=True,
+                    label="Kinds that count",
+                )
+                .props("outlined dense use-chips")
+                .classes("min-w-[16rem]")
+            )
             group = ui.checkbox("Group sessions count", value=True)
-        scope.on_value_change(lambda e: name.set_options(found.roles if e.value == "role" else found.employers))
+        scope.on_value_change(
+            lambda e: name.set_options(found.roles if e.value == "role" else found.employers)
+        )
 
         async def preview() -> None:
-            v = {"scope": scope.value, "name": name.value or "", "min_minutes_per_month": minutes.value or "",
-                 "kinds": ";".join(kinds.value or []), "group_counts": "yes" if group.value else "no"}
+            v = {
+                "scope": scope.value,
+                "name": name.value or "",
+                "min_minutes_per_month": minutes.value or "",
+                "kinds": ";".join(kinds.value or []),
+                "group_counts": "yes" if group.value else "no",
+            }
 
             async def save() -> None:  # exactly what was previewed
-                outcome = await submit(rules.set_supervision_rule, actor, v["scope"], v["name"],
-                                       v["min_minutes_per_month"], v["kinds"], v["group_counts"],
-                                       success="Saved the rule.")
+                outcome = await submit(
+                    rules.set_supervision_rule,
+                    actor,
+                    v["scope"],
+                    v["name"],
+                    v["min_minutes_per_month"],
+                    v["kinds"],
+                    v["group_counts"],
+                    success="Saved the rule.",
+                )
                 if outcome.ok:
                     await redraw()
 
-            await show_effect(effect_holder, page.as_of, lambda: rule_preview.supervision_change(v), save,
-                              "Save this rule")
+            await show_effect(
+                effect_holder, page.as_of, lambda: rule_preview.supervision_change(v), save, "Save this rule"
+            )
 
         ui.button("Preview the effect", icon="visibility", on_click=preview).props("outline no-caps").mark(
-            "preview-rule")
+            "preview-rule"
+        )
         effect_holder.move(target_index=-1)
 
 
@@ -221,7 +342,9 @@ def register() -> None:
 
     @ui.page(PATH, response_timeout=30)
     async def admin_rules() -> None:
-        async with frame("Requirements and supervision rules", breadcrumbs=[("Administration", None)]) as page:
+        async with frame(
+            "Requirements and supervision rules", breadcrumbs=[("Administration", None)]
+        ) as page:
             require(page.viewer, ADMIN)
             holder = ui.column().classes("w-full gap-4")
 

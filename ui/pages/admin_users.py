@@ -20,7 +20,12 @@ from ui.lead_components import submit
 from ui.tables import Column, table
 
 PATH = "/admin/users"
-ROLE_LABELS = {"staff": "Staff", "supervisor": "Supervisor", "lead": "Operational lead", "admin": "Administrator"}
+ROLE_LABELS = {
+    "staff": "Staff",
+    "supervisor": "Supervisor",
+    "lead": "Operational lead",
+    "admin": "Administrator",
+}
 Redraw = Callable[[], Awaitable[None]]
 
 
@@ -44,25 +49,59 @@ def logins() -> list[Login]:
     found = []
     for u in users.list_users():
         person = u.person if u.person_id else None
-        found.append(Login(
-            u.id, u.email, tuple(r for r in USER_ROLES if r in u.role_set), person.staff_id if person else None,
-            f"{person.name} ({person.staff_id})" if person else "—",
-            u.lead_employer.name if u.lead_employer_id else None, u.lead_pcn.name if u.lead_pcn_id else None,
-            bool(u.active),
-        ))
+        found.append(
+            Login(
+                u.id,
+                u.email,
+                tuple(r for r in USER_ROLES if r in u.role_set),
+                person.staff_id if person else None,
+                f"{person.name} ({person.staff_id})" if person else "—",
+                u.lead_employer.name if u.lead_employer_id else None,
+                u.lead_pcn.name if u.lead_pcn_id else None,
+                bool(u.active),
+            )
+        )
     return found
 
 
-def scope_fields(found: av.Choices, current: Login | None) -> tuple[ui.select, ui.select, ui.select, ui.select]:
-    roles = ui.select(ROLE_LABELS, multiple=True, label="Roles", value=list(current.roles) if current else ["staff"]
-                      ).classes("min-w-[18rem]").props("outlined use-chips").mark("user-roles")
-    person = ui.select(found.people, label="Linked person", with_input=True,
-                       value=current.person_staff_id if current else None).classes("min-w-[20rem]").props(
-        "outlined clearable hint='Needed for staff and supervisors'").mark("user-person")
-    employer = ui.select(found.employers, label="Lead of employer", value=current.employer if current else None,
-                         with_input=True).classes("min-w-[16rem]").props("outlined clearable").mark("user-employer")
-    pcn = ui.select(found.pcns, label="or lead of PCN", value=current.pcn if current else None).classes(
-        "min-w-[12rem]").props("outlined clearable")
+def scope_fields(
+    found: av.Choices, current: Login | None
+) -> tuple[ui.select, ui.select, ui.select, ui.select]:
+    roles = (
+        ui.select(
+            ROLE_LABELS, multiple=True, label="Roles", value=list(current.roles) if current else ["staff"]
+        )
+        .classes("min-w-[18rem]")
+        .props("outlined use-chips")
+        .mark("user-roles")
+    )
+    person = (
+        ui.select(
+            found.people,
+            label="Linked person",
+            with_input=True,
+            value=current.person_staff_id if current else None,
+        )
+        .classes("min-w-[20rem]")
+        .props("outlined clearable hint='Needed for staff and supervisors'")
+        .mark("user-person")
+    )
+    employer = (
+        ui.select(
+            found.employers,
+            label="Lead of employer",
+            value=current.employer if current else None,
+            with_input=True,
+        )
+        .classes("min-w-[16rem]")
+        .props("outlined clearable")
+        .mark("user-employer")
+    )
+    pcn = (
+        ui.select(found.pcns, label="or lead of PCN", value=current.pcn if current else None)
+        .classes("min-w-[12rem]")
+        .props("outlined clearable")
+    )
     return roles, person, employer, pcn
 
 
@@ -79,7 +118,14 @@ def show_password(where: ui.element, email: str, password: str) -> None:
 
 def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw, shown: ui.element) -> None:
     actor = page.viewer.actor
-    columns = [Column("Email"), Column("Roles"), Column("Person"), Column("Lead of"), Column("State"), Column("")]
+    columns = [
+        Column("Email"),
+        Column("Roles"),
+        Column("Person"),
+        Column("Lead of"),
+        Column("State"),
+        Column(""),
+    ]
     with table("Logins", columns) as cells:
         for login in rows:
             with cells.row(user=str(login.user_id)):
@@ -88,17 +134,27 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
                 cells.cell(login.person)
                 cells.cell(login.scope)
                 with cells.cell():
-                    status_chip("compliant" if login.active else "paused", "Active" if login.active else "Deactivated")
+                    status_chip(
+                        "compliant" if login.active else "paused", "Active" if login.active else "Deactivated"
+                    )
                 with cells.cell(), ui.row().classes("gap-1 flex-nowrap whitespace-nowrap"):
+
                     def edit(login: Login = login) -> None:
                         with ui.dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
                             heading(f"Roles of {login.email}", 2)
                             roles, person, employer, pcn = scope_fields(found, login)
 
                             async def save() -> None:
-                                outcome = await submit(users.set_roles, actor, login.user_id, list(roles.value or []),
-                                                       person.value or None, employer.value or None,
-                                                       pcn.value or None, success="Saved.")
+                                outcome = await submit(
+                                    users.set_roles,
+                                    actor,
+                                    login.user_id,
+                                    list(roles.value or []),
+                                    person.value or None,
+                                    employer.value or None,
+                                    pcn.value or None,
+                                    success="Saved.",
+                                )
                                 if outcome.ok:
                                     dialog.close()
                                     await redraw()
@@ -113,19 +169,27 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
                             show_password(shown, login.email, password)
 
                     async def toggle(login: Login = login) -> None:
-                        outcome = await submit(users.set_active, actor, login.user_id, not login.active,
-                                               success="Reactivated." if not login.active else "Deactivated.")
+                        outcome = await submit(
+                            users.set_active,
+                            actor,
+                            login.user_id,
+                            not login.active,
+                            success="Reactivated." if not login.active else "Deactivated.",
+                        )
                         if outcome.ok:
                             await redraw()
 
                     label = f'aria-label="{{}} {login.email}"'
-                    ui.button("Roles", on_click=edit).props("flat dense no-caps " + label.format("Roles of")
-                                                            ).mark(f"edit-user-{login.user_id}")
+                    ui.button("Roles", on_click=edit).props(
+                        "flat dense no-caps " + label.format("Roles of")
+                    ).mark(f"edit-user-{login.user_id}")
                     ui.button("Reset password", on_click=reset).props(
-                        "flat dense no-caps " + label.format("Reset password of")).mark(f"reset-{login.user_id}")
+                        "flat dense no-caps " + label.format("Reset password of")
+                    ).mark(f"reset-{login.user_id}")
                     if login.user_id != page.viewer.user_id:
                         ui.button("Reactivate" if not login.active else "Deactivate", on_click=toggle).props(
-                            "flat dense no-caps " + label.format("Reactivate" if not login.active else "Deactivate")
+                            "flat dense no-caps "
+                            + label.format("Reactivate" if not login.active else "Deactivate")
                         ).mark(f"toggle-{login.user_id}")
 
 
@@ -133,15 +197,25 @@ def add_form(page: Page, found: av.Choices, redraw: Redraw, shown: ui.element) -
     with panel():
         heading("Add a login", 2)
         with ui.row().classes("items-end gap-3 w-full"):
-            email = ui.input("Email address").props("outlined").classes("min-w-[18rem]").mark("new-user-email")
+            email = (
+                ui.input("Email address").props("outlined").classes("min-w-[18rem]").mark("new-user-email")
+            )
             roles, person, employer, pcn = scope_fields(found, None)
         muted("A random password is made and shown once, for you to pass on.")
 
         async def add() -> None:
             password = generate_password()
-            outcome = await submit(users.add_user, page.viewer.actor, email.value or "", password,
-                                   list(roles.value or []), person.value or None, employer.value or None,
-                                   pcn.value or None, success="Added the login.")
+            outcome = await submit(
+                users.add_user,
+                page.viewer.actor,
+                email.value or "",
+                password,
+                list(roles.value or []),
+                person.value or None,
+                employer.value or None,
+                pcn.value or None,
+                success="Added the login.",
+            )
             if outcome.ok:
                 await redraw()
                 show_password(shown, outcome.value.email, password)

@@ -26,7 +26,12 @@ def headline(snapshot: tv.TeamSnapshot) -> None:
     s = snapshot.summary
     last_month = add_months(month_start(snapshot.as_of), -1).strftime("%B %Y")
     with ui.element("div").classes("figure-row").mark("headline"):
-        figure("Fully compliant", f"{s.fully_compliant_pct:g}%", f"{s.green:,} of {s.people:,} people green", "green")
+        figure(
+            "Fully compliant",
+            f"{s.fully_compliant_pct:g}%",
+            f"{s.green:,} of {s.people:,} people green",
+            "green",
+        )
         figure("Amber", f"{s.amber:,}", "something due soon or to do", "amber")
         figure("Red", f"{s.red:,}", "out of date, missing or supervision missed", "red")
         figure("Supervision met", f"{s.supervision_met_last_month_pct:g}%", f"in {last_month}, of those due")
@@ -35,18 +40,29 @@ def headline(snapshot: tv.TeamSnapshot) -> None:
 def courses(snapshot: tv.TeamSnapshot) -> None:
     with panel():
         heading("Training by course", 2)
-        muted("The share of people who need each course and hold it in date (compliant or due soon), lowest first.")
+        muted(
+            "The share of people who need each course and hold it in date (compliant or due soon), lowest first."
+        )
         figures = snapshot.course_figures
         if not figures:
             empty_state("No course is required of anyone in the team.")
             return
         rows = [
-            ({"course": f.code}, [text_cell(f.name), text_cell(f"{f.pct:g}%"),
-                                  text_cell(f"{f.compliant:,} of {f.required:,}"), bar_cell(f.pct)])
+            (
+                {"course": f.code},
+                [
+                    text_cell(f.name),
+                    text_cell(f"{f.pct:g}%"),
+                    text_cell(f"{f.compliant:,} of {f.required:,}"),
+                    bar_cell(f.pct),
+                ],
+            )
             for f in figures
         ]
         headers = [("Course", False), ("In date", True), ("People", True), ("Share", False)]
-        ui.html(simple_table("Training by course: share in date", headers, rows)).classes("w-full").mark("courses")
+        ui.html(simple_table("Training by course: share in date", headers, rows)).classes("w-full").mark(
+            "courses"
+        )
 
 
 def employers(snapshot: tv.TeamSnapshot) -> None:
@@ -56,16 +72,28 @@ def employers(snapshot: tv.TeamSnapshot) -> None:
     with panel():
         heading("By employer", 2)
         rows = [
-            ({"employer": str(f.employer_id)}, [
-                link_cell(f.name, f"/team/matrix?employer={f.employer_id}"), text_cell(f"{f.people:,}"),
-                *(text_cell(f"{f.counts.get(s, 0):,}") for s in ("green", "amber", "red")),
-                text_cell(f"{f.green_pct:g}%"),
-            ])
+            (
+                {"employer": str(f.employer_id)},
+                [
+                    link_cell(f.name, f"/team/matrix?employer={f.employer_id}"),
+                    text_cell(f"{f.people:,}"),
+                    *(text_cell(f"{f.counts.get(s, 0):,}") for s in ("green", "amber", "red")),
+                    text_cell(f"{f.green_pct:g}%"),
+                ],
+            )
             for f in figures
         ]
-        headers = [("Employer", False), ("People", True), ("Green", True), ("Amber", True), ("Red", True),
-                   ("Fully compliant", True)]
-        ui.html(simple_table("Each employer's people by status", headers, rows)).classes("w-full").mark("employers")
+        headers = [
+            ("Employer", False),
+            ("People", True),
+            ("Green", True),
+            ("Amber", True),
+            ("Red", True),
+            ("Fully compliant", True),
+        ]
+        ui.html(simple_table("Each employer's people by status", headers, rows)).classes("w-full").mark(
+            "employers"
+        )
 
 
 def attention(snapshot: tv.TeamSnapshot) -> None:
@@ -78,21 +106,36 @@ def attention(snapshot: tv.TeamSnapshot) -> None:
         rows = []
         for m in people:
             reasons = m.result.reasons
-            why = (reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else "")) if reasons else ""
-            rows.append(({"person": str(m.person_id)}, [
-                link_cell(m.name, f"/people/{m.person_id}"), chip_cell(m.rag), text_cell(why),
-                text_cell(m.employer_name),
-            ]))
+            why = (
+                (reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
+                if reasons
+                else ""
+            )
+            rows.append(
+                (
+                    {"person": str(m.person_id)},
+                    [
+                        link_cell(m.name, f"/people/{m.person_id}"),
+                        chip_cell(m.rag),
+                        text_cell(why),
+                        text_cell(m.employer_name),
+                    ],
+                )
+            )
         headers = [("Name", False), ("Status", False), ("Why", False), ("Employer", False)]
-        ui.html(simple_table("People to look at first: red, then amber", headers, rows)).classes("w-full").mark(
-            "attention")
+        ui.html(simple_table("People to look at first: red, then amber", headers, rows)).classes(
+            "w-full"
+        ).mark("attention")
         ui.link("See everyone who is red in the training matrix", "/team/matrix?status=red")
 
 
 def trend_panel(scope: Scope, as_of: date) -> None:
     with panel():
         heading("The last 12 months", 2)
-        muted("Fully compliant and supervision met at the end of each month, and on the as-at date.")
+        muted(
+            "Fully compliant and supervision met at the end of each month, and on the as-at date. Past months "
+            "are worked out again at most every 15 minutes; the as-at date's figures are always current."
+        )
         waiting = ui.row().classes("items-center gap-2").props('role="status"')
         with waiting:
             ui.spinner(size="1.5rem").props('aria-hidden="true"')
@@ -113,7 +156,9 @@ def trend_panel(scope: Scope, as_of: date) -> None:
 
 
 def register() -> None:
-    add_nav(PATH, "Team dashboard", "dashboard", "Team", lambda v: v.is_lead or v.is_admin, order=10, home_rank=10)
+    add_nav(
+        PATH, "Team dashboard", "dashboard", "Team", lambda v: v.is_lead or v.is_admin, order=10, home_rank=10
+    )
 
     @ui.page(PATH, response_timeout=60)
     async def dashboard() -> None:
@@ -127,8 +172,10 @@ def register() -> None:
             muted(f"{team}: {snapshot.summary.people:,} people employed on {uk(page.as_of)}.").mark("scope")
             headline(snapshot)
             trend_panel(scope, page.as_of)
-            with ui.element("div").classes("grid gap-4 w-full").style(
-                "grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr))"
+            with (
+                ui.element("div")
+                .classes("grid gap-4 w-full")
+                .style("grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr))")
             ):
                 courses(snapshot)
                 attention(snapshot)

@@ -37,8 +37,15 @@ def queue(viewer: Viewer, today: date) -> list[Waiting]:
     """The pending certificates this viewer may decide, oldest first (runs in a thread)."""
     return [
         Waiting(
-            r.id, r.person_id, r.person.name, r.person.staff_id, r.course.name, r.completed_on, r.provider or "",
-            r.recorded_at, bool(r.certificate_path),
+            r.id,
+            r.person_id,
+            r.person.name,
+            r.person.staff_id,
+            r.course.name,
+            r.completed_on,
+            r.provider or "",
+            r.recorded_at,
+            bool(r.certificate_path),
         )
         for r in evidence.pending_records(viewer, today)
     ]
@@ -57,29 +64,40 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
         if w.has_certificate:
             ui.link("Open the certificate (new tab)", f"/files/certificates/{w.record_id}", new_tab=True)
         with ui.row().classes("items-end gap-4 w-full"):
-            done_on = date_input("Completion date", w.completed_on, required=True).props(
-                f'aria-label="Completion date of {w.course} for {w.name}"'
-            ).mark(f"date-{w.record_id}")
+            done_on = (
+                date_input("Completion date", w.completed_on, required=True)
+                .props(f'aria-label="Completion date of {w.course} for {w.name}"')
+                .mark(f"date-{w.record_id}")
+            )
 
             async def approve() -> None:
                 outcome = await submit(
-                    evidence.approve, page.viewer, w.record_id, done_on.value or "",
+                    evidence.approve,
+                    page.viewer,
+                    w.record_id,
+                    done_on.value or "",
                     success=f"Approved: {w.course} for {w.name} now counts.",
                 )
                 if outcome.ok:
                     await on_done()
 
-            ui.button("Approve", icon="check", on_click=approve).props("unelevated no-caps color=positive").mark(
-                f"approve-{w.record_id}"
-            )
+            ui.button("Approve", icon="check", on_click=approve).props(
+                "unelevated no-caps color=positive"
+            ).mark(f"approve-{w.record_id}")
         with ui.row().classes("items-end gap-4 w-full"):
-            reason = ui.input("Reason for rejecting").classes("min-w-[24rem]").props(
-                f'aria-label="Reason for rejecting {w.course} for {w.name}"'
-            ).mark(f"reason-{w.record_id}")
+            reason = (
+                ui.input("Reason for rejecting")
+                .classes("min-w-[24rem]")
+                .props(f'aria-label="Reason for rejecting {w.course} for {w.name}"')
+                .mark(f"reason-{w.record_id}")
+            )
 
             async def reject() -> None:
                 outcome = await submit(
-                    evidence.reject, page.viewer, w.record_id, reason.value or "",
+                    evidence.reject,
+                    page.viewer,
+                    w.record_id,
+                    reason.value or "",
                     success=f"Rejected: {w.name} will see why.",
                 )
                 if outcome.ok:
@@ -109,7 +127,9 @@ def register() -> None:
                     return
                 content.clear()
                 with content:
-                    heading(f"Waiting: {count_of(len(waiting), 'certificate', 'certificates')}", 2).mark("waiting")
+                    heading(f"Waiting: {count_of(len(waiting), 'certificate', 'certificates')}", 2).mark(
+                        "waiting"
+                    )
                     if not waiting:
                         with panel():
                             empty_state("Nothing is waiting for a decision.")

@@ -23,14 +23,23 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
         "with the minutes done of those the person's rule needs. A dash means not employed that month."
     )
     if not result.rows.total:
-        empty_state("No one matches these filters." if view.filters.active else "No one is employed on this date.")
+        empty_state(
+            "No one matches these filters." if view.filters.active else "No one is employed on this date."
+        )
         return
-    ui.html(heatmap_html(result)).classes("w-full overflow-x-auto").mark("heatmap")
+    ui.html(heatmap_html(result)).classes("w-full grid-wrap").mark("heatmap")
     pager(result.rows, on_page)
 
 
 def register() -> None:
-    add_nav(PATH, "Supervision heat-map", "calendar_view_month", "Team", lambda v: v.is_lead or v.is_admin, order=30)
+    add_nav(
+        PATH,
+        "Supervision heat-map",
+        "calendar_view_month",
+        "Team",
+        lambda v: v.is_lead or v.is_admin,
+        order=30,
+    )
 
     @ui.page(PATH, response_timeout=60)
     async def heatmap_page() -> None:

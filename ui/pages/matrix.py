@@ -24,9 +24,11 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
         f"{count_of(result.rows.total)}: {counts['red']:,} red, {counts['amber']:,} amber, {counts['green']:,} green."
     ).props('role="status"').mark("matrix-counts")
     if not result.rows.total:
-        empty_state("No one matches these filters." if view.filters.active else "No one is employed on this date.")
+        empty_state(
+            "No one matches these filters." if view.filters.active else "No one is employed on this date."
+        )
         return
-    ui.html(matrix_html(result)).classes("w-full overflow-x-auto").mark("matrix")
+    ui.html(matrix_html(result)).classes("w-full grid-wrap").mark("matrix")
     pager(result.rows, on_page)
     ui.html(legend_html(result.columns)).classes("w-full")
 

@@ -32,20 +32,27 @@ def picture(as_of: date, scope: Scope) -> Picture:
     return Picture(policies.policy_matrix(), policies.acknowledgement_counts(as_of, scope))
 
 
-def position_cell(page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture,
-                  redraw) -> None:  # type: ignore[no-untyped-def]
+def position_cell(
+    page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture, redraw
+) -> None:  # type: ignore[no-untyped-def]
     employer_id, employer_name = employer
     editable = can_edit_employer(page.viewer, employer_id) and not page.is_past
 
     def edit() -> None:
         position_dialog(page.viewer, employer, (topic.topic_id, topic.name), p, redraw).open()
 
-    with ui.element("td").classes("policy-cell").props(f'data-employer="{employer_id}" data-topic="{topic.topic_id}"'):
+    with (
+        ui.element("td")
+        .classes("policy-cell")
+        .props(f'data-employer="{employer_id}" data-topic="{topic.topic_id}"')
+    ):
         if p is None:
             text("span", "No position recorded").classes("muted italic")
         else:
             text("div", p.statement)
-            muted(f"Version {p.version}" + (f" · review by {uk_date(p.review_date)}" if p.review_date else ""))
+            muted(
+                f"Version {p.version}" + (f" · review by {uk_date(p.review_date)}" if p.review_date else "")
+            )
             if p.document_url:
                 ui.link("Read the document", p.document_url, new_tab=True).props(
                     f'aria-label="Read the document: {employer_name}\'s {topic.name.lower()} policy (new tab)"'
@@ -53,16 +60,20 @@ def position_cell(page: Page, topic: TopicRow, employer: tuple[int, str], p: Pos
             if p.requires_acknowledgement and p.policy_id in state.counts:
                 done, people = state.counts[p.policy_id]
                 with ui.row().classes("items-center gap-2"):
-                    status_chip("acknowledged" if done == people else "not_acknowledged",
-                                f"{done} of {people} acknowledged")
+                    status_chip(
+                        "acknowledged" if done == people else "not_acknowledged",
+                        f"{done} of {people} acknowledged",
+                    )
                     if done < people:
-                        ui.button("Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name)).props(
+                        ui.button(
+                            "Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name)
+                        ).props(
                             f'flat dense no-caps aria-label="Who has not acknowledged {topic.name.lower()} at '
                             f'{employer_name}"'
                         ).mark(f"outstanding-{p.policy_id}")
         if editable:
             ui.button("Edit" if p else "Add", icon="edit" if p else "add", on_click=edit).props(
-                f'flat dense no-caps aria-label="{"Edit" if p else "Add"} {employer_name}\'s position on '
+                f"flat dense no-caps aria-label=\"{'Edit' if p else 'Add'} {employer_name}'s position on "
                 f'{topic.name.lower()}"'
             ).mark(f"edit-{employer_id}-{topic.topic_id}")
 
@@ -80,14 +91,17 @@ async def outstanding(page: Page, p: Position, employer: str, topic: str) -> Non
     dialog.open()
 
 
-def matrix_table(page: Page, state: Picture, employers: list[tuple[int, str]], only_differing: bool, redraw) -> None:  # type: ignore[no-untyped-def]
+def matrix_table(
+    page: Page, state: Picture, employers: list[tuple[int, str]], only_differing: bool, redraw
+) -> None:  # type: ignore[no-untyped-def]
     ids = [e for e, _ in employers]
     topics = [t for t in state.matrix.topics if not only_differing or t.differs(ids)]
     if not topics:
         empty_state("The employers shown say the same on every topic.")
         return
-    with ui.element("div").classes("w-full overflow-x-auto"), ui.element("table").classes("data-table").mark(
-        "policy-matrix"
+    with (
+        ui.element("div").classes("w-full overflow-x-auto"),
+        ui.element("table").classes("data-table").mark("policy-matrix"),
     ):
         text("caption", "Each employer's position on each policy topic").classes("sr-only")
         with ui.element("thead"), ui.element("tr"):
@@ -97,9 +111,11 @@ def matrix_table(page: Page, state: Picture, employers: list[tuple[int, str]], o
         with ui.element("tbody"):
             for topic in topics:
                 differs = topic.differs(ids)
-                with ui.element("tr").props(
-                    f'data-topic="{topic.topic_id}" data-differs="{str(differs).lower()}"'
-                ).classes("diff-row" if differs else ""):
+                with (
+                    ui.element("tr")
+                    .props(f'data-topic="{topic.topic_id}" data-differs="{str(differs).lower()}"')
+                    .classes("diff-row" if differs else "")
+                ):
                     with ui.element("th").props('scope="row"').classes("min-w-[12rem]"):
                         text("div", topic.name).classes("font-semibold")
                         if differs:
@@ -132,10 +148,17 @@ async def show(page: Page) -> None:
         "and agreed adaptations say how the team works together."
     )
     with ui.row().classes("items-end gap-4 w-full"):
-        shown = ui.select(
-            dict(all_employers), multiple=True, label="Employers shown",
-            value=[e for e, _ in (with_positions or all_employers)],
-        ).classes("min-w-[24rem]").props("outlined use-chips").mark("employers-shown")
+        shown = (
+            ui.select(
+                dict(all_employers),
+                multiple=True,
+                label="Employers shown",
+                value=[e for e, _ in (with_positions or all_employers)],
+            )
+            .classes("min-w-[24rem]")
+            .props("outlined use-chips")
+            .mark("employers-shown")
+        )
         only = ui.switch("Only topics where employers differ").mark("only-differing")
     table_holder = ui.column().classes("w-full")
     adaptations_holder = ui.column().classes("w-full")
@@ -177,12 +200,17 @@ def adaptations_panel(page: Page, state: Picture, reload) -> None:  # type: igno
             for a in items:
                 can_edit = not page.is_past and any(can_edit_employer(viewer, e) for e in a.employer_ids)
                 adaptation_item(
-                    viewer, a, topics.get(a.topic_id, ""), can_edit,
-                    lambda a=a: adaptation_dialog(viewer, topics, employers, a, reload).open(), reload,
+                    viewer,
+                    a,
+                    topics.get(a.topic_id, ""),
+                    can_edit,
+                    lambda a=a: adaptation_dialog(viewer, topics, employers, a, reload).open(),
+                    reload,
                 )
         if not page.is_past and (viewer.is_admin or viewer.lead_employer_id is not None):
             ui.button(
-                "Record an agreed adaptation", icon="add",
+                "Record an agreed adaptation",
+                icon="add",
                 on_click=lambda: adaptation_dialog(viewer, topics, employers, None, reload).open(),
             ).props("outline no-caps").mark("adaptation-new")
     if viewer.is_admin and not page.is_past:
