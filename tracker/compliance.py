@@ -292,12 +292,14 @@ def _course_statuses(
     statuses = []
     warning_days = rules.warning_days
     for code, name, renewal, allowance, qualifiers in plan:
-        completed_on: date | None = None
-        by: str | None = None
-        for q in qualifiers:
-            done = latest.get(q)
-            if done is not None and (completed_on is None or done > completed_on):
-                completed_on, by = done, q
+        if len(qualifiers) == 1:  # the course itself only
+            completed_on, by = latest.get(code), code
+        else:
+            completed_on = by = None
+            for q in qualifiers:
+                done = latest.get(q)
+                if done is not None and (completed_on is None or done > completed_on):
+                    completed_on, by = done, q
         if completed_on is None:
             due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
             statuses.append(_never_done(code, name, renewal, due_by, as_of))
@@ -425,25 +427,21 @@ def _month_windows(as_of: date, count: int) -> tuple[tuple[date, date, date, int
 def supervision_months(
     records: PersonRecords, rules: Rules, as_of: date, count: int = MONTHS_SHOWN
 ) -> list[MonthStatus]:
-    """Month by month supervision for the `count` months up to as_of's month, months with no employment left out."""
+    """Month by month supervision for the `count` months up to as_of's month, months with no employment
+    left out."""
     windows = _month_windows(as_of, count)
     if not windows:
         return []
-    base = windows[0][0].year * 12 + windows[0][0].month
-    this_month = windows[-1][0]
-    specs: list[SupervisionRuleSpec | None] = []
-    job: EmploymentSpan | None = None
-    spec: SupervisionRuleSpec | None = None
+    window_start, this_month = windows[0][0], windows[-1][0]
     employments = records.employments
-    only = employments[0] if len(employments) == 1 else None  # the usual case: one job
-    for first, _last, job_last, _days in windows:
-        if only is not None:
-            month_job = only if only.start <= job_last and (only.end is None or only.end >= first) else None
-        else:
-            month_job = _job_for_month(employments, first, job_last)
-        if month_job is not job:
-            job, spec = month_job, None if month_job is None else rules.supervision_rule_for(month_job)
-        specs.append(spec)
+    steady = False  # employed in one job throughout, never away: one rule, and no month can be paused
+    specs: list[SupervisionRuleSpec | None]
+    if len(employments) == 1 and employments[0].start <= window_start and employments[0].end is None:
+        specs = [rules.supervision_rule_for(employments[0])] * len(windows)
+        steady = not records.absences
+    else:
+        specs = _rule_of_each_month(records, rules, windows)
+    base = window_start.year * 12 + window_start.month
     minutes = [0] * len(windows)
     for a in records.attendances:
         on = a.date
@@ -458,7 +456,7 @@ def supervision_months(
             continue
         if done >= spec.min_minutes:
             status = MET
-        elif _days_away(records, first, last) * 2 > days:
+        elif not steady and _days_away(records, first, last) * 2 > days:
             status = PAUSED
         elif first == this_month:
             status = IN_PROGRESS
@@ -466,6 +464,21 @@ def supervision_months(
             status = MISSED
         result.append(_month_status(first, done, spec.min_minutes, status))
     return result
+
+
+def _rule_of_each_month(
+    records: PersonRecords, rules: Rules, windows: tuple[tuple[date, date, date, int], ...]
+) -> list[SupervisionRuleSpec | None]:
+    """The supervision rule of the job held at the end of each month (None: not employed in it)."""
+    specs: list[SupervisionRuleSpec | None] = []
+    job: EmploymentSpan | None = None
+    spec: SupervisionRuleSpec | None = None
+    for first, _last, job_last, _days in windows:
+        month_job = _job_for_month(records.employments, first, job_last)
+        if month_job is not job:
+            job, spec = month_job, None if month_job is None else rules.supervision_rule_for(month_job)
+        specs.append(spec)
+    return specs
 
 
 def policy_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[PolicyStatus]:
