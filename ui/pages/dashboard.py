@@ -144,7 +144,7 @@ def trend_panel(scope: Scope, as_of: date) -> None:
 
     async def fill() -> None:
         points = await read(CACHE.trend, scope, as_of)
-        if points is None:  # the app is stopping (run.io_bound gives None then)
+        if points is None or holder.is_deleted:  # the app is stopping (io_bound gives None), or the visitor left
             return
         series = tv.trend_series(points)
         waiting.delete()
