@@ -71,7 +71,7 @@ async def _run_scan_now_on_both(servers: tuple[LiveServer, ...], email: str) -> 
             pages.append(page_elements((await http.get("/admin/jobs")).text))
         async with Socket(servers[0].url, pages[0][0], one.cookies) as a, \
                 Socket(servers[1].url, pages[1][0], two.cookies) as b:
-            button = {"aria-label": "Run Daily reminder scan now"}
+            button = {"aria-label": "Run now: Daily reminder scan"}
             await asyncio.gather(a.emit(listener(pages[0][1], "q-btn", "Run now", "click", **button)),
                                  b.emit(listener(pages[1][1], "q-btn", "Run now", "click", **button)))
             return list(await asyncio.gather(a.notice(), b.notice()))

@@ -73,7 +73,7 @@ def _jobs_table(picture: JobsPicture, settings: Settings, on_run) -> None:  # ty
                 cells.cell(str(last.errors) if last else "—")
                 with cells.cell():
                     ui.button("Run now", on_click=lambda job_id=job.id: on_run(job_id)).props(
-                        f'outline dense no-caps aria-label="Run {job.name} now"'
+                        f'outline dense no-caps aria-label="Run now: {job.name}"'
                     ).mark(f"run-{job.id}")
 
 

@@ -62,7 +62,7 @@ def register() -> None:
                                 ui.button(
                                     "Log session",
                                     on_click=lambda pid=r.person_id: ui.navigate.to(f"/supervision/log?with={pid}"),
-                                ).props(f'outline dense no-caps aria-label="Log a session with {r.name}"').classes(
+                                ).props(f'outline dense no-caps aria-label="Log session with {r.name}"').classes(
                                     "whitespace-nowrap px-2"
                                 ).mark(
                                     f"log-{r.person_id}"
