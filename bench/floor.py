@@ -38,7 +38,7 @@ thresholds AS (
   SELECT DISTINCT renewal, {expired_if_done_by} AS expired_by, {soon_if_done_by} AS soon_by
   FROM course_rules
 ),
-qualifies AS (
+qualifies AS MATERIALIZED (
   SELECT c.id AS course_id, q.id AS by_id
   FROM course c JOIN course q
     ON q.id = c.id OR (c.strand IS NOT NULL AND q.strand = c.strand AND q.level >= c.level)
@@ -62,17 +62,7 @@ supervision_rules AS MATERIALIZED (
   LEFT JOIN supervision_rule se ON se.employer_id = k.employer_id
   LEFT JOIN supervision_rule sr ON sr.role_id = k.role_id
 ),
-minutes AS (
-  SELECT a.person_id, {month} AS month, SUM(s.minutes) AS minutes, MAX(u.required) AS required
-  FROM supervision_session s
-  {then_join} session_attendee a ON a.session_id = s.id
-  JOIN jobs j ON j.person_id = a.person_id
-  JOIN supervision_rules u ON u.role_id = j.role_id AND u.employer_id = j.employer_id
-  WHERE s.date >= {window_start} AND s.date <= {as_of}
-    AND {kind_counts}
-    AND (s.format <> 'group' OR u.group_counts)
-  GROUP BY a.person_id, {month}
-),
+{minutes_ctes}
 months AS (
   SELECT person_id, month, minutes, CASE WHEN minutes >= required THEN 'met' ELSE 'short' END AS status
   FROM minutes
@@ -91,23 +81,52 @@ SELECT m.person_id, CAST(NULL AS INTEGER), CAST(NULL AS DATE), m.status, m.month
 FROM months m
 """
 
+# Qualifying minutes per person and month: SQLite does best joining everything in one pass; PostgreSQL
+# misjudges the size of the CTEs that way, and does best summing each person's months first.
+JOINED_IN_ONE_PASS = """minutes AS (
+  SELECT a.person_id, {month} AS month, SUM(s.minutes) AS minutes, MAX(u.required) AS required
+  FROM supervision_session s
+  CROSS JOIN session_attendee a ON a.session_id = s.id
+  JOIN jobs j ON j.person_id = a.person_id
+  JOIN supervision_rules u ON u.role_id = j.role_id AND u.employer_id = j.employer_id
+  WHERE s.date >= {window_start} AND s.date <= {as_of}
+    AND {kind_counts}
+    AND (s.format <> 'group' OR u.group_counts)
+  GROUP BY a.person_id, {month}
+),"""
+SUMMED_FIRST = """attended AS MATERIALIZED (
+  SELECT a.person_id, {month} AS month, s.kind, s.format, SUM(s.minutes) AS minutes
+  FROM supervision_session s
+  JOIN session_attendee a ON a.session_id = s.id
+  WHERE s.date >= {window_start} AND s.date <= {as_of}
+  GROUP BY a.person_id, {month}, s.kind, s.format
+),
+minutes AS (
+  SELECT s.person_id, s.month, SUM(s.minutes) AS minutes, MAX(u.required) AS required
+  FROM attended s
+  JOIN jobs j ON j.person_id = s.person_id
+  JOIN supervision_rules u ON u.role_id = j.role_id AND u.employer_id = j.employer_id
+  WHERE {kind_counts} AND (s.format <> 'group' OR u.group_counts)
+  GROUP BY s.person_id, s.month
+),"""
+
 SQLITE = {
+    "minutes_ctes": JOINED_IN_ONE_PASS,  # first: it holds some of the pieces below
     "allowance_end": "date(b.start_date, '+' || b.allowance || ' days')",
     "expired_if_done_by": "date({as_of}, '-' || renewal || ' months')",
     "soon_if_done_by": "date({warning_end}, '-' || renewal || ' months')",
     "month": "substr(s.date, 1, 7)",
     "kind_counts": "instr(u.kinds, ';' || s.kind || ';') > 0",
     "true": "1",
-    "then_join": "CROSS JOIN",  # SQLite keeps this order: the 12 months' sessions by date, then attendees
 }
 POSTGRES = {
+    "minutes_ctes": SUMMED_FIRST,
     "allowance_end": "(b.start_date + b.allowance)",
     "expired_if_done_by": "({as_of} - make_interval(months => renewal))::date",
     "soon_if_done_by": "({warning_end} - make_interval(months => renewal))::date",
     "month": "to_char(s.date, 'YYYY-MM')",
     "kind_counts": "strpos(u.kinds, ';' || s.kind || ';') > 0",
     "true": "TRUE",
-    "then_join": "JOIN",
 }
 
 
