@@ -106,3 +106,38 @@ async def test_two_administrators_on_one_record_the_second_is_told_to_reload(
     second.find(marker="edit-save").click()
     await second.should_see(STALE, retries=40)
     assert Person.get_by_id(w.ben.id).last_name == "Okafor-Smith"
+
+
+def test_many_people_saving_at_once_on_sqlite_all_succeed(sqlite_database: str) -> None:
+    """Writers that read first and then write (every service does) must queue for SQLite's write lock, not fail
+    with 'database is locked' when another writer committed in between (BEGIN IMMEDIATE)."""
+    from datetime import date, timedelta
+
+    from tracker.models import SupervisionSession, SupervisorAssignment
+    from tracker.services import supervision
+
+    boss = f.person("Grace", "Hopper", role="SC")
+    people_ = [f.person("Team", f"Member {n}") for n in range(8)]
+    for p in people_:
+        SupervisorAssignment.create(supervisor=boss, supervisee=p, kind="clinical", start_date=date(2024, 1, 1))
+    start = threading.Barrier(len(people_))
+    failures: list[str] = []
+
+    def save(n: int) -> None:
+        try:
+            start.wait()
+            for round_ in range(5):
+                supervision.log_session("load", boss.id, clock.today() - timedelta(days=round_ + 1), 30, "clinical",
+                                        None, "video", [people_[n].id], f"round {round_}")
+        except Exception as exc:  # any failure of a save is the bug
+            failures.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(len(people_))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failures == []
+    assert SupervisionSession.select().count() == len(people_) * 5

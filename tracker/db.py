@@ -32,7 +32,9 @@ def connect(url: str) -> Database:
         path = Path(url[len("sqlite:///") :])
         path.parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite:"):
-        db = db_url.connect(url, pragmas=SQLITE_PRAGMAS)
+        # BEGIN IMMEDIATE: a write transaction that reads first queues for the write lock (busy_timeout) instead
+        # of failing with "database is locked" when another writer commits in between (WAL snapshot upgrade).
+        db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     else:
         db = db_url.connect(url)
     database.initialize(db)
