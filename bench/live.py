@@ -50,6 +50,14 @@ class LiveServer:
             pass
         return 0
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server has used so far (Linux /proc), 0 when it cannot be read."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 

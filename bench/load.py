@@ -63,6 +63,9 @@ class Stats:
     sign_ins: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
+    by_page: dict[str, list[float]] = field(default_factory=dict)
+    server_cpu: float = 0.0  # CPU seconds the server used while measured
+    driver_cpu: float = 0.0  # and this process, the simulated browsers
 
 
 # ---- the database copy and its logins ---------------------------------------------------------------------
@@ -232,9 +235,11 @@ async def one_session(
             if socket is not None:
                 await socket.__aexit__()
                 socket = None
+            step = "page"
             try:
                 counted = time.monotonic() >= measure_from
                 if login.supervisees and rng.random() < 0.2:
+                    step = "logging a session"
                     took = await log_a_session(http, base, rng.choice(login.supervisees))
                     if counted:
                         stats.actions.append(took)
@@ -248,9 +253,11 @@ async def one_session(
                     continue
                 if counted:
                     stats.pages.append(took)
+                    stats.by_page.setdefault(re.sub(r"/\d+", "/{id}", path), []).append(took)
+                step = f"the socket of {path}"
                 socket = await Socket(base, page_elements(response.text)[0], http.cookies).__aenter__()
             except Exception as exc:
-                stats.errors.append(f"{login.email}: {type(exc).__name__}: {exc}")
+                stats.errors.append(f"{login.email}, {step}: {type(exc).__name__} {exc}".strip())
         if socket is not None:
             await socket.__aexit__()
 
@@ -269,8 +276,17 @@ async def drive(server: LiveServer, logins: list[Login], seconds: float, seed: i
     measure_from = time.monotonic() + ramp
     deadline = measure_from + seconds
     rng = random.Random(seed)
+
+    async def measure_cpu() -> None:
+        await asyncio.sleep(max(0.0, measure_from - time.monotonic()))
+        server, driver = server_cpu(), time.process_time()
+        await asyncio.sleep(max(0.0, deadline - time.monotonic()))
+        stats.server_cpu, stats.driver_cpu = server_cpu() - server, time.process_time() - driver
+
+    server_cpu = server.cpu_seconds
     await asyncio.gather(
         watch_memory(server, stats, deadline),
+        measure_cpu(),
         *(one_session(server.url, login, i * RAMP_PER_SESSION, measure_from, deadline, stats,
                       random.Random(rng.random()))
           for i, login in enumerate(logins)),
@@ -298,6 +314,12 @@ def describe(sessions: int, stats: Stats, seconds: float) -> list[str]:
         f"  action latency  p50 {ms(percentile(stats.actions, 50))}   p95 {ms(percentile(stats.actions, 95))}",
         f"  sign-in         p50 {ms(percentile(stats.sign_ins, 50))}   p95 {ms(percentile(stats.sign_ins, 95))}",
         f"  server memory   peak {max(stats.rss or [0]) / 2**20:.0f} MiB, at the end {stats.rss[-1] / 2**20:.0f} MiB",
+        f"  CPU while measured: server {stats.server_cpu / seconds:.0%} of a core, "
+        f"simulated browsers {stats.driver_cpu / seconds:.0%}",
+        "  slowest pages   " + ", ".join(
+            f"{path} {ms(percentile(times, 50)).strip()} ({len(times)})"
+            for path, times in sorted(stats.by_page.items(), key=lambda kv: -percentile(kv[1], 50))[:4]
+        ),
         *(f"  error: {e}" for e in stats.errors[:5]),
     ]
 
