@@ -88,7 +88,7 @@ def _results(result: AuditPage, filters: AuditFilters) -> None:
                 cells.cell(f"{row.entity} {row.entity_id or ''}".strip())
                 with cells.cell():
                     _changes(row)
-    with ui.row().classes("items-center gap-4").props('aria-label="Pages"'):
+    with ui.element("nav").classes("row items-center gap-4").props('aria-label="Pages"'):
         if result.page > 1:
             ui.link("Newer events", url_for(filters, result.page - 1)).mark("newer")
         if result.page < result.pages:
