@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
 from tracker.dates import add_months, month_start
 from tracker.errors import TrackerError
-from tracker.services.caseload import SessionView, people_supervised, supervisor_log
+from tracker.services.caseload import LogTotals, SessionView, people_supervised, supervisor_log
 from ui.actions import read
 from ui.components import (
     FORMAT_LABELS,
@@ -26,6 +28,15 @@ from ui.components import (
 )
 from ui.layout import add_nav, frame
 from ui.tables import Column, table
+
+PAGE_SIZE = 50  # rows drawn at once: a year of a busy supervisor's sessions is hundreds
+
+
+@dataclass
+class Shown:
+    views: list[SessionView] = field(default_factory=list)
+    totals: LogTotals = field(default_factory=lambda: LogTotals(0, 0, 0, {}))
+    limit: int = PAGE_SIZE
 
 
 def attendee_chips(view: SessionView) -> None:
@@ -63,18 +74,10 @@ def register() -> None:
                 kind = ui.select({"": "Every kind", **KIND_LABELS}, value="", label="Kind").classes("min-w-[12rem]").mark("kind")
                 apply = ui.button("Show", icon="filter_alt").props("unelevated no-caps").mark("apply")
             results = ui.column().classes("w-full gap-4")
+            shown = Shown()
 
-            async def show() -> None:
-                try:
-                    start = read_date(first, "From", required=True)
-                    end = read_date(last, "To", required=True)
-                except TrackerError as exc:
-                    ui.notify(exc.message, type="negative")
-                    return
-                assert start is not None and end is not None
-                views, totals = await read(
-                    supervisor_log, supervisor_id, start, end, int(who.value) or None, kind.value or None
-                )
+            def render() -> None:
+                views, totals, limit = shown.views, shown.totals, shown.limit
                 results.clear()
                 with results, panel():
                     heading("Sessions", 2)
@@ -92,7 +95,7 @@ def register() -> None:
                         Column("Kind"), Column("Format and mode"), Column("Details"),
                     ]
                     with table("Sessions you gave, newest first", columns) as cells:
-                        for v in views:
+                        for v in views[:limit]:
                             with cells.row(session=str(v.session_id)):
                                 cells.cell(uk_date(v.on), header=True)
                                 with cells.cell():
@@ -102,6 +105,29 @@ def register() -> None:
                                 cells.cell(f"{FORMAT_LABELS.get(v.format, v.format)}, {MODE_LABELS.get(v.mode, v.mode)}")
                                 with cells.cell():
                                     session_details(v)
+                    if len(views) > limit:
+                        muted(f"Showing the newest {limit} of {len(views)} sessions.")
+                        ui.button(f"Show {min(PAGE_SIZE, len(views) - limit)} more", on_click=show_more).props(
+                            "outline no-caps"
+                        ).mark("more")
+
+            def show_more() -> None:
+                shown.limit += PAGE_SIZE
+                render()
+
+            async def show() -> None:
+                try:
+                    start = read_date(first, "From", required=True)
+                    end = read_date(last, "To", required=True)
+                except TrackerError as exc:
+                    ui.notify(exc.message, type="negative")
+                    return
+                assert start is not None and end is not None
+                views, totals = await read(
+                    supervisor_log, supervisor_id, start, end, int(who.value) or None, kind.value or None
+                )
+                shown.views, shown.totals, shown.limit = views, totals, PAGE_SIZE
+                render()
 
             apply.on_click(show)
             await show()
