@@ -326,3 +326,23 @@ def test_the_engine_agrees_with_the_benchmarks_sql_floor(database):
     }
     assert engine_months == {key: minutes for key, minutes in months.items() if key[0] in one_job}
     assert len(engine_months) > 2000
+
+
+@pytest.mark.parametrize("limit", [1000, 2], ids=["ids-in-sql", "ids-matched-in-python"])
+def test_a_scope_of_named_people_holds_exactly_them_with_their_own_records(database, monkeypatch, limit):
+    from tracker import population
+
+    monkeypatch.setattr(population, "MAX_IDS_IN_SQL", limit)
+    people = [f.person(first=f"P{n}", staff_id=f"S{n}") for n in range(5)]
+    for n, p in enumerate(people):
+        f.trained(p, "SG-L1", date(2025, 1, n + 1))
+        f.session(people[0] if n else people[1], p, date(2026, 10, n + 1), minutes=60 + n)
+    chosen = people[1:4]
+
+    records = load_records(date(2026, 11, 22), Scope(person_ids=frozenset(p.id for p in chosen)))
+
+    assert sorted(r.staff_id for r in records) == ["S1", "S2", "S3"]
+    for r in records:
+        n = int(r.staff_id[1:])
+        assert [c.completed_on for c in r.completions] == [date(2025, 1, n + 1)]
+        assert [(a.date, a.minutes) for a in r.attendances] == [(date(2026, 10, n + 1), 60 + n)]
