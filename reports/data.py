@@ -32,7 +32,7 @@ from tracker import compliance as c
 from tracker.dates import add_months, last_months, month_end
 from tracker.errors import NotFound, ValidationError
 from tracker.models import Organisation, Pcn, Person
-from tracker.population import Scope, load_rules, person_compliance, snapshot
+from tracker.population import Scope, load_rules, person_compliance, snapshot, snapshots
 
 __all__ = [
     "AbsenceRow", "AcknowledgementRow", "AssignmentRow", "AttendedSession", "EmploymentRow", "GivenSession",
@@ -211,9 +211,11 @@ def trend(
     as_of: date, scope: Scope, rules: c.Rules, current: list[c.PersonCompliance] | None = None
 ) -> list[TrendPoint]:
     """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine."""
+    days = trend_days(as_of)
+    computed = snapshots([d for d in days if d != as_of or current is None], scope, rules)
     points = []
-    for day in trend_days(as_of):
-        people = current if (day == as_of and current is not None) else snapshot(day, scope, rules)
+    for day in days:
+        people = current if (day == as_of and current is not None) else computed[day]
         summary = c.summarise(people, day)
         points.append(TrendPoint(day, summary.people, summary.fully_compliant_pct))
     return points

@@ -263,3 +263,27 @@ def test_the_mix_holds_whatever_the_day(sqlite_database: str, today: date) -> No
     assert time.perf_counter() - started < 10, "the demo loads in seconds"
     rags = Counter(p.rag for p in snapshot(today))
     assert rags[c.RED] >= 2 and rags[c.AMBER] >= 2 and rags[c.GREEN] >= 2
+
+
+def _month_ends(last: date, count: int = 12) -> list[date]:
+    from tracker.dates import add_months, month_end
+
+    return [month_end(add_months(last, -n)) for n in range(count - 1, 0, -1)] + [last]
+
+
+@pytest.mark.parametrize("scope_of", ["everyone", "charity", "pcn"])
+def test_a_trend_of_snapshots_read_once_equals_a_snapshot_at_each_date(demo: DemoSummary, scope_of: str) -> None:
+    from tracker.models import Pcn
+    from tracker.population import Scope, snapshots
+
+    charity = Organisation.get(Organisation.kind == "vcse")
+    scope = {
+        "everyone": Scope(),
+        "charity": Scope(employer_id=charity.id),
+        "pcn": Scope(pcn_id=Pcn.select().first().id),
+    }[scope_of]
+    days = _month_ends(TODAY)
+    trend = snapshots(days, scope)
+    for day in days:
+        assert trend[day] == snapshot(day, scope), day
+    assert len({len(trend[d]) for d in days}) > 1 or scope_of == "everyone"

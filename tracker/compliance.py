@@ -79,6 +79,7 @@ class EmploymentSpan:
     end: date | None = None
     role_name: str = ""
     employer_name: str = ""
+    pcn_id: int | None = None
 
     def active_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 from peewee import JOIN, fn
 
@@ -95,7 +96,8 @@ class Scope:
 MAX_IDS_IN_SQL = 200
 
 
-def _person_filter(query, column, scope: Scope, as_of: date):  # type: ignore[no-untyped-def]
+def _person_filter(query, column, scope: Scope, as_of: date, since: date | None = None):  # type: ignore[no-untyped-def]
+    """People in scope on as_of, or (given `since`) on any day from since to as_of."""
     if scope.person_ids is not None:
         if len(scope.person_ids) > MAX_IDS_IN_SQL and column is not Person.id:
             return query
@@ -103,7 +105,8 @@ def _person_filter(query, column, scope: Scope, as_of: date):  # type: ignore[no
     if scope.employer_id is None and scope.pcn_id is None:
         return query
     jobs = Employment.select(Employment.person).where(
-        (Employment.start_date <= as_of) & ((Employment.end_date.is_null()) | (Employment.end_date >= as_of))
+        (Employment.start_date <= as_of)
+        & ((Employment.end_date.is_null()) | (Employment.end_date >= (since or as_of)))
     )
     if scope.employer_id is not None:
         jobs = jobs.where(Employment.employer == scope.employer_id)
@@ -121,44 +124,57 @@ def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHO
         return _load_records(as_of, scope, months)
 
 
-def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecords]:
+def _load_records(
+    as_of: date,
+    scope: Scope,
+    months: int,
+    since: date | None = None,
+    dated_acks: dict[int, list[tuple[int, str, date]]] | None = None,
+) -> list[c.PersonRecords]:
+    """With `since`, the records for every date from since to as_of: all completions (not only the latest)
+    and, in `dated_acks`, each acknowledgement with its date."""
     window_start = add_months(month_start(as_of), -(months - 1))
+    scoped = partial(_person_filter, scope=scope, as_of=as_of, since=since)
     day = _DateCache()
     people: dict[int, c.PersonRecords] = {}
-    q = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
-    for pid, staff_id, first, last in _rows(_person_filter(q, Person.id, scope, as_of)):
+    q = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name).order_by(Person.id)
+    for pid, staff_id, first, last in _rows(scoped(q, Person.id)):
         people[pid] = c.PersonRecords(pid, staff_id, f"{first} {last}".strip())
     person = people.get
 
     q = (
         Employment.select(
             Employment.person, Role.code, Employment.employer, Employment.start_date, Employment.end_date,
-            Role.name, Organisation.name,
+            Role.name, Organisation.name, Employment.pcn,
         )
         .join(Role)
         .switch(Employment)
         .join(Organisation)
         .order_by(Employment.start_date)
     )
-    for pid, role, employer, start, end, role_name, employer_name in _rows(
-        _person_filter(q, Employment.person, scope, as_of)
-    ):
+    for pid, role, employer, start, end, role_name, employer_name, pcn in _rows(scoped(q, Employment.person)):
         if (found := person(pid)) is not None:
-            job = c.EmploymentSpan(role, employer, day[start], day[end], role_name, employer_name)
+            job = c.EmploymentSpan(role, employer, day[start], day[end], role_name, employer_name, pcn)
             found.employments.append(job)
 
     # Only the latest completion of each course counts, so the database keeps the rest back (grouping by
     # the course id follows the (person, course, date) index; the codes come from the small course table).
     codes: dict[int, str] = dict(_rows(Course.select(Course.id, Course.code)))
     done_on = fn.MAX(TrainingRecord.completed_on)
-    q = (
-        TrainingRecord.select(TrainingRecord.person, TrainingRecord.course, done_on)
-        .where((TrainingRecord.completed_on <= as_of) & (TrainingRecord.evidence_state == "approved"))
-        .group_by(TrainingRecord.person, TrainingRecord.course)
-    )
+    counted = (TrainingRecord.completed_on <= as_of) & (TrainingRecord.evidence_state == "approved")
+    if since is None:
+        q = (
+            TrainingRecord.select(TrainingRecord.person, TrainingRecord.course, done_on)
+            .where(counted)
+            .group_by(TrainingRecord.person, TrainingRecord.course)
+        )
+    else:
+        q = TrainingRecord.select(TrainingRecord.person, TrainingRecord.course, TrainingRecord.completed_on).where(
+            counted
+        )
     # Records are immutable values that recur from person to person: build each distinct one once.
     completion: dict[tuple[int, object], c.Completion] = {}
-    for pid, course, done in _rows(_person_filter(q, TrainingRecord.person, scope, as_of)):
+    for pid, course, done in _rows(scoped(q, TrainingRecord.person)):
         if (found := person(pid)) is not None:
             if (made := completion.get((course, done))) is None:
                 made = completion[course, done] = c.Completion(codes[course], day[done])
@@ -173,7 +189,7 @@ def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecord
         .where((SupervisionSession.date >= window_start) & (SupervisionSession.date <= as_of))
     )
     attendance: dict[tuple[object, int, str, str], c.Attendance] = {}
-    for pid, on, minutes, kind, fmt in _rows(_person_filter(q, SessionAttendee.person, scope, as_of)):
+    for pid, on, minutes, kind, fmt in _rows(scoped(q, SessionAttendee.person)):
         if (found := person(pid)) is not None:
             if (made := attendance.get((on, minutes, kind, fmt))) is None:
                 made = c.Attendance(day[on], minutes, kind, fmt == "group")
@@ -183,16 +199,19 @@ def _load_records(as_of: date, scope: Scope, months: int) -> list[c.PersonRecord
     q = Absence.select(Absence.person, Absence.start_date, Absence.end_date).where(
         Absence.end_date >= window_start
     )
-    for pid, start, end in _rows(_person_filter(q, Absence.person, scope, as_of)):
+    for pid, start, end in _rows(scoped(q, Absence.person)):
         if (found := person(pid)) is not None:
             found.absences.append(c.AbsenceSpan(day[start], day[end]))
 
     q = PolicyAcknowledgement.select(
-        PolicyAcknowledgement.person, PolicyAcknowledgement.policy, PolicyAcknowledgement.version
+        PolicyAcknowledgement.person, PolicyAcknowledgement.policy, PolicyAcknowledgement.version,
+        PolicyAcknowledgement.acknowledged_on,
     ).where(PolicyAcknowledgement.acknowledged_on <= as_of)
-    for pid, policy, version in _rows(_person_filter(q, PolicyAcknowledgement.person, scope, as_of)):
+    for pid, policy, version, on in _rows(scoped(q, PolicyAcknowledgement.person)):
         if (found := person(pid)) is not None:
             found.acknowledged.add((policy, version))
+            if dated_acks is not None:
+                dated_acks.setdefault(pid, []).append((policy, version, day[on]))
     return list(people.values())
 
 
@@ -215,6 +234,43 @@ def snapshot(as_of: date, scope: Scope = Scope(), rules: c.Rules | None = None) 
     """The compliance of every person in scope employed on as_of."""
     with c.collector_paused():
         return c.assess_all(load_records(as_of, scope), rules or load_rules(), as_of)
+
+
+def snapshots(
+    days: Sequence[date], scope: Scope = Scope(), rules: c.Rules | None = None
+) -> dict[date, list[c.PersonCompliance]]:
+    """The snapshot at each of several dates (a trend line), reading the records once: the same results as
+    calling `snapshot` for each date."""
+    if not days:
+        return {}
+    first, last = min(days), max(days)
+    months = (last.year - first.year) * 12 + last.month - first.month + c.MONTHS_SHOWN
+    rules = rules or load_rules()
+    dated_acks: dict[int, list[tuple[int, str, date]]] = {}
+    with c.collector_paused():
+        population = _load_records(last, scope, months, since=first, dated_acks=dated_acks)
+        return {day: c.assess_all(_as_on(population, scope, day, dated_acks), rules, day) for day in days}
+
+
+def _as_on(
+    population: list[c.PersonRecords], scope: Scope, day: date, dated_acks: dict[int, list[tuple[int, str, date]]]
+) -> list[c.PersonRecords]:
+    """The people in scope on day, each with only the acknowledgements made by then."""
+    chosen = []
+    for records in population:
+        if scope.employer_id is not None or scope.pcn_id is not None:
+            if not any(
+                e.active_on(day)
+                and (scope.employer_id is None or e.employer_id == scope.employer_id)
+                and (scope.pcn_id is None or e.pcn_id == scope.pcn_id)
+                for e in records.employments
+            ):
+                continue
+        acks = dated_acks.get(records.person_id)
+        if acks:
+            records = replace(records, acknowledged={(p, v) for p, v, on in acks if on <= day})
+        chosen.append(records)
+    return chosen
 
 
 def person_compliance(person_id: int, as_of: date, rules: c.Rules | None = None) -> c.PersonCompliance | None:

@@ -39,7 +39,7 @@ from tracker.models import (
     SupervisionSession,
     TrainingRecord,
 )
-from tracker.population import Scope, load_rules, snapshot
+from tracker.population import Scope, load_rules, snapshot, snapshots
 from tracker.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
 
 V = TypeVar("V")
@@ -125,17 +125,28 @@ class _Memo:
         with lock:
             with self._guard:
                 held = self._items.get(key)
-                if held is not None and (held[0] == marker or utc_now() - held[2] < self.grace):
+                if held is not None and self._is_fresh(held, marker):
                     self._items.move_to_end(key)
                     return held[1]  # type: ignore[no-any-return]
             value = build()
-            with self._guard:
-                self._items[key] = (marker, value, utc_now())
-                self._items.move_to_end(key)
-                while len(self._items) > self.size:
-                    old, _ = self._items.popitem(last=False)
-                    self._key_locks.pop(old, None)
+            self.put(key, marker, value)
             return value
+
+    def _is_fresh(self, held: tuple[tuple[Any, ...], Any, datetime], marker: tuple[Any, ...]) -> bool:
+        return held[0] == marker or utc_now() - held[2] < self.grace
+
+    def fresh(self, key: Any, marker: tuple[Any, ...]) -> bool:
+        with self._guard:
+            held = self._items.get(key)
+            return held is not None and self._is_fresh(held, marker)
+
+    def put(self, key: Any, marker: tuple[Any, ...], value: Any) -> None:
+        with self._guard:
+            self._items[key] = (marker, value, utc_now())
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                old, _ = self._items.popitem(last=False)
+                self._key_locks.pop(old, None)
 
     def clear(self) -> None:
         with self._guard:
@@ -153,8 +164,13 @@ class TeamCache:
     def trend(self, scope: Scope, as_of: date) -> list[TrendPoint]:
         """The headline figures at the end of each of the last 11 months and on the as-at date."""
         marker = data_marker()
+        days = trend_days(as_of)
+        missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
+        if missing:  # the month ends not yet known are worked out together, reading the records once
+            for day, results in snapshots(missing, scope).items():
+                self._summaries.put((scope, day), marker, c.summarise(results, day))
         points = []
-        for day in trend_days(as_of):
+        for day in days:
             if day == as_of:
                 summary = self.snapshot(scope, as_of).summary
             else:
