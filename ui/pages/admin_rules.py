@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from nicegui import ui
@@ -69,6 +70,28 @@ async def show_effect(
             ui.button("Cancel", on_click=holder.clear).props("flat no-caps")
 
 
+def remove_button(
+    label: str,
+    mark: str,
+    remove: Callable[[], Awaitable[Any]],
+    build: Callable[[], rule_preview.Change],
+    holder: ui.element,
+    as_of: date,
+    redraw: Redraw,
+) -> None:
+    """A Remove button that first shows the removal's effect, then removes and redraws once confirmed."""
+
+    async def confirmed() -> None:
+        outcome = await remove()
+        if outcome.ok:
+            await redraw()
+
+    async def preview() -> None:
+        await show_effect(holder, as_of, build, confirmed, label)
+
+    ui.button("Remove", on_click=preview).props(f'flat dense no-caps color=negative aria-label="{label}"').mark(mark)
+
+
 def requirement_rows_table(
     page: Page, rows: list[av.RequirementRow], caption: str, effect_holder: ui.element, redraw: Redraw
 ) -> None:
@@ -100,28 +123,14 @@ def requirement_rows_table(
                         "new_starter_days": r.new_starter_days,
                     }
 
-                    async def remove(r: av.RequirementRow = r, raw: dict[str, Any] = raw) -> None:
-                        async def confirmed() -> None:
-                            outcome = await submit(
-                                rules.remove_requirement,
-                                actor,
-                                r.requirement_id,
-                                success="Removed the requirement.",
-                            )
-                            if outcome.ok:
-                                await redraw()
-
-                        await show_effect(
-                            effect_holder,
-                            page.as_of,
-                            lambda: rule_preview.requirement_change(raw, remove=True),
-                            confirmed,
-                            f"Remove {r.course} for {r.name}",
-                        )
-
-                    ui.button("Remove", on_click=remove).props(
-                        f'flat dense no-caps color=negative aria-label="Remove {r.course} for {r.name}"'
-                    ).mark(f"remove-requirement-{r.requirement_id}")
+                    remove_button(
+                        f"Remove {r.course} for {r.name}",
+                        f"remove-requirement-{r.requirement_id}",
+                        partial(submit, rules.remove_requirement, actor, r.requirement_id,
+                                success="Removed the requirement."),
+                        partial(rule_preview.requirement_change, raw, remove=True),
+                        effect_holder, page.as_of, redraw,
+                    )
 
 
 def requirement_section(page: Page, found: av.Choices, rows: list[av.RequirementRow], redraw: Redraw) -> None:
@@ -253,28 +262,14 @@ def supervision_section(
                             "group_counts": "yes" if r.group_counts else "no",
                         }
 
-                        async def remove(r: av.SupervisionRuleRow = r, raw: dict[str, Any] = raw) -> None:
-                            async def confirmed() -> None:
-                                outcome = await submit(
-                                    rules.remove_supervision_rule,
-                                    actor,
-                                    r.rule_id,
-                                    success="Removed the rule.",
-                                )
-                                if outcome.ok:
-                                    await redraw()
-
-                            await show_effect(
-                                effect_holder,
-                                page.as_of,
-                                lambda: rule_preview.supervision_change(raw, remove=True),
-                                confirmed,
-                                f"Remove the rule for {r.name}",
-                            )
-
-                        ui.button("Remove", on_click=remove).props(
-                            f'flat dense no-caps color=negative aria-label="Remove the rule for {r.name}"'
-                        ).mark(f"remove-rule-{r.rule_id}")
+                        remove_button(
+                            f"Remove the rule for {r.name}",
+                            f"remove-rule-{r.rule_id}",
+                            partial(submit, rules.remove_supervision_rule, actor, r.rule_id,
+                                    success="Removed the rule."),
+                            partial(rule_preview.supervision_change, raw, remove=True),
+                            effect_holder, page.as_of, redraw,
+                        )
         if not rows:
             empty_state("No rule yet: everyone needs the default.")
         heading("Set a rule", 2)
