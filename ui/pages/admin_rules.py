@@ -70,6 +70,24 @@ async def show_effect(
             ui.button("Cancel", on_click=holder.clear).props("flat no-caps")
 
 
+async def preview_then(
+    holder: ui.element,
+    as_of: date,
+    build: Callable[[], rule_preview.Change],
+    write: Callable[[], Awaitable[Any]],
+    action: str,
+    redraw: Redraw,
+) -> None:
+    """Show the change's effect; once confirmed, make exactly the write that was previewed and redraw."""
+
+    async def confirmed() -> None:
+        outcome = await write()
+        if outcome.ok:
+            await redraw()
+
+    await show_effect(holder, as_of, build, confirmed, action)
+
+
 def remove_button(
     label: str,
     mark: str,
@@ -81,13 +99,8 @@ def remove_button(
 ) -> None:
     """A Remove button that first shows the removal's effect, then removes and redraws once confirmed."""
 
-    async def confirmed() -> None:
-        outcome = await remove()
-        if outcome.ok:
-            await redraw()
-
     async def preview() -> None:
-        await show_effect(holder, as_of, build, confirmed, label)
+        await preview_then(holder, as_of, build, remove, label, redraw)
 
     ui.button("Remove", on_click=preview).props(f'flat dense no-caps color=negative aria-label="{label}"').mark(mark)
 
@@ -173,26 +186,16 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
                 "new_starter_days": allowance.value or None,
             }
 
-            async def save() -> None:  # exactly what was previewed
-                outcome = await submit(
-                    rules.set_requirement,
-                    actor,
-                    v["scope"],
-                    v["name"],
-                    v["course"],
-                    v["renewal_months"],
-                    v["new_starter_days"],
-                    success="Saved the requirement.",
-                )
-                if outcome.ok:
-                    await redraw()
-
-            await show_effect(
+            await preview_then(
                 effect_holder,
                 page.as_of,
-                lambda: rule_preview.requirement_change(v),
-                save,
+                partial(rule_preview.requirement_change, v),
+                partial(
+                    submit, rules.set_requirement, actor, v["scope"], v["name"], v["course"], v["renewal_months"],
+                    v["new_starter_days"], success="Saved the requirement.",
+                ),
                 "Save this requirement",
+                redraw,
             )
 
         ui.button("Preview the effect", icon="visibility", on_click=preview).props("outline no-caps").mark(
@@ -308,22 +311,16 @@ def supervision_section(
                 "group_counts": "yes" if group.value else "no",
             }
 
-            async def save() -> None:  # exactly what was previewed
-                outcome = await submit(
-                    rules.set_supervision_rule,
-                    actor,
-                    v["scope"],
-                    v["name"],
-                    v["min_minutes_per_month"],
-                    v["kinds"],
-                    v["group_counts"],
-                    success="Saved the rule.",
-                )
-                if outcome.ok:
-                    await redraw()
-
-            await show_effect(
-                effect_holder, page.as_of, lambda: rule_preview.supervision_change(v), save, "Save this rule"
+            await preview_then(
+                effect_holder,
+                page.as_of,
+                partial(rule_preview.supervision_change, v),
+                partial(
+                    submit, rules.set_supervision_rule, actor, v["scope"], v["name"], v["min_minutes_per_month"],
+                    v["kinds"], v["group_counts"], success="Saved the rule.",
+                ),
+                "Save this rule",
+                redraw,
             )
 
         ui.button("Preview the effect", icon="visibility", on_click=preview).props("outline no-caps").mark(
