@@ -217,6 +217,9 @@ def _document_url(domain: str, topic: str, version: str) -> str:
     return f"https://{domain}/policies/{topic.lower().replace(' ', '-')}-v{version}.pdf"
 
 
+POLICIES_IN_PLACE_DAYS = 730
+
+
 def _acknowledgements(
     staff: dict[str, Staff], ids: dict[str, int], employer: str, topic: str, pid: int, version: str,
     today: date, rng: random.Random,
@@ -228,7 +231,8 @@ def _acknowledgements(
         if s.employer != employer or not s.employed_on(today):
             continue
         earliest = s.start + timedelta(days=rng.randint(1, 10))
-        on = min(max(earliest, today - timedelta(days=rng.randint(30, 400))), today)
+        # acknowledged in the first days of the job, or soon after the policy came in about two years ago
+        on = min(max(earliest, today - timedelta(days=POLICIES_IN_PLACE_DAYS - rng.randint(0, 30))), today)
         if s.absence and on > s.absence[0]:
             on = s.absence[0] - timedelta(days=7)
         if issued_days_ago is not None:

@@ -147,9 +147,9 @@ def training_rows(
                 continue
             latest = _latest_completion(s, rule, renewal, since, today, rng)
             add(s.key, done_as, latest)
-            earlier = add_months(latest, -renewal) - timedelta(days=rng.randint(0, 20))
-            if renewal > 0 and earlier >= add_months(today, -36):
-                add(s.key, done_as, earlier)
+            renewed_late_by = timedelta(days=rng.randint(0, 20))
+            if renewal > 0:  # the completion before, so the past months' reports hold it too
+                add(s.key, done_as, add_months(latest, -renewal) - renewed_late_by)
     for key, code, days_ago in d.PENDING_EVIDENCE:
         add(key, code, today - timedelta(days=days_ago), "pending")
     return list(rows.values())
