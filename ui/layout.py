@@ -33,6 +33,9 @@ from ui import auth, theme
 from ui.components import heading, text
 
 SECTIONS = ("My work", "Supervision", "Team", "Administration")
+# How long a page may take to build before NiceGUI gives up (its default is 3 s): on a saturated server a slow
+# page is better than an error page.
+PAGE_BUILD_SECONDS = 20.0
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from tracker.models import Course, Organisation, Pcn, Role
 from tracker.services import catalogue_admin, organisations
 from ui.actions import read
 from ui.components import heading, muted, panel
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import submit
 from ui.tables import Column, table
 
@@ -293,7 +293,7 @@ PAGES: list[tuple[str, str, str, Section, int]] = [
 
 
 def _page(path: str, title: str, section: Section) -> None:
-    @ui.page(path)
+    @ui.page(path, response_timeout=PAGE_BUILD_SECONDS)
     async def catalogue_page() -> None:
         async with frame(title, breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)

@@ -12,7 +12,7 @@ from tracker.services import people
 from tracker.team_views import Paged
 from ui.actions import read
 from ui.components import date_input, empty_state, heading, muted, panel
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import pager, style, submit
 from ui.person_admin import person_sections
 from ui.tables import Column, table
@@ -149,19 +149,19 @@ async def new_page(page: Page) -> None:
 def register() -> None:
     add_nav(PATH, "People", "badge", "Administration", lambda v: v.is_admin, order=10)
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def admin_people() -> None:
         async with frame("People", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
             await list_page(page)
 
-    @ui.page(f"{PATH}/new")
+    @ui.page(f"{PATH}/new", response_timeout=PAGE_BUILD_SECONDS)
     async def admin_new_person() -> None:
         async with frame("Add a person", breadcrumbs=[("Administration", None), ("People", PATH)]) as page:
             require(page.viewer, ADMIN)
             await new_page(page)
 
-    @ui.page(PATH + "/{person_id}")
+    @ui.page(PATH + "/{person_id}", response_timeout=PAGE_BUILD_SECONDS)
     async def admin_person(person_id: int) -> None:
         async with frame(
             "Person", breadcrumbs=[("Administration", None), ("People", PATH)], nav_path=PATH

@@ -15,7 +15,7 @@ from tracker.passwords import generate_password
 from tracker.services import users
 from ui.actions import read
 from ui.components import heading, muted, panel, status_chip, text
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import submit
 from ui.tables import Column, table
 
@@ -226,7 +226,7 @@ def add_form(page: Page, found: av.Choices, redraw: Redraw, shown: ui.element) -
 def register() -> None:
     add_nav(PATH, "Users and roles", "manage_accounts", "Administration", lambda v: v.is_admin, order=60)
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def admin_users() -> None:
         async with frame("Users and roles", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)

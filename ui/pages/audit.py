@@ -17,7 +17,7 @@ from tracker.services.audit_trail import AuditFilters, AuditPage, AuditRow, choi
 from tracker.settings import current_settings
 from ui.actions import read
 from ui.components import date_input, empty_state, muted, panel, text
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.tables import Column, table
 
 PATH = "/admin/audit"
@@ -98,7 +98,7 @@ def _results(result: AuditPage, filters: AuditFilters) -> None:
 def register() -> None:
     add_nav(PATH, "Audit trail", "history_edu", "Administration", lambda v: v.is_admin or v.is_lead, order=90)
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def audit_trail() -> None:
         async with frame("Audit trail", breadcrumbs=[("Administration", None)]) as page:
             problems: list[str] = []

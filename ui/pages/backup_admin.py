@@ -19,7 +19,7 @@ from tracker.settings import Settings, current_settings
 from ui import auth
 from ui.actions import read, write
 from ui.components import empty_state, heading, muted, panel
-from ui.layout import add_nav, forbidden, frame
+from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
 from ui.tables import Column, table
 
 PATH = "/admin/backup"
@@ -61,7 +61,7 @@ def register() -> None:
         return FileResponse(path, media_type="application/octet-stream", filename=path.name,
                             headers={"Cache-Control": "private, no-store"})
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def backup_admin() -> None:
         async with frame("Backups", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)

@@ -22,6 +22,7 @@ from tracker.settings import current_settings
 from ui import auth, theme
 from ui.actions import read
 from ui.components import KIND_LABELS, MODE_LABELS, definition_list, heading, text
+from ui.layout import PAGE_BUILD_SECONDS
 
 CONFIRM_PREFIX = "/confirm/"
 
@@ -60,7 +61,7 @@ def _refused(message: str) -> None:
 def register() -> None:
     auth.allow_without_sign_in(CONFIRM_PREFIX, prefix=True)
 
-    @ui.page(CONFIRM_PREFIX + "{token}")
+    @ui.page(CONFIRM_PREFIX + "{token}", response_timeout=PAGE_BUILD_SECONDS)
     async def confirm_page(token: str) -> None:
         with _bare("Confirm a supervision session"):
             try:

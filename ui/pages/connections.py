@@ -13,7 +13,7 @@ from tracker.services import tokens
 from tracker.settings import current_settings
 from ui.actions import read, write
 from ui.components import empty_state, heading, muted, panel, text
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.pages.calendar_feed import feed_url
 from ui.tables import Column, table
 
@@ -64,7 +64,7 @@ def _show_secret(box: ui.column, title: str, secret: str, note: str) -> None:
 def register() -> None:
     add_nav(PATH, "Calendar, API and my data", "link", "My work", lambda v: v.user_id > 0, order=90)
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def connections() -> None:
         async with frame("Calendar, API and my data", breadcrumbs=[("My work", None)]) as page:
             await _body(page)

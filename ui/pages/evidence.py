@@ -13,7 +13,7 @@ from tracker.dates import uk
 from tracker.services import evidence
 from ui.actions import read
 from ui.components import date_input, empty_state, heading, muted, panel, text
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import count_of, submit
 
 PATH = "/evidence"
@@ -111,7 +111,7 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
 def register() -> None:
     add_nav(PATH, "Evidence to approve", "task", "Team", lambda v: v.is_lead or v.is_admin, order=40)
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def evidence_page() -> None:
         async with frame("Evidence to approve", breadcrumbs=[("Team", "/team")]) as page:
             require(page.viewer, LEAD, ADMIN)

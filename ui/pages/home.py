@@ -7,11 +7,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui import auth
-from ui.layout import frame, home_path, nav_for
+from ui.layout import PAGE_BUILD_SECONDS, frame, home_path, nav_for
 
 
 def register() -> None:
-    @ui.page("/")
+    @ui.page("/", response_timeout=PAGE_BUILD_SECONDS)
     async def home(request: Request) -> RedirectResponse | None:
         viewer = auth.viewer_of(request)
         target = home_path(viewer) if viewer is not None else None

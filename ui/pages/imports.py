@@ -19,7 +19,7 @@ from tracker.importers import COLUMNS, KINDS, REPLACEABLE
 from ui import auth
 from ui.actions import read, write
 from ui.components import empty_state, heading, muted, panel, text
-from ui.layout import add_nav, forbidden, frame
+from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
 from ui.tables import Column, table
 
 PATH = "/admin/imports"
@@ -126,7 +126,7 @@ def register() -> None:
         return Response(template(kind, fmt), media_type=exports.media_type(fmt),
                         headers={"Content-Disposition": f'attachment; filename="{kind}-template.{fmt}"'})
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def imports_page() -> None:
         async with frame("Imports", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)

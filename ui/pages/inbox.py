@@ -10,7 +10,7 @@ from tracker import clock
 from tracker.services import inbox
 from ui.actions import read, write
 from ui.components import empty_state, muted, plural, status_chip, text
-from ui.layout import frame
+from ui.layout import PAGE_BUILD_SECONDS, frame
 
 SHOWN = 50
 
@@ -21,7 +21,7 @@ def local_time(moment: datetime) -> str:
 
 
 def register() -> None:
-    @ui.page("/inbox")
+    @ui.page("/inbox", response_timeout=PAGE_BUILD_SECONDS)
     async def inbox_page() -> None:
         async with frame("Inbox") as page:
             user_id = page.viewer.user_id

@@ -17,7 +17,7 @@ from tracker.access import ADMIN, require
 from tracker.settings import Settings, current_settings
 from ui.actions import read, write
 from ui.components import empty_state, heading, muted, panel, status_chip, text
-from ui.layout import add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.tables import Column, table
 
 RUN_STATUS = {"ok": ("compliant", "OK"), "failed": ("expired", "Failed"), "running": ("in_progress", "Running")}
@@ -113,7 +113,7 @@ def _preview(deliveries: list[Delivery]) -> None:
 def register() -> None:
     add_nav("/admin/jobs", "Scheduled jobs", "schedule", "Administration", lambda v: v.is_admin, order=80)
 
-    @ui.page("/admin/jobs")
+    @ui.page("/admin/jobs", response_timeout=PAGE_BUILD_SECONDS)
     async def jobs_admin() -> None:
         async with frame("Scheduled jobs", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)

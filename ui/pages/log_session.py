@@ -8,7 +8,7 @@ from tracker.access import SUPERVISOR, require
 from tracker.services.caseload import log_own_session, supervisee_choices
 from ui.actions import read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
-from ui.layout import add_nav, flash, frame
+from ui.layout import PAGE_BUILD_SECONDS, add_nav, flash, frame
 
 QUICK_MINUTES = (30, 45, 60, 90)
 
@@ -20,7 +20,7 @@ def _preselected(raw: str | None, choices: dict[int, str]) -> list[int]:
 def register() -> None:
     add_nav("/supervision/log", "Log a session", "edit_note", "Supervision", lambda v: v.is_supervisor, order=20)
 
-    @ui.page("/supervision/log")
+    @ui.page("/supervision/log", response_timeout=PAGE_BUILD_SECONDS)
     async def log_session() -> None:
         async with frame("Log a session", breadcrumbs=[("My supervisees", "/supervisees")]) as page:
             require(page.viewer, SUPERVISOR)

@@ -12,6 +12,7 @@ from tracker.errors import TrackerError
 from ui import auth, theme
 from ui.actions import read
 from ui.components import heading, text
+from ui.layout import PAGE_BUILD_SECONDS
 
 
 def _bare_frame(title: str) -> ui.element:
@@ -92,7 +93,7 @@ def setup_page() -> None:
 
 
 def register() -> None:
-    @ui.page("/login")
+    @ui.page("/login", response_timeout=PAGE_BUILD_SECONDS)
     async def login(request: Request, redirect_to: str = "/", expired: str = "") -> RedirectResponse | None:
         if await run.io_bound(needs_first_admin):
             return RedirectResponse("/setup", status_code=303)
@@ -101,14 +102,14 @@ def register() -> None:
         sign_in_page(redirect_to, expired == "1")
         return None
 
-    @ui.page("/setup")
+    @ui.page("/setup", response_timeout=PAGE_BUILD_SECONDS)
     async def setup() -> RedirectResponse | None:
         if not await run.io_bound(needs_first_admin):
             return RedirectResponse("/login", status_code=303)
         setup_page()
         return None
 
-    @ui.page("/logout")
+    @ui.page("/logout", response_timeout=PAGE_BUILD_SECONDS)
     def logout() -> RedirectResponse:
         auth.end_session()
         return RedirectResponse("/login", status_code=303)

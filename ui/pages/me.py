@@ -13,7 +13,7 @@ from tracker.settings import current_settings
 from ui import person_view
 from ui.actions import read, write
 from ui.components import date_input, heading, muted, panel
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 
 
 def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]]) -> None:
@@ -57,7 +57,7 @@ def register() -> None:
     add_nav("/me", "My compliance", "verified_user", "My work", lambda v: v.person_id is not None,
             order=10, home_rank=30)
 
-    @ui.page("/me")
+    @ui.page("/me", response_timeout=PAGE_BUILD_SECONDS)
     async def me() -> None:
         async with frame("My compliance") as page:
             person_id = page.viewer.person_id

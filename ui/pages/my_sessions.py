@@ -22,7 +22,7 @@ from ui.components import (
     text,
     uk_date,
 )
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 
 
 def _waiting(view: SessionView, person_id: int) -> bool:
@@ -90,7 +90,7 @@ def register() -> None:
     add_nav("/my-sessions", "My supervision sessions", "fact_check", "My work", lambda v: v.person_id is not None,
             order=20)
 
-    @ui.page("/my-sessions")
+    @ui.page("/my-sessions", response_timeout=PAGE_BUILD_SECONDS)
     async def my_sessions() -> None:
         async with frame("My supervision sessions") as page:
             person_id = page.viewer.person_id

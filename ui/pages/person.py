@@ -10,11 +10,11 @@ from tracker.access import check_view_person, person_facts, supervises
 from tracker.services.profile import profile
 from ui import person_view
 from ui.actions import read
-from ui.layout import frame
+from ui.layout import PAGE_BUILD_SECONDS, frame
 
 
 def register() -> None:
-    @ui.page("/people/{person_id}")
+    @ui.page("/people/{person_id}", response_timeout=PAGE_BUILD_SECONDS)
     async def person(person_id: int) -> None:
         async with frame("Person") as page:
             facts = await read(person_facts, person_id, page.as_of)

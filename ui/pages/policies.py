@@ -15,7 +15,7 @@ from tracker.services import policies
 from tracker.services.policies import PolicyMatrix, Position, TopicRow
 from ui.actions import read
 from ui.components import empty_state, heading, muted, panel, status_chip, text, uk_date
-from ui.layout import Page, add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import style
 from ui.policy_forms import adaptation_dialog, adaptation_item, position_dialog, topic_form
 
@@ -129,7 +129,7 @@ def matrix_table(
 def register() -> None:
     add_nav(PATH, "Policies", "policy", "Team", lambda v: v.is_lead or v.is_admin, order=50)
 
-    @ui.page(PATH)
+    @ui.page(PATH, response_timeout=PAGE_BUILD_SECONDS)
     async def policies_page() -> None:
         async with frame("Policies across employers", breadcrumbs=[("Team", "/team")]) as page:
             require(page.viewer, LEAD, ADMIN)

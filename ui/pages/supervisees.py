@@ -8,7 +8,7 @@ from tracker.access import SUPERVISOR, require
 from tracker.services.caseload import DUE, MISSED_LAST_MONTH, caseload
 from ui.actions import read
 from ui.components import empty_state, heading, muted, panel, plural, status_chip
-from ui.layout import add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.tables import Column, table
 
 STATE_CHIPS = {MISSED_LAST_MONTH: ("missed", "Missed last month"), DUE: ("in_progress", "Due this month")}
@@ -18,7 +18,7 @@ def register() -> None:
     add_nav("/supervisees", "My supervisees", "groups", "Supervision", lambda v: v.is_supervisor,
             order=10, home_rank=20)
 
-    @ui.page("/supervisees")
+    @ui.page("/supervisees", response_timeout=PAGE_BUILD_SECONDS)
     async def supervisees() -> None:
         async with frame("My supervisees") as page:
             require(page.viewer, SUPERVISOR)

@@ -26,7 +26,7 @@ from ui.components import (
     text,
     uk_date,
 )
-from ui.layout import add_nav, frame
+from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.tables import Column, table
 
 PAGE_SIZE = 50  # rows drawn at once: a year of a busy supervisor's sessions is hundreds
@@ -60,7 +60,7 @@ def register() -> None:
     add_nav("/supervision/sessions", "My supervision log", "history", "Supervision", lambda v: v.is_supervisor,
             order=30)
 
-    @ui.page("/supervision/sessions")
+    @ui.page("/supervision/sessions", response_timeout=PAGE_BUILD_SECONDS)
     async def supervision_log() -> None:
         async with frame("My supervision log", breadcrumbs=[("My supervisees", "/supervisees")]) as page:
             require(page.viewer, SUPERVISOR)
