@@ -4,6 +4,7 @@ safeguarding strand and level). Codes are fixed once made (files and rules refer
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
 
 from tracker.db import database
 from tracker.errors import NotFound, ValidationError
@@ -11,6 +12,8 @@ from tracker.models import Course, Role
 from tracker.services import audit
 from tracker.services.rules import MAX_RENEWAL_MONTHS
 from tracker.services.validate import integer, optional_integer, text
+
+M = TypeVar("M", Role, Course)
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 
@@ -59,19 +62,24 @@ def update_role(
         "is_arrs": bool(is_arrs),
         "notes": text(notes, "notes", max_length=1000),
     }
+    return _update(actor, Role, "role", role_id, fields)
+
+
+def _update(actor: str, model: type[M], entity: str, row_id: int, fields: dict[str, Any]) -> M:
+    """Change a catalogue row's fields (its name staying unique) with one audit event; no change, no event."""
     with database.atomic():
-        role = Role.get_or_none(Role.id == role_id)
-        if role is None:
-            raise NotFound(f"no role has id {role_id}")
-        _unique(Role, "name", clean_name, role.id)
-        if all(getattr(role, k) == v for k, v in fields.items()):
-            return role
-        before = audit.as_dict(role)
+        row = model.get_or_none(model.id == row_id)
+        if row is None:
+            raise NotFound(f"no {entity} has id {row_id}")
+        _unique(model, "name", fields["name"], row.id)
+        if all(getattr(row, k) == v for k, v in fields.items()):
+            return row
+        before = audit.as_dict(row)
         for key, value in fields.items():
-            setattr(role, key, value)
-        role.save()
-        audit.record(actor, "update", "role", role.id, before, audit.as_dict(role))
-    return role
+            setattr(row, key, value)
+        row.save()
+        audit.record(actor, "update", entity, row.id, before, audit.as_dict(row))
+    return row
 
 
 def _strand_and_level(strand: str | None, level: object) -> tuple[str | None, int | None]:
@@ -125,16 +133,4 @@ def update_course(
         "strand": clean_strand,
         "level": clean_level,
     }
-    with database.atomic():
-        course = Course.get_or_none(Course.id == course_id)
-        if course is None:
-            raise NotFound(f"no course has id {course_id}")
-        _unique(Course, "name", clean_name, course.id)
-        if all(getattr(course, k) == v for k, v in fields.items()):
-            return course
-        before = audit.as_dict(course)
-        for key, value in fields.items():
-            setattr(course, key, value)
-        course.save()
-        audit.record(actor, "update", "course", course.id, before, audit.as_dict(course))
-    return course
+    return _update(actor, Course, "course", course_id, fields)

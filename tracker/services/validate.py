@@ -166,38 +166,18 @@ class Lookups:
         self._people: dict[str, Person] | None = None
 
     def role(self, value: object, field: str = "role") -> Role:
-        raw = cell_text(value)
-        if not raw:
-            raise ValidationError("a role is required", field)
-        found = self.roles.get(raw.lower())
-        if found is None:
-            raise ValidationError(f"'{raw}' is not a role in the catalogue (use a role name or code)", field)
-        return found
+        return _find(self.roles, value, field, "a role is required",
+                     "is not a role in the catalogue (use a role name or code)")
 
     def course(self, value: object, field: str = "course") -> Course:
-        raw = cell_text(value)
-        if not raw:
-            raise ValidationError("a course is required", field)
-        found = self.courses.get(raw.lower())
-        if found is None:
-            raise ValidationError(f"'{raw}' is not a course in the catalogue (use a course code or name)", field)
-        return found
+        return _find(self.courses, value, field, "a course is required",
+                     "is not a course in the catalogue (use a course code or name)")
 
     def employer(self, value: object, field: str = "employer") -> Organisation:
-        raw = cell_text(value)
-        if not raw:
-            raise ValidationError("an employer is required", field)
-        found = self.employers.get(raw.lower())
-        if found is None:
-            raise ValidationError(f"'{raw}' is not a known employer", field)
-        return found
+        return _find(self.employers, value, field, "an employer is required", "is not a known employer")
 
     def pcn(self, value: object, field: str = "pcn") -> Pcn:
-        raw = cell_text(value)
-        found = self.pcns.get(raw.lower())
-        if found is None:
-            raise ValidationError(f"'{raw}' is not a known PCN", field)
-        return found
+        return _find(self.pcns, value, field, "a PCN is required", "is not a known PCN")
 
     def preload_people(self) -> None:
         self._people = {p.staff_id: p for p in Person.select()}
@@ -226,4 +206,15 @@ def person_by_id(person_id: int) -> Person:
     found = Person.get_or_none(Person.id == person_id)
     if found is None:
         raise NotFound(f"no person has id {person_id}")
+    return found
+
+
+def _find(known: dict[str, T], value: object, field: str, required: str, unknown: str) -> T:
+    """A catalogue entry by its name or code, in any letter case."""
+    raw = cell_text(value)
+    if not raw:
+        raise ValidationError(required, field)
+    found = known.get(raw.lower())
+    if found is None:
+        raise ValidationError(f"'{raw}' {unknown}", field)
     return found

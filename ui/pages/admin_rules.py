@@ -88,6 +88,19 @@ async def preview_then(
     await show_effect(holder, as_of, build, confirmed, action)
 
 
+def scope_and_name(found: av.Choices, mark: str) -> tuple[ui.select, ui.select]:
+    """'Of' a role or an employer, and which one: the second list follows the first."""
+    scope = ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
+    name = (
+        ui.select(found.roles, label="Role or employer", with_input=True)
+        .props("outlined dense")
+        .classes("min-w-[18rem]")
+        .mark(mark)
+    )
+    scope.on_value_change(lambda e: name.set_options(found.roles if e.value == "role" else found.employers))
+    return scope, name
+
+
 def remove_button(
     label: str,
     mark: str,
@@ -155,15 +168,7 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
             "Choose a role or employer to see what it requires; change it, previewing the effect first."
         )
         with ui.row().classes("items-end gap-3 w-full"):
-            scope = (
-                ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
-            )
-            name = (
-                ui.select(found.roles, label="Role or employer", with_input=True)
-                .props("outlined dense")
-                .classes("min-w-[18rem]")
-                .mark("requirement-name")
-            )
+            scope, name = scope_and_name(found, "requirement-name")
             course = (
                 ui.select(found.courses, label="Course", with_input=True)
                 .props("outlined dense")
@@ -222,11 +227,7 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
                         "None recorded." if name.value else "No employer has requirements of its own."
                     )
 
-        def scope_changed(e: Any) -> None:
-            name.set_options(found.roles if e.value == "role" else found.employers)
-            show_rows()
-
-        scope.on_value_change(scope_changed)
+        scope.on_value_change(show_rows)
         name.on_value_change(show_rows)
         show_rows()
 
@@ -277,15 +278,7 @@ def supervision_section(
             empty_state("No rule yet: everyone needs the default.")
         heading("Set a rule", 2)
         with ui.row().classes("items-end gap-3 w-full"):
-            scope = (
-                ui.select(SCOPES, value="role", label="Of").props("outlined dense").classes("min-w-[9rem]")
-            )
-            name = (
-                ui.select(found.roles, label="Role or employer", with_input=True)
-                .props("outlined dense")
-                .classes("min-w-[18rem]")
-                .mark("rule-name")
-            )
+            scope, name = scope_and_name(found, "rule-name")
             minutes = ui.input("Minutes a month", value="60").props("outlined dense").mark("rule-minutes")
             kinds = (
                 ui.select(
@@ -298,9 +291,6 @@ def supervision_section(
                 .classes("min-w-[16rem]")
             )
             group = ui.checkbox("Group sessions count", value=True)
-        scope.on_value_change(
-            lambda e: name.set_options(found.roles if e.value == "role" else found.employers)
-        )
 
         async def preview() -> None:
             v = {
