@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -46,7 +47,10 @@ def test_statement_lists_everything_the_persons_status_rests_on(database: str, t
 
 def test_statement_as_at_a_past_date_shows_only_what_was_recorded_by_then(sqlite_database: str, tmp_path: Path):
     build_team()
-    text = "\n".join(pdf_pages(build_person_pdf(person_statement_data("E1003", AS_OF)), tmp_path))
+    generated_at = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Europe/London"))  # the footer prints it
+    text = "\n".join(
+        pdf_pages(build_person_pdf(person_statement_data("E1003", AS_OF, generated_at=generated_at)), tmp_path)
+    )
     assert "01/12/2026" not in text  # Bob's renewal after the date is neither counted nor listed
     assert "Safeguarding Adults and Children Level 2 expired on 01/06/2026" in text
 
