@@ -13,6 +13,7 @@ from peewee import Database, DatabaseProxy, IntegerField, Model, PostgresqlDatab
 from playhouse import db_url
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
 
+from tracker.connection import open_postgres
 from tracker.errors import TrackerError
 
 database = DatabaseProxy()
@@ -35,6 +36,8 @@ def connect(url: str) -> Database:
         # BEGIN IMMEDIATE: a write transaction that reads first queues for the write lock (busy_timeout) instead
         # of failing with "database is locked" when another writer commits in between (WAL snapshot upgrade).
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    elif url.startswith(("postgresql://", "postgres://")):
+        db = open_postgres(url)  # reconnects by itself after the server drops a connection
     else:
         db = db_url.connect(url)
     database.initialize(db)
