@@ -87,9 +87,26 @@ def _v2_professions_and_policy_owners() -> None:
         migrate(*ops)
 
 
+def _v3_reminder_retries() -> None:
+    """Reminders back off instead of giving up after ten tries: when each was tried and is due again, and the
+    mail outages administrators were told about."""
+    from tracker.models import MailOutage, ReminderLedger
+
+    ops = []
+    m = _migrator()
+    have = _columns("reminder_ledger")
+    for name in ("last_attempt_at", "next_attempt_at"):
+        if name not in have:
+            ops.append(m.add_column("reminder_ledger", name, getattr(ReminderLedger, name)))
+    if ops:
+        migrate(*ops)
+    database.create_tables([MailOutage], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
+    3: _v3_reminder_retries,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
