@@ -13,6 +13,7 @@ from peewee import Database, DatabaseProxy, IntegerField, Model, PostgresqlDatab
 from playhouse import db_url
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
 
+from tracker.connection import open_postgres
 from tracker.errors import TrackerError
 
 database = DatabaseProxy()
@@ -35,6 +36,8 @@ def connect(url: str) -> Database:
         # BEGIN IMMEDIATE: a write transaction that reads first queues for the write lock (busy_timeout) instead
         # of failing with "database is locked" when another writer commits in between (WAL snapshot upgrade).
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    elif url.startswith(("postgresql://", "postgres://")):
+        db = open_postgres(url)  # reconnects by itself after the server drops a connection
     else:
         db = db_url.connect(url)
     database.initialize(db)
@@ -84,9 +87,26 @@ def _v2_professions_and_policy_owners() -> None:
         migrate(*ops)
 
 
+def _v3_reminder_retries() -> None:
+    """Reminders back off instead of giving up after ten tries: when each was tried and is due again, and the
+    mail outages administrators were told about."""
+    from tracker.models import MailOutage, ReminderLedger
+
+    ops = []
+    m = _migrator()
+    have = _columns("reminder_ledger")
+    for name in ("last_attempt_at", "next_attempt_at"):
+        if name not in have:
+            ops.append(m.add_column("reminder_ledger", name, getattr(ReminderLedger, name)))
+    if ops:
+        migrate(*ops)
+    database.create_tables([MailOutage], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
+    3: _v3_reminder_retries,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

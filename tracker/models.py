@@ -245,11 +245,25 @@ class ReminderLedger(BaseModel):
     item = CharField()
     stage = CharField()
     period = CharField()
-    status = CharField(default="claimed")  # claimed | sent | failed
+    status = CharField(default="claimed")  # claimed | sent | failed | given_up
     attempts = IntegerField(default=0)
     last_error = TextField(null=True)
     created_at = DateTimeField(default=utc_now)
     sent_at = DateTimeField(null=True)
+    last_attempt_at = DateTimeField(null=True)
+    next_attempt_at = DateTimeField(null=True)  # a failed one is tried again from then (growing waits)
+
+
+class MailOutage(BaseModel):
+    """A stretch of time with reminders failing to go, so administrators are told once, not per reminder."""
+
+    open_key = CharField(null=True, unique=True)  # "open" while it lasts (so only one is open), NULL after
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+    first_error = TextField()
+    last_error = TextField()
+    failures = IntegerField(default=1)
+    gave_up_told = BooleanField(default=False)
 
 
 class InboxMessage(BaseModel):
@@ -320,4 +334,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     JobRun,
     ApiToken,
     ImportMapping,
+    MailOutage,
 ]

@@ -20,7 +20,7 @@ from nicegui import run as nicegui_run
 
 from tracker import clock, db
 from tracker.settings import Settings, current_settings, use_settings
-from ui import auth, theme
+from ui import auth, theme, workers
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
 
@@ -53,6 +53,8 @@ def _startup(settings: Settings) -> Callable[[], None]:
     def start() -> None:
         use_settings(settings)
         open_database(settings)
+        if nicegui_run.process_pool is not None:  # served for real (the test fixture sets up no process pool)
+            workers.start()
         if settings.scheduler:
             from jobs.hooks import register_standard_hooks
             from jobs.scheduler import start_scheduler
@@ -65,6 +67,7 @@ def _startup(settings: Settings) -> Callable[[], None]:
 
 def _shutdown(settings: Settings) -> Callable[[], None]:
     def stop() -> None:
+        workers.stop()
         if settings.scheduler:
             from jobs.scheduler import stop_scheduler
 
@@ -87,9 +90,9 @@ def register_app(settings: Settings) -> None:
 def run_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080, native: bool = False) -> None:
     """Register everything and hand over to ui.run (which returns at once under the test fixture)."""
     register_app(settings)
-    # PDF workers are given their data and only draw it, so inheriting the process by fork is safe; spawn would
-    # run main.py again in each worker.
-    nicegui_run.process_pool_start_method = "fork"
+    # PDFs are drawn in ui.workers' pool; NiceGUI's own pool is left unused, but never forked from the server
+    # (a forked worker inherits the listening socket and keeps the port after a kill -9).
+    nicegui_run.process_pool_start_method = "forkserver"
     ui.run(
         host=host,
         port=port,

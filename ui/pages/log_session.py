@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
+from tracker.ids import parse_id
 from tracker.services.caseload import log_own_session, supervisee_choices
 from ui.actions import read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
@@ -14,7 +15,8 @@ QUICK_MINUTES = (30, 45, 60, 90)
 
 
 def _preselected(raw: str | None, choices: dict[int, str]) -> list[int]:
-    return [int(raw)] if raw and raw.isdigit() and int(raw) in choices else []
+    wanted = parse_id(raw)
+    return [wanted] if wanted in choices else []
 
 
 def register() -> None:
