@@ -2,7 +2,8 @@
 
 Leads see the people employed (on the as-at date) by their employer or in their PCN; supervisors see their
 supervisees (an active assignment) and the sessions they gave; staff see themselves; admins see everyone.
-Private supervision notes are seen only by the session's supervisor and its attendees, never by an admin.
+Private supervision notes: each attendee's note is seen by that attendee and the supervisor only; a group
+session's summary by its supervisor and every attendee; never by an admin or a lead.
 Every page, download and API route asks these functions; none decides access on its own.
 """
 
@@ -124,10 +125,23 @@ def can_view_session(viewer: Viewer, session: SessionFacts, attendee_facts: Iter
 
 
 def can_view_notes(viewer: Viewer, session: SessionFacts) -> bool:
-    """Private notes: the session's supervisor and its attendees only."""
-    if viewer.person_id is None:
-        return False
-    return viewer.person_id == session.supervisor_id or viewer.person_id in session.attendee_ids
+    """A party to the session (its supervisor or an attendee): the group summary, and their own private note."""
+    return may_read_summary(viewer.person_id, session)
+
+
+def may_read_summary(reader: int | None, session: SessionFacts) -> bool:
+    """A group session's shared summary: the supervisor and every attendee."""
+    return reader is not None and (reader == session.supervisor_id or reader in session.attendee_ids)
+
+
+def may_read_private_note(reader: int | None, session: SessionFacts, attendee_id: int) -> bool:
+    """An attendee's private note: that attendee and the session's supervisor, nobody else (not the other
+    attendees of a group, not an admin, not a lead)."""
+    return (
+        reader is not None
+        and attendee_id in session.attendee_ids
+        and reader in (attendee_id, session.supervisor_id)
+    )
 
 
 def can_respond_to_session(viewer: Viewer, session: SessionFacts, person_id: int) -> bool:
