@@ -140,6 +140,14 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_database(tmp_path: Path) -> Iterator[str]:
+    """For tests about PostgreSQL itself (pg_dump files); skipped only where no server answers."""
+    url = open_clean_database("postgres", tmp_path)
+    yield url
+    db.close()
+
+
+@pytest.fixture
 def sqlite_database(tmp_path: Path) -> Iterator[str]:
     """For tests about SQLite itself (files, WAL, backups)."""
     url = open_clean_database("sqlite", tmp_path)

@@ -150,6 +150,10 @@ def check_file(path: Path, latest: int) -> int:
         raise ValidationError(
             f"{path} was refused: it holds {', '.join(strangers)}, which this app never creates "
             "(a backup made by the app has tables and indexes only)", "file")
+    if len(versions) == 1 and isinstance(versions[0], int) and versions[0] > latest:
+        raise ValidationError(
+            f"{path} is at schema version {versions[0]}, newer than this app ({latest}); upgrade the app first",
+            "file")
     if len(versions) != 1 or not isinstance(versions[0], int) or not 1 <= versions[0] <= latest:
         shown = ", ".join(repr(v) for v in versions)
         raise ValidationError(
