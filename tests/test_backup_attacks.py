@@ -189,3 +189,11 @@ def test_an_untouched_pg_dump_restores(postgres, tmp_path):
     assert staff_ids() == ["E1"]
     listed = subprocess.run(["pg_restore", "--list", str(made)], capture_output=True, text=True, check=True).stdout
     assert " ACL " not in listed and "FUNCTION" not in listed  # the app's own dumps hold its tables only
+
+
+def test_sqlites_own_statistics_do_not_stop_a_restore(sqlite_database, tmp_path):
+    analysed = _alter(_sqlite_backup(sqlite_database, tmp_path), "ANALYZE")
+    with sqlite3.connect(analysed) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (1,)
+    backup.restore(sqlite_database, analysed)
+    assert staff_ids() == ["E1"]

@@ -107,13 +107,14 @@ class Catalogue:
         return problems
 
 
-def read_catalogue(database: Any) -> Catalogue:
-    """The catalogue of this app's tables in schema public, as pg_dump would print it (search_path empty)."""
+def read_catalogue(handle: Any) -> Catalogue:
+    """The catalogue of this app's tables in schema public, as pg_dump would print it (search_path empty).
+    A read: its transaction only keeps SET LOCAL to itself."""
     tables = our_tables()
-    with database.atomic():
-        database.execute_sql("SET LOCAL search_path = ''")
+    with handle.atomic():
+        handle.execute_sql("SET LOCAL search_path = ''")
         columns: dict[str, dict[str, tuple[str, bool]]] = {t: {} for t in tables}
-        for table, column, kind, not_null in database.execute_sql(
+        for table, column, kind, not_null in handle.execute_sql(
             "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull "
             "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -122,7 +123,7 @@ def read_catalogue(database: Any) -> Catalogue:
         ).fetchall():
             columns[table][column] = (kind, bool(not_null))
         constraints: dict[str, dict[str, tuple[str, str]]] = {t: {} for t in tables}
-        for table, name, kind, definition in database.execute_sql(
+        for table, name, kind, definition in handle.execute_sql(
             "SELECT c.relname, k.conname, k.contype::text, pg_catalog.pg_get_constraintdef(k.oid) "
             "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -131,20 +132,20 @@ def read_catalogue(database: Any) -> Catalogue:
             constraints[table][name] = (kind, definition)
         indexes = {
             name: (table, definition)
-            for table, name, definition in database.execute_sql(
+            for table, name, definition in handle.execute_sql(
                 "SELECT tablename, indexname, indexdef FROM pg_catalog.pg_indexes "
                 "WHERE schemaname = 'public' AND tablename = ANY(%s)", (tables,)
             ).fetchall()
         }
         sequences = frozenset(
-            name for (name,) in database.execute_sql(
+            name for (name,) in handle.execute_sql(
                 "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE n.nspname = 'public' AND c.relkind = 'S' AND c.relname = ANY(%s)",
                 ([f"{t}_id_seq" for t in tables],),
             ).fetchall()
         )
         others = frozenset(
-            (str(kind), str(name)) for kind, name in database.execute_sql(
+            (str(kind), str(name)) for kind, name in handle.execute_sql(
                 "SELECT 'relation ' || c.relkind::text, c.relname::text FROM pg_catalog.pg_class c "
                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
                 "UNION ALL SELECT 'function', p.proname::text FROM pg_catalog.pg_proc p "

@@ -19,6 +19,9 @@ from tracker.errors import ValidationError
 
 _CREATE_TABLE = re.compile(r'\s*CREATE\s+TABLE\s+"?(?P<name>\w+)"?\s*\((?P<body>.*)\)\s*', re.S | re.I)
 _AUTO_INDEX = re.compile(r"sqlite_autoindex_(?P<table>\w+)_\d+")
+# SQLite's own statistics tables, made by ANALYZE (an operator may run it): data for the query planner only.
+_STATISTICS = {"sqlite_stat1": frozenset({"tbl", "idx", "stat"}),
+               "sqlite_stat4": frozenset({"tbl", "idx", "neq", "nlt", "ndlt", "sample"})}
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ def shape_of(conn: sqlite3.Connection) -> tuple[Shape, list[str]]:
             if parsed_name != name:
                 strangers.append(f"table {name} (its definition names {parsed_name})")
                 continue
+            if _STATISTICS.get(name) == items:
+                continue
             tables[name] = items
         elif kind == "index" and sql:
             indexes[name] = (table, _normal(sql))
@@ -84,16 +89,15 @@ def shape_of(conn: sqlite3.Connection) -> tuple[Shape, list[str]]:
 @lru_cache(maxsize=1)
 def reference() -> Shape:
     """The schema this app creates, read back from an empty in-memory database."""
-    from peewee import SqliteDatabase
+    from peewee import SchemaManager, SqliteDatabase
 
     from tracker.db import SchemaVersion
     from tracker.models import ALL_MODELS
 
     memory = SqliteDatabase(":memory:")
-    models = [SchemaVersion, *ALL_MODELS]
-    with memory.bind_ctx(models):
-        memory.create_tables(models)
-        shape, strangers = shape_of(memory.connection())
+    for model in (SchemaVersion, *ALL_MODELS):  # never rebinding the models: other threads keep using them
+        SchemaManager(model, memory).create_all(safe=False)
+    shape, strangers = shape_of(memory.connection())
     memory.close()
     assert not strangers, strangers
     return shape
