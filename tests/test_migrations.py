@@ -8,6 +8,7 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
+from tests.old_schemas import STEP_2_COLUMNS, make_release_1_schema
 from tracker import db
 from tracker.cli import main
 from tracker.errors import TrackerError
@@ -22,19 +23,14 @@ from tracker.models import (
     Role,
 )
 
-# The columns that step 2 adds; a release-1 database does not have them.
-STEP_2_COLUMNS = (("person", "profession"), ("employer_policy", "owner_email"))
-
 
 def columns(table: str) -> set[str]:
     return {c.name for c in db.database.get_columns(table)}
 
 
 def make_release_1() -> None:
-    """Today's schema with step 2 undone, at version 1, holding a person, a job and a policy."""
-    migrator = PostgresqlMigrator(db.database.obj) if db.is_postgres() else SqliteMigrator(db.database.obj)
-    migrate(*(migrator.drop_column(table, column) for table, column in STEP_2_COLUMNS))
-    db.SchemaVersion.update(version=1).execute()
+    """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
     person_id = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,
                               created_at=date(2024, 1, 1)).execute()

@@ -41,7 +41,9 @@ def storage_secret(settings: Settings) -> str:
 def open_database(settings: Settings) -> None:
     """Connect, create or upgrade the schema, and add the built-in catalogues to a new database."""
     from tracker.catalogue import load_catalogues
+    from tracker.note_crypto import note_key
 
+    note_key(settings)  # made on first start, so operators can back it up before any note is written
     db.close()
     db.connect(settings.database_url)
     before, _after = db.migrate_schema()
