@@ -13,6 +13,7 @@ them now: a `javascript:` policy address and inbox link, as an older version or 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from tracker.importers import import_bytes
 from tracker.models import EmployerPolicy, InboxMessage, Organisation, Person, PolicyTopic, User
 from tracker.services import catalogue_admin, evidence, inbox, policies, rules, supervision, tokens
 from tracker.services.confirmations import confirmation_url
-from tracker.settings import Settings
+from tracker.settings import Settings, current_settings, use_settings
 
 ACTOR = "sweep@example.nhs.uk"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,7 +49,8 @@ FIELDS = {
     "gln": "supervisor's last name", "emp": "employer (people import)", "pcn": "PCN (people import)",
     "role": "role name", "rnote": "role notes", "course": "course name", "prov": "training provider",
     "rprov": "provider of a rejected certificate", "why": "reason a certificate was rejected",
-    "top": "supervision topics", "act": "agreed actions", "note": "private notes", "qry": "query of a record",
+    "top": "supervision topics", "act": "agreed actions", "note": "private notes", "pnote": "another attendee's note",
+    "sum": "group session summary", "qry": "query of a record",
     "topic": "policy topic", "desc": "topic description", "stmt": "policy statement", "own": "policy owner",
     "cond": "adaptation condition", "agr": "adaptation agreed by", "url": "policy document address",
     "sub": "inbox subject", "body": "inbox message", "link": "inbox link", "tok": "API token name",
@@ -157,9 +159,12 @@ def _sessions(world: World, settings: Settings, today: date) -> str:
     confirm = ""
     for k, person in enumerate(world.people):
         attendees = [world.staff.id] + ([person.id] if k else [])
+        notes: str | dict[int, str] = {world.staff.id: hostile("note", k), person.id: hostile("pnote", k)} if k else (
+            hostile("note", k))
         session = supervision.log_session(
             ACTOR, world.supervisor.id, today - timedelta(days=k + 1), 60, "clinical", "group" if k else "one_to_one",
-            "in_person", attendees, hostile("top", k), hostile("act", k), None, hostile("note", k), today=today,
+            "in_person", attendees, hostile("top", k), hostile("act", k), None, notes,
+            hostile("sum", k) if k else "", today=today,
         )
         if k:
             supervision.query_attendance(ACTOR, session.id, person.id, hostile("qry", k))
@@ -212,9 +217,17 @@ def hostile_backups(settings: Settings) -> list[str]:
 
 
 def build_world(data_dir: Path) -> World:
-    """Everything planted at once (a second or two), before the server starts."""
-    today = clock.today()
-    settings = Settings(data_dir=data_dir)
+    """Everything planted at once (a second or two), before the server starts, with the server's data folder
+    (its secret for links and its key for private notes)."""
+    before = current_settings()
+    settings = use_settings(dataclasses.replace(before, data_dir=data_dir))
+    try:
+        return _plant(settings, clock.today())
+    finally:
+        use_settings(before)
+
+
+def _plant(settings: Settings, today: date) -> World:
     _catalogue()
     import_bytes("people", people_file(), hostile("file", 0) + ".csv", ACTOR, today=today)
     people = [Person.get(Person.staff_id == f"S{k}") for k in range(len(KINDS))]

@@ -145,7 +145,7 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     ("staff", "/me"): texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "why*", "topic*",
                             "stmt*"),
     ("supervisor", "/me"): texts("gfn0", "gln5", "emp0", "pcn0", "topic*", "stmt*"),
-    ("staff", "/my-sessions"): texts("gfn0", "fn*", "ln*", "top*", "act*", "note*", "qry0"),
+    ("staff", "/my-sessions"): texts("gfn0", "fn*", "ln*", "top*", "act*", "note*", "qry0", "sum1", "sum4", "sum7"),
     ("staff", "/reports/mine"): texts("fn0", "ln0"),
     ("staff", "/confirm"): texts("fn0", "ln0", "gfn0", "gln5"),
     "/inbox": texts("sub*", "body*"),
@@ -248,7 +248,7 @@ def reminder_preview(site: Site) -> list[str]:
 def session_details(site: Site) -> list[str]:
     site.driver.execute_script("document.querySelectorAll('.q-expansion-item .q-item').forEach(e => e.click())")
     settle(site.driver)
-    return every("top") + every("act") + every("note")
+    return every("top") + every("act") + every("note") + [hostile("pnote", k) for k in range(1, len(KINDS))]
 
 
 def restore_dialog(site: Site) -> list[str]:
