@@ -84,9 +84,29 @@ def _v2_professions_and_policy_owners() -> None:
         migrate(*ops)
 
 
+def _v3_sessions_and_sign_in_throttle() -> None:
+    """Release 3: a session epoch and "must change password" per login, a log of sign-in attempts, and no live
+    API token left on a deactivated login (reactivating it must not bring its old tokens back)."""
+    from tracker.clock import utc_now
+    from tracker.models import ApiToken, SignInAttempt, User
+
+    ops = []
+    m = _migrator()
+    if "session_epoch" not in _columns("user"):
+        ops.append(m.add_column("user", "session_epoch", User.session_epoch))
+    if "must_change_password" not in _columns("user"):
+        ops.append(m.add_column("user", "must_change_password", User.must_change_password))
+    if ops:
+        migrate(*ops)
+    database.create_tables([SignInAttempt], safe=True)
+    inactive = User.select(User.id).where(User.active == False)  # noqa: E712
+    ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
+    3: _v3_sessions_and_sign_in_throttle,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -20,7 +20,7 @@ from nicegui import run as nicegui_run
 
 from tracker import clock, db
 from tracker.settings import Settings, current_settings, use_settings
-from ui import auth, theme
+from ui import auth, session_end, theme
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
 
@@ -53,6 +53,7 @@ def _startup(settings: Settings) -> Callable[[], None]:
     def start() -> None:
         use_settings(settings)
         open_database(settings)
+        session_end.start()
         if settings.scheduler:
             from jobs.hooks import register_standard_hooks
             from jobs.scheduler import start_scheduler

@@ -6,7 +6,7 @@ from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
 from tracker.services.caseload import log_own_session, supervisee_choices
-from ui.actions import read, write
+from ui.actions import as_viewer, read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, flash, frame
 
@@ -66,10 +66,12 @@ def register() -> None:
                         return
                     names = ", ".join(choices.get(i, "") for i in people)
                     outcome = await write(
-                        log_own_session, page.viewer, on.value or "",
-                        "" if minutes.value is None else int(minutes.value),
-                        kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
-                        next_date.value or None, notes.value or "", today=page.today,
+                        as_viewer(
+                            log_own_session, on.value or "", "" if minutes.value is None else int(minutes.value),
+                            kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
+                            next_date.value or None, notes.value or "", today=page.today,
+                        ),
+                        needs=SUPERVISOR,
                     )
                     if outcome.ok:
                         flash(f"Session logged with {names}. They will be asked to confirm it.")
