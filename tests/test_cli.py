@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories as f
+from tracker import db
 from tracker.cli import build_parser, main, report_namespace, safe_url
 from tracker.errors import ValidationError
 from tracker.models import (
@@ -46,9 +47,9 @@ def test_init_creates_the_schema_then_says_it_is_up_to_date(capsys, tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'tracker.db'}"
     code, out, _ = run(capsys, "init", "--database", url)
     assert code == 0
-    assert "created the schema (version 2)" in out and "loaded the built-in catalogues: 27 roles, 22 courses" in out
+    assert f"created the schema (version {db.LATEST_VERSION})" in out and "loaded the built-in catalogues: 27 roles, 22 courses" in out
     code, out, _ = run(capsys, "init", "--database", url)
-    assert (code, out.splitlines()) == (0, [f"the schema is up to date (version 2) in {url}",
+    assert (code, out.splitlines()) == (0, [f"the schema is up to date (version {db.LATEST_VERSION}) in {url}",
                                             "the built-in catalogues were already loaded"])
 
 
@@ -280,7 +281,7 @@ def test_the_database_comes_from_the_environment_unless_given(capsys, monkeypatc
     from_env = f"sqlite:///{tmp_path / 'env.db'}"
     monkeypatch.setenv("TRACKER_DATABASE_URL", from_env)
     code, out, _ = run(capsys, "init")
-    assert code == 0 and f"created the schema (version 2) in {from_env}" in out
+    assert code == 0 and f"created the schema (version {db.LATEST_VERSION}) in {from_env}" in out
     given = f"sqlite:///{tmp_path / 'given.db'}"
     code, out, _ = run(capsys, "init", "--database", given)
     assert code == 0 and f"in {given}" in out

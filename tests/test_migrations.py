@@ -11,10 +11,21 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from tracker import db
 from tracker.cli import main
 from tracker.errors import TrackerError
-from tracker.models import EmployerPolicy, Employment, Organisation, Person, PolicyTopic, Role
+from tracker.models import (
+    ApiToken,
+    EmployerPolicy,
+    Employment,
+    Organisation,
+    Person,
+    PolicyTopic,
+    Role,
+    SignInAttempt,
+    User,
+)
 
-# The columns that step 2 adds; a release-1 database does not have them.
+# The columns that steps 2 and 3 add; a release-1 database does not have them.
 STEP_2_COLUMNS = (("person", "profession"), ("employer_policy", "owner_email"))
+STEP_3_COLUMNS = (("user", "session_epoch"), ("user", "must_change_password"))
 
 
 def columns(table: str) -> set[str]:
@@ -24,7 +35,8 @@ def columns(table: str) -> set[str]:
 def make_release_1() -> None:
     """Today's schema with step 2 undone, at version 1, holding a person, a job and a policy."""
     migrator = PostgresqlMigrator(db.database.obj) if db.is_postgres() else SqliteMigrator(db.database.obj)
-    migrate(*(migrator.drop_column(table, column) for table, column in STEP_2_COLUMNS))
+    migrate(*(migrator.drop_column(table, column) for table, column in STEP_2_COLUMNS + STEP_3_COLUMNS))
+    db.database.drop_tables([SignInAttempt])
     db.SchemaVersion.update(version=1).execute()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
     person_id = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,
@@ -40,8 +52,8 @@ def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database
     assert db.schema_version() == 1
     assert "profession" not in columns("person")
     assert db.migrate_schema() == (1, db.LATEST_VERSION)
-    assert db.schema_version() == db.LATEST_VERSION == 2
-    for table, column in STEP_2_COLUMNS:
+    assert db.schema_version() == db.LATEST_VERSION == 3
+    for table, column in STEP_2_COLUMNS + STEP_3_COLUMNS:
         assert column in columns(table)
     asha = Person.get(Person.staff_id == "E1001")
     assert (asha.name, asha.profession) == ("Asha Patel", None)
@@ -51,6 +63,29 @@ def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database
     asha.profession = "Social prescriber"
     asha.save()
     assert Person.get_by_id(asha.id).profession == "Social prescriber"
+
+
+def test_step_3_leaves_no_live_token_on_a_deactivated_login_and_keeps_the_logins(database):
+    """A token left live on a deactivated login would come back to life on reactivation."""
+    make_release_1()
+    columns_now = ", ".join(sorted(columns("user")))
+    active = db.database.execute_sql(
+        f'INSERT INTO "user" (email, password_hash, roles, active, failed_logins, created_at) '
+        f"VALUES ('on@example.nhs.uk', 'x', 'staff', {db.database.param}, 0, '2024-01-01') RETURNING id", (True,)
+    ).fetchone()[0]
+    gone = db.database.execute_sql(
+        f'INSERT INTO "user" (email, password_hash, roles, active, failed_logins, created_at) '
+        f"VALUES ('off@example.nhs.uk', 'x', 'staff', {db.database.param}, 0, '2024-01-01') RETURNING id", (False,)
+    ).fetchone()[0]
+    assert "session_epoch" not in columns_now
+    for user_id, secret in ((active, "a"), (gone, "b")):
+        ApiToken.insert(user=user_id, purpose="api", name="", token_hash=secret, created_at=date(2024, 1, 1)).execute()
+    db.migrate_schema()
+    assert ApiToken.get(ApiToken.token_hash == "a").revoked_at is None
+    assert ApiToken.get(ApiToken.token_hash == "b").revoked_at is not None
+    assert [(u.email, u.session_epoch, u.must_change_password) for u in User.select().order_by(User.email)] == [
+        ("off@example.nhs.uk", 0, False), ("on@example.nhs.uk", 0, False)]
+    SignInAttempt.create(email="on@example.nhs.uk", address="192.0.2.1", succeeded=True)
 
 
 def test_upgrading_twice_changes_nothing(database):
@@ -73,7 +108,7 @@ def test_init_twice_is_harmless(database, capsys):
     assert main(["init", "--database", database]) == 0
     assert main(["init", "--database", database]) == 0
     out = capsys.readouterr().out
-    assert out.count("the schema is up to date (version 2)") == 2
+    assert out.count(f"the schema is up to date (version {db.LATEST_VERSION})") == 2
     db.connect(database)
     assert (Role.select().count(), PolicyTopic.select().count()) == counts
 

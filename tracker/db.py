@@ -90,14 +90,14 @@ def _v3_sessions_and_sign_in_throttle() -> None:
     from tracker.clock import utc_now
     from tracker.models import ApiToken, SignInAttempt, User
 
-    ops = []
-    m = _migrator()
+    # Plain ADD COLUMN with a default: playhouse would rebuild "user" on SQLite to make a column NOT NULL, which
+    # the foreign keys of api_token and inbox_message refuse once any row points at a user.
+    false = "0" if is_sqlite() else "FALSE"
+    boolean = "INTEGER" if is_sqlite() else "BOOLEAN"
     if "session_epoch" not in _columns("user"):
-        ops.append(m.add_column("user", "session_epoch", User.session_epoch))
+        database.execute_sql('ALTER TABLE "user" ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0')
     if "must_change_password" not in _columns("user"):
-        ops.append(m.add_column("user", "must_change_password", User.must_change_password))
-    if ops:
-        migrate(*ops)
+        database.execute_sql(f'ALTER TABLE "user" ADD COLUMN must_change_password {boolean} NOT NULL DEFAULT {false}')
     database.create_tables([SignInAttempt], safe=True)
     inactive = User.select(User.id).where(User.active == False)  # noqa: E712
     ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()

@@ -110,7 +110,7 @@ def _run_checked(action: Callable[[Viewer], Any], needs: Needs, user_id: int, ep
 
 
 def _ended() -> Outcome:
-    auth.end_session()
+    auth.end_session(auth.page_storage())
     ui.notify(ENDED, type="warning")
     ui.navigate.to("/login?expired=1")
     return Outcome(False, None, ENDED)
@@ -121,7 +121,7 @@ async def write(
 ) -> Outcome:
     """Run `action(who)` in a thread (its own connection and transaction) once `who`, read afresh, still holds
     what `needs` asks; notify how it went. An ended session writes nothing (and a write counts as activity)."""
-    session = auth.live_session(utc_now())
+    session = auth.live_session(utc_now(), auth.page_storage())
     if session is None:
         return _ended()
     try:

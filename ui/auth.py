@@ -16,12 +16,14 @@ import secrets
 import string
 import unicodedata
 import uuid
+from collections.abc import MutableMapping
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, run
+from nicegui import app, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from tracker.access import Viewer
@@ -82,15 +84,33 @@ def safe_return_path(target: str | None) -> str:
 # ---- the session in app.storage.user ----------------------------------------------------------------------
 
 
-def end_session() -> None:
+Storage = MutableMapping[str, Any]
+
+
+def page_storage() -> Storage:
+    """In a page's event handler: the storage of the browser whose page it is (by the cookie the page was
+    opened with), never another's; outside a page, the storage of the present request."""
+    try:
+        request = ui.context.client.request
+        session_id = request.session.get("id") if request is not None else None
+    except (AttributeError, RuntimeError, AssertionError):
+        session_id = None
+    if session_id is None:
+        return app.storage.user
+    found = app.storage._users.get(str(session_id))  # noqa: SLF001 - NiceGUI keys user storage by this id
+    return found if found is not None else {}
+
+
+def end_session(storage: Storage | None = None) -> None:
+    storage = app.storage.user if storage is None else storage
     for key in (*SESSION_KEYS, PENDING):
-        app.storage.user.pop(key, None)
+        storage.pop(key, None)
 
 
-def live_session(now: datetime) -> tuple[int, int] | None:
+def live_session(now: datetime, storage: Storage | None = None) -> tuple[int, int] | None:
     """(user id, epoch) of this browser's live session, touching it; None when there is none or it has expired.
     Says nothing of the database: check the pair with tracker.auth.viewer_for_session."""
-    storage = app.storage.user
+    storage = app.storage.user if storage is None else storage
     user_id = storage.get(USER_ID)
     if user_id is None:
         return None
@@ -99,10 +119,10 @@ def live_session(now: datetime) -> tuple[int, int] | None:
         last_seen = datetime.fromisoformat(storage[LAST_SEEN])
         epoch = int(storage[EPOCH])
     except (KeyError, TypeError, ValueError):
-        end_session()
+        end_session(storage)
         return None
     if session_expired(signed_in_at, last_seen, now):
-        end_session()
+        end_session(storage)
         return None
     storage[LAST_SEEN] = now.isoformat()
     return int(user_id), epoch
@@ -130,7 +150,7 @@ def begin_sign_in(viewer: Viewer, target: str | None, now: datetime) -> str:
     """After the password is checked (in the page's socket handler, which cannot set a cookie): a one-time
     ticket in this browser's present storage; the returned address finishes the sign-in over HTTP."""
     ticket = secrets.token_urlsafe(32)
-    app.storage.user[PENDING] = {
+    page_storage()[PENDING] = {
         "ticket": ticket, "user_id": viewer.user_id, "epoch": viewer.epoch, "at": now.isoformat(),
         "to": safe_return_path(target),
     }

@@ -110,7 +110,7 @@ FLASH = "flash"
 
 def flash(message: str) -> None:
     """A confirmation to show at the top of the next page this user opens (after ui.navigate.to)."""
-    app.storage.user[FLASH] = message
+    auth.page_storage()[FLASH] = message
 
 
 def forbidden(message: str = "You may not open this.") -> PlainTextResponse:
