@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from nicegui import Client
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
@@ -158,14 +157,16 @@ async def test_deactivating_a_user_takes_their_open_page_away(user: Visitor) -> 
     admin_a = User.get(User.email == "admin@example.nhs.uk")
     await sign_in(user, "admin@example.nhs.uk", then="/admin/users")
     page = user.client
-    assert page is not None and page.id in Client.instances
+    assert page is not None and not session_end.is_ended(page)
     other = visitor_from(OTHER_ADDRESS)
     await sign_in(other, "admin.two@example.nhs.uk", then="/admin/users")
     other_page = other.client
     other.find(marker=f"toggle-{admin_a.id}").click()
     await other.should_see("Deactivated.", retries=40)
-    assert await eventually(lambda: page.id not in Client.instances)
-    assert other_page is not None and other_page.id in Client.instances  # the admin who acted keeps theirs
+    assert await eventually(lambda: session_end.is_ended(page))
+    assert other_page is not None and not session_end.is_ended(other_page)  # the admin who acted keeps theirs
+    with pytest.raises(AssertionError, match="expected to find"):  # nothing is left on the page to press
+        user.find(marker=f"reset-{admin_a.id}")
 
 
 async def test_a_change_made_elsewhere_ends_the_open_page_at_the_next_sweep(user: Visitor) -> None:
@@ -176,7 +177,7 @@ async def test_a_change_made_elsewhere_ends_the_open_page_at_the_next_sweep(user
     assert page is not None
     asha = User.get(User.email == "asha@example.nhs.uk")
     users.set_roles("admin@example.nhs.uk", asha.id, "staff;supervisor", person_staff_id=team.asha.staff_id)
-    assert await eventually(lambda: page.id not in Client.instances, session_end.SWEEP_SECONDS * 2 + 5)
+    assert await eventually(lambda: session_end.is_ended(page), session_end.SWEEP_SECONDS * 2 + 5)
 
 
 async def test_signing_out_takes_away_the_browsers_other_open_pages(user: Visitor) -> None:
@@ -186,7 +187,7 @@ async def test_signing_out_takes_away_the_browsers_other_open_pages(user: Visito
     assert first_tab is not None
     other_tab = Visitor(user.http_client)
     await sign_out(other_tab)
-    assert await eventually(lambda: first_tab.id not in Client.instances)
+    assert await eventually(lambda: session_end.is_ended(first_tab))
 
 
 async def test_a_password_set_by_an_admin_must_be_changed_before_anything_else(user: Visitor) -> None:

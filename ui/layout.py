@@ -163,6 +163,8 @@ def sign_out_form(button_classes: str = "") -> None:
     with ui.element("form").props('method=post action=/logout').classes("m-0"):
         token = ui.element("input").mark("csrf")
         token.props.update(type="hidden", name="csrf", value=auth.csrf_token())
+        this_page = ui.element("input")  # the page the form is on goes by the form's answer; the others are ended
+        this_page.props.update(type="hidden", name="page", value=ui.context.client.id)
         ui.button("Sign out", icon="logout").props("type=submit flat no-caps align=left").classes(
             button_classes
         ).mark("sign-out")

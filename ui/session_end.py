@@ -3,12 +3,13 @@
 Every action re-checks the session when it runs (ui.actions.write), so an open page can do nothing once its
 session has ended; this also takes the page away. A sweep every few seconds (and at once after any write in
 this process) compares each open page's session with the database; a page whose session no longer holds is
-sent to the sign-in page and then deleted on the server, so a browser that ignores the redirect can no longer
-send it events. Changes made elsewhere (the command line, another instance) are seen by the next sweep.
+sent to the sign-in page and then emptied on the server, so a browser that ignores the redirect has nothing
+left to send events to. Changes made elsewhere (the command line, another instance) are seen by the next sweep.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from nicegui import Client, app, background_tasks, run
@@ -20,6 +21,7 @@ from ui import auth
 SWEEP_SECONDS = 5.0
 GRACE_SECONDS = 2.0  # time for the redirect to reach the browser before the page is deleted
 ENDED_PAGE = "/login?ended=1"
+_ended: set[str] = set()  # pages being taken away
 
 
 def _session_id(client: Client) -> str | None:
@@ -50,23 +52,33 @@ def _signed_in_pages() -> list[tuple[Client, dict]]:
 
 def end_pages(clients: Iterable[Client]) -> None:
     for client in clients:
-        if client.id not in Client.instances:
+        if client.id not in Client.instances or client.id in _ended:
             continue
+        _ended.add(client.id)
         client.open(ENDED_PAGE)
-        background_tasks.create(_delete_later(client), name="end a page")
+        background_tasks.create(_empty_later(client), name="end a page")
 
 
-async def _delete_later(client: Client) -> None:
-    import asyncio
-
+async def _empty_later(client: Client) -> None:
+    """Remove every element of the page, so no event of it can reach a handler any more. The client itself is
+    left for NiceGUI to delete when the browser goes (deleting it here would race NiceGUI's own deletion)."""
     await asyncio.sleep(GRACE_SECONDS)
     if client.id in Client.instances:
-        client.delete()
+        client.remove_all_elements()
+    _ended.discard(client.id)
 
 
-def end_pages_of_browser(session_id: str) -> None:
-    """Every open page of one browser (after it signs out)."""
-    end_pages(c for c in list(Client.instances.values()) if _session_id(c) == session_id and not auth.is_public(_path(c)))
+def is_ended(client: Client) -> bool:
+    """True once the page has been taken away (no element left to act on)."""
+    return client.id not in Client.instances or not client.elements
+
+
+def end_pages_of_browser(session_id: str, but: str = "") -> None:
+    """Every open page of one browser (after it signs out) but the one signing out, which goes by its form."""
+    end_pages(
+        c for c in list(Client.instances.values())
+        if _session_id(c) == session_id and c.id != but and not auth.is_public(_path(c))
+    )
 
 
 async def sweep() -> None:

@@ -147,7 +147,7 @@ class Browser:
 
     def sign_out(self) -> None:
         self.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Signed in as']").click()
-        self.wait.until(ec.element_to_be_clickable((By.XPATH, "//*[contains(@class,'q-item')][contains(., 'Sign out')]"))).click()
+        self.wait.until(ec.element_to_be_clickable((By.XPATH, "//form[@action='/logout']//button"))).click()
         self.wait.until(lambda d: "/login" in d.current_url)
 
     def pick(self, option: str) -> None:

@@ -140,7 +140,7 @@ async def sign_out(request: Request) -> Response:
         return PlainTextResponse("Not signed out: this request did not come from the app's own page.", 403)
     old = str(request.session.get("id", ""))
     auth.end_session()
-    session_end.end_pages_of_browser(old)
+    session_end.end_pages_of_browser(old, but=str(form.get("page", "")))
     await auth.new_identity(request)
     return RedirectResponse("/login?signed_out=1", status_code=303)
 
