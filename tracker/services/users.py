@@ -184,20 +184,19 @@ def set_active(actor: str, user_id: int, active: bool) -> User:
         user.active = active
         _end_sessions(user)
         user.save()
-        audit.record(actor, "activate" if active else "deactivate", "user", user.id, {"active": not active},
-                     {"active": active})
+        after: dict[str, object] = {"active": active}
         if not active:
-            _revoke_tokens(actor, user)
+            after["tokens_revoked"] = _revoke_tokens(user)
+        audit.record(actor, "activate" if active else "deactivate", "user", user.id, {"active": not active}, after)
     return user
 
 
-def _revoke_tokens(actor: str, user: User) -> None:
-    live = list(ApiToken.select().where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null()))
-    for token in live:
-        token.revoked_at = utc_now()
-        token.save()
-        audit.record(actor, "revoke", "api_token", token.id, {"revoked_at": None},
-                     {"revoked_at": token.revoked_at.isoformat(), "because": "the login was deactivated"})
+def _revoke_tokens(user: User) -> list[int]:
+    """Revoke the login's live API and calendar tokens (recorded in the deactivation's audit event)."""
+    live = [t.id for t in ApiToken.select(ApiToken.id).where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null())]
+    if live:
+        ApiToken.update(revoked_at=utc_now()).where(ApiToken.id.in_(live)).execute()
+    return live
 
 
 def deactivate_user(actor: str, user_id: int) -> User:
