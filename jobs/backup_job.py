@@ -118,9 +118,8 @@ def restore_held(settings: Settings, name: str, actor: str) -> backup.RestoreRes
     if backup.is_postgres_url(settings.database_url) != (source.suffix == ".dump"):
         raise ValidationError("that backup is for the other kind of database (.db is SQLite, .dump PostgreSQL)", "file")
     db.close()
-    result = backup.restore(settings.database_url, source)
-    db.close()
-    before, after = db.migrate_schema()
+    result = backup.restore(settings.database_url, source)  # checked, copied in and brought up to date
+    after = db.schema_version()
     with database.atomic():
         audit.record(actor, "restore", "database", None, None,
                      {"file": name, "previous_copy": result.previous_copy.name if result.previous_copy else None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
+from urllib.parse import urlsplit
 
 from jobs.directory import Recipient
 from jobs.mailer import OutgoingEmail
@@ -86,6 +88,15 @@ def html_body(recipient: Recipient, notices: Sequence[Notice], as_of: date, base
     return "".join(parts)
 
 
+def message_id(keys: Iterable[str], base_url: str) -> str:
+    """The same Message-ID every time the same reminders go to the same person, so a copy sent again after a
+    dropped connection is recognised as the same message. Named for this installation (the host of its
+    address); the ledger keys are hashed, so the header tells nothing about whom the reminders concern."""
+    digest = hashlib.sha256("\n".join(sorted(set(keys))).encode()).hexdigest()[:40]
+    domain = urlsplit(base_url).hostname or "tracker.invalid"
+    return f"<reminder.{digest}@{domain}>"
+
+
 def email_for(recipient: Recipient, notices: Sequence[Notice], as_of: date, base_url: str) -> OutgoingEmail:
     assert recipient.email, "only a recipient with an email address gets an email"
     return OutgoingEmail(
@@ -94,6 +105,7 @@ def email_for(recipient: Recipient, notices: Sequence[Notice], as_of: date, base
         text=plain_text(recipient, notices, as_of, base_url),
         html=html_body(recipient, notices, as_of, base_url),
         to_name=recipient.name,
+        message_id=message_id((n.key for n in notices), base_url),
     )
 
 

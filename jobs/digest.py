@@ -6,7 +6,7 @@ One digest per lead per ISO week, kept in the same ledger as the reminders, so i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from jobs.directory import Directory, Lead, load_directory
 from jobs.notices import DASHBOARD_PAGE, DIGEST, Notice, iso_week
@@ -108,3 +108,8 @@ def plan_digest(as_of: date, settings: Settings) -> list[Notice]:
 
 def send_digest(as_of: date, settings: Settings | None = None, *, dry_run: bool = False) -> ScanResult:
     return run_planned(as_of, settings, plan_digest, DIGEST_LOCK, dry_run=dry_run)
+
+
+def retry_digest(as_of: date, settings: Settings | None = None, *, now: datetime | None = None) -> ScanResult:
+    """This week's failed digests whose wait is over (the retry job)."""
+    return run_planned(as_of, settings, plan_digest, DIGEST_LOCK, now=now, retries_only=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.models import Employment, Person, SupervisorAssignment, User
+from tracker.population import Scope
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Lead:
     employer_id: int | None
     pcn_id: int | None
 
+    @property
+    def scope(self) -> Scope:
+        """A lead's one scope (the user table allows only one of the two)."""
+        return Scope(employer_id=self.employer_id) if self.employer_id is not None else Scope(pcn_id=self.pcn_id)
+
 
 @dataclass
 class Directory:
@@ -55,13 +61,10 @@ class Directory:
     def leads_of(self, person_id: int) -> list[Recipient]:
         """Leads scoped to an employer or a PCN where the person works on the scan's date."""
         places = self.placements.get(person_id, set())
-        employers = {e for e, _ in places}
-        pcns = {p for _, p in places if p is not None}
         return [
             self.lead_recipient(lead)
             for lead in self.leads
-            if (lead.employer_id is not None and lead.employer_id in employers)
-            or (lead.pcn_id is not None and lead.pcn_id in pcns)
+            if any(lead.scope.holds(employer, pcn) for employer, pcn in places)
         ]
 
     def lead_recipient(self, lead: Lead) -> Recipient:
@@ -92,7 +95,7 @@ def load_directory(as_of: date) -> Directory:
         if person_id is not None:
             users_of.setdefault(person_id, []).append(uid)
             directory.person_of_user[uid] = person_id
-        if "lead" in roles.split(";") and (employer is not None or pcn is not None):
+        if "lead" in roles.split(";") and (employer is None) != (pcn is None):
             lead_rows.append((uid, email.strip(), person_id, employer, pcn))
 
     for pid, first, last, email, archived in Person.select(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from jobs.compose import message_id
 from jobs.mailer import Attachment, OutgoingEmail, send_all
 from reports.monthly import build_lead_reports
 from tracker.clock import utc_now
@@ -57,6 +58,7 @@ def send_lead_reports(run_on: date, settings: Settings | None = None) -> int:
                         f"The live figures are at {settings.base_url}/dashboard\n"
                     ),
                     attachments=(Attachment(filename, pdf),),
+                    message_id=message_id([row.key], settings.base_url),
                 ),
             )
         )

@@ -30,6 +30,7 @@ class OutgoingEmail:
     html: str | None = None
     to_name: str = ""
     attachments: tuple[Attachment, ...] = ()
+    message_id: str | None = None  # stable for a message that may be sent again (a reminder); else a fresh one
 
 
 class MailNotConfigured(TrackerError):
@@ -43,7 +44,7 @@ def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
     message["To"] = formataddr((email.to_name, email.to)) if email.to_name else email.to
     message["Subject"] = email.subject
     domain = (settings.mail_from or "tracker.local").rpartition("@")[2] or "tracker.local"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = email.message_id or make_msgid(domain=domain)
     message.set_content(email.text)
     if email.html:
         message.add_alternative(email.html, subtype="html")

@@ -3,7 +3,10 @@
 `scan_once(as_of)` is the whole unit; the scheduler, the command line (`remind`) and the jobs page call it.
 Under the scan lock it claims every due reminder not yet sent (jobs.ledger), puts one combined message in each
 recipient's in-app inbox, sends one combined email to each recipient with an address, and records per reminder
-whether it went. A refused or failed email leaves its reminders `failed` for a later scan; the rest go on.
+whether it went. A refused or failed email leaves its reminders `failed`, to be tried again after a growing
+wait (jobs.ledger; the retry job, `retry_once`) or by the next scan; the rest go on. Administrators hear of
+failures once per outage (jobs.outages). Each email's Message-ID comes from the reminders it carries, so a copy
+sent again after a dropped connection is recognisable as the same message.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
-from jobs import compose, ledger
+from jobs import compose, ledger, outages
 from jobs.directory import Recipient, load_directory
 from jobs.locks import exclusive
 from jobs.mailer import OutgoingEmail, send_all
 from jobs.notices import Notice, plan_notices
 from tracker import compliance, population
+from tracker.clock import utc_now
 from tracker.db import database
 from tracker.services import audit, inbox
 from tracker.services.confirmations import confirmation_url
@@ -145,10 +149,17 @@ def preview(as_of: date, settings: Settings | None = None, planner: Planner = pl
 
 
 def scan_once(
-    as_of: date, settings: Settings | None = None, *, dry_run: bool = False, deliver: bool = True
+    as_of: date, settings: Settings | None = None, *, dry_run: bool = False, deliver: bool = True,
+    now: datetime | None = None,
 ) -> ScanResult:
-    """Run the scan for as_of. dry_run: only say what would go. deliver=False: claim but do not send (benchmarks)."""
-    return run_planned(as_of, settings, plan, SCAN_LOCK, dry_run=dry_run, deliver=deliver)
+    """Run the scan for as_of. dry_run: only say what would go. deliver=False: claim but do not send (benchmarks).
+    `now` (UTC) stamps the ledger and decides the waits; the real time unless given."""
+    return run_planned(as_of, settings, plan, SCAN_LOCK, dry_run=dry_run, deliver=deliver, now=now)
+
+
+def retry_once(as_of: date, settings: Settings | None = None, *, now: datetime | None = None) -> ScanResult:
+    """Try again the failed reminders whose wait is over at `now`; nothing new is claimed (the retry job)."""
+    return run_planned(as_of, settings, plan, SCAN_LOCK, now=now, retries_only=True)
 
 
 def run_planned(
@@ -159,6 +170,8 @@ def run_planned(
     *,
     dry_run: bool = False,
     deliver: bool = True,
+    now: datetime | None = None,
+    retries_only: bool = False,
 ) -> ScanResult:
     """Plan, then (holding lock_name) claim in the ledger and deliver: shared by the scan and the digest."""
     settings = settings or current_settings()
@@ -167,7 +180,7 @@ def run_planned(
         with cycle_collection_paused():
             result.deliveries = preview(as_of, settings, planner)
         return result
-    _claim_and_deliver(as_of, settings, planner, lock_name, deliver, result)
+    _claim_and_deliver(as_of, settings, planner, lock_name, deliver, result, now or utc_now(), retries_only)
     return result
 
 
@@ -189,17 +202,20 @@ def cycle_collection_paused() -> Iterator[None]:
 
 
 def _claim_and_deliver(
-    as_of: date, settings: Settings, planner: Planner, lock_name: str, deliver: bool, result: ScanResult
+    as_of: date, settings: Settings, planner: Planner, lock_name: str, deliver: bool, result: ScanResult,
+    now: datetime, retries_only: bool,
 ) -> None:
     with exclusive(lock_name) as mine:
         if not mine:
             result.busy = True
             return
+        outages.gave_up(ledger.give_up_stale(now), now)
         with cycle_collection_paused():
-            claims = ledger.claim(planner(as_of, settings))
+            claims = ledger.claim(planner(as_of, settings), now=now, retries_only=retries_only)
             result.deliveries = group((c.notice for c in claims), settings)
         if deliver:
-            _deliver(claims, as_of, settings, result)
+            _deliver(claims, as_of, settings, result, now)
+        outages.settle(now, delivered=result.emails_sent > 0)
         if claims:
             with database.atomic():
                 audit.record("scheduler", lock_name, "reminder_ledger", as_of.isoformat(), None, _audit_summary(result))
@@ -216,12 +232,14 @@ def _audit_summary(result: ScanResult) -> dict[str, object]:
     }
 
 
-def _deliver(claims: Sequence[ledger.Claim], as_of: date, settings: Settings, result: ScanResult) -> None:
+def _deliver(
+    claims: Sequence[ledger.Claim], as_of: date, settings: Settings, result: ScanResult, now: datetime
+) -> None:
     by_key = {c.notice.key: c for c in claims}
     unsettled = {c.row_id: c for c in claims}
 
     def settle(batch: Sequence[ledger.Claim], error: str | None) -> None:
-        ledger.release(batch, error)
+        ledger.release(batch, error, now)
         for c in batch:
             unsettled.pop(c.row_id, None)
         if error is None:
@@ -249,6 +267,7 @@ def _deliver(claims: Sequence[ledger.Claim], as_of: date, settings: Settings, re
                 result.emails_failed += 1
                 result.errors.append(f"{emails[index].to}: {error}")
                 log.warning("reminder email to %s failed: %s", emails[index].to, error)
+                outages.failed(error, now)
 
         if emails:
             send_all(settings, emails, on_result)

@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
-from jobs.digest import send_digest
-from jobs.reminders import ScanResult, scan_once
+from jobs import lead_reports, ledger
+from jobs.digest import retry_digest, send_digest
+from jobs.reminders import ScanResult, retry_once, scan_once
 from tracker import clock
 from tracker.db import database
 from tracker.models import JobRun
@@ -28,6 +30,8 @@ from tracker.settings import Settings
 log = logging.getLogger(__name__)
 
 SCAN, DIGEST, MONTHLY, NIGHTLY = "daily-scan", "weekly-digest", "monthly-reports", "nightly"
+RETRY = "reminder-retries"
+RETRY_EVERY_MINUTES = 5  # the shortest wait of the ledger's back-off (jobs.ledger.FIRST_WAIT)
 MISFIRE_GRACE_SECONDS = 3600
 NIGHTLY_AT = (3, 15)  # outside 01:00-02:00, which the clock change skips or repeats
 
@@ -51,6 +55,7 @@ class JobSpec:
     trigger: Callable[[Settings], BaseTrigger]
     describe: Callable[[Settings], str]
     run: Callable[[date, Settings], Outcome]
+    wanted: Callable[[datetime], bool] | None = None  # when set, a scheduled run with nothing to do is skipped
 
 
 def register_monthly(fn: Hook) -> None:
@@ -116,12 +121,31 @@ JOBS: tuple[JobSpec, ...] = (
         lambda day, s: _run_hooks(_monthly, day),
     ),
     JobSpec(
+        RETRY, "Reminder retries",
+        lambda s: IntervalTrigger(minutes=RETRY_EVERY_MINUTES, timezone=ZoneInfo(s.timezone)),
+        lambda s: f"every {RETRY_EVERY_MINUTES} minutes, while failed reminders wait to be tried again",
+        lambda day, s: _retry(day, s),
+        wanted=lambda now: ledger.retry_due(now, keep_items=[lead_reports.ITEM]),
+    ),
+    JobSpec(
         NIGHTLY, "Nightly tasks",
         lambda s: CronTrigger(hour=NIGHTLY_AT[0], minute=NIGHTLY_AT[1], timezone=ZoneInfo(s.timezone)),
         lambda s: "every night at {:02d}:{:02d}".format(*NIGHTLY_AT),
         lambda day, s: _run_hooks(_nightly, day),
     ),
 )
+
+
+def _retry(as_of: date, settings: Settings, now: datetime | None = None) -> Outcome:
+    """The failed reminders and digests whose wait is over; those no longer planned wait their next turn."""
+    now = now or clock.utc_now()
+    scans = [retry_once(as_of, settings, now=now), retry_digest(as_of, settings, now=now)]
+    sent, failed = sum(r.reminders_sent for r in scans), sum(r.reminders_failed for r in scans)
+    if any(r.busy for r in scans):  # the other instance is sending: what it did not ask for is its business
+        return Outcome(sent, failed, f"retried: {sent} reminder(s) sent, {failed} failed again; another instance "
+                                     "was sending")
+    lapsed = ledger.lapse_unclaimed(now, keep_items=[lead_reports.ITEM])
+    return Outcome(sent, failed, f"retried: {sent} reminder(s) sent, {failed} failed again, {lapsed} no longer due")
 
 
 def spec(job_id: str) -> JobSpec:
@@ -156,8 +180,12 @@ def record_run(job_id: str, as_of: date, work: Callable[[], Outcome]) -> JobRun:
 
 
 def _scheduled(job_id: str, settings: Settings) -> None:
-    """What APScheduler calls, in a worker thread: the job with a connection of its own."""
+    """What APScheduler calls, in a worker thread: the job with a connection of its own (none kept when a job
+    that runs often has nothing to do)."""
+    job = spec(job_id)
     with database.connection_context():
+        if job.wanted is not None and not job.wanted(clock.utc_now()):
+            return
         run_job(job_id, settings)
 
 

@@ -21,6 +21,7 @@ from reports.data import (
 from reports.employer import build_scope_pdf
 from reports.person import build_person_pdf
 from reports.supervisor import build_supervisor_pdf
+from tracker.population import Scope
 
 KINDS = ("employer", "pcn", "person", "supervisor")
 ReportData = ScopeReportData | PersonStatementData | SupervisorLogData
@@ -34,6 +35,7 @@ class ReportRequest:
     generated_by: str = "command line"
     period_from: date | None = None  # supervisor's log only
     period_to: date | None = None
+    scope: Scope | None = None  # supervisor's log only: the lead's people it is limited to (reports.rights)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -47,7 +49,7 @@ def gather(request: ReportRequest) -> ReportData:
     if request.kind == "person":
         return person_statement_data(request.name, request.as_of, request.generated_by)
     return supervisor_log_data(
-        request.name, request.as_of, request.period_from, request.period_to, request.generated_by
+        request.name, request.as_of, request.period_from, request.period_to, request.generated_by, scope=request.scope
     )
 
 

@@ -1,4 +1,5 @@
-"""`python main.py report employer|pcn|person|supervisor NAME --as-of DATE --out FILE.pdf [--from --to]`.
+"""`python main.py report employer|pcn|person|supervisor NAME --as-of DATE --out FILE.pdf [--from --to]
+[--for EMAIL]`: with --for, the report as that login may have it (reports.rights), as the app would give it.
 
 tracker/cli.py parses the arguments and connects the database, then calls `run_report(args)`.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from reports.build import ReportRequest, gather, render
 from tracker import clock
 from tracker.dates import uk
-from tracker.errors import TrackerError
+from tracker.errors import NotFound, TrackerError
 
 
 def run_report(args: Any) -> int:
@@ -33,7 +34,7 @@ def run_report(args: Any) -> int:
         period_to=getattr(args, "to_date", None),
     )
     try:
-        data = gather(request)
+        data = _gather(request, getattr(args, "for_user", None))
     except TrackerError as error:
         print(error.message, file=sys.stderr)
         return 1
@@ -41,6 +42,20 @@ def run_report(args: Any) -> int:
     _write_atomically(out, pdf)
     print(f"Wrote the {_describe(request.kind)} for {args.name} as at {uk(as_of)} to {out} ({len(pdf):,} bytes)")
     return 0
+
+
+def _gather(request: ReportRequest, for_user: str | None):  # type: ignore[no-untyped-def]
+    if not for_user:
+        return gather(request)
+    from reports.rights import gather_for
+    from tracker.access import viewer_for_user
+    from tracker.services.users import find_user
+
+    user = find_user(for_user)
+    viewer = viewer_for_user(user.id) if user is not None else None
+    if viewer is None:
+        raise NotFound(f"there is no active login for {for_user}")
+    return gather_for(viewer, request)
 
 
 def _describe(kind: str) -> str:

@@ -29,10 +29,10 @@ from reports.details import (
 from reports.policies import PolicyComparison, compare_policies
 from tracker import clock
 from tracker import compliance as c
-from tracker.dates import add_months, last_months, month_end
+from tracker.dates import add_months, last_months, month_end, uk
 from tracker.errors import NotFound, ValidationError
 from tracker.models import Organisation, Pcn, Person
-from tracker.population import Scope, load_rules, person_compliance, snapshot, snapshots
+from tracker.population import Scope, load_rules, people_in_scope, person_compliance, snapshot, snapshots
 
 __all__ = [
     "AbsenceRow", "AcknowledgementRow", "AssignmentRow", "AttendedSession", "EmploymentRow", "GivenSession",
@@ -107,6 +107,7 @@ class SupervisorLogData:
     period_to: date
     sessions: tuple[GivenSession, ...]
     supervisees: tuple[AssignmentRow, ...]  # named supervision relationships active at the end of the period
+    scope_note: str = ""  # for a lead: whose sessions the log is limited to
 
 
 # ---- finding what a report is about -------------------------------------------------------------------
@@ -280,20 +281,38 @@ def supervisor_log_data(
     period_to: date | None = None,
     generated_by: str = "command line",
     generated_at: datetime | None = None,
+    scope: Scope | None = None,
 ) -> SupervisorLogData:
-    """Sessions given in the period (never after as_of); the period defaults to the 12 months up to as_of."""
+    """Sessions given in the period (never after as_of); the period defaults to the 12 months up to as_of.
+
+    With a scope (a lead's), only the supervisees in it on as_of are listed, and only the sessions one of them
+    attended: nobody outside the scope appears, by name, date, minutes or confirmation."""
     person = find_person(staff_id)
     default_from, default_to = default_period(as_of)
     start = period_from or default_from
     end = min(period_to or default_to, as_of)
     if start > end:
         raise ValidationError(f"the period starts ({start:%d/%m/%Y}) after it ends ({end:%d/%m/%Y})", "from")
+    only = people_in_scope(scope, as_of) if scope is not None and scope.by_place else None
     return SupervisorLogData(
         meta=_meta("Supervisor's log", f"{person.name} ({person.staff_id})", as_of, generated_by, generated_at),
         staff_id=person.staff_id,
         name=person.name,
         period_from=start,
         period_to=end,
-        sessions=tuple(sessions_given(person.id, start, end)),
-        supervisees=tuple(assignments_of(person.id, end, supervisor_side=True)),
+        sessions=tuple(sessions_given(person.id, start, end, only)),
+        supervisees=tuple(assignments_of(person.id, end, supervisor_side=True, only=only)),
+        scope_note="" if only is None else (
+            f"Only the supervisees of {_scope_name(scope)} on {uk(as_of)} are shown, and only the sessions "
+            "they attended."),
     )
+
+
+def _scope_name(scope: Scope | None) -> str:
+    if scope is not None and scope.employer_id is not None:
+        org = Organisation.get_or_none(Organisation.id == scope.employer_id)
+        return f"the employer {org.name}" if org else "your employer"
+    if scope is not None and scope.pcn_id is not None:
+        pcn = Pcn.get_or_none(Pcn.id == scope.pcn_id)
+        return f"the PCN {pcn.name}" if pcn else "your PCN"
+    return "your scope"

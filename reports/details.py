@@ -134,8 +134,11 @@ def employments_of(person_id: int, as_of: date) -> list[EmploymentRow]:
     ]
 
 
-def assignments_of(person_id: int, as_of: date, supervisor_side: bool) -> list[AssignmentRow]:
-    """The person's supervisors (supervisor_side False) or supervisees (True) as known on as_of."""
+def assignments_of(
+    person_id: int, as_of: date, supervisor_side: bool, only: set[int] | None = None
+) -> list[AssignmentRow]:
+    """The person's supervisors (supervisor_side False) or supervisees (True) as known on as_of; with `only`,
+    just the other people among those ids."""
     other_column = SupervisorAssignment.supervisee if supervisor_side else SupervisorAssignment.supervisor
     own_column = SupervisorAssignment.supervisor if supervisor_side else SupervisorAssignment.supervisee
     query = (
@@ -147,6 +150,8 @@ def assignments_of(person_id: int, as_of: date, supervisor_side: bool) -> list[A
         .where((own_column == person_id) & (SupervisorAssignment.start_date <= as_of))
         .order_by(SupervisorAssignment.start_date, Person.last_name)
     )
+    if only is not None:
+        query = query.where(other_column.in_(list(only)))
     return [
         AssignmentRow(_name(first, last), staff_id, kind, start, _until(end, as_of), bool(first_contact))
         for first, last, staff_id, kind, start, end, first_contact in query.tuples()
@@ -181,7 +186,9 @@ def sessions_attended(person_id: int, start: date, end: date) -> list[AttendedSe
     ]
 
 
-def sessions_given(supervisor_id: int, start: date, end: date) -> list[GivenSession]:
+def sessions_given(supervisor_id: int, start: date, end: date, only: set[int] | None = None) -> list[GivenSession]:
+    """The sessions given between the dates; with `only`, just the attendees among those ids, and no session
+    where none of them was (its date, minutes and kind are then someone else's)."""
     sessions = list(
         SupervisionSession.select(
             SupervisionSession.id, SupervisionSession.date, SupervisionSession.kind, SupervisionSession.format,
@@ -206,6 +213,8 @@ def sessions_given(supervisor_id: int, start: date, end: date) -> list[GivenSess
             .where(SessionAttendee.session.in_([s[0] for s in sessions]))
             .order_by(Person.last_name, Person.first_name)
         )
+        if only is not None:
+            query = query.where(SessionAttendee.person.in_(list(only)))
         for session_id, first, last, staff_id, state, at in query.tuples():
             attendees.setdefault(session_id, []).append(
                 Attendee(_name(first, last), staff_id, _confirmation_then(state, at, end))
@@ -213,6 +222,7 @@ def sessions_given(supervisor_id: int, start: date, end: date) -> list[GivenSess
     return [
         GivenSession(day, kind, fmt, mode, minutes, tuple(attendees.get(sid, ())))
         for sid, day, kind, fmt, mode, minutes in sessions
+        if only is None or sid in attendees
     ]
 
 

@@ -7,25 +7,26 @@ statements of their supervisees, as they may see those records); a supervisor ha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reports.build import ReportData, ReportRequest, gather
 from reports.data import find_employer, find_pcn, find_person
 from tracker import access
 from tracker.errors import PermissionDenied
 from tracker.models import Organisation, Pcn, Person
+from tracker.population import Scope
 
 
 def authorise(viewer: access.Viewer, request: ReportRequest) -> None:
     """Raise PermissionDenied (or NotFound for an unknown name) unless the viewer may have this report."""
     if request.kind == "employer":
         employer = find_employer(request.name)
-        if viewer.is_admin or (viewer.is_lead and viewer.lead_employer_id == employer.id):
+        if viewer.is_admin or access.leads_scope_of(viewer, Scope(employer_id=employer.id)):
             return
         raise PermissionDenied("an employer's report is for the lead of that employer and administrators")
     if request.kind == "pcn":
         pcn = find_pcn(request.name)
-        if viewer.is_admin or (viewer.is_lead and viewer.lead_pcn_id == pcn.id):
+        if viewer.is_admin or access.leads_scope_of(viewer, Scope(pcn_id=pcn.id)):
             return
         raise PermissionDenied("a PCN's report is for the lead of that PCN and administrators")
     person = find_person(request.name)
@@ -39,8 +40,11 @@ def authorise(viewer: access.Viewer, request: ReportRequest) -> None:
 
 
 def gather_for(viewer: access.Viewer, request: ReportRequest) -> ReportData:
-    """The report's data, once the viewer's rights are checked (run it in a thread: it reads the database)."""
+    """The report's data, once the viewer's rights are checked (run it in a thread: it reads the database).
+    A lead's supervisor's log lists only the lead's own people (access.report_scope)."""
     authorise(viewer, request)
+    if request.kind == "supervisor":
+        request = replace(request, scope=access.report_scope(viewer, find_person(request.name).id))
     return gather(request)
 
 
@@ -60,12 +64,12 @@ def choices(viewer: access.Viewer) -> Choices:
         employers = tuple(name for (name,) in Organisation.select(Organisation.name).order_by(Organisation.name)
                           .tuples())
         pcns = tuple(name for (name,) in Pcn.select(Pcn.name).order_by(Pcn.name).tuples())
+    elif viewer.is_lead:
+        scope = access.lead_scope(viewer)
+        employers = tuple(o.name for o in Organisation.select().where(Organisation.id == scope.employer_id))
+        pcns = tuple(p.name for p in Pcn.select().where(Pcn.id == scope.pcn_id))
     else:
-        employers = tuple(
-            o.name for o in Organisation.select().where(Organisation.id == viewer.lead_employer_id)
-        ) if viewer.is_lead and viewer.lead_employer_id else ()
-        pcns = tuple(p.name for p in Pcn.select().where(Pcn.id == viewer.lead_pcn_id)) \
-            if viewer.is_lead and viewer.lead_pcn_id else ()
+        employers, pcns = (), ()
     own = Person.get_or_none(Person.id == viewer.person_id) if viewer.person_id is not None else None
     return Choices(
         employers=employers,

@@ -73,6 +73,7 @@ def build_supervisor_pdf(data: SupervisorLogData) -> bytes:
             ],
             (32 * mm, width - 32 * mm),
         ),
+        *([Paragraph(_esc(data.scope_note), s.small)] if data.scope_note else []),
         *heading("Totals"),
         figure_tiles(
             [

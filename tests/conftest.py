@@ -118,10 +118,31 @@ def open_clean_database(kind: str, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test reads its settings afresh, with a data folder (and so a notes key) of its own unless it sets
+    one: a key left over from another test would seal notes that this test's app cannot read."""
+    from tracker import settings as tracker_settings
+
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    before = tracker_settings._current
+    tracker_settings._current = None
+    yield
+    tracker_settings._current = before
+
+
 @pytest.fixture(params=database_urls())
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A clean database with the catalogues loaded; the same test runs on SQLite and PostgreSQL."""
     url = open_clean_database(request.param, tmp_path)
+    yield url
+    db.close()
+
+
+@pytest.fixture
+def postgres_database(tmp_path: Path) -> Iterator[str]:
+    """For tests about PostgreSQL itself (pg_dump files); skipped only where no server answers."""
+    url = open_clean_database("postgres", tmp_path)
     yield url
     db.close()
 

@@ -77,8 +77,9 @@ def build_world(tmp_path: Path) -> World:
     for supervisee in (asha, ben):
         SupervisorAssignment.create(supervisor=grace, supervisee=supervisee, kind="clinical", start_date=START)
     session = f.session(grace, asha, clock.today() - timedelta(days=3))
-    session.topics, session.actions, session.private_notes = "Caseload review", "Book training", PRIVATE_MARKER
+    session.topics, session.actions = "Caseload review", "Book training"
     session.save()
+    f.private_note(session, asha, PRIVATE_MARKER)
     users = {
         "staff": login_user(ROLE_EMAILS["staff"], "staff", asha),
         "supervisor": login_user(ROLE_EMAILS["supervisor"], "staff;supervisor", grace),

@@ -74,6 +74,7 @@ class MailServer:
     refuse_all: bool = False
     refuse_containing: str | None = None
     delay_seconds: float = 0.0
+    drop_after_data: int = 0  # this many messages are taken in, then the connection is cut before the reply
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -90,6 +91,11 @@ class MailServer:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            drop = self.drop_after_data > 0
+            self.drop_after_data -= drop
+        if drop:  # as a server that crashed, or a network that failed, after the message was in
+            server.transport.abort()
+            return "421 4.3.0 (never reaches the client)"
         return "250 Message accepted"
 
     def to(self, address: str) -> list[Received]:

@@ -157,7 +157,7 @@ def test_private_notes_are_in_no_export_report_feed_api_answer_or_audit_event(da
     # writes that carry notes, so the audit trail has had every chance to copy them
     given = supervision.log_session("grace@example.nhs.uk", w.grace.id, clock.today() - timedelta(days=2), 45,
                                     "clinical", None, "phone", [w.asha.id, w.ben.id], "Group", "", None,
-                                    PRIVATE_MARKER)
+                                    {w.asha.id: PRIVATE_MARKER, w.ben.id: "Ben's own note"}, "The group's summary")
     supervision.confirm_attendance("asha@example.nhs.uk", given.id, w.asha.id)
     supervision.query_attendance("ben@example.nhs.uk", given.id, w.ben.id, "I was not there")
     f.trained(w.asha, "FIRE", clock.today() - timedelta(days=30))

@@ -175,9 +175,9 @@ def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
 def test_sessions_never_carry_private_notes(database, client):
     t = fd.team()
     s = f.session(t.gp, t.asha, date(2026, 10, 14))
-    s.private_notes = "Discussed a very private matter"
     s.topics = "caseload"
     s.save()
+    f.notes_everywhere("Discussed a very private matter")
     headers = bearer(fd.user("admin@example.org", roles="admin").id)
     answer = client.get("/api/v1/sessions", headers=headers)
     assert answer.status_code == 200

@@ -47,9 +47,8 @@ def test_a_supervisors_calendar_holds_booked_sessions_and_agreed_next_dates(data
     past = f.session(t.gp, t.asha, date(2026, 2, 10))
     past.next_date = date(2026, 3, 30)  # British Summer Time began the day before
     past.save()
-    booked = f.session(t.gp, [t.ben, t.carol], date(2026, 4, 7), minutes=90)
-    booked.private_notes = "secret matter"
-    booked.save()
+    f.session(t.gp, [t.ben, t.carol], date(2026, 4, 7), minutes=90)
+    f.notes_everywhere("secret matter")
     old = f.session(t.gp, t.carol, date(2026, 1, 5))  # before the feed's start: left out
     old.next_date = date(2026, 2, 5)
     old.save()

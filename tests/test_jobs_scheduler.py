@@ -72,7 +72,7 @@ def test_every_job_has_a_fixed_id_one_instance_coalesced_and_an_hour_of_grace(da
     built = sched.build_scheduler(settings_for(None, tmp_path))
     assert built._job_defaults == {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
     assert sorted(job.id for job in built.get_jobs()) == sorted(
-        [sched.SCAN, sched.DIGEST, sched.MONTHLY, sched.NIGHTLY]
+        [sched.SCAN, sched.DIGEST, sched.MONTHLY, sched.NIGHTLY, sched.RETRY]
     )
 
 
@@ -155,7 +155,7 @@ def test_the_overview_shows_next_times_and_last_runs(database, tmp_path):
     settings = settings_for(None, tmp_path)
     sched.run_job(sched.NIGHTLY, settings, as_of=date(2026, 11, 20))
     views = {v.id: v for v in sched.overview(settings)}
-    assert set(views) == {sched.SCAN, sched.DIGEST, sched.MONTHLY, sched.NIGHTLY}
+    assert set(views) == {sched.SCAN, sched.DIGEST, sched.MONTHLY, sched.NIGHTLY, sched.RETRY}
     assert views[sched.SCAN].schedule == "every day at 07:00"
     assert views[sched.SCAN].next_run is not None and views[sched.SCAN].next_run > clock.now("Europe/London")
     assert [r.status for r in views[sched.NIGHTLY].runs] == ["ok"]

@@ -8,6 +8,7 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
+from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema
 from tracker import db
 from tracker.cli import main
 from tracker.errors import TrackerError
@@ -15,17 +16,15 @@ from tracker.models import (
     ApiToken,
     EmployerPolicy,
     Employment,
+    MailOutage,
     Organisation,
     Person,
     PolicyTopic,
+    ReminderLedger,
     Role,
     SignInAttempt,
     User,
 )
-
-# The columns that steps 2 and 3 add; a release-1 database does not have them.
-STEP_2_COLUMNS = (("person", "profession"), ("employer_policy", "owner_email"))
-STEP_3_COLUMNS = (("user", "session_epoch"), ("user", "must_change_password"))
 
 
 def columns(table: str) -> set[str]:
@@ -33,11 +32,8 @@ def columns(table: str) -> set[str]:
 
 
 def make_release_1() -> None:
-    """Today's schema with step 2 undone, at version 1, holding a person, a job and a policy."""
-    migrator = PostgresqlMigrator(db.database.obj) if db.is_postgres() else SqliteMigrator(db.database.obj)
-    migrate(*(migrator.drop_column(table, column) for table, column in STEP_2_COLUMNS + STEP_3_COLUMNS))
-    db.database.drop_tables([SignInAttempt])
-    db.SchemaVersion.update(version=1).execute()
+    """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
     person_id = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,
                               created_at=date(2024, 1, 1)).execute()
@@ -52,8 +48,8 @@ def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database
     assert db.schema_version() == 1
     assert "profession" not in columns("person")
     assert db.migrate_schema() == (1, db.LATEST_VERSION)
-    assert db.schema_version() == db.LATEST_VERSION == 3
-    for table, column in STEP_2_COLUMNS + STEP_3_COLUMNS:
+    assert db.schema_version() == db.LATEST_VERSION
+    for table, column in STEP_2_COLUMNS + STEP_6_COLUMNS:
         assert column in columns(table)
     asha = Person.get(Person.staff_id == "E1001")
     assert (asha.name, asha.profession) == ("Asha Patel", None)
@@ -65,7 +61,7 @@ def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database
     assert Person.get_by_id(asha.id).profession == "Social prescriber"
 
 
-def test_step_3_leaves_no_live_token_on_a_deactivated_login_and_keeps_the_logins(database):
+def test_step_6_leaves_no_live_token_on_a_deactivated_login_and_keeps_the_logins(database):
     """A token left live on a deactivated login would come back to life on reactivation."""
     make_release_1()
     columns_now = ", ".join(sorted(columns("user")))
@@ -111,6 +107,24 @@ def test_init_twice_is_harmless(database, capsys):
     assert out.count(f"the schema is up to date (version {db.LATEST_VERSION})") == 2
     db.connect(database)
     assert (Role.select().count(), PolicyTopic.select().count()) == counts
+
+
+def test_step_3_gives_a_release_2_ledger_its_retry_times_and_an_outage_table_keeping_every_row(database):
+    migrator = PostgresqlMigrator(db.database.obj) if db.is_postgres() else SqliteMigrator(db.database.obj)
+    migrate(*(migrator.drop_column("reminder_ledger", c) for c in ("last_attempt_at", "next_attempt_at")))
+    db.database.drop_tables([MailOutage])
+    db.SchemaVersion.update(version=2).execute()
+    db.database.execute_sql(  # a reminder the old rule gave up on after ten tries
+        'INSERT INTO reminder_ledger ("key", recipient, item, stage, period, status, attempts, last_error, '
+        "created_at) VALUES ('1:FIRE:due:2026-01', 'asha@example.nhs.uk', 'FIRE', 'due', '2026-01', 'failed', 10, "
+        "'server said 554', '2026-01-05 07:00:00')"
+    )
+    assert db.migrate_schema() == (2, db.LATEST_VERSION)
+    assert {"last_attempt_at", "next_attempt_at"} <= columns("reminder_ledger")
+    assert db.database.table_exists("mail_outage")
+    row = ReminderLedger.get()
+    assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == ("failed", 10, "server said 554", None)
+    assert db.migrate_schema() == (db.LATEST_VERSION, db.LATEST_VERSION)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(sqlite_database):

@@ -17,6 +17,7 @@ ALLOWED = {
     ("ui/layout.py", "_unread"), ("ui/layout.py", "load"),
     ("ui/pages/login.py", "sign_in"), ("ui/pages/login.py", "create_first_admin"),
     ("ui/pages/login.py", "viewer_for_session"), ("ui/pages/login.py", "needs_first_admin"),
+    ("ui/workers.py", "fn"),  # draws a PDF from data already gathered and checked
     ("ui/pages/reports.py", "render"), ("ui/pages/reports.py", "gather_for"), ("ui/pages/reports.py", "choices"),
 }
 
@@ -40,6 +41,25 @@ def threaded_calls() -> set[tuple[str, str]]:
 
 def test_no_page_calls_a_service_in_a_thread_by_itself() -> None:
     assert threaded_calls() - ALLOWED == set()
+
+
+def write_calls_without_needs() -> list[str]:
+    wrong = []
+    for path in sorted(UI.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            partial_of_write = (
+                name == "partial" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "write"
+            )
+            if (name == "write" or partial_of_write) and "needs" not in {k.arg for k in node.keywords}:
+                wrong.append(f"{path.relative_to(UI.parent)}:{node.lineno}")
+    return wrong
+
+
+def test_every_write_call_says_what_it_needs() -> None:
+    assert write_calls_without_needs() == []
 
 
 def test_every_write_says_what_it_needs() -> None:

@@ -10,13 +10,14 @@ import pytest
 
 from tests import factories as f
 from tests import factories_data as fd
-from tracker import retention
+from tracker import note_crypto, retention
 from tracker.models import (
     ApiToken,
     AuditEvent,
     Employment,
     Person,
     Role,
+    SessionAttendee,
     SupervisionSession,
     TrainingRecord,
     User,
@@ -100,11 +101,11 @@ def test_their_sign_ins_notes_queries_and_files_go(leavers, tmp_path):
     user = fd.user("olive@example.org", person=old)
     issued = tokens.create(user.id, "api")
     s = f.session(t.gp, old, date(2020, 3, 3))
-    s.private_notes = "Olive's health"
-    s.save()
+    f.private_note(s, old, "Olive's health")
     group = f.session(t.gp, [old, recent], date(2020, 3, 10))
-    group.private_notes = "about Rita"
-    group.save()
+    f.private_note(group, old, "Olive at the group")
+    f.private_note(group, recent, "about Rita")
+    f.group_summary(group, "the group's plan")
     record = f.trained(old, "FIRE", date(2020, 2, 1))
     record.certificate_path = f"{old.id}/cert.pdf"
     record.save()
@@ -115,8 +116,11 @@ def test_their_sign_ins_notes_queries_and_files_go(leavers, tmp_path):
     assert (gone.active, gone.email) == (False, f"anonymised-user-{user.id}@invalid")
     assert tokens.verify(issued.secret, "api") is None
     assert ApiToken.get_by_id(issued.token_id).revoked_at is not None
-    assert SupervisionSession.get_by_id(s.id).private_notes == ""
-    assert SupervisionSession.get_by_id(group.id).private_notes == "about Rita"  # a group's notes are not hers alone
+    notes = {(a.session_id, a.person_id): a.private_note for a in SessionAttendee.select()}
+    assert notes[(s.id, old.id)] == notes[(group.id, old.id)] == ""
+    assert note_crypto.unseal(notes[(group.id, recent.id)], note_crypto.attendee_place(group.id, recent.id)) == "about Rita"
+    summary = SupervisionSession.get_by_id(group.id).group_summary
+    assert note_crypto.unseal(summary, note_crypto.summary_place(group.id)) == "the group's plan"  # not hers alone
     assert TrainingRecord.get_by_id(record.id).certificate_path is None
     assert not (tmp_path / str(old.id)).exists()
 

@@ -38,15 +38,15 @@ def scene(database):  # type: ignore[no-untyped-def]
     f.trained(t.ben, "BLS", date(2025, 5, 6))  # not a course link workers need
     f.absent(t.ben, date(2026, 2, 1), date(2026, 7, 31), "maternity")
     one = f.session(t.gp, t.asha, date(2026, 10, 14))
-    one.private_notes = "Asha's own worry about a client"
+    f.private_note(one, t.asha, "Asha's own worry about a client")
     one.topics = "caseload"
     one.save()
     group = f.session(t.gp, [t.asha, t.ben], date(2026, 10, 20))
-    group.private_notes = "Ben spoke about his family"
-    group.save()
+    f.private_note(group, t.ben, "Ben spoke about his family")
+    f.private_note(group, t.asha, "Asha's note at the group")
+    f.group_summary(group, "We agreed a rota for the drop-in")
     bens = f.session(t.gp, t.ben, date(2026, 10, 21))
-    bens.private_notes = "Ben's private matter"
-    bens.save()
+    f.private_note(bens, t.ben, "Ben's private matter")
     SessionAttendee.update(confirmation="queried", query_text="It was 45 minutes").where(
         SessionAttendee.session == one.id
     ).execute()
@@ -80,26 +80,29 @@ def test_the_zip_holds_nothing_of_other_people(scene):
     assert "maternity" not in text  # Ben's absence
     assert "ben@example.org" not in text  # the audit of Ben's record
     assert "Ben's private matter" not in text  # Ben's one-to-one
-    assert "Ben spoke about his family" not in text  # the group session's notes
+    assert "Ben spoke about his family" not in text  # Ben's own note at the group session they shared
 
 
-def test_own_one_to_one_notes_are_included_and_group_notes_are_not(scene):
+def test_own_private_notes_and_the_shared_group_summary_are_included(scene):
     t, asha_user = scene
     data = json.loads(unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF))["data.json"])
     one, group = data["supervision_attended"]
-    assert one["private_notes"] == "Asha's own worry about a client"
-    assert "private_notes" not in group
-    assert "group" in data["about_private_notes"]
+    assert one["your_private_note"] == "Asha's own worry about a client"
+    assert group["your_private_note"] == "Asha's note at the group"
+    assert group["group_summary"] == "We agreed a rota for the drop-in"
+    assert "group_summary" not in one
+    assert "never" in data["about_private_notes"]
 
 
-def test_a_supervisor_gets_the_sessions_they_gave_with_one_to_one_notes(scene):
+def test_a_supervisor_gets_the_sessions_they_gave_with_each_attendees_note(scene):
     t, _ = scene
     gp_user = fd.user("gp@example.org", "staff;supervisor", person=t.gp)
     data = json.loads(unzip(subject_access.build_zip(viewer_of(gp_user), t.gp.id, AS_OF))["data.json"])
     given = {s["date"]: s for s in data["supervision_given"]}
-    assert given["2026-10-21"]["private_notes"] == "Ben's private matter"  # they were one of the two parties
-    assert "private_notes" not in given["2026-10-20"]
-    assert sorted(p["staff_id"] for p in given["2026-10-20"]["supervisees"]) == ["E1001", "E1002"]
+    assert given["2026-10-21"]["supervisees"][0]["private_note"] == "Ben's private matter"  # one of the two parties
+    notes = {p["staff_id"]: p["private_note"] for p in given["2026-10-20"]["supervisees"]}
+    assert notes == {"E1001": "Asha's note at the group", "E1002": "Ben spoke about his family"}
+    assert given["2026-10-20"]["group_summary"] == "We agreed a rota for the drop-in"
 
 
 def test_the_statement_pdf_is_included(scene):

@@ -10,7 +10,7 @@ from nicegui.testing import User as Visitor
 
 from tests import factories as f
 from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
-from tracker import clock
+from tracker import clock, note_crypto
 from tracker.access import Viewer, viewer_for_user
 from tracker.dates import add_months, month_start, uk
 from tracker.errors import PermissionDenied
@@ -66,15 +66,23 @@ async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor) -> Non
     chooser.value = [team.asha.id, team.ben.id]
     assert user.find(marker="format").elements.pop().value == "group"
     user.find(marker="topics").type("Caseload and safeguarding")
-    user.find(marker="notes").type("Asha is finding home visits hard")
+    user.find(marker=f"note-{team.asha.id}").type("Asha is finding home visits hard")
+    user.find(marker=f"note-{team.ben.id}").type("Ben asked for a phone session next time")
+    user.find(marker="group-summary").type("We agreed to share the drop-in rota")
     user.find(marker="save").click()
     await user.should_see("Session logged with Asha Patel, Ben Okafor", retries=40)
     session = SupervisionSession.get()
     assert (session.date, session.minutes, session.format, session.kind) == (today(), 60, "group", "clinical")
     assert {a.person_id for a in SessionAttendee.select()} == {team.asha.id, team.ben.id}
-    assert session.private_notes == "Asha is finding home visits hard"
+    notes = {a.person_id: note_crypto.unseal(a.private_note, note_crypto.attendee_place(session.id, a.person_id))
+             for a in SessionAttendee.select()}
+    assert notes == {team.asha.id: "Asha is finding home visits hard",
+                     team.ben.id: "Ben asked for a phone session next time"}
+    assert note_crypto.unseal(session.group_summary, note_crypto.summary_place(session.id)) == (
+        "We agreed to share the drop-in rota")
+    assert "home visits" not in session.group_summary + "".join(a.private_note for a in SessionAttendee.select())
     event = AuditEvent.get(AuditEvent.entity == "supervision_session")
-    assert "home visits hard" not in (event.after or "")
+    assert "home visits hard" not in (event.after or "") and "rota" not in (event.after or "")
 
 
 async def test_a_bad_session_is_refused_with_a_message_and_nothing_is_written(user: Visitor) -> None:
@@ -143,11 +151,15 @@ def _session_rows(user: Visitor) -> list[str]:
 async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visitor) -> None:
     team = build_team()
     session = f.session(team.grace, [team.asha, team.ben], today(), minutes=60)
-    SupervisionSession.update(private_notes="Talked about stress").where(SupervisionSession.id == session.id).execute()
+    f.private_note(session, team.asha, "Talked about stress")
+    f.private_note(session, team.ben, "Ben's worry about his caseload")
+    f.group_summary(session, "Rota agreed")
     await sign_in(user, "asha@example.nhs.uk", then="/my-sessions")
     await user.should_see("1 waiting for you to confirm")
     await user.should_see("also attending: Ben Okafor")
-    await user.should_see("Talked about stress")
+    await user.should_see("Your private note (only you and your supervisor see it): Talked about stress")
+    await user.should_see("Group summary (shared with everyone at this session): Rota agreed")
+    await user.should_not_see("Ben's worry")
     user.find(marker=f"confirm-{session.id}").click()
     await user.should_see("the session is confirmed", retries=40)
     row = SessionAttendee.get((SessionAttendee.session == session.id) & (SessionAttendee.person == team.asha.id))
@@ -173,7 +185,7 @@ async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: 
 async def test_private_notes_are_not_shown_to_a_lead(user: Visitor) -> None:
     team: Team = build_team()
     session = f.session(team.grace, team.asha, today(), minutes=60)
-    SupervisionSession.update(private_notes="Very private").where(SupervisionSession.id == session.id).execute()
+    f.private_note(session, team.asha, "Very private")
     await sign_in(user, "lead.north@example.nhs.uk", then=f"/people/{team.asha.id}")
     await user.should_see("Asha Patel")
     await user.should_not_see("Very private")

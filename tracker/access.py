@@ -2,7 +2,8 @@
 
 Leads see the people employed (on the as-at date) by their employer or in their PCN; supervisors see their
 supervisees (an active assignment) and the sessions they gave; staff see themselves; admins see everyone.
-Private supervision notes are seen only by the session's supervisor and its attendees, never by an admin.
+Private supervision notes: each attendee's note is seen by that attendee and the supervisor only; a group
+session's summary by its supervisor and every attendee; never by an admin or a lead.
 Every page, download and API route asks these functions; none decides access on its own.
 """
 
@@ -41,7 +42,8 @@ class Viewer:
 
     @property
     def is_lead(self) -> bool:
-        return LEAD in self.roles and (self.lead_employer_id is not None or self.lead_pcn_id is not None)
+        """Holds the lead role with exactly one scope: an employer or a PCN (the database allows no other)."""
+        return LEAD in self.roles and (self.lead_employer_id is None) != (self.lead_pcn_id is None)
 
     @property
     def is_supervisor(self) -> bool:
@@ -94,12 +96,11 @@ def require(viewer: Viewer, *roles: str) -> None:
 
 
 def leads(viewer: Viewer, facts: PersonFacts) -> bool:
-    """True when the person falls within the viewer's lead scope."""
+    """True when the person falls within the viewer's lead scope (Scope.holds on their jobs of the day)."""
     if not viewer.is_lead:
         return False
-    if viewer.lead_employer_id is not None and viewer.lead_employer_id in facts.employer_ids:
-        return True
-    return viewer.lead_pcn_id is not None and viewer.lead_pcn_id in facts.pcn_ids
+    scope = lead_scope(viewer)
+    return any(scope.holds(e, p) for e in facts.employer_ids for p in (facts.pcn_ids or {None}))
 
 
 def supervises(viewer: Viewer, facts: PersonFacts) -> bool:
@@ -132,10 +133,23 @@ def can_view_session(viewer: Viewer, session: SessionFacts, attendee_facts: Iter
 
 
 def can_view_notes(viewer: Viewer, session: SessionFacts) -> bool:
-    """Private notes: the session's supervisor and its attendees only."""
-    if viewer.person_id is None:
-        return False
-    return viewer.person_id == session.supervisor_id or viewer.person_id in session.attendee_ids
+    """A party to the session (its supervisor or an attendee): the group summary, and their own private note."""
+    return may_read_summary(viewer.person_id, session)
+
+
+def may_read_summary(reader: int | None, session: SessionFacts) -> bool:
+    """A group session's shared summary: the supervisor and every attendee."""
+    return reader is not None and (reader == session.supervisor_id or reader in session.attendee_ids)
+
+
+def may_read_private_note(reader: int | None, session: SessionFacts, attendee_id: int) -> bool:
+    """An attendee's private note: that attendee and the session's supervisor, nobody else (not the other
+    attendees of a group, not an admin, not a lead)."""
+    return (
+        reader is not None
+        and attendee_id in session.attendee_ids
+        and reader in (attendee_id, session.supervisor_id)
+    )
 
 
 def can_respond_to_session(viewer: Viewer, session: SessionFacts, person_id: int) -> bool:
@@ -144,12 +158,28 @@ def can_respond_to_session(viewer: Viewer, session: SessionFacts, person_id: int
 
 
 def lead_scope(viewer: Viewer) -> Scope:
-    """The population a lead (or an admin) may see, for tracker.population."""
+    """The population a lead (or an admin) may see: the one scope every page, download, API answer and PDF
+    asks for (tracker.population.scope_jobs turns it into the people)."""
     if viewer.is_admin:
         return Scope()
     if viewer.is_lead:
-        return Scope(employer_id=viewer.lead_employer_id, pcn_id=viewer.lead_pcn_id)
+        if viewer.lead_employer_id is not None:
+            return Scope(employer_id=viewer.lead_employer_id)
+        return Scope(pcn_id=viewer.lead_pcn_id)
     raise PermissionDenied("this needs the lead or admin role")
+
+
+def leads_scope_of(viewer: Viewer, scope: Scope) -> bool:
+    """The viewer is the lead of exactly this employer or PCN (for that scope's own report)."""
+    return viewer.is_lead and lead_scope(viewer) == scope
+
+
+def report_scope(viewer: Viewer, subject_person_id: int) -> Scope | None:
+    """Whose records another person's report may show this viewer: everyone (None) for an admin or the person
+    themself; a lead's scope otherwise, so a supervisor's log lists only the lead's own people."""
+    if viewer.is_admin or viewer.person_id == subject_person_id:
+        return None
+    return lead_scope(viewer)
 
 
 def can_edit_employer(viewer: Viewer, employer_id: int) -> bool:

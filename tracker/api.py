@@ -26,7 +26,7 @@ from tracker.models import (
     SessionAttendee,
     SupervisionSession,
 )
-from tracker.population import Scope, snapshot
+from tracker.population import Scope, people_in_scope, snapshot
 
 # ---- response models ---------------------------------------------------------------------------------
 
@@ -131,14 +131,7 @@ def visible_scope(viewer: access.Viewer, as_of: date) -> Scope:
         scope = access.lead_scope(viewer)
         if not extra:
             return scope
-        in_scope = Person.select(Person.id).join(Employment).where(
-            (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-        )
-        if scope.employer_id is not None:
-            in_scope = in_scope.where(Employment.employer == scope.employer_id)
-        if scope.pcn_id is not None:
-            in_scope = in_scope.where(Employment.pcn == scope.pcn_id)
-        extra.update(pid for (pid,) in in_scope.tuples())
+        extra.update(people_in_scope(scope, as_of))
     return Scope(person_ids=frozenset(extra))
 
 
@@ -279,16 +272,9 @@ def _session_scope(viewer: access.Viewer) -> Scope:
 def _scope_people(scope: Scope, as_of: date) -> list[int]:
     """The people of a scope; a scope with ids and an employer or PCN means those ids and that population."""
     named = set(scope.person_ids or ())
-    if scope.person_ids is not None and scope.employer_id is None and scope.pcn_id is None:
+    if not scope.by_place:
         return sorted(named)
-    query = Employment.select(Employment.person).where(
-        (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-    )
-    if scope.employer_id is not None:
-        query = query.where(Employment.employer == scope.employer_id)
-    if scope.pcn_id is not None:
-        query = query.where(Employment.pcn == scope.pcn_id)
-    return sorted(named | {pid for (pid,) in query.tuples()})
+    return sorted(named | people_in_scope(Scope(employer_id=scope.employer_id, pcn_id=scope.pcn_id), as_of))
 
 
 def _sessions_out(viewer: access.Viewer, scope: Scope, as_of: date, ids: list[int]) -> list[SessionOut]:

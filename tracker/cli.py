@@ -201,7 +201,7 @@ def report_namespace(args: argparse.Namespace) -> argparse.Namespace:
         raise ValidationError("--to is before --from", "--to")
     return argparse.Namespace(
         kind=args.kind, name=args.name, as_of=_date(args.as_of, "--as-of"), out=Path(args.out),
-        from_date=from_date, to_date=to_date,
+        from_date=from_date, to_date=to_date, for_user=getattr(args, "for_user", None),
     )
 
 
@@ -264,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_date", metavar="DATE")
     p.add_argument("--to", dest="to_date", metavar="DATE")
     p.add_argument("--out", metavar="FILE.pdf", required=True)
+    p.add_argument("--for", dest="for_user", metavar="EMAIL",
+                   help="make the report as this login may have it: refused if they may not, and a lead's "
+                        "supervisor's log lists only the lead's own people")
     p = command("remind", cmd_remind, "run the reminder scan once")
     p.add_argument("--as-of", metavar="DATE")
     p.add_argument("--dry-run", action="store_true")

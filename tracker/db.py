@@ -6,6 +6,7 @@ time; each step is written against the shape the database had before it, and is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from peewee import Database, DatabaseProxy, IntegerField, Model, PostgresqlDatab
 from playhouse import db_url
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
 
+from tracker.connection import open_postgres
 from tracker.errors import TrackerError
 
 database = DatabaseProxy()
@@ -35,6 +37,8 @@ def connect(url: str) -> Database:
         # BEGIN IMMEDIATE: a write transaction that reads first queues for the write lock (busy_timeout) instead
         # of failing with "database is locked" when another writer commits in between (WAL snapshot upgrade).
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    elif url.startswith(("postgresql://", "postgres://")):
+        db = open_postgres(url)  # reconnects by itself after the server drops a connection
     else:
         db = db_url.connect(url)
     database.initialize(db)
@@ -84,8 +88,109 @@ def _v2_professions_and_policy_owners() -> None:
         migrate(*ops)
 
 
-def _v3_sessions_and_sign_in_throttle() -> None:
-    """Release 3: a session epoch and "must change password" per login, a log of sign-in attempts, and no live
+def _v3_reminder_retries() -> None:
+    """Reminders back off instead of giving up after ten tries: when each was tried and is due again, and the
+    mail outages administrators were told about."""
+    from tracker.models import MailOutage, ReminderLedger
+
+    ops = []
+    m = _migrator()
+    have = _columns("reminder_ledger")
+    for name in ("last_attempt_at", "next_attempt_at"):
+        if name not in have:
+            ops.append(m.add_column("reminder_ledger", name, getattr(ReminderLedger, name)))
+    if ops:
+        migrate(*ops)
+    database.create_tables([MailOutage], safe=True)
+
+
+def _v4_private_notes_per_attendee_sealed() -> None:
+    """Each attendee's own private note (session_attendee.private_note), a group summary shared by
+    all of a group's parties, and every note sealed with the installation's key (tracker.note_crypto).
+
+    The one notes column of a session moves: a one-to-one session's notes become its attendee's private note; a
+    group session's notes, which every attendee saw under a "private" label, are kept for the supervisor who
+    wrote them alone (never widened, never shown to an attendee as their own).
+    """
+    from tracker import note_crypto as nc
+    from tracker.models import SessionAttendee, SupervisionSession
+
+    m = _migrator()
+    ops = []
+    if "private_note" not in _columns("session_attendee"):
+        ops.append(m.add_column("session_attendee", "private_note", SessionAttendee.private_note))
+    if "group_summary" not in _columns("supervision_session"):
+        ops.append(m.add_column("supervision_session", "group_summary", SupervisionSession.group_summary))
+    if ops:
+        migrate(*ops)
+    written = (
+        SupervisionSession.select(SupervisionSession.id, SupervisionSession.format, SupervisionSession.supervisor_notes)
+        .where(SupervisionSession.supervisor_notes != "")
+        .tuples()
+    )
+    for session_id, fmt, notes in list(written):
+        if nc.is_sealed(notes):  # an earlier run got this far
+            continue
+        attendees = [p for (p,) in SessionAttendee.select(SessionAttendee.person)
+                     .where(SessionAttendee.session == session_id).tuples()]
+        if fmt == "one_to_one" and len(attendees) == 1:
+            SessionAttendee.update(private_note=nc.seal(notes, nc.attendee_place(session_id, attendees[0]))).where(
+                (SessionAttendee.session == session_id) & (SessionAttendee.person == attendees[0])
+            ).execute()
+            SupervisionSession.update(supervisor_notes="").where(SupervisionSession.id == session_id).execute()
+        else:
+            SupervisionSession.update(supervisor_notes=nc.seal(notes, nc.supervisor_place(session_id))).where(
+                SupervisionSession.id == session_id
+            ).execute()
+
+
+def _v5_one_lead_scope() -> None:
+    """A lead has one scope, an employer or a PCN, enforced by a CHECK constraint on the user table.
+
+    A login that had both keeps the employer (the narrower one the service always asked for) and loses the PCN;
+    each such change is in the audit trail for an administrator to review.
+    """
+    from tracker.models import ONE_LEAD_SCOPE, User
+    from tracker.services import audit
+
+    both = User.select(User.id, User.email, User.lead_pcn).where(
+        User.lead_employer.is_null(False) & User.lead_pcn.is_null(False)
+    )
+    for user_id, email, pcn_id in list(both.tuples()):
+        User.update(lead_pcn=None).where(User.id == user_id).execute()
+        audit.record("upgrade", "set_roles", "user", user_id, {"email": email, "lead_pcn": pcn_id},
+                     {"email": email, "lead_pcn": None, "why": "a lead sees one employer or one PCN: the employer kept"})
+    check = "lead_employer_id IS NULL OR lead_pcn_id IS NULL"
+    if is_postgres():
+        held = database.execute_sql("SELECT 1 FROM pg_constraint WHERE conname = %s", (ONE_LEAD_SCOPE,)).fetchone()
+        if held is None:
+            database.execute_sql(f'ALTER TABLE "user" ADD CONSTRAINT "{ONE_LEAD_SCOPE}" CHECK ({check})')
+        return
+    sql = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user'").fetchone()[0]
+    if ONE_LEAD_SCOPE in sql:
+        return
+    _sqlite_rebuild("user", sql.rstrip().removesuffix(")") + f', CONSTRAINT "{ONE_LEAD_SCOPE}" CHECK ({check}))')
+
+
+def _sqlite_rebuild(table: str, create_sql: str) -> None:
+    """Give a SQLite table a new definition (SQLite cannot add a constraint in place), rows and indexes kept:
+    SQLite's own twelve-step procedure, run by migrate_schema with foreign keys off and checked before commit."""
+    indexes = [sql for (sql,) in database.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    rebuilt = f"{table}__rebuilt"
+    head = re.compile(rf'^\s*CREATE\s+TABLE\s+"?{re.escape(table)}"?\s*\(', re.I)
+    if not head.match(create_sql):
+        raise TrackerError(f"cannot rebuild {table}: the new definition is for another table")
+    database.execute_sql(head.sub(f'CREATE TABLE "{rebuilt}" (', create_sql, count=1))
+    database.execute_sql(f'INSERT INTO "{rebuilt}" SELECT * FROM "{table}"')
+    database.execute_sql(f'DROP TABLE "{table}"')
+    database.execute_sql(f'ALTER TABLE "{rebuilt}" RENAME TO "{table}"')
+    for sql in indexes:
+        database.execute_sql(sql)
+
+
+def _v6_sessions_and_sign_in_throttle() -> None:
+    """Release 6: a session epoch and "must change password" per login, a log of sign-in attempts, and no live
     API token left on a deactivated login (reactivating it must not bring its old tokens back)."""
     from tracker.clock import utc_now
     from tracker.models import ApiToken, SignInAttempt, User
@@ -106,7 +211,10 @@ def _v3_sessions_and_sign_in_throttle() -> None:
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
-    3: _v3_sessions_and_sign_in_throttle,
+    3: _v3_reminder_retries,
+    4: _v4_private_notes_per_attendee_sealed,
+    5: _v5_one_lead_scope,
+    6: _v6_sessions_and_sign_in_throttle,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
@@ -123,21 +231,33 @@ def migrate_schema() -> tuple[int | None, int]:
     from tracker.models import ALL_MODELS
 
     before = schema_version()
-    with database.atomic():
-        if before is None:
-            if database.table_exists("person"):
-                raise TrackerError("this database has tracker tables but no schema version; restore a backup")
-            database.create_tables([SchemaVersion, *ALL_MODELS])
-            SchemaVersion.create(version=LATEST_VERSION)
-            return None, LATEST_VERSION
-        if before > LATEST_VERSION:
-            raise TrackerError(
-                f"the database is at schema version {before}, newer than this app ({LATEST_VERSION}); "
-                "upgrade the app"
-            )
-        for step in range(before + 1, LATEST_VERSION + 1):
-            MIGRATIONS[step]()
-            SchemaVersion.update(version=step).execute()
+    if before is not None and before > LATEST_VERSION:
+        raise TrackerError(
+            f"the database is at schema version {before}, newer than this app ({LATEST_VERSION}); upgrade the app"
+        )
+    if before is None or before == LATEST_VERSION:
+        with database.atomic():
+            if before is None:
+                if database.table_exists("person"):
+                    raise TrackerError("this database has tracker tables but no schema version; restore a backup")
+                database.create_tables([SchemaVersion, *ALL_MODELS])
+                SchemaVersion.create(version=LATEST_VERSION)
+        return before, LATEST_VERSION
+    # SQLite rebuilds a table to change its constraints, which needs foreign keys off (they cannot be switched
+    # inside a transaction); every reference is checked again before the upgrade commits.
+    relaxed = is_sqlite()
+    if relaxed:
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with database.atomic():
+            for step in range(before + 1, LATEST_VERSION + 1):
+                MIGRATIONS[step]()
+                SchemaVersion.update(version=step).execute()
+            if relaxed and database.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
+                raise TrackerError("the upgrade would leave rows pointing at nothing; nothing was changed")
+    finally:
+        if relaxed:
+            database.execute_sql("PRAGMA foreign_keys = ON")
     return before, LATEST_VERSION
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from peewee import chunked
 
 from tracker import demo_data as d
+from tracker import note_crypto
 from tracker.catalogue import load_catalogues
 from tracker.dates import add_months
 from tracker.db import database
@@ -171,12 +172,19 @@ def _training(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: ra
 
 def _supervision(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: random.Random) -> int:
     sessions = plan_sessions(staff, today, rng)
-    for batch in chunked(session_rows(sessions, ids, rng), 300):
+    rows = session_rows(sessions, ids, rng)
+    notes = [row.pop("note") for row in rows]
+    for batch in chunked(rows, 300):
         SupervisionSession.insert_many(batch).execute()
     query = SupervisionSession.select(SupervisionSession.recorded_at, SupervisionSession.id).tuples()
     by_stamp: dict[datetime, int] = dict(query)
     session_ids = [by_stamp[stamp] for stamp in stamps(sessions)]
-    for batch in chunked(attendee_rows(sessions, session_ids, ids, today, rng), 300):
+    note_of = dict(zip(session_ids, notes, strict=True))
+    attendees = attendee_rows(sessions, session_ids, ids, today, rng)
+    for row in attendees:
+        row["private_note"] = note_crypto.seal(note_of[row["session"]], note_crypto.attendee_place(row["session"],
+                                                                                                  row["person"]))
+    for batch in chunked(attendees, 300):
         SessionAttendee.insert_many(batch).execute()
     return len(sessions)
 

@@ -236,7 +236,7 @@ def session_rows(sessions: list[Session], ids: dict[str, int], rng: random.Rando
             format="group" if s.group else "one_to_one", mode=rng.choice(modes),
             topics="; ".join(rng.sample(d.SESSION_TOPICS, 2)), actions=rng.choice(d.SESSION_ACTIONS),
             next_date=None if s.group else add_months(s.day, 1),
-            private_notes=d.PRIVATE_NOTE if rng.random() < 0.1 else "",
+            note=d.PRIVATE_NOTE if rng.random() < 0.1 else "",  # demo._supervision seals it where it belongs
         )
         for s, stamp in zip(sessions, stamps(sessions), strict=True)
     ]

@@ -34,7 +34,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import Scope, snapshot
+from tracker.population import Scope, scope_jobs, snapshot
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -145,14 +145,8 @@ def _people_in(filters: Filters, as_of: date) -> dict[int, Person]:
     scope = filters.scope
     if scope.person_ids is not None:
         query = query.where(Person.id.in_(list(scope.person_ids)))
-    elif scope.employer_id is not None or scope.pcn_id is not None or filters.role:
-        jobs = Employment.select(Employment.person).join(Role).where(
-            (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-        )
-        if scope.employer_id is not None:
-            jobs = jobs.where(Employment.employer == scope.employer_id)
-        if scope.pcn_id is not None:
-            jobs = jobs.where(Employment.pcn == scope.pcn_id)
+    elif scope.by_place or filters.role:
+        jobs = scope_jobs(scope, as_of).join(Role)
         if filters.role:
             jobs = jobs.where(Role.code == filters.role)
         query = query.where(Person.id.in_(jobs))
@@ -261,15 +255,18 @@ def sessions_table(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> Table:
-    """Supervision sessions in the supervision import format: attended by someone in view, or given by
-    `supervisor_id`; never the private notes."""
+    """Supervision sessions in the supervision import format: attended by someone in view (and listing only
+    the attendees in view: a lead never learns who else was at a group session), or given by `supervisor_id`;
+    never the private notes."""
     query = SupervisionSession.select(SupervisionSession, Person).join(
         Person, on=(SupervisionSession.supervisor == Person.id)
     )
+    in_view: set[int] | None = None
     if supervisor_id is not None:
         query = query.where(SupervisionSession.supervisor == supervisor_id)
     else:
         people = _people_in(filters, as_of)
+        in_view = None if filters.scope == Scope() else set(people)
         attended = SessionAttendee.select(SessionAttendee.session).where(
             SessionAttendee.person.in_(list(people))
         )
@@ -280,14 +277,15 @@ def sessions_table(
         query = query.where(SupervisionSession.date <= date_to)
     sessions = list(query.order_by(SupervisionSession.date, SupervisionSession.id))
     attendees: dict[int, list[str]] = {}
-    for session_id, staff_id in (
-        SessionAttendee.select(SessionAttendee.session, Person.staff_id)
+    for session_id, person_id, staff_id in (
+        SessionAttendee.select(SessionAttendee.session, Person.id, Person.staff_id)
         .join(Person)
         .where(SessionAttendee.session.in_([s.id for s in sessions]))
         .order_by(Person.staff_id)
         .tuples()
     ):
-        attendees.setdefault(session_id, []).append(staff_id)
+        if in_view is None or person_id in in_view:
+            attendees.setdefault(session_id, []).append(staff_id)
     table = Table("Supervision", SUPERVISION_COLUMNS)
     for s in sessions:
         table.rows.append([

@@ -5,6 +5,7 @@ from __future__ import annotations
 from peewee import (
     BooleanField,
     CharField,
+    Check,
     DateField,
     DateTimeField,
     FloatField,
@@ -25,6 +26,7 @@ ABSENCE_REASONS = ("maternity", "sickness", "career_break", "other")
 USER_ROLES = ("staff", "supervisor", "lead", "admin")
 EVIDENCE_STATES = ("approved", "pending", "rejected")
 CONFIRMATION_STATES = ("pending", "confirmed", "queried")
+ONE_LEAD_SCOPE = "user_one_lead_scope"
 
 
 class BaseModel(Model):
@@ -151,7 +153,12 @@ class SupervisionSession(BaseModel):
     topics = TextField(default="")
     actions = TextField(default="")
     next_date = DateField(null=True)
-    private_notes = TextField(default="")
+    # Notes are sealed (tracker.note_crypto): the database and its backups hold ciphertext only. Each attendee's
+    # private note is on SessionAttendee; a group session also has a summary shared by all of its parties.
+    group_summary = TextField(default="")
+    # A group session's notes written before per-person notes (before schema version 4): every attendee used to see them
+    # under a "private" label, so they are kept for the supervisor who wrote them and shown to no one else.
+    supervisor_notes = TextField(default="", column_name="private_notes")
     recorded_at = DateTimeField(default=utc_now)
 
     @property
@@ -165,6 +172,7 @@ class SessionAttendee(BaseModel):
     confirmation = CharField(default="pending")
     confirmed_at = DateTimeField(null=True)
     query_text = TextField(default="")
+    private_note = TextField(default="")  # sealed: this attendee's note with the supervisor, seen by those two only
 
     class Meta:
         indexes = ((("session", "person"), True),)
@@ -225,6 +233,10 @@ class User(BaseModel):
     session_epoch = IntegerField(default=0)
     must_change_password = BooleanField(default=False)  # set by an administrator: change at next sign-in
 
+    class Meta:
+        # A lead sees one employer's people or one PCN's, never both (tracker.access.lead_scope).
+        constraints = [Check("lead_employer_id IS NULL OR lead_pcn_id IS NULL", name=ONE_LEAD_SCOPE)]
+
     @property
     def role_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roles.split(";") if r)
@@ -261,11 +273,25 @@ class ReminderLedger(BaseModel):
     item = CharField()
     stage = CharField()
     period = CharField()
-    status = CharField(default="claimed")  # claimed | sent | failed
+    status = CharField(default="claimed")  # claimed | sent | failed | given_up
     attempts = IntegerField(default=0)
     last_error = TextField(null=True)
     created_at = DateTimeField(default=utc_now)
     sent_at = DateTimeField(null=True)
+    last_attempt_at = DateTimeField(null=True)
+    next_attempt_at = DateTimeField(null=True)  # a failed one is tried again from then (growing waits)
+
+
+class MailOutage(BaseModel):
+    """A stretch of time with reminders failing to go, so administrators are told once, not per reminder."""
+
+    open_key = CharField(null=True, unique=True)  # "open" while it lasts (so only one is open), NULL after
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+    first_error = TextField()
+    last_error = TextField()
+    failures = IntegerField(default=1)
+    gave_up_told = BooleanField(default=False)
 
 
 class InboxMessage(BaseModel):
@@ -337,4 +363,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     JobRun,
     ApiToken,
     ImportMapping,
+    MailOutage,
 ]

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from typing import Any
 
 from peewee import JOIN, fn
 
@@ -84,11 +85,47 @@ def load_rules() -> c.Rules:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which people to load: everyone, one employer, one PCN, or given person ids."""
+    """Which people to load: everyone, one employer, one PCN, or given person ids.
+
+    What "in scope" means is decided here once, in two forms of one rule: `scope_jobs` (SQL, for every query
+    of a population: dashboard, person pages, API, exports, PDFs, audit) and `holds` (the same test on one
+    job already loaded). A person is in an employer's or a PCN's scope on a day when an employment of theirs
+    active that day is with that employer (and in that PCN, where both are named: an administrator's filter;
+    a lead has exactly one of the two, tracker.access.lead_scope).
+    """
 
     employer_id: int | None = None
     pcn_id: int | None = None
     person_ids: frozenset[int] | None = None
+
+    @property
+    def by_place(self) -> bool:
+        return self.employer_id is not None or self.pcn_id is not None
+
+    def holds(self, employer_id: int | None, pcn_id: int | None) -> bool:
+        """A job with this employer and PCN is in the scope (the pure twin of scope_jobs' filter)."""
+        return (self.employer_id is None or employer_id == self.employer_id) and (
+            self.pcn_id is None or pcn_id == self.pcn_id
+        )
+
+
+def scope_jobs(scope: Scope, as_of: date, *columns: Any, since: date | None = None) -> Any:
+    """The employments that put people in the scope on as_of (or, given `since`, on any day from since to
+    as_of): select `columns` (the person by default) from them, or narrow them further."""
+    jobs = Employment.select(*(columns or (Employment.person,))).where(
+        (Employment.start_date <= as_of)
+        & (Employment.end_date.is_null() | (Employment.end_date >= (since or as_of)))
+    )
+    if scope.employer_id is not None:
+        jobs = jobs.where(Employment.employer == scope.employer_id)
+    if scope.pcn_id is not None:
+        jobs = jobs.where(Employment.pcn == scope.pcn_id)
+    return jobs
+
+
+def people_in_scope(scope: Scope, as_of: date) -> set[int]:
+    """The ids of the people in an employer's or PCN's scope on as_of."""
+    return {pid for (pid,) in scope_jobs(scope, as_of).tuples()}
 
 
 # Past this many ids, a long IN (...) list makes SQLite's planner scan badly (1,000 ids: 6.6 s against 0.25 s),
@@ -102,17 +139,9 @@ def _person_filter(query, column, scope: Scope, as_of: date, since: date | None 
         if len(scope.person_ids) > MAX_IDS_IN_SQL and column is not Person.id:
             return query
         return query.where(column.in_(list(scope.person_ids)))
-    if scope.employer_id is None and scope.pcn_id is None:
+    if not scope.by_place:
         return query
-    jobs = Employment.select(Employment.person).where(
-        (Employment.start_date <= as_of)
-        & ((Employment.end_date.is_null()) | (Employment.end_date >= (since or as_of)))
-    )
-    if scope.employer_id is not None:
-        jobs = jobs.where(Employment.employer == scope.employer_id)
-    if scope.pcn_id is not None:
-        jobs = jobs.where(Employment.pcn == scope.pcn_id)
-    return query.where(column.in_(jobs))
+    return query.where(column.in_(scope_jobs(scope, as_of, since=since)))
 
 
 def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHOWN) -> list[c.PersonRecords]:
@@ -258,14 +287,10 @@ def _as_on(
     """The people in scope on day, each with only the acknowledgements made by then."""
     chosen = []
     for records in population:
-        if scope.employer_id is not None or scope.pcn_id is not None:
-            if not any(
-                e.active_on(day)
-                and (scope.employer_id is None or e.employer_id == scope.employer_id)
-                and (scope.pcn_id is None or e.pcn_id == scope.pcn_id)
-                for e in records.employments
-            ):
-                continue
+        if scope.by_place and not any(
+            e.active_on(day) and scope.holds(e.employer_id, e.pcn_id) for e in records.employments
+        ):
+            continue
         acks = dated_acks.get(records.person_id)
         if acks:
             records = replace(records, acknowledged={(p, v) for p, v, on in acks if on <= day})

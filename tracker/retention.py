@@ -27,7 +27,6 @@ from tracker.models import (
     Person,
     ReminderLedger,
     SessionAttendee,
-    SupervisionSession,
     TrainingRecord,
     User,
 )
@@ -101,11 +100,7 @@ def anonymise_person(person_id: int, ended: date, retention_days: int, actor: st
                 (ApiToken.user == u.id) & ApiToken.revoked_at.is_null()
             ).execute()
             InboxMessage.update(subject="(removed)", body="").where(InboxMessage.user == u.id).execute()
-        SessionAttendee.update(query_text="").where(SessionAttendee.person == person_id).execute()
-        one_to_ones = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == person_id)
-        SupervisionSession.update(private_notes="").where(
-            SupervisionSession.id.in_(one_to_ones) & (SupervisionSession.format == "one_to_one")
-        ).execute()
+        SessionAttendee.update(query_text="", private_note="").where(SessionAttendee.person == person_id).execute()
         TrainingRecord.update(certificate_path=None).where(TrainingRecord.person == person_id).execute()
         ReminderLedger.update(recipient="anonymised").where(ReminderLedger.person == person_id).execute()
         _scrub_audit(person_id, [u.id for u in users], names, user_emails)

@@ -2,9 +2,10 @@
 """A person's own data as one ZIP, for a subject access request: `data.json` with every record about them,
 `statement.pdf` (their compliance statement), and the certificate files they uploaded.
 
-Private supervision notes: a session's notes are seen only by its two parties (PRODUCT.md). The person is a
-party to every session they attended or gave, so the notes of their ONE-TO-ONE sessions are included; the
-notes of GROUP sessions are left out, because they may be about the other people in the room. Other people
+Private supervision notes reach only their two parties (PRODUCT.md): the person's own private note with their
+supervisor at each session they attended, and, for sessions they gave, their note with each attendee (they
+are one of its two parties); the shared summary of a group session they were at; never another attendee's
+private note. An administrator answering a request gets no notes at all. Other people
 appear only as the name and staff id of a supervisor or supervisee the person already sees in the app; what
 the person did to other people's records is listed without its before/after (that is others' data).
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from tracker import access, api
+from tracker import access, api, note_crypto
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied
 from tracker.models import (
@@ -48,9 +49,11 @@ from tracker.population import person_compliance
 from tracker.services import audit
 
 NOTES_RULE = (
-    "Private notes are included for one-to-one sessions you attended or gave; they are left out of group "
-    "sessions because they may concern the other people there."
+    "Your private note with your supervisor is included for each session you attended, and for sessions you gave "
+    "your private note with each attendee; a group session's shared summary is included for every party. Another "
+    "attendee's private note is never included."
 )
+NOTE_KEYS = ("your_private_note", "private_note", "group_summary", "supervisor_notes")
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -69,7 +72,7 @@ def _person(p: Person) -> dict[str, Any]:
 
 
 def collect(person_id: int, as_of: date) -> dict[str, Any]:
-    """Every record about the person, as plain JSON-ready data (no private notes of group sessions)."""
+    """Every record about the person, as plain JSON-ready data (only the notes the person is a party to)."""
     person = Person.get_or_none(Person.id == person_id)
     if person is None:
         raise NotFound("no such person")
@@ -165,8 +168,8 @@ def _training(person_id: int) -> list[dict[str, Any]]:
 def _session(s: SupervisionSession) -> dict[str, Any]:
     data = {"date": _iso(s.date), "minutes": s.minutes, "kind": s.kind, "format": s.format, "mode": s.mode,
             "topics": s.topics, "actions": s.actions, "next_date": _iso(s.next_date)}
-    if s.format == "one_to_one":
-        data["private_notes"] = s.private_notes
+    if s.format == "group":
+        data["group_summary"] = note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id))
     return data
 
 
@@ -181,7 +184,8 @@ def _attended(person_id: int) -> list[dict[str, Any]]:
     )
     return [
         {**_session(a.session), "supervisor": _person(a.session.supervisor), "your_confirmation": a.confirmation,
-         "confirmed_at": _iso(a.confirmed_at), "your_query": a.query_text}
+         "confirmed_at": _iso(a.confirmed_at), "your_query": a.query_text,
+         "your_private_note": note_crypto.unseal(a.private_note, note_crypto.attendee_place(a.session_id, person_id))}
         for a in query
     ]
 
@@ -195,8 +199,17 @@ def _given(person_id: int) -> list[dict[str, Any]]:
         SessionAttendee.select(SessionAttendee, Person).join(Person)
         .where(SessionAttendee.session.in_([s.id for s in sessions]))
     ):
-        attendees.setdefault(a.session_id, []).append(_person(a.person))
-    return [{**_session(s), "supervisees": attendees.get(s.id, [])} for s in sessions]
+        attendees.setdefault(a.session_id, []).append({
+            **_person(a.person),
+            "private_note": note_crypto.unseal(a.private_note, note_crypto.attendee_place(a.session_id, a.person_id)),
+        })
+    given = []
+    for s in sessions:
+        data = {**_session(s), "supervisees": attendees.get(s.id, [])}
+        if s.supervisor_notes:
+            data["supervisor_notes"] = note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id))
+        given.append(data)
+    return given
 
 
 def _acknowledgements(person_id: int) -> list[dict[str, Any]]:
@@ -257,9 +270,12 @@ def build_zip(viewer: access.Viewer, person_id: int, as_of: date, uploads_root: 
     if viewer.person_id != person_id and not viewer.is_admin:
         raise PermissionDenied("only the person themself or an administrator can download their data")
     data = collect(person_id, as_of)
-    if viewer.person_id != person_id:  # an administrator answering a request: notes stay with the two parties
+    if viewer.person_id != person_id:  # an administrator answering a request: notes stay with their parties
         for session in data["supervision_attended"] + data["supervision_given"]:
-            session.pop("private_notes", None)
+            for key in NOTE_KEYS:
+                session.pop(key, None)
+            for supervisee in session.get("supervisees", []):
+                supervisee.pop("private_note", None)
     staff_id = data["person"]["staff_id"]
     pdf = statement_pdf(staff_id, as_of, viewer.actor)
     out = io.BytesIO()

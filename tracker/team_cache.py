@@ -39,7 +39,7 @@ from tracker.models import (
     SupervisionSession,
     TrainingRecord,
 )
-from tracker.population import Scope, load_rules, snapshot, snapshots
+from tracker.population import Scope, load_rules, scope_jobs, snapshot, snapshots
 from tracker.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
 
 V = TypeVar("V")
@@ -73,13 +73,7 @@ def data_marker() -> tuple[Any, ...]:
 
 def pcns_of(as_of: date, scope: Scope) -> dict[int, int | None]:
     """Person id -> the PCN of their current job (the latest started of those active on as_of)."""
-    query = Employment.select(Employment.person, Employment.pcn, Employment.start_date).where(
-        (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-    )
-    if scope.employer_id is not None:
-        query = query.where(Employment.employer == scope.employer_id)
-    if scope.pcn_id is not None:
-        query = query.where(Employment.pcn == scope.pcn_id)
+    query = scope_jobs(scope, as_of, Employment.person, Employment.pcn, Employment.start_date)
     if scope.person_ids is not None:
         query = query.where(Employment.person.in_(list(scope.person_ids)))
     found: dict[int, int | None] = {}

@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 from tracker import compliance as c
 from tracker.dates import add_months, last_months, month_end, month_start
+from tracker.ids import parse_id
 
 T = TypeVar("T")
 RAG_ORDER = {c.RED: 0, c.AMBER: 1, c.GREEN: 2}
@@ -157,13 +158,6 @@ def _options(named: Mapping[int, str] | Mapping[str, str]) -> tuple[Option, ...]
 # ---- filters, search, sorting, pagination ----------------------------------------------------------------
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class Filters:
     employer_id: int | None = None
@@ -179,9 +173,9 @@ class Filters:
         status = params.get("status") or None
         sort = params.get("sort") or "name"
         return cls(
-            employer_id=_int(params.get("employer")),
+            employer_id=parse_id(params.get("employer")),
             role=params.get("role") or None,
-            pcn_id=_int(params.get("pcn")),
+            pcn_id=parse_id(params.get("pcn")),
             status=status if status in STATUSES else None,
             search=(params.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "name",

@@ -20,7 +20,7 @@ from nicegui import run as nicegui_run
 
 from tracker import clock, db
 from tracker.settings import Settings, current_settings, use_settings
-from ui import auth, session_end, theme
+from ui import auth, session_end, theme, workers
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
 
@@ -41,7 +41,9 @@ def storage_secret(settings: Settings) -> str:
 def open_database(settings: Settings) -> None:
     """Connect, create or upgrade the schema, and add the built-in catalogues to a new database."""
     from tracker.catalogue import load_catalogues
+    from tracker.note_crypto import note_key
 
+    note_key(settings)  # made on first start, so operators can back it up before any note is written
     db.close()
     db.connect(settings.database_url)
     before, _after = db.migrate_schema()
@@ -54,6 +56,8 @@ def _startup(settings: Settings) -> Callable[[], None]:
         use_settings(settings)
         open_database(settings)
         session_end.start()
+        if nicegui_run.process_pool is not None:  # served for real (the test fixture sets up no process pool)
+            workers.start()
         if settings.scheduler:
             from jobs.hooks import register_standard_hooks
             from jobs.scheduler import start_scheduler
@@ -66,6 +70,7 @@ def _startup(settings: Settings) -> Callable[[], None]:
 
 def _shutdown(settings: Settings) -> Callable[[], None]:
     def stop() -> None:
+        workers.stop()
         if settings.scheduler:
             from jobs.scheduler import stop_scheduler
 
@@ -88,9 +93,9 @@ def register_app(settings: Settings) -> None:
 def run_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080, native: bool = False) -> None:
     """Register everything and hand over to ui.run (which returns at once under the test fixture)."""
     register_app(settings)
-    # PDF workers are given their data and only draw it, so inheriting the process by fork is safe; spawn would
-    # run main.py again in each worker.
-    nicegui_run.process_pool_start_method = "fork"
+    # PDFs are drawn in ui.workers' pool; NiceGUI's own pool is left unused, but never forked from the server
+    # (a forked worker inherits the listening socket and keeps the port after a kill -9).
+    nicegui_run.process_pool_start_method = "forkserver"
     ui.run(
         host=host,
         port=port,

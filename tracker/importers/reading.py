@@ -2,6 +2,11 @@
 
 Row numbers are the spreadsheet's: the header is row 1, the first data row is row 2. Entirely blank rows are
 passed over (exports often end with some) but keep their numbers.
+
+A file is read as a stream and refused as soon as it holds more than a real export does (MAX_ROWS data rows,
+MAX_COLUMNS columns); a workbook is refused before it is opened when its parts unpack to more than
+MAX_UNPACKED_BYTES, or its sheet says it spans more than those rows and columns. A few kilobytes can unpack to
+millions of cells ("zip bomb"); none of them is ever built.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tracker.errors import ImportRejected, RowError
@@ -30,6 +36,10 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 Row = dict[str, object]
+
+MAX_ROWS = 200_000  # data rows: ten times the staff of the largest primary-care network, with their history
+MAX_COLUMNS = 200  # an ESR or e-learning export has a few dozen
+MAX_UNPACKED_BYTES = 256 * 2**20  # all the parts of a workbook together, as the zip directory declares them
 
 
 @dataclass
@@ -63,26 +73,69 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
+def _too_large(row: int, what: str) -> ImportRejected:
+    return _reject(row, "file", f"{what}, more than a real export has (at most {MAX_ROWS:,} rows of data and "
+                                f"{MAX_COLUMNS} columns): split the file, or remove the cells far from the data")
+
+
+def _bounded(records: Iterable[Sequence[object]]) -> list[list[object]]:
+    """The records with trailing blank cells dropped, refused at the first one past the limits."""
+    kept: list[list[object]] = []
+    blank: list[object] = []
+    for number, record in enumerate(records, start=1):
+        cells = list(record)
+        while cells and _is_blank(cells[-1]):
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise _too_large(number, f"row {number:,} has {len(cells):,} columns")
+        if number > MAX_ROWS + 1:
+            if cells:
+                raise _too_large(number, f"the file has data in row {number:,}")
+            continue  # blank rows past the limit are not kept: only data there would matter
+        kept.append(cells or blank)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
 def _csv_records(data: bytes) -> list[list[object]]:
     text = _decode(data)
     if not text.strip():
         raise _reject(1, "file", "the file is empty")
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        return _bounded(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise _reject(1, "file", f"the file cannot be read as CSV ({exc})") from None
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Python's zipfile never unpacks more than a part declares, so the declared sizes bound the work."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _reject(1, "file", "the file is not a readable Excel workbook (.xlsx)") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _too_large(1, f"the workbook unpacks to {unpacked / 2**20:,.0f} MB "
+                            f"(the limit is {MAX_UNPACKED_BYTES // 2**20} MB)")
 
 
 def _xlsx_records(data: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise _reject(1, "file", "the file is not a readable Excel workbook (.xlsx)") from None
     try:
         sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0  # from the sheet's own <dimension>, if any
+        if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
+            raise _too_large(1, f"the sheet says it spans {rows:,} rows and {columns:,} columns")
+        # Read each row as it is, neither padded to nor cut at the declared size (which the file may misstate).
+        sheet.reset_dimensions()
+        return _bounded(sheet.iter_rows(values_only=True))
     finally:
         book.close()
 

@@ -12,7 +12,7 @@ from playhouse.shortcuts import model_to_dict
 
 from tracker.models import AuditEvent
 
-SECRET_FIELDS = {"password_hash", "private_notes"}
+SECRET_FIELDS = {"password_hash", "private_notes", "private_note", "group_summary", "supervisor_notes"}
 
 
 def _plain(value: Any) -> Any:

@@ -26,6 +26,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
+from tracker.population import scope_jobs
 
 PAGE_SIZE = 50
 # entity -> (the model of its rows, the field naming the one person a row is about)
@@ -102,12 +103,7 @@ def _scope_condition(viewer: Viewer, today: date) -> Expression | None:
     if viewer.is_admin:
         return None
     def led(column: Any) -> Any:
-        jobs = Employment.select(column).where(
-            (Employment.start_date <= today) & (Employment.end_date.is_null() | (Employment.end_date >= today))
-        )
-        if scope.employer_id is not None:
-            return jobs.where(Employment.employer == scope.employer_id)
-        return jobs.where(Employment.pcn == scope.pcn_id)
+        return scope_jobs(scope, today, column)
 
     condition = (AuditEvent.entity == "person") & AuditEvent.entity_id.in_(led(Employment.person.cast("TEXT")))
     for entity, (model, person_field) in PERSON_ROWS.items():

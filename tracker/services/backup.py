@@ -1,22 +1,27 @@
 """Backups: a consistent copy of the database while the app runs, restore with checks, and pruning.
 
-SQLite uses its online backup API (a snapshot even while others write); PostgreSQL uses pg_dump and
-pg_restore in custom format. A restore first checks that the file is a tracker database, and keeps a copy
-of the database it replaces.
+SQLite uses its online backup API (a snapshot even while others write); PostgreSQL uses pg_dump of the app's
+tables in custom format. A restore accepts only what this app's schema holds and runs nothing else: a SQLite
+file is checked object by object before it is copied in (tracker.services.sqlite_schema: no trigger, view or
+unknown table, index or column; a schema version of this app's), a pg_dump file statement by statement before
+the app runs it itself in one transaction (tracker.services.pg_backup). Either way the restored database is
+upgraded to the current schema and checked against it once more, and a copy of the database it replaced is
+kept. Private notes are sealed with a key kept outside the database (tracker.note_crypto): no backup holds
+one in plain text.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tracker import db
 from tracker.clock import now as clock_now
 from tracker.db import LATEST_VERSION
 from tracker.errors import TrackerError, ValidationError
+from tracker.services import pg_backup, sqlite_schema
 
 BACKUP_PREFIX = "tracker-"
 BACKUP_SUFFIXES = (".db", ".dump")
@@ -26,7 +31,7 @@ BACKUP_SUFFIXES = (".db", ".dump")
 class RestoreResult:
     source: Path
     previous_copy: Path | None  # the database as it was before the restore (None if there was none)
-    schema_version: int | None  # of the restored file (SQLite); read it from the database for PostgreSQL
+    schema_version: int | None  # of the restored file, before it was brought up to date
 
 
 def is_postgres_url(url: str) -> bool:
@@ -37,10 +42,6 @@ def sqlite_path(url: str) -> Path:
     if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
         raise ValidationError(f"'{url}' is not a SQLite file database", "database")
     return Path(url[len("sqlite:///") :].split("?", 1)[0])
-
-
-def _libpq_url(url: str) -> str:
-    return "postgresql://" + url.split("://", 1)[1]
 
 
 def _stamp(now: datetime | None) -> str:
@@ -62,23 +63,6 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     partial.replace(target)
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise TrackerError(
-            f"{name} is not on the PATH: install the PostgreSQL client tools (for example the "
-            "postgresql-client package) to back up or restore a PostgreSQL database"
-        )
-    return found
-
-
-def _run(command: list[str], what: str) -> str:
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise TrackerError(f"{what} failed: {done.stderr.strip() or done.stdout.strip()}")
-    return done.stdout
-
-
 def backup(url: str, target: str | Path) -> Path:
     """Write a consistent copy of the database to `target` (which must not exist yet)."""
     target = Path(target)
@@ -87,7 +71,7 @@ def backup(url: str, target: str | Path) -> Path:
     if not target.parent.exists():
         raise ValidationError(f"the folder {target.parent} does not exist", "file")
     if is_postgres_url(url):
-        _run([_tool("pg_dump"), "--format=custom", f"--file={target}", f"--dbname={_libpq_url(url)}"], "pg_dump")
+        pg_backup.dump(url, target)
         return target
     source = sqlite_path(url)
     if not source.exists():
@@ -105,69 +89,74 @@ def backup_to_folder(url: str, folder: str | Path, now: datetime | None = None) 
 
 
 def check_sqlite_backup(path: Path) -> int:
-    """The schema version of a SQLite tracker database file; raises if it is not one or is damaged."""
-    if not path.is_file():
-        raise ValidationError(f"there is no file at {path}", "file")
+    """The schema version of a SQLite file holding only this app's schema; raises, saying why, otherwise."""
+    return sqlite_schema.check_file(Path(path), LATEST_VERSION)
+
+
+def check_postgres_backup(url: str, path: Path) -> int:
+    """The schema version of a pg_dump file holding only this app's schema (checked against the database at
+    `url`, as this app's migrations made it); raises, saying why, otherwise. Runs nothing from the file."""
+    db.connect(url)
+    reference = pg_backup.read_catalogue(db.database)
+    pg_backup.check_contents(Path(path), reference)
+    script = pg_backup.render(Path(path), Path(path).parent)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            version = None
-            if "schema_version" in tables:
-                row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-                version = row[0] if row else None
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise ValidationError(f"{path} is not a SQLite database ({exc})", "file") from None
-    if verdict != "ok":
-        raise ValidationError(f"{path} is damaged (integrity check: {verdict})", "file")
-    if version is None or "person" not in tables:
-        raise ValidationError(f"{path} is a SQLite database but not a tracker database", "file")
-    return _check_version(int(version), path)
+        return _checked_script(script, reference, Path(path))
+    finally:
+        script.unlink(missing_ok=True)
 
 
-def _check_version(version: int, path: Path) -> int:
-    if version > LATEST_VERSION:
+def _checked_script(script: Path, reference: pg_backup.Catalogue, path: Path) -> int:
+    pg_backup.check_script(script, reference)
+    version = pg_backup.version_in(script)
+    if version is not None and version > LATEST_VERSION:
         raise ValidationError(
             f"{path} is at schema version {version}, newer than this app ({LATEST_VERSION}); upgrade the app first",
-            "file",
-        )
+            "file")
+    if version is None or version < 1:
+        raise ValidationError(f"{path} was refused: its schema version is not one of this app's", "file")
     return version
 
 
-def check_postgres_backup(path: Path) -> None:
-    if not path.is_file():
-        raise ValidationError(f"there is no file at {path}", "file")
-    done = subprocess.run([_tool("pg_restore"), "--list", str(path)], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise ValidationError(f"{path} is not a pg_dump custom-format file ({done.stderr.strip()})", "file")
-    if " TABLE public schema_version " not in done.stdout or " TABLE public person " not in done.stdout:
-        raise ValidationError(f"{path} is a PostgreSQL dump but not of a tracker database", "file")
-
-
 def restore(url: str, source: str | Path, now: datetime | None = None) -> RestoreResult:
-    """Replace the database with the backup in `source`, keeping a copy of the replaced one.
+    """Replace the database with the backup in `source`, bring it up to date and keep a copy of the replaced one.
 
-    Close the application's own connection first; other users should be signed out while it runs.
+    Nothing in the backup runs unless it is part of this app's schema. Leaves the app's connection open to the
+    restored database. Other users should be signed out while it runs.
     """
     source = Path(source)
     stamp = _stamp(now)
     if is_postgres_url(url):
-        check_postgres_backup(source)
-        dumped = source.with_name(f"replaced-{stamp}.dump")
-        _run([_tool("pg_dump"), "--format=custom", f"--file={dumped}", f"--dbname={_libpq_url(url)}"], "pg_dump")
-        _run(
-            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             f"--dbname={_libpq_url(url)}", str(source)],
-            "pg_restore",
-        )
-        return RestoreResult(source, dumped, None)
+        return _restore_postgres(url, source, stamp)
+    return _restore_sqlite(url, source, stamp)
+
+
+def _restore_postgres(url: str, source: Path, stamp: str) -> RestoreResult:
+    db.connect(url)
+    reference = pg_backup.read_catalogue(db.database)
+    pg_backup.check_contents(source, reference)
+    script = pg_backup.render(source, source.parent)
+    try:
+        version = _checked_script(script, reference, source)
+        kept = source.with_name(f"replaced-{stamp}.dump")
+        pg_backup.dump(url, kept)
+        with db.database.atomic():
+            pg_backup.load(db.database, script, reference)
+            db.migrate_schema()
+            problems = reference.same_as(pg_backup.read_catalogue(db.database))
+            if problems:
+                raise ValidationError(f"{source} was refused: once restored, {'; '.join(problems)}", "file")
+    finally:
+        script.unlink(missing_ok=True)
+    return RestoreResult(source, kept, version)
+
+
+def _restore_sqlite(url: str, source: Path, stamp: str) -> RestoreResult:
     version = check_sqlite_backup(source)
     target = sqlite_path(url)
-    if target.resolve() == source.resolve():
+    if target.exists() and target.resolve() == source.resolve():
         raise ValidationError("that file is the database itself", "file")
+    db.close()
     keep: Path | None = target.with_name(f"{target.stem}.replaced-{stamp}{target.suffix or '.db'}")
     if target.exists():
         _copy_sqlite(target, keep)
@@ -181,7 +170,29 @@ def restore(url: str, source: str | Path, now: datetime | None = None) -> Restor
     finally:
         dst.close()
         src.close()
+    try:
+        db.connect(url)
+        db.migrate_schema()
+        with sqlite3.connect(f"file:{target}?mode=ro", uri=True) as conn:
+            problems = sqlite_schema.check_live(conn)
+        if problems:
+            raise ValidationError(f"{source} was refused: once upgraded, {'; '.join(problems[:5])}", "file")
+    except TrackerError:
+        db.close()
+        if keep is not None:
+            _put_back(keep, target)
+        raise
     return RestoreResult(source, keep, version)
+
+
+def _put_back(kept: Path, target: Path) -> None:
+    src = sqlite3.connect(f"file:{kept}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
 
 
 def prune_backups(folder: str | Path, keep: int) -> list[Path]:

@@ -4,12 +4,20 @@ write a supervisor makes from the app (logging a session for their own supervise
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from tracker import compliance as c
-from tracker.access import Viewer, require, supervisee_ids
+from tracker import note_crypto
+from tracker.access import (
+    SessionFacts,
+    Viewer,
+    may_read_private_note,
+    may_read_summary,
+    require,
+    supervisee_ids,
+)
 from tracker.dates import add_months, month_start
 from tracker.errors import PermissionDenied
 from tracker.models import Person, SessionAttendee, SupervisionSession
@@ -95,7 +103,8 @@ def log_own_session(
     topics: str = "",
     actions: str = "",
     next_date: date | str | None = None,
-    private_notes: str = "",
+    private_notes: str | Mapping[int, str] = "",
+    group_summary: str = "",
     *,
     today: date,
 ) -> SupervisionSession:
@@ -110,7 +119,7 @@ def log_own_session(
         raise PermissionDenied("you may log sessions only with your own supervisees")
     return supervision.log_session(
         viewer.actor, viewer.person_id, on, minutes, kind, format, mode, list(supervisee_ids_),
-        topics, actions, next_date, private_notes, today=today,
+        topics, actions, next_date, private_notes, group_summary, today=today,
     )
 
 
@@ -120,6 +129,7 @@ class Attendee:
     name: str
     confirmation: str
     query_text: str
+    private_note: str = ""  # filled only for the reader the note belongs to: this attendee or the supervisor
 
 
 @dataclass(frozen=True)
@@ -133,13 +143,18 @@ class SessionView:
     topics: str
     actions: str
     next_date: date | None
-    private_notes: str
+    group_summary: str  # shared by every party of a group session
+    supervisor_notes: str  # a group session's notes from before per-person notes: the supervisor's eyes only
     supervisor_id: int
     supervisor: str
     attendees: tuple[Attendee, ...]
 
     def attendee(self, person_id: int) -> Attendee | None:
         return next((a for a in self.attendees if a.person_id == person_id), None)
+
+    def private_note_of(self, person_id: int) -> str:
+        found = self.attendee(person_id)
+        return found.private_note if found else ""
 
 
 @dataclass(frozen=True)
@@ -154,12 +169,14 @@ class LogTotals:
         return f"{self.minutes // 60} h {self.minutes % 60:02d} min"
 
 
-def _views(sessions: Iterable[SupervisionSession]) -> list[SessionView]:
+def _views(sessions: Iterable[SupervisionSession], reader: int) -> list[SessionView]:
+    """The sessions as the person `reader` may see them: their own private notes (every attendee's, for the supervisor),
+    the group summary where they are a party, and nobody else's note (tracker.access decides)."""
     rows = list(sessions)
     if not rows:
         return []
     ids = [s.id for s in rows]
-    attendees: dict[int, list[Attendee]] = {}
+    found: dict[int, list[SessionAttendee]] = {}
     query = (
         SessionAttendee.select(SessionAttendee, Person)
         .join(Person)
@@ -167,7 +184,18 @@ def _views(sessions: Iterable[SupervisionSession]) -> list[SessionView]:
         .order_by(Person.last_name, Person.first_name)
     )
     for a in query:
-        attendees.setdefault(a.session_id, []).append(Attendee(a.person.id, a.person.name, a.confirmation, a.query_text))
+        found.setdefault(a.session_id, []).append(a)
+    facts = {
+        s.id: SessionFacts(s.id, s.supervisor_id, frozenset(a.person_id for a in found.get(s.id, ()))) for s in rows
+    }
+    attendees: dict[int, list[Attendee]] = {}
+    for sid, people in found.items():
+        for a in people:
+            note = ""
+            if may_read_private_note(reader, facts[sid], a.person_id):
+                note = note_crypto.unseal(a.private_note, note_crypto.attendee_place(sid, a.person_id))
+            attendees.setdefault(sid, []).append(Attendee(a.person.id, a.person.name, a.confirmation, a.query_text,
+                                                          note))
     supervisors = {
         p.id: p.name
         for p in Person.select(Person.id, Person.first_name, Person.last_name).where(
@@ -176,7 +204,11 @@ def _views(sessions: Iterable[SupervisionSession]) -> list[SessionView]:
     }
     return [
         SessionView(
-            s.id, s.date, s.minutes, s.kind, s.format, s.mode, s.topics, s.actions, s.next_date, s.private_notes,
+            s.id, s.date, s.minutes, s.kind, s.format, s.mode, s.topics, s.actions, s.next_date,
+            note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id))
+            if may_read_summary(reader, facts[s.id]) else "",
+            note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id))
+            if reader == s.supervisor_id else "",
             s.supervisor_id, supervisors.get(s.supervisor_id, ""), tuple(attendees.get(s.id, ())),
         )
         for s in rows
@@ -201,7 +233,7 @@ def supervisor_log(
     if supervisee_id is not None:
         attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == supervisee_id)
         query = query.where(SupervisionSession.id.in_(attended))
-    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()))
+    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), supervisor_id)
     by_kind: dict[str, int] = {}
     for v in views:
         by_kind[v.kind] = by_kind.get(v.kind, 0) + v.minutes
@@ -228,4 +260,4 @@ def sessions_attended(person_id: int, as_of: date, months: int = 12) -> list[Ses
     query = SupervisionSession.select().where(
         SupervisionSession.id.in_(attended) & (SupervisionSession.date >= first) & (SupervisionSession.date <= as_of)
     )
-    return _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()))
+    return _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), person_id)

@@ -173,6 +173,7 @@ def certificate_for(viewer: Viewer, settings: Settings, record_id: int, *, today
     path = (root / record.certificate_path).resolve()
     if root not in path.parents or not path.is_file():
         raise NotFound("the certificate file is missing")
-    ext = path.suffix.lstrip(".")
-    content_type = KINDS.get(ext, ("application/octet-stream", ()))[0]
-    return Certificate(path, content_type, f"certificate-{record.id}.{ext}")
+    ext = path.suffix.lstrip(".").lower()
+    if ext not in KINDS:  # a file stored by hand or by an older version: offered as bytes, under a plain name
+        return Certificate(path, "application/octet-stream", f"certificate-{record.id}.bin")
+    return Certificate(path, KINDS[ext][0], f"certificate-{record.id}.{ext}")

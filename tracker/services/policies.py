@@ -25,7 +25,7 @@ from tracker.models import (
     PolicyAdaptation,
     PolicyTopic,
 )
-from tracker.population import Scope
+from tracker.population import Scope, scope_jobs
 from tracker.services import audit
 from tracker.services.validate import email, optional_date, person_by_id, text
 
@@ -356,15 +356,7 @@ def acknowledgements(policy_id: int, as_of: date, scope: Scope) -> Acknowledgeme
     policy = EmployerPolicy.get_or_none(EmployerPolicy.id == policy_id)
     if policy is None:
         raise NotFound("there is no such policy")
-    jobs = Employment.select(Employment.person).where(
-        (Employment.employer == policy.employer_id)
-        & (Employment.start_date <= as_of)
-        & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-    )
-    if scope.employer_id is not None:
-        jobs = jobs.where(Employment.employer == scope.employer_id)
-    if scope.pcn_id is not None:
-        jobs = jobs.where(Employment.pcn == scope.pcn_id)
+    jobs = scope_jobs(scope, as_of).where(Employment.employer == policy.employer_id)
     read = {
         pid
         for (pid,) in PolicyAcknowledgement.select(PolicyAcknowledgement.person)
@@ -393,13 +385,7 @@ def acknowledgements(policy_id: int, as_of: date, scope: Scope) -> Acknowledgeme
 def acknowledgement_counts(as_of: date, scope: Scope) -> dict[int, tuple[int, int]]:
     """Policy id -> (acknowledged, people) for each policy that asks to be acknowledged: people employed by
     its employer on as_of within the scope, and how many of them have acknowledged its current version."""
-    jobs = Employment.select(Employment.person, Employment.employer).where(
-        (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-    )
-    if scope.employer_id is not None:
-        jobs = jobs.where(Employment.employer == scope.employer_id)
-    if scope.pcn_id is not None:
-        jobs = jobs.where(Employment.pcn == scope.pcn_id)
+    jobs = scope_jobs(scope, as_of, Employment.person, Employment.employer)
     staff: dict[int, set[int]] = {}
     for person_id, employer_id in jobs.tuples():
         staff.setdefault(employer_id, set()).add(person_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tracker import note_crypto
 from tracker.clock import today as clock_today
 from tracker.clock import utc_now
 from tracker.dates import uk
@@ -51,7 +52,9 @@ class SessionInput:
     topics: str = ""
     actions: str = ""
     next_date: date | None = None
-    private_notes: str = ""
+    # Each attendee's private note with the supervisor (person id -> text): seen by those two only.
+    private_notes: Mapping[int, str] = field(default_factory=dict)
+    group_summary: str = ""  # a group session's notes shared by every attendee and the supervisor
 
     @property
     def key(self) -> tuple[int, date, int, str, frozenset[int]]:
@@ -103,15 +106,17 @@ def session_input(
     fmt = take("format", lambda: choice(raw.get("format"), SESSION_FORMATS, "format", default_format))
     topics = take("topics", lambda: text(raw.get("topics"), "topics", max_length=4000))
     actions = take("actions", lambda: text(raw.get("actions"), "actions", max_length=4000))
-    notes = take("private_notes", lambda: text(raw.get("private_notes"), "private_notes", max_length=8000))
+    notes = take("private_notes", lambda: _notes(raw.get("private_notes"), people))
+    summary = take("group_summary", lambda: text(raw.get("group_summary"), "group_summary", max_length=8000))
     next_date = take("next_date", lambda: optional_date(raw.get("next_date"), "next_date"))
     if on is None or supervisor is None or people is None or minutes is None or kind is None or mode is None:
         return None
-    if fmt is None or topics is None or actions is None or notes is None:
+    if fmt is None or topics is None or actions is None or notes is None or summary is None:
         return None
-    item = SessionInput(supervisor, on, minutes, kind, fmt, mode, people, topics, actions, next_date, notes)
+    item = SessionInput(supervisor, on, minutes, kind, fmt, mode, people, topics, actions, next_date, notes, summary)
     take("supervisee_staff_ids", lambda: _check_people(item, spans))
     take("format", lambda: _check_format(item))
+    take("group_summary", lambda: _check_notes(item))
     if next_date is not None and next_date <= on:
         take("next_date", lambda: _raise("the next date must be after the session date", "next_date"))
     return item
@@ -119,6 +124,36 @@ def session_input(
 
 def _raise(message: str, field: str) -> None:
     raise ValidationError(message, field)
+
+
+def _notes(value: object, people: tuple[Person, ...] | None) -> dict[int, str]:
+    """Private notes: one text (a one-to-one session's, as an import file gives it), or one per attendee
+    (person id or staff id -> text). A text for several people at once is refused: it would reach them all."""
+    if value is None or value == "" or people is None:
+        return {}
+    if not isinstance(value, Mapping):
+        note = text(value, "private_notes", max_length=8000)
+        if not note:
+            return {}
+        if len(people) != 1:
+            raise ValidationError(
+                "a group session has no shared private notes: each attendee has their own note with you "
+                "(add them in the app), and what all may read goes in the group summary", "private_notes")
+        return {people[0].id: note}
+    by_key = {**{p.staff_id: p.id for p in people}, **{p.id: p.id for p in people}}
+    notes: dict[int, str] = {}
+    for key, note in value.items():
+        if key not in by_key:
+            raise ValidationError(f"a private note is for {key}, who is not at this session", "private_notes")
+        clean = text(note, "private_notes", max_length=8000)
+        if clean:
+            notes[by_key[key]] = clean
+    return notes
+
+
+def _check_notes(item: SessionInput) -> None:
+    if item.group_summary and item.format != "group":
+        raise ValidationError("only a group session has a group summary; use the private note", "group_summary")
 
 
 def _check_people(item: SessionInput, spans: Spans) -> None:
@@ -160,18 +195,25 @@ def existing_keys(first: date, last: date) -> set[tuple[int, date, int, str, fro
 
 
 def insert_session(item: SessionInput) -> SupervisionSession:
-    """Write one session and its attendees (inside the caller's transaction); no audit here."""
+    """Write one session and its attendees (inside the caller's transaction), notes sealed; no audit here."""
     session = SupervisionSession.create(
         supervisor=item.supervisor, date=item.on, minutes=item.minutes, kind=item.kind, format=item.format,
         mode=item.mode, topics=item.topics, actions=item.actions, next_date=item.next_date,
-        private_notes=item.private_notes,
     )
-    SessionAttendee.insert_many([{"session": session.id, "person": p.id} for p in item.supervisees]).execute()
+    if item.group_summary:
+        session.group_summary = note_crypto.seal(item.group_summary, note_crypto.summary_place(session.id))
+        SupervisionSession.update(group_summary=session.group_summary).where(
+            SupervisionSession.id == session.id).execute()
+    SessionAttendee.insert_many([
+        {"session": session.id, "person": p.id,
+         "private_note": note_crypto.seal(item.private_notes.get(p.id, ""), note_crypto.attendee_place(session.id, p.id))}
+        for p in item.supervisees
+    ]).execute()
     return session
 
 
 def session_summary(session: SupervisionSession, item: SessionInput) -> dict[str, object]:
-    """The audit picture of a session: private notes are never in it."""
+    """The audit picture of a session: notes (private or the group's) are never in it."""
     summary = audit.as_dict(session) or {}
     return summary | {
         "supervisor_staff_id": item.supervisor.staff_id,
@@ -191,11 +233,15 @@ def log_session(
     topics: str = "",
     actions: str = "",
     next_date: date | str | None = None,
-    private_notes: str = "",
+    private_notes: str | Mapping[int, str] = "",
+    group_summary: str = "",
     *,
     today: date | None = None,
 ) -> SupervisionSession:
-    """Record a session given by `supervisor_id` to one or more supervisees; every one employed on the date."""
+    """Record a session given by `supervisor_id` to one or more supervisees; every one employed on the date.
+
+    `private_notes`: each attendee's own note with the supervisor (person id -> text; a plain text for a
+    one-to-one session); `group_summary`: what every attendee of a group session may read."""
     with database.atomic():
         supervisor = person_by_id(supervisor_id)
         staff: dict[int, str] = dict(
@@ -208,6 +254,7 @@ def log_session(
             "date": on, "supervisor_staff_id": supervisor.staff_id, "minutes": minutes, "kind": kind,
             "format": format, "mode": mode, "supervisee_staff_ids": [staff[i] for i in supervisee_ids],
             "topics": topics, "actions": actions, "next_date": next_date, "private_notes": private_notes,
+            "group_summary": group_summary,
         }
         item = session_input(raw, Lookups(), today or clock_today(), employment_spans(list(staff)))
         assert item is not None

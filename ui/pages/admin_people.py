@@ -8,6 +8,7 @@ from nicegui import ui
 
 from tracker import admin_views as av
 from tracker.access import ADMIN, require
+from tracker.ids import require_id
 from tracker.services import people
 from tracker.team_views import Paged
 from ui.actions import as_actor, read, write
@@ -164,17 +165,18 @@ def register() -> None:
             await new_page(page)
 
     @ui.page(PATH + "/{person_id}", response_timeout=PAGE_BUILD_SECONDS)
-    async def admin_person(person_id: int) -> None:
+    async def admin_person(person_id: str) -> None:
         async with frame(
             "Person", breadcrumbs=[("Administration", None), ("People", PATH)], nav_path=PATH
         ) as page:
             require(page.viewer, ADMIN)
+            pid = require_id(person_id, "person")
             style()
-            record = await read(av.person_record, person_id)
+            record = await read(av.person_record, pid)
             page.retitle(record.name)
             muted(
                 f"Staff id {record.staff_id} · record version {record.version}"
                 + (" · archived" if record.archived else "")
             )
-            ui.link("See their compliance", f"/people/{person_id}")
-            await person_sections(page, person_id)
+            ui.link("See their compliance", f"/people/{pid}")
+            await person_sections(page, pid)

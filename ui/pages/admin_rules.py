@@ -73,14 +73,14 @@ async def preview_then(
     holder: ui.element,
     as_of: date,
     build: Callable[[], rule_preview.Change],
-    write: Callable[[], Awaitable[Any]],
+    save: Callable[[], Awaitable[Any]],
     action: str,
     redraw: Redraw,
 ) -> None:
     """Show the change's effect; once confirmed, make exactly the write that was previewed and redraw."""
 
     async def confirmed() -> None:
-        outcome = await write()
+        outcome = await save()
         if outcome.ok:
             await redraw()
 

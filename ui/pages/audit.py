@@ -44,7 +44,7 @@ def _filters(page: Page, problems: list[str]) -> AuditFilters:
 
 def _page_number(page: Page) -> int:
     raw = page.param("page") or "1"
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1  # "²" is a digit to isdigit()
 
 
 def url_for(filters: AuditFilters, number: int = 1) -> str:

@@ -36,11 +36,16 @@ def _when(moment: datetime, zone: str) -> str:
 
 def _guidance(settings: Settings) -> None:
     if is_postgres():
-        muted("PostgreSQL: backups are pg_dump files in custom format (.dump); restoring uses pg_restore. "
-              "The PostgreSQL client tools must be installed on this server. For copies kept elsewhere, "
-              "schedule `pg_dump --format=custom --file=tracker.dump <database URL>` on the database server.")
+        muted("PostgreSQL: backups are pg_dump files in custom format (.dump) of this app's tables. A restore "
+              "accepts only this app's tables, keys, indexes and rows, and refuses a file holding anything else "
+              "(a function, trigger, grant or other table). The PostgreSQL client tools must be installed on "
+              "this server.")
     else:
-        muted("SQLite: backups use SQLite's online backup, a consistent copy even while people use the app.")
+        muted("SQLite: backups use SQLite's online backup, a consistent copy even while people use the app. A "
+              "restore refuses a file holding anything this app does not make (a trigger, view or other table).")
+    muted("Private supervision notes are encrypted in every backup with this installation's notes key "
+          "(notes.key in the data folder), which is never in a backup: keep a copy of that file somewhere safe, "
+          "apart from the backups, or a restore elsewhere shows the notes as unavailable.")
     muted(f"Backups are kept in {backup_job.backup_folder(settings)}; the nightly backup keeps the newest "
           f"{backup_job.keep_of(settings)}. From the command line: `python main.py backup FILE` and "
           "`python main.py restore FILE`.")

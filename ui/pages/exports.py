@@ -19,8 +19,9 @@ from nicegui import app
 from tracker import access, clock, exports
 from tracker.calendar_ics import user_feed
 from tracker.dates import parse_optional_date
-from tracker.errors import PermissionDenied, TrackerError
+from tracker.errors import NotFound, PermissionDenied, TrackerError
 from tracker.export_bundle import bundle_zip
+from tracker.ids import optional_id
 from tracker.population import Scope
 from tracker.services.evidence import uploads_dir
 from tracker.settings import current_settings
@@ -33,14 +34,10 @@ VIEWS = ("matrix", "people", "training", "sessions", "absences", "audit")
 RAGS = ("red", "amber", "green")
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.Filters:
     """The page's filters inside the viewer's rights: a lead cannot widen their scope by a parameter."""
     scope = access.lead_scope(viewer)  # PermissionDenied for anyone but leads and admins
-    employer, pcn = _int(params.get("employer")), _int(params.get("pcn"))
+    employer, pcn = optional_id(params.get("employer"), "employer"), optional_id(params.get("pcn"), "PCN")
     if scope.employer_id is not None and employer not in (None, scope.employer_id):
         raise PermissionDenied("that employer is outside your team")
     if scope.pcn_id is not None and pcn not in (None, scope.pcn_id):
@@ -85,7 +82,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 def _refusal(exc: TrackerError) -> Response:
     if isinstance(exc, PermissionDenied):
         return forbidden(exc.message)
-    return PlainTextResponse(exc.message, status_code=400)
+    return PlainTextResponse(exc.message, status_code=404 if isinstance(exc, NotFound) else 400)
 
 
 def register() -> None:

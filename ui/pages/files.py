@@ -1,4 +1,8 @@
-"""Downloads of stored files (certificates), each checked against tracker.access; 403 when not allowed."""
+"""Downloads of stored files (certificates), each checked against tracker.access; 403 when not allowed.
+
+A certificate is always a download (an attachment named certificate-<id>.<ext>, nosniff, a sandbox policy), so
+a file that is also HTML or SVG is never opened as a page of this site.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from nicegui import app
 
 from tracker.errors import NotFound, PermissionDenied
+from tracker.ids import parse_id
 from tracker.services import evidence
 from tracker.settings import current_settings
 from ui import auth
@@ -18,16 +23,20 @@ SAFE_HEADERS = {
     "Cache-Control": "private, no-store",
     "Content-Security-Policy": "sandbox",
 }
+NOT_FOUND = "There is no certificate for this record."
 
 
 def register() -> None:
     @app.get("/files/certificates/{record_id}", include_in_schema=False)
-    async def certificate(request: Request, record_id: int) -> Response:
+    async def certificate(request: Request, record_id: str) -> Response:
         viewer = auth.viewer_of(request)
         if viewer is None:
             return forbidden()
+        number = parse_id(record_id)
+        if number is None:
+            return PlainTextResponse(NOT_FOUND, status_code=404)
         try:
-            found = await read(evidence.certificate_for, viewer, current_settings(), record_id)
+            found = await read(evidence.certificate_for, viewer, current_settings(), number)
         except PermissionDenied as exc:
             return forbidden(exc.message)
         except NotFound as exc:
@@ -36,6 +45,6 @@ def register() -> None:
             found.path,
             media_type=found.content_type,
             filename=found.download_name,
-            content_disposition_type="inline",
+            content_disposition_type="attachment",  # never drawn by the browser as a page, whatever it holds
             headers=SAFE_HEADERS,
         )

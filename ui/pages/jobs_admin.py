@@ -28,10 +28,13 @@ class JobsPicture:
     jobs: list[JobView]
     counts: dict[str, int]
     failed: list[ledger.LedgerRow]
+    failing: ledger.Failing | None = None
 
 
 def _picture(settings: Settings) -> JobsPicture:
-    return JobsPicture(overview(settings), ledger.counts(), ledger.recent(20, status=ledger.FAILED))
+    return JobsPicture(
+        overview(settings), ledger.counts(), ledger.recent(20, status=ledger.FAILED), ledger.failing()
+    )
 
 
 def _when(moment: datetime | None, zone: str) -> str:
@@ -77,13 +80,43 @@ def _jobs_table(picture: JobsPicture, settings: Settings, on_run) -> None:  # ty
                     ).mark(f"run-{job.id}")
 
 
-def _failures(picture: JobsPicture) -> None:
+RETRY_RULE = (
+    f"A failed reminder is tried again after {ledger.FIRST_WAIT.seconds // 60} minutes, then after waits that "
+    f"double up to {ledger.LONGEST_WAIT.seconds // 3600} hours, and given up only if it still fails "
+    f"{ledger.GIVE_UP_AFTER.days} days after it was first due. Administrators are told in their inbox when "
+    "failures begin and when they end."
+)
+
+
+def _failing_now(failing: ledger.Failing, zone: str) -> None:
+    with ui.element("section").classes("w-full").mark("failing-now"):
+        if not failing.count:
+            status_chip("compliant", "All reminders delivered")
+        else:
+            status_chip("expired", f"{failing.count} reminder(s) failing")
+            with ui.element("dl").classes("my-2"):
+                for term, value in (
+                    ("Failing since", _when(failing.since, zone)),
+                    ("Last error", f"{failing.last_error or '—'} ({_when(failing.last_attempt_at, zone)})"),
+                    ("Next retry", _when(failing.next_attempt_at, zone)),
+                ):
+                    text("dt", term).classes("font-semibold")
+                    text("dd", value).classes("ml-4 mb-1")
+        if failing.given_up:
+            muted(f"{failing.given_up} reminder(s) were given up after failing for {ledger.GIVE_UP_AFTER.days} days.")
+        muted(RETRY_RULE)
+
+
+def _failures(picture: JobsPicture, zone: str = "Europe/London") -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(picture.counts.items())) or "none yet"
-    muted(f"Reminders in the ledger: {counts}. Failed ones are retried by the next scan while still due.")
+    if picture.failing is not None:
+        _failing_now(picture.failing, zone)
+    muted(f"Reminders in the ledger: {counts}.")
     if not picture.failed:
         empty_state("No failed reminders.")
         return
-    columns = [Column("Recipient"), Column("Reminder"), Column("Attempts", numeric=True), Column("Last error")]
+    columns = [Column("Recipient"), Column("Reminder"), Column("Attempts", numeric=True), Column("Last error"),
+               Column("Next try")]
     with table("Failed reminders", columns) as cells:
         for row in picture.failed:
             with cells.row():
@@ -91,6 +124,7 @@ def _failures(picture: JobsPicture) -> None:
                 cells.cell(f"{row.item} ({row.stage}, {row.period})")
                 cells.cell(str(row.attempts))
                 cells.cell(row.last_error or "")
+                cells.cell(_when(row.next_attempt_at, zone))
 
 
 def _preview(deliveries: list[Delivery]) -> None:
@@ -130,7 +164,7 @@ def register() -> None:
                     _jobs_table(current, settings, run_now)
                 with panel():
                     heading("Failed reminders", 2)
-                    _failures(current)
+                    _failures(current, settings.timezone)
 
             async def run_now(job_id: str) -> None:
                 done = await write(lambda who: run_job(job_id, settings), needs=ADMIN)

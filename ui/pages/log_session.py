@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
+from tracker.ids import parse_id
 from tracker.services.caseload import log_own_session, supervisee_choices
 from ui.actions import as_viewer, read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
@@ -14,7 +15,8 @@ QUICK_MINUTES = (30, 45, 60, 90)
 
 
 def _preselected(raw: str | None, choices: dict[int, str]) -> list[int]:
-    return [int(raw)] if raw and raw.isdigit() and int(raw) in choices else []
+    wanted = parse_id(raw)
+    return [wanted] if wanted in choices else []
 
 
 def register() -> None:
@@ -56,8 +58,30 @@ def register() -> None:
                 topics = ui.textarea("Topics discussed").props("autogrow").classes("w-full").mark("topics")
                 actions = ui.textarea("Agreed actions").props("autogrow").classes("w-full")
                 next_date = date_input("Next session (optional)").classes("w-56")
-                notes = ui.textarea("Private notes").props("autogrow").classes("w-full").mark("notes")
-                muted("Private notes are seen only by you and the supervisee(s): never in reports or exports.")
+                notes_box = ui.column().classes("w-full gap-2")
+                typed: dict[str, str] = {}
+
+                def draw_notes() -> None:
+                    people = [int(i) for i in (who.value or [])]
+                    notes_box.clear()
+                    with notes_box:
+                        if fmt.value == "group":
+                            ui.textarea("Group summary (shared)", value=typed.get("summary", ""),
+                                        on_change=lambda e: typed.__setitem__("summary", e.value or "")).props(
+                                "autogrow").classes("w-full").mark("group-summary")
+                            muted("Everyone at the session can read the group summary. Never in reports or exports.")
+                        for pid in people if fmt.value == "group" else people[:1]:
+                            name = choices.get(pid, "")
+                            ui.textarea(f"Private note with {name}", value=typed.get(str(pid), ""),
+                                        on_change=lambda e, pid=pid: typed.__setitem__(str(pid), e.value or "")
+                                        ).props("autogrow").classes("w-full").mark(
+                                "notes" if fmt.value != "group" else f"note-{pid}")
+                            muted(f"Only you and {name} can read this note: not the others at a group session, "
+                                  "not an administrator. Never in reports or exports.")
+
+                who.on_value_change(lambda e: draw_notes())
+                fmt.on_value_change(lambda e: draw_notes())
+                draw_notes()
 
                 async def save() -> None:
                     people = [int(i) for i in (who.value or [])]
@@ -65,11 +89,14 @@ def register() -> None:
                         ui.notify("Choose at least one supervisee.", type="negative")
                         return
                     names = ", ".join(choices.get(i, "") for i in people)
+                    group = fmt.value == "group"
+                    private = {pid: typed.get(str(pid), "") for pid in (people if group else people[:1])}
                     outcome = await write(
                         as_viewer(
                             log_own_session, on.value or "", "" if minutes.value is None else int(minutes.value),
                             kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
-                            next_date.value or None, notes.value or "", today=page.today,
+                            next_date.value or None, {pid: n for pid, n in private.items() if n},
+                            typed.get("summary", "") if group else "", today=page.today,
                         ),
                         needs=SUPERVISOR,
                     )

@@ -49,8 +49,11 @@ def _session_card(
         ui.label(f"Agreed actions: {view.actions or '—'}")
         if view.next_date:
             ui.label(f"Next session: {uk_date(view.next_date)}")
-        if view.private_notes:
-            ui.label(f"Private notes (only you and your supervisor see these): {view.private_notes}").classes("italic")
+        if view.format == "group" and view.group_summary:
+            ui.label(f"Group summary (shared with everyone at this session): {view.group_summary}").mark("group-summary")
+        if view.private_note_of(person_id):
+            ui.label(f"Your private note (only you and your supervisor see it): {view.private_note_of(person_id)}"
+                     ).classes("italic").mark("private-note")
         if mine and mine.query_text:
             ui.label(f"Your query: {mine.query_text}").classes("font-semibold")
         if page.is_past or state == "confirmed":

@@ -1,6 +1,6 @@
 """`/reports` (leads and admins, under Team) and `/reports/mine` (everyone else, under My work): compliance PDFs.
 
-The page gathers the records in a thread and draws the PDF in another process (run.cpu_bound), saying what it
+The page gathers the records in a thread and draws the PDF in another process (ui.workers), saying what it
 is doing, then hands the file over from `/reports/ready/{token}`, which only the user who asked may open.
 `/reports/pdf/{kind}?name=...&as_of=yyyy-mm-dd[&from=...&to=...]` builds one directly for scripts and links.
 Rights are checked on the server for both (reports.rights, which asks tracker.access).
@@ -21,7 +21,7 @@ from reports.rights import Choices, choices, gather_for
 from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
-from ui import auth
+from ui import auth, workers
 from ui.actions import ANY_USER, sentence, write
 from ui.components import date_input, heading, muted, panel, read_date
 from ui.layout import add_nav, forbidden, frame
@@ -29,8 +29,8 @@ from ui.layout import add_nav, forbidden, frame
 PATH = "/reports"
 MINE = "/reports/mine"
 async def draw_off_the_loop(data: ReportData) -> bytes:
-    """Render in the process pool; in a thread where the app runs without one."""
-    pdf = await (run.cpu_bound(render, data) if run.process_pool is not None else run.io_bound(render, data))
+    """Render in the worker processes; in a thread where the app runs without them."""
+    pdf = await workers.draw(render, data)
     if pdf is None:
         raise TrackerError("The report was not finished because the app is stopping; try again.")
     return pdf

@@ -53,7 +53,13 @@ def session_details(view: SessionView) -> None:
         ui.label(f"Topics: {view.topics or '—'}")
         ui.label(f"Agreed actions: {view.actions or '—'}")
         ui.label(f"Next session: {uk_date(view.next_date)}")
-        ui.label(f"Private notes: {view.private_notes or '—'}").classes("italic")
+        if view.format == "group":
+            ui.label(f"Group summary (shared with everyone at the session): {view.group_summary or '—'}")
+        for a in view.attendees:
+            ui.label(f"Private note with {a.name} (only you and they see it): {a.private_note or '—'}").classes("italic")
+        if view.supervisor_notes:
+            ui.label(f"Notes written before each person had their own note (only you see these): "
+                     f"{view.supervisor_notes}").classes("italic")
 
 
 def register() -> None:
