@@ -8,7 +8,7 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema
+from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6
 from tracker import db
 from tracker.cli import main
 from tracker.errors import TrackerError
@@ -33,6 +33,7 @@ def columns(table: str) -> set[str]:
 
 def make_release_1() -> None:
     """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    undo_step_6()
     make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
     person_id = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,

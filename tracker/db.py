@@ -195,14 +195,22 @@ def _v6_sessions_and_sign_in_throttle() -> None:
     from tracker.clock import utc_now
     from tracker.models import ApiToken, SignInAttempt, User
 
-    # Plain ADD COLUMN with a default: playhouse would rebuild "user" on SQLite to make a column NOT NULL, which
-    # the foreign keys of api_token and inbox_message refuse once any row points at a user.
-    false = "0" if is_sqlite() else "FALSE"
-    boolean = "INTEGER" if is_sqlite() else "BOOLEAN"
-    if "session_epoch" not in _columns("user"):
-        database.execute_sql('ALTER TABLE "user" ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0')
-    if "must_change_password" not in _columns("user"):
-        database.execute_sql(f'ALTER TABLE "user" ADD COLUMN must_change_password {boolean} NOT NULL DEFAULT {false}')
+    # NOT NULL columns are added with a default for the rows there are, which is then taken away again, so an
+    # upgraded table reads exactly as create_tables writes a new one (the restore checks compare the two).
+    added = {"session_epoch": ("INTEGER", "0"), "must_change_password": ("INTEGER" if is_sqlite() else "BOOLEAN", "FALSE")}
+    for column, (kind, default) in added.items():
+        if column in _columns("user"):
+            continue
+        database.execute_sql(f'ALTER TABLE "user" ADD COLUMN "{column}" {kind} NOT NULL DEFAULT {default}')
+        if is_postgres():
+            database.execute_sql(f'ALTER TABLE "user" ALTER COLUMN "{column}" DROP DEFAULT')
+    if is_sqlite():
+        sql = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user'").fetchone()[0]
+        plain = sql
+        for column, (kind, default) in added.items():
+            plain = plain.replace(f'"{column}" {kind} NOT NULL DEFAULT {default}', f'"{column}" {kind} NOT NULL')
+        if plain != sql:
+            _sqlite_rebuild("user", plain)
     database.create_tables([SignInAttempt], safe=True)
     inactive = User.select(User.id).where(User.active == False)  # noqa: E712
     ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()
