@@ -199,7 +199,8 @@ async def sign_in(http: httpx.AsyncClient, base: str, email: str) -> None:
         await socket.emit(listener(elements, "nicegui-input", "Email address", "update:value"), email)
         await socket.emit(listener(elements, "nicegui-input", "Password", "update:value"), PASSWORD)
         await socket.emit(listener(elements, "q-btn", "Sign in", "click"))
-        await socket.navigated()
+        finish = await socket.navigated()
+    await http.get(finish)  # as the browser does: this gives it its new, signed-in session cookie
 
 
 async def log_a_session(http: httpx.AsyncClient, base: str, supervisee: int) -> float:

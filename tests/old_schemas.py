@@ -5,11 +5,13 @@ from __future__ import annotations
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from tracker import db
-from tracker.models import ONE_LEAD_SCOPE
+from tracker.models import ONE_LEAD_SCOPE, SignInAttempt
 
 # What steps 3 and 4 add; a release-2 database has none of it.
 STEP_3_COLUMNS = (("session_attendee", "private_note"), ("supervision_session", "group_summary"))
 STEP_2_COLUMNS = (("person", "profession"), ("employer_policy", "owner_email"))
+# What step 6 adds (with the sign_in_attempt table).
+STEP_6_COLUMNS = (("user", "session_epoch"), ("user", "must_change_password"))
 
 
 def _migrator():  # type: ignore[no-untyped-def]
@@ -31,8 +33,15 @@ def _drop_lead_scope_check() -> None:
         db.database.execute_sql("PRAGMA foreign_keys = ON")
 
 
+def undo_step_6() -> None:
+    """Take away what step 6 adds (sessions and sign-in); its tests call this before making an older release
+    (the others keep these columns, so rows written with today's models fit)."""
+    migrate(*(_migrator().drop_column(table, column) for table, column in STEP_6_COLUMNS))
+    db.database.drop_tables([SignInAttempt], safe=True)
+
+
 def make_release_2() -> None:
-    """Today's (empty) schema with steps 3 and 4 undone, at version 2."""
+    """Today's (empty) schema with steps 3 to 5 undone, at version 2."""
     migrate(*(_migrator().drop_column(table, column) for table, column in STEP_3_COLUMNS))
     _drop_lead_scope_check()
     db.SchemaVersion.update(version=2).execute()

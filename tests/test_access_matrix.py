@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from tests import factories as f
 from tests.app_routes import product_routes
 from tests.factories_proof import PRIVATE_MARKER, ROLE_EMAILS, World, build_world
-from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
+from tests.ui_fixtures import csrf_of, sign_in, ui_database  # noqa: F401
 from tracker.models import Course, TrainingRecord
 from tracker.services import inbox, tokens
 
@@ -96,7 +96,11 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
         "/": [Check("/", home)],
         "/login": [Check("/login", {**same(to("/")), "signed_out": OK})],
         "/setup": [Check("/setup", same(to("/login")))],
-        "/logout": [],  # signs the user out: tried last, in test_signing_out_ends_the_session
+        # A GET offers the sign-out button and signs no one out (every check after it still finds them signed in);
+        # the POST that does is tried last, in test_signing_out_ends_the_session.
+        "/logout": [Check("/logout", {**same(OK), "signed_out": to("/login")})],
+        "/login/finish": [Check("/login/finish?ticket=guessed", same(to("/login")))],
+        "/account/password": [Check("/account/password", rule(SIGNED_IN))],
         "/confirm/{token}": [Check("/confirm/not-a-real-token", same(OK))],
         "/people/{person_id}": [
             Check(f"/people/{w.asha.id}", rule(SIGNED_IN)),
@@ -222,9 +226,14 @@ async def test_every_role_gets_exactly_what_the_matrix_says_and_no_one_else_sees
 async def test_signing_out_ends_the_session(fixtures: Fixtures, create_user: Callable[[], Visitor]) -> None:
     visitors = await signed_in_visitors(create_user)
     for role, visitor in visitors.items():
-        response = await visitor.http_client.get("/logout", follow_redirects=False)
-        expected = "/login?redirect_to=%2Flogout" if role == "signed_out" else "/login"
-        assert (response.status_code, response.headers["location"]) == (303, expected), role
+        token = ""
+        if role != "signed_out":
+            await visitor.open("/logout")
+            token = csrf_of(visitor)
+        response = await visitor.http_client.post(
+            "/logout", data={"csrf": token}, headers={"origin": "http://test"}, follow_redirects=False
+        )
+        assert (response.status_code, response.headers["location"]) == (303, "/login?signed_out=1"), role
         after = await visitor.http_client.get("/me/connections", follow_redirects=False)
         assert outcome(after, True) == LOGIN, role
 

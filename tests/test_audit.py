@@ -39,6 +39,7 @@ from tracker.models import (
     SupervisionRule,
     SupervisorAssignment,
     TrainingRecord,
+    User,
 )
 from tracker.services import (
     absences,
@@ -245,6 +246,11 @@ CASES: dict[str, Case] = {
     "users.change_password": Case(
         lambda w: lambda: users.change_password(ACTOR, w.users["staff"].id, "Another-Horse-43"),
         "change_password", "user", "create"),
+    "users.change_own_password": Case(
+        lambda w: (lambda cara: lambda: users.change_own_password(
+            cara.id, cara.session_epoch, PASSWORD, "Another-Horse-43", "Another-Horse-43"
+        ))(User.get(User.email == "cara@example.nhs.uk")),
+        "change_own_password", "user", "create", actor=lambda w: "cara@example.nhs.uk"),
     "users.set_active": Case(
         lambda w: lambda: users.set_active(ACTOR, w.users["lead_pcn"].id, False), "deactivate", "user", "update"),
     "users.deactivate_user": Case(

@@ -176,7 +176,8 @@ def test_user_add_takes_roles_repeated_or_separated_and_the_password_from_the_en
     monkeypatch.setenv("TRACKER_PASSWORD", PASSWORD)
     code, out, _ = run(capsys, "user", "add", "asha@example.org", "--role", "staff", "--role", "supervisor;lead",
                        "--person", "E1", "--employer", "Hill Practice", "--database", database)
-    assert code == 0 and out == "created the login asha@example.org (staff, supervisor, lead, sees Hill Practice)\n"
+    assert code == 0 and out == ("created the login asha@example.org (staff, supervisor, lead, sees Hill Practice); "
+                                 "they choose their own password when they first sign in\n")
     user = User.get(User.email == "asha@example.org")
     assert (user.roles, user.person.staff_id, user.lead_employer.name) == ("staff;supervisor;lead", "E1", "Hill Practice")
     code, _, err = run(capsys, "user", "add", "lead@example.org", "--role", "lead", "--database", database)

@@ -8,11 +8,12 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-from tests.old_schemas import STEP_2_COLUMNS, make_release_1_schema
+from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6
 from tracker import db
 from tracker.cli import main
 from tracker.errors import TrackerError
 from tracker.models import (
+    ApiToken,
     EmployerPolicy,
     Employment,
     MailOutage,
@@ -21,6 +22,8 @@ from tracker.models import (
     PolicyTopic,
     ReminderLedger,
     Role,
+    SignInAttempt,
+    User,
 )
 
 
@@ -30,6 +33,7 @@ def columns(table: str) -> set[str]:
 
 def make_release_1() -> None:
     """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    undo_step_6()
     make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
     person_id = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,
@@ -46,7 +50,7 @@ def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database
     assert "profession" not in columns("person")
     assert db.migrate_schema() == (1, db.LATEST_VERSION)
     assert db.schema_version() == db.LATEST_VERSION
-    for table, column in STEP_2_COLUMNS:
+    for table, column in STEP_2_COLUMNS + STEP_6_COLUMNS:
         assert column in columns(table)
     asha = Person.get(Person.staff_id == "E1001")
     assert (asha.name, asha.profession) == ("Asha Patel", None)
@@ -56,6 +60,29 @@ def test_a_release_1_database_is_upgraded_in_place_with_its_rows_intact(database
     asha.profession = "Social prescriber"
     asha.save()
     assert Person.get_by_id(asha.id).profession == "Social prescriber"
+
+
+def test_step_6_leaves_no_live_token_on_a_deactivated_login_and_keeps_the_logins(database):
+    """A token left live on a deactivated login would come back to life on reactivation."""
+    make_release_1()
+    columns_now = ", ".join(sorted(columns("user")))
+    active = db.database.execute_sql(
+        f'INSERT INTO "user" (email, password_hash, roles, active, failed_logins, created_at) '
+        f"VALUES ('on@example.nhs.uk', 'x', 'staff', {db.database.param}, 0, '2024-01-01') RETURNING id", (True,)
+    ).fetchone()[0]
+    gone = db.database.execute_sql(
+        f'INSERT INTO "user" (email, password_hash, roles, active, failed_logins, created_at) '
+        f"VALUES ('off@example.nhs.uk', 'x', 'staff', {db.database.param}, 0, '2024-01-01') RETURNING id", (False,)
+    ).fetchone()[0]
+    assert "session_epoch" not in columns_now
+    for user_id, secret in ((active, "a"), (gone, "b")):
+        ApiToken.insert(user=user_id, purpose="api", name="", token_hash=secret, created_at=date(2024, 1, 1)).execute()
+    db.migrate_schema()
+    assert ApiToken.get(ApiToken.token_hash == "a").revoked_at is None
+    assert ApiToken.get(ApiToken.token_hash == "b").revoked_at is not None
+    assert [(u.email, u.session_epoch, u.must_change_password) for u in User.select().order_by(User.email)] == [
+        ("off@example.nhs.uk", 0, False), ("on@example.nhs.uk", 0, False)]
+    SignInAttempt.create(email="on@example.nhs.uk", address="192.0.2.1", succeeded=True)
 
 
 def test_upgrading_twice_changes_nothing(database):

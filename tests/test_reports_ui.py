@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from reports import handover
 from tests import factories as f
-from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
+from tests.ui_fixtures import build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -76,7 +76,7 @@ async def test_the_page_makes_a_report_with_progress_and_hands_it_only_to_its_us
     assert answer.status_code == 200 and "Northside Community Trust" in text_of(answer.content)
     assert prepared.user_id != 0
 
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, "lead.south@example.nhs.uk")
     assert (await user.http_client.get(f"/reports/ready/{token}")).status_code == 404
 

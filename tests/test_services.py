@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from tests import factories as f
-from tracker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from tracker.errors import ConflictError, NotFound, ValidationError
 from tracker.models import (
     Absence,
     AuditEvent,
@@ -341,8 +341,8 @@ def test_weak_passwords_and_repeated_emails_are_refused(database):
 def test_a_password_change_checks_the_current_one_and_a_deactivated_login_stays(database):
     f.org("Hill Practice", "gp_practice")
     user = users.add_user("cli", "lead@example.org", PASSWORD, "lead", employer_name="Hill Practice")
-    refused(lambda: users.change_password("ui", user.id, "new password 123", "wrong one"), "", "not right",
-            PermissionDenied)
+    refused(lambda: users.change_password("ui", user.id, "new password 123", "wrong one"), "current_password",
+            "not your current password")
     with one_audit_event():
         users.change_password("ui", user.id, "new password 123", PASSWORD)
     assert verify_password(User.get_by_id(user.id).password_hash, "new password 123")

@@ -10,7 +10,7 @@ import pytest
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.ui_fixtures import Team, build_team, login_user, sign_in, ui_database  # noqa: F401
+from tests.ui_fixtures import Team, build_team, login_user, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
 from tracker.compliance import summarise
 from tracker.dates import add_months, month_start, uk
@@ -313,7 +313,7 @@ async def test_a_lead_sees_only_the_certificates_of_their_people(user: Visitor) 
     await sign_in(user, "lead.north@example.nhs.uk", then="/evidence")
     await user.should_see("Waiting: 0 certificates")
     await user.should_not_see("Cara Lewis")
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, "lead.south@example.nhs.uk", then="/evidence")
     await user.should_see("Waiting: 1 certificate")
     await user.should_see("Cara Lewis (")

@@ -8,7 +8,7 @@ import pytest
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.ui_fixtures import PASSWORD, build_team, login_user, sign_in, ui_any_database  # noqa: F401
+from tests.ui_fixtures import PASSWORD, build_team, login_user, sign_in, sign_out, ui_any_database  # noqa: F401
 from tracker.models import Employment, Pcn
 
 pytestmark = pytest.mark.usefixtures("ui_any_database")
@@ -56,7 +56,7 @@ async def test_a_missing_person_is_not_found_for_an_admin_and_not_allowed_for_ot
     build_team()
     await sign_in(user, "admin@example.nhs.uk", then="/people/99999")
     await user.should_see("Not found")
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, "lead.north@example.nhs.uk", then="/people/99999")
     await user.should_see("Not allowed")
 

@@ -10,7 +10,7 @@ from nicegui import app, ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
+from tests.ui_fixtures import build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
 from tracker.dates import add_months, month_start, uk
 from tracker.models import (
@@ -96,11 +96,11 @@ async def test_an_uploaded_certificate_waits_for_approval_and_only_the_allowed_m
     assert own.status_code == 200 and own.content == PDF
     assert own.headers["content-type"] == "application/pdf"
 
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, "cara@example.nhs.uk")
     other = await user.http_client.get(f"/files/certificates/{record.id}")
     assert other.status_code == 403
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, "lead.north@example.nhs.uk")
     lead = await user.http_client.get(f"/files/certificates/{record.id}")
     assert lead.status_code == 200

@@ -9,7 +9,7 @@ from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F401
+from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock, note_crypto
 from tracker.access import Viewer, viewer_for_user
 from tracker.dates import add_months, month_start, uk
@@ -176,7 +176,7 @@ async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: 
     user.find(marker=f"question-{session.id}").type("It lasted 30 minutes, not 60")
     user.find(marker=f"query-{session.id}").click()
     await user.should_see("Your query was sent", retries=40)
-    await user.open("/logout")
+    await sign_out(user)
     await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
     await user.should_see("Query: It lasted 30 minutes, not 60")
     await user.should_see("Queried")

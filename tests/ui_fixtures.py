@@ -76,6 +76,32 @@ async def sign_in(user: Visitor, email: str, password: str = PASSWORD, then: str
         await user.open(then)
 
 
+async def sign_out(user: Visitor) -> None:
+    """Sign out as the menu's button does: POST /logout with the CSRF token of a page of the session."""
+    await user.open("/logout")
+    response = await user.http_client.post(
+        "/logout", data={"csrf": csrf_of(user)}, headers={"origin": "http://test"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"].startswith("/login"), response.text
+
+
+def csrf_of(user: Visitor) -> str:
+    """The CSRF token in the sign-out form of the page the visitor has open."""
+    with user:
+        tokens = [str(e.props.get("value", "")) for e in user.find(marker="csrf").elements]
+    assert tokens and tokens[0], "the page has no sign-out form"
+    return tokens[0]
+
+
+def visitor_from(address: str) -> Visitor:
+    """Another browser, at another network address, on the app the `user` fixture started."""
+    import httpx
+    from nicegui import core
+
+    transport = httpx.ASGITransport(core.app, client=(address, 40000))
+    return Visitor(httpx.AsyncClient(transport=transport, base_url="http://test"))
+
+
 @dataclass
 class Team:
     """Two employers; Grace supervises Asha and Ben at North; Cara works at South; a lead for each; an admin."""

@@ -30,6 +30,8 @@ class Viewer:
     lead_employer_id: int | None = None
     lead_pcn_id: int | None = None
     name: str = ""
+    epoch: int = 0  # User.session_epoch when this was read: a session holds only while it is unchanged
+    must_change_password: bool = False
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -72,6 +74,12 @@ class SessionFacts:
     session_id: int
     supervisor_id: int
     attendee_ids: frozenset[int]
+
+
+def require_person(viewer: Viewer, person_id: int | None) -> None:
+    """Refuse unless the viewer is this person (their own record, their own attendance)."""
+    if person_id is None or viewer.person_id != person_id:
+        raise PermissionDenied("only the person themselves may do this")
 
 
 def require(viewer: Viewer, *roles: str) -> None:
@@ -232,6 +240,16 @@ def supervisee_ids(supervisor_id: int, as_of: date) -> list[int]:
     return sorted({p for (p,) in query.tuples()})
 
 
+def session_epochs(user_ids: list[int]) -> dict[int, int]:
+    """The session epoch of each active user among these (a deactivated or unknown one is left out)."""
+    from tracker.models import User
+
+    if not user_ids:
+        return {}
+    rows = User.select(User.id, User.session_epoch).where(User.id.in_(user_ids) & (User.active == True))  # noqa: E712
+    return {user_id: epoch for user_id, epoch in rows.tuples()}
+
+
 def viewer_for_user(user_id: int) -> Viewer | None:
     """The Viewer of an active user, or None when the user is gone or deactivated."""
     from tracker.models import Person, User
@@ -251,4 +269,6 @@ def viewer_for_user(user_id: int) -> Viewer | None:
         lead_employer_id=user.lead_employer_id,
         lead_pcn_id=user.lead_pcn_id,
         name=name,
+        epoch=user.session_epoch,
+        must_change_password=bool(user.must_change_password),
     )

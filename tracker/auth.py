@@ -1,5 +1,7 @@
-"""Signing in: argon2 passwords, a growing lock-out after repeated failures, first-run set-up, session expiry.
+"""Signing in: argon2 passwords, throttling by account and address, first-run set-up, session expiry and epochs.
 
+Every refusal says the same words, whether the account is unknown, the password wrong, the account deactivated
+or the attempt held back by the throttle (tracker.sign_in_throttle), so nothing tells which accounts exist.
 Times are naive UTC datetimes (as `tracker.clock.utc_now()` gives) and are passed in, so tests choose them.
 """
 
@@ -9,79 +11,67 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
+from tracker import sign_in_throttle as throttle
 from tracker.access import Viewer, viewer_for_user
 from tracker.db import database
 from tracker.errors import TrackerError, ValidationError
 from tracker.models import User
-from tracker.passwords import check_password_rules, hash_password, verify_password
+from tracker.passwords import check_password_rules, hash_password, personal_words, verify_password
 from tracker.services import audit
 
-FREE_ATTEMPTS = 5  # failures allowed before the account locks
-FIRST_LOCK = timedelta(seconds=30)  # doubles with each further failure
-LONGEST_LOCK = timedelta(minutes=30)
 IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=12)
+LONGEST_TYPED = 1024  # a longer "password" is refused unread (it cannot be one: passwords are at most 128)
 
-NOT_RECOGNISED = "That email address and password were not recognised."
+NOT_RECOGNISED = (
+    "Sign-in failed: check the email address and password. After several failed tries, wait a few minutes "
+    "before trying again."
+)
 
 # Verified against when the email is unknown, so a wrong email costs the same time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
 class SignInRefused(TrackerError):
-    """Wrong email or password, a locked account, or a deactivated user."""
+    """Wrong email or password, a deactivated user, or too many tries: always NOT_RECOGNISED."""
 
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def lock_for(failures: int) -> timedelta | None:
-    """How long the account locks after this many consecutive failures (None while attempts remain)."""
-    if failures < FREE_ATTEMPTS:
-        return None
-    return min(FIRST_LOCK * (2 ** (failures - FREE_ATTEMPTS)), LONGEST_LOCK)
-
-
 def _find_user(email: str) -> User | None:
     return User.get_or_none(fn.LOWER(User.email) == normalise_email(email))
 
 
-def sign_in(email: str, password: str, now: datetime) -> Viewer:
-    """The Viewer for a correct email and password; otherwise SignInRefused (and the failure is counted)."""
+def sign_in(email: str, password: str, now: datetime, address: str | None = None) -> Viewer:
+    """The Viewer for a correct email and password from this address; otherwise SignInRefused."""
+    attempt = throttle.Attempt(normalise_email(email), throttle.address_key(address), now)
+    if throttle.refused(attempt):
+        raise SignInRefused(NOT_RECOGNISED)
+    password = password or ""
     user = _find_user(email)
-    if user is None or not user.active:
-        verify_password(_DUMMY_HASH, password or "")
+    if user is None or not user.active or len(password) > LONGEST_TYPED:
+        verify_password(_DUMMY_HASH, password[:LONGEST_TYPED])
+        throttle.record(attempt, succeeded=False)
         raise SignInRefused(NOT_RECOGNISED)
-    if user.locked_until is not None and user.locked_until > now:
-        wait = max(1, int((user.locked_until - now).total_seconds()))
-        raise SignInRefused(
-            f"Too many failed attempts: this account is locked for {wait} more seconds. Try again later."
-        )
-    if not verify_password(user.password_hash, password or ""):
-        _record_failure(user.email, now)
+    if not verify_password(user.password_hash, password):
+        throttle.record(attempt, succeeded=False)
+        audit.record(user.email, "sign_in_failed", "user", user.get_id(), after={"address": attempt.address})
         raise SignInRefused(NOT_RECOGNISED)
-    with database.atomic():
-        User.update(failed_logins=0, locked_until=None).where(User.email == user.email).execute()
-        audit.record(user.email, "sign_in", "user", user.get_id())
+    throttle.record(attempt, succeeded=True)
+    audit.record(user.email, "sign_in", "user", user.get_id(), after={"address": attempt.address})
     viewer = viewer_for_user(user.get_id())
     if viewer is None:
         raise SignInRefused(NOT_RECOGNISED)
     return viewer
 
 
-def _record_failure(email: str, now: datetime) -> None:
-    """Count the failure (atomically, so two at once both count) and lock the account when due."""
-    with database.atomic():
-        User.update(failed_logins=User.failed_logins + 1).where(User.email == email).execute()
-        user = User.get(User.email == email)
-        lock = lock_for(user.failed_logins)
-        if lock is not None:
-            User.update(locked_until=now + lock).where(User.email == email).execute()
-        audit.record(
-            email, "sign_in_failed", "user", user.get_id(),
-            after={"failed_logins": user.failed_logins, "locked_for_seconds": lock.total_seconds() if lock else 0},
-        )
+def viewer_for_session(user_id: int, epoch: int) -> Viewer | None:
+    """The Viewer of a session begun at this epoch, or None once anything it holds has changed since
+    (deactivated, roles, person or scope changed, a new password) or the user is gone."""
+    viewer = viewer_for_user(user_id)
+    return viewer if viewer is not None and viewer.epoch == epoch else None
 
 
 def needs_first_admin() -> bool:
@@ -96,7 +86,7 @@ def create_first_admin(email: str, password: str, confirm: str) -> Viewer:
         raise ValidationError("enter a valid email address", "email")
     if password != confirm:
         raise ValidationError("the two passwords differ", "confirm")
-    check_password_rules(password)
+    check_password_rules(password, personal_words(email))
     password_hash = hash_password(password)
     with database.atomic():
         if User.select().exists():

@@ -139,7 +139,8 @@ def cmd_user_add(args: argparse.Namespace, url: str) -> int:
     roles = parse_roles(args.role)
     user = add_user(_actor(), args.email, _password(), roles, args.person, args.employer, args.pcn)
     scope = f", sees {args.employer or args.pcn}" if (args.employer or args.pcn) else ""
-    _say(f"created the login {user.email} ({user.roles.replace(';', ', ')}{scope})")
+    _say(f"created the login {user.email} ({user.roles.replace(';', ', ')}{scope}); "
+         "they choose their own password when they first sign in")
     return 0
 
 
@@ -150,7 +151,8 @@ def cmd_user_password(args: argparse.Namespace, url: str) -> int:
     if user is None:
         raise ValidationError(f"there is no login for {args.email}", "email")
     change_password(_actor(), user.id, _password())
-    _say(f"changed the password of {user.email}")
+    _say(f"changed the password of {user.email}; their open sessions ended, and they choose their own password "
+         "when they next sign in")
     return 0
 
 

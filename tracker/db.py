@@ -189,12 +189,40 @@ def _sqlite_rebuild(table: str, create_sql: str) -> None:
         database.execute_sql(sql)
 
 
+def _v6_sessions_and_sign_in_throttle() -> None:
+    """Release 6: a session epoch and "must change password" per login, a log of sign-in attempts, and no live
+    API token left on a deactivated login (reactivating it must not bring its old tokens back)."""
+    from tracker.clock import utc_now
+    from tracker.models import ApiToken, SignInAttempt, User
+
+    # NOT NULL columns are added with a default for the rows there are, which is then taken away again, so an
+    # upgraded table reads exactly as create_tables writes a new one (the restore checks compare the two).
+    added = {"session_epoch": ("INTEGER", "0"), "must_change_password": ("INTEGER" if is_sqlite() else "BOOLEAN", "FALSE")}
+    for column, (kind, default) in added.items():
+        if column in _columns("user"):
+            continue
+        database.execute_sql(f'ALTER TABLE "user" ADD COLUMN "{column}" {kind} NOT NULL DEFAULT {default}')
+        if is_postgres():
+            database.execute_sql(f'ALTER TABLE "user" ALTER COLUMN "{column}" DROP DEFAULT')
+    if is_sqlite():
+        sql = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user'").fetchone()[0]
+        plain = sql
+        for column, (kind, default) in added.items():
+            plain = plain.replace(f'"{column}" {kind} NOT NULL DEFAULT {default}', f'"{column}" {kind} NOT NULL')
+        if plain != sql:
+            _sqlite_rebuild("user", plain)
+    database.create_tables([SignInAttempt], safe=True)
+    inactive = User.select(User.id).where(User.active == False)  # noqa: E712
+    ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
     3: _v3_reminder_retries,
     4: _v4_private_notes_per_attendee_sealed,
     5: _v5_one_lead_scope,
+    6: _v6_sessions_and_sign_in_throttle,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -225,9 +225,13 @@ class User(BaseModel):
     lead_employer = ForeignKeyField(Organisation, null=True, on_delete="RESTRICT")
     lead_pcn = ForeignKeyField(Pcn, null=True, on_delete="RESTRICT")
     active = BooleanField(default=True)
-    failed_logins = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
+    failed_logins = IntegerField(default=0)  # no longer used: sign-in is throttled by SignInAttempt
+    locked_until = DateTimeField(null=True)  # no longer used
     created_at = DateTimeField(default=utc_now)
+    # Raised whenever what a session may do changes (roles, scope, person, deactivation, a new password):
+    # every page request and action compares it with the one its session began with.
+    session_epoch = IntegerField(default=0)
+    must_change_password = BooleanField(default=False)  # set by an administrator: change at next sign-in
 
     class Meta:
         # A lead sees one employer's people or one PCN's, never both (tracker.access.lead_scope).
@@ -236,6 +240,18 @@ class User(BaseModel):
     @property
     def role_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roles.split(";") if r)
+
+
+class SignInAttempt(BaseModel):
+    """One try at signing in, kept for a day to throttle by account and address together."""
+
+    email = CharField()  # as typed (normalised), whether or not such an account exists
+    address = CharField()  # the client's address (an IPv6 address's /64 network)
+    at = DateTimeField(default=utc_now, index=True)
+    succeeded = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("email", "address", "at"), False), (("address", "at"), False), (("email", "at"), False))
 
 
 class AuditEvent(BaseModel):
@@ -340,6 +356,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     PolicyAdaptation,
     PolicyAcknowledgement,
     User,
+    SignInAttempt,
     AuditEvent,
     ReminderLedger,
     InboxMessage,

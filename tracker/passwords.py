@@ -1,33 +1,54 @@
-"""Password hashing (argon2id) and the password rules."""
+"""Password hashing (argon2id) and the password rules: at least 12 characters and hard to guess.
+
+"Hard to guess" is zxcvbn's estimate (it knows common passwords, names, keyboard walks, dates, l33t
+substitutions and words of the person's own email and name): a password it expects to fall within 10^10 guesses
+is refused, with zxcvbn's reason shown at the field.
+"""
 
 from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from tracker.errors import ValidationError
 
 MIN_LENGTH = 12
-COMMON_PASSWORDS = frozenset(
-    {
-        "password", "password1", "password123", "passw0rd", "123456789012", "qwertyuiop12", "letmein12345",
-        "welcome12345", "iloveyou1234", "changeme1234", "administrator", "nhspassword1", "password1234",
-        "qwerty123456", "123456123456", "abc123abc123", "football1234", "monkey123456", "trustno1trust",
-        "sunshine1234", "princess1234", "summer2026!!", "winter2026!!", "p@ssw0rd1234",
-    }
-)
+MAX_LENGTH = 128
+LEAST_SCORE = 4  # zxcvbn's scale 0-4; 4 means more than 10^10 guesses
+_ZXCVBN_LENGTH = 72  # zxcvbn refuses longer input; a longer password is at least as strong as its start
 
 _hasher = PasswordHasher()
 
 
-def check_password_rules(password: str) -> None:
+def personal_words(*texts: str | None) -> list[str]:
+    """Words a guesser would try first for this person: the parts of their email address and name."""
+    words: list[str] = [text.strip().lower() for text in texts if text and text.strip()]
+    for text in texts:
+        for part in (text or "").lower().replace("@", " ").replace(".", " ").replace("-", " ").split():
+            if len(part) >= 3:
+                words.append(part)
+    return words
+
+
+def check_password_rules(password: str, personal: Iterable[str] = (), field: str = "password") -> None:
+    """Refuse a password that is short, very long, common or predictable; the message says why."""
     if len(password) < MIN_LENGTH:
-        raise ValidationError(f"the password must be at least {MIN_LENGTH} characters long", "password")
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise ValidationError("that password is too common or too simple; choose another", "password")
+        raise ValidationError(f"the password must be at least {MIN_LENGTH} characters long", field)
+    if len(password) > MAX_LENGTH:
+        raise ValidationError(f"the password must be at most {MAX_LENGTH} characters long", field)
+    verdict = zxcvbn(password[:_ZXCVBN_LENGTH], user_inputs=list(personal))
+    if verdict["score"] < LEAST_SCORE:
+        feedback = verdict["feedback"]
+        reason = (feedback.get("warning") or "").rstrip(".")
+        hint = " ".join(feedback.get("suggestions") or []).replace("Capitalization", "Capitalisation")
+        hint = hint or "Add more words or characters."
+        why = f": {reason[:1].lower()}{reason[1:]}" if reason else ""
+        raise ValidationError(f"that password is too easy to guess{why}. {hint}", field)
 
 
 def hash_password(password: str) -> str:
@@ -42,9 +63,13 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def generate_password(length: int = 16) -> str:
-    """A random password that passes the rules (for demo users and first-run set-up)."""
+    """A random password that passes the rules (for demo users and passwords an administrator sets)."""
     alphabet = string.ascii_letters + string.digits
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
         if any(ch.isdigit() for ch in candidate) and any(ch.isupper() for ch in candidate):
+            try:
+                check_password_rules(candidate)
+            except ValidationError:
+                continue
             return candidate

@@ -20,7 +20,7 @@ from nicegui import run as nicegui_run
 
 from tracker import clock, db
 from tracker.settings import Settings, current_settings, use_settings
-from ui import auth, theme, workers
+from ui import auth, session_end, theme, workers
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
 
@@ -55,6 +55,7 @@ def _startup(settings: Settings) -> Callable[[], None]:
     def start() -> None:
         use_settings(settings)
         open_database(settings)
+        session_end.start()
         if nicegui_run.process_pool is not None:  # served for real (the test fixture sets up no process pool)
             workers.start()
         if settings.scheduler:

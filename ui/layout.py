@@ -71,6 +71,8 @@ def add_nav(
 
 
 def nav_for(viewer: Viewer) -> list[NavItem]:
+    if viewer.must_change_password:
+        return []  # nothing is open to them until they choose their own password
     items = [item for item in _nav.values() if item.allowed(viewer)]
     return sorted(items, key=lambda i: (SECTIONS.index(i.section), i.order, i.label))
 
@@ -110,7 +112,7 @@ FLASH = "flash"
 
 def flash(message: str) -> None:
     """A confirmation to show at the top of the next page this user opens (after ui.navigate.to)."""
-    app.storage.user[FLASH] = message
+    auth.page_storage()[FLASH] = message
 
 
 def forbidden(message: str = "You may not open this.") -> PlainTextResponse:
@@ -158,9 +160,16 @@ def _unread(user_id: int) -> int:
     return inbox.unread_count(user_id)
 
 
-def _sign_out() -> None:
-    auth.end_session()
-    ui.navigate.to("/login")
+def sign_out_form(button_classes: str = "") -> None:
+    """Sign-out is a POST with the session's CSRF token (a GET signs no one out): a form, not a link."""
+    with ui.element("form").props('method=post action=/logout').classes("m-0"):
+        token = ui.element("input").mark("csrf")
+        token.props.update(type="hidden", name="csrf", value=auth.csrf_token())
+        this_page = ui.element("input")  # the page the form is on goes by the form's answer; the others are ended
+        this_page.props.update(type="hidden", name="page", value=ui.context.client.id)
+        ui.button("Sign out", icon="logout").props("type=submit flat no-caps align=left").classes(
+            button_classes
+        ).mark("sign-out")
 
 
 def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
@@ -192,7 +201,10 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
             text("span", page.viewer.display_name).classes("ml-1")
             with ui.menu():
                 ui.menu_item(page.viewer.email).props("disable")
-                ui.menu_item("Sign out", on_click=_sign_out)
+                ui.menu_item("Change your password", on_click=lambda: ui.navigate.to(auth.PASSWORD_PAGE)).mark(
+                    "change-password"
+                )
+                sign_out_form("w-full")
 
 
 def _navigation(page: Page, current: str | None, drawer: ui.left_drawer) -> None:

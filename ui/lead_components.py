@@ -1,19 +1,17 @@
-"""Pieces of the lead's and administrator's pages: the team's filter bar, a pager for long lists, headline
-figures, and `submit()` for forms (a service call off the event loop whose error names the field)."""
+"""Pieces of the lead's and administrator's pages: the team's filter bar, a pager for long lists and
+headline figures. Forms write through ui.actions.write."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from tracker import compliance as c
 from tracker.access import Viewer
-from tracker.errors import TrackerError, ValidationError
 from tracker.models import Organisation, Pcn
 from tracker.team_views import PAGE_SIZES, Filters, Option, Paged
-from ui.actions import Outcome
 from ui.attrs import attrs
 from ui.components import status_label, text
 
@@ -28,33 +26,6 @@ TEAM_PAGES = (
 
 def count_of(n: int, noun: str = "person", plural: str = "people") -> str:
     return f"{n:,} {noun if n == 1 else plural}"
-
-
-def field_label(name: str | None) -> str:
-    return (name or "").replace("_", " ").capitalize()
-
-
-def error_text(exc: TrackerError) -> str:
-    """The message, led by the field it is about (services name the field but not in the words)."""
-    if (
-        isinstance(exc, ValidationError)
-        and exc.field
-        and not exc.message.lower().startswith(exc.field.lower())
-    ):
-        return f"{field_label(exc.field)}: {exc.message}"
-    return exc.message
-
-
-async def submit(fn: Callable[..., Any], *args: Any, success: str | None = None, **kwargs: Any) -> Outcome:
-    """Run a service write in a thread (its own connection and transaction) and say how it went."""
-    try:
-        value = await run.io_bound(fn, *args, **kwargs)
-    except TrackerError as exc:
-        ui.notify(error_text(exc), type="negative", multi_line=True, close_button="Close", timeout=10000)
-        return Outcome(False, None, error_text(exc))
-    if success:
-        ui.notify(success, type="positive")
-    return Outcome(True, value)
 
 
 def scope_name(viewer: Viewer) -> str:

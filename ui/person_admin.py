@@ -8,15 +8,15 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from tracker import admin_views as av
+from tracker.access import ADMIN
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
 from tracker.models import ABSENCE_REASONS, SUPERVISION_KINDS
 from tracker.services import absences, assignments, people
-from ui.actions import read
+from ui.actions import as_actor, error_text, read, write
 from ui.attrs import attrs
 from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, text
 from ui.layout import Page
-from ui.lead_components import error_text, submit
 from ui.tables import Column, table
 
 Reload = Callable[[], Awaitable[None]]
@@ -33,15 +33,17 @@ def details(page: Page, r: av.PersonRecord, reload: Reload) -> None:
             profession = ui.input("Profession", value=r.profession or "").props("outlined")
 
         async def save() -> None:
-            outcome = await submit(
-                people.update_person,
-                page.viewer.actor,
-                r.person_id,
-                r.version,
-                first.value or "",
-                last.value or "",
-                email.value or None,
-                profession.value or None,
+            outcome = await write(
+                as_actor(
+                    people.update_person,
+                    r.person_id,
+                    r.version,
+                    first.value or "",
+                    last.value or "",
+                    email.value or None,
+                    profession.value or None,
+                ),
+                needs=ADMIN,
                 success="Saved the details.",
             )
             if outcome.ok:
@@ -121,17 +123,19 @@ def jobs(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> N
             start = date_input("From", page.today, required=True)
 
         async def change() -> None:
-            outcome = await submit(
-                people.change_employment,
-                page.viewer.actor,
-                r.person_id,
-                role.value or "",
-                employer.value or "",
-                start.value or "",
-                version=r.version,
-                pcn=pcn.value or None,
-                band=band.value or None,
-                fte=fte.value or None,
+            outcome = await write(
+                as_actor(
+                    people.change_employment,
+                    r.person_id,
+                    role.value or "",
+                    employer.value or "",
+                    start.value or "",
+                    version=r.version,
+                    pcn=pcn.value or None,
+                    band=band.value or None,
+                    fte=fte.value or None,
+                ),
+                needs=ADMIN,
                 success="Saved the change of job.",
             )
             if outcome.ok:
@@ -150,12 +154,9 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
                 end = date_input("Last day", page.today, required=True)
 
                 async def leave() -> None:
-                    outcome = await submit(
-                        people.record_leaver,
-                        page.viewer.actor,
-                        r.person_id,
-                        end.value or "",
-                        r.version,
+                    outcome = await write(
+                        as_actor(people.record_leaver, r.person_id, end.value or "", r.version),
+                        needs=ADMIN,
                         success=f"Recorded {r.name} as a leaver.",
                     )
                     if outcome.ok:
@@ -166,11 +167,9 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
 
         async def archive() -> None:
             fn = people.restore_person if r.archived else people.archive_person
-            outcome = await submit(
-                fn,
-                page.viewer.actor,
-                r.person_id,
-                r.version,
+            outcome = await write(
+                as_actor(fn, r.person_id, r.version),
+                needs=ADMIN,
                 success="Restored." if r.archived else "Archived.",
             )
             if outcome.ok:
@@ -207,13 +206,15 @@ def absence_list(page: Page, r: av.PersonRecord, reload: Reload) -> None:
             )
 
             async def add() -> None:
-                outcome = await submit(
-                    absences.add_absence,
-                    page.viewer.actor,
-                    r.person_id,
-                    start.value or "",
-                    end.value or "",
-                    reason.value or "other",
+                outcome = await write(
+                    as_actor(
+                        absences.add_absence,
+                        r.person_id,
+                        start.value or "",
+                        end.value or "",
+                        reason.value or "other",
+                    ),
+                    needs=ADMIN,
                     success="Recorded the absence.",
                 )
                 if outcome.ok:
@@ -277,14 +278,16 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                 except TrackerError as exc:
                     ui.notify(error_text(exc), type="negative")
                     return
-                outcome = await submit(
-                    assignments.assign_supervisor,
-                    page.viewer.actor,
-                    r.person_id,
-                    int(who.value),
-                    "practice" if first_contact else kind.value,
-                    day,
-                    first_contact,
+                outcome = await write(
+                    as_actor(
+                        assignments.assign_supervisor,
+                        r.person_id,
+                        int(who.value),
+                        "practice" if first_contact else kind.value,
+                        day,
+                        first_contact,
+                    ),
+                    needs=ADMIN,
                     success="Saved.",
                 )
                 if outcome.ok:
@@ -294,11 +297,9 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
 
 
 async def end_link(page: Page, link: av.LinkRow, reload: Reload) -> None:
-    outcome = await submit(
-        assignments.end_assignment,
-        page.viewer.actor,
-        link.assignment_id,
-        page.today,
+    outcome = await write(
+        as_actor(assignments.end_assignment, link.assignment_id, page.today),
+        needs=ADMIN,
         success=f"{link.other} no longer supervises from today.",
     )
     if outcome.ok:

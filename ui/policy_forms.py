@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from tracker.access import Viewer
+from tracker.access import ADMIN, LEAD, Viewer
 from tracker.services import policies
 from tracker.services.policies import Adaptation, Position
+from ui.actions import as_viewer, write
 from ui.attrs import attrs
 from ui.components import date_input, heading, muted, text, uk_date
-from ui.lead_components import submit
 
 Done = Callable[[], Awaitable[None]]
 
@@ -59,18 +59,20 @@ def position_dialog(
             )
 
         async def save() -> None:
-            outcome = await submit(
-                policies.set_position,
-                viewer,
-                employer_id,
-                topic_id,
-                statement=statement.value or "",
-                version=version.value or "",
-                document_url=document.value or "",
-                owner=owner.value or "",
-                owner_email=owner_email.value or "",
-                review_date=review.value or "",
-                requires_acknowledgement=bool(ask.value),
+            outcome = await write(
+                as_viewer(
+                    policies.set_position,
+                    employer_id,
+                    topic_id,
+                    statement=statement.value or "",
+                    version=version.value or "",
+                    document_url=document.value or "",
+                    owner=owner.value or "",
+                    owner_email=owner_email.value or "",
+                    review_date=review.value or "",
+                    requires_acknowledgement=bool(ask.value),
+                ),
+                needs=(LEAD, ADMIN),
                 success=f"Saved {employer_name}'s position on {topic_name.lower()}.",
             )
             if outcome.ok:
@@ -131,16 +133,18 @@ def adaptation_dialog(
             if topic.value is None:
                 ui.notify("Topic: choose the topic the adaptation is about", type="negative")
                 return
-            outcome = await submit(
-                policies.save_adaptation,
-                viewer,
-                int(topic.value),
-                list(chosen.value or []),
-                condition.value or "",
-                agreed_by=agreed_by.value or "",
-                agreed_on=agreed_on.value or "",
-                review_date=review.value or "",
-                adaptation_id=current.adaptation_id if current else None,
+            outcome = await write(
+                as_viewer(
+                    policies.save_adaptation,
+                    int(topic.value),
+                    list(chosen.value or []),
+                    condition.value or "",
+                    agreed_by=agreed_by.value or "",
+                    agreed_on=agreed_on.value or "",
+                    review_date=review.value or "",
+                    adaptation_id=current.adaptation_id if current else None,
+                ),
+                needs=(LEAD, ADMIN),
                 success="Saved the adaptation.",
             )
             if outcome.ok:
@@ -169,10 +173,9 @@ def adaptation_item(
         if can_edit:
 
             async def withdraw() -> None:
-                outcome = await submit(
-                    policies.withdraw_adaptation,
-                    viewer,
-                    a.adaptation_id,
+                outcome = await write(
+                    as_viewer(policies.withdraw_adaptation, a.adaptation_id),
+                    needs=(LEAD, ADMIN),
                     success="The adaptation was withdrawn.",
                 )
                 if outcome.ok:
@@ -191,11 +194,9 @@ def topic_form(viewer: Viewer, on_done: Done) -> None:
         description = ui.input("What it covers").props("outlined dense").classes("min-w-[20rem]")
 
         async def add() -> None:
-            outcome = await submit(
-                policies.add_topic,
-                viewer,
-                name.value or "",
-                description.value or "",
+            outcome = await write(
+                as_viewer(policies.add_topic, name.value or "", description.value or ""),
+                needs=(LEAD, ADMIN),
                 success="Added the topic.",
             )
             if outcome.ok:

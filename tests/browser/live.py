@@ -147,8 +147,10 @@ class Browser:
         self.sees_element("main")
 
     def sign_out(self) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Signed in as']").click()
-        self.wait.until(ec.element_to_be_clickable((By.XPATH, "//*[contains(@class,'q-item')][contains(., 'Sign out')]"))).click()
+        menus = self.driver.find_elements(By.CSS_SELECTOR, "button[aria-label^='Signed in as']")
+        if menus:  # on /logout itself the form is on the page, with no menu around it
+            menus[0].click()
+        self.wait.until(ec.element_to_be_clickable((By.XPATH, "//form[@action='/logout']//button"))).click()
         self.wait.until(lambda d: "/login" in d.current_url)
 
     def pick(self, option: str) -> None:

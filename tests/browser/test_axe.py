@@ -26,7 +26,7 @@ from tracker import db
 AXE_VERSION = "4"
 SERIOUS = ("serious", "critical")
 USERS = ("asha@example.nhs.uk", "grace@example.nhs.uk", "lead.north@example.nhs.uk", "admin@example.nhs.uk")
-SKIPPED = ("/logout",)  # not a page: it signs out
+SKIPPED: tuple[str, ...] = ()
 # Violations accepted while a fix is on its way (none now); the scan fails on any serious one not listed.
 KNOWN: dict[tuple[str, str], str] = {}
 
@@ -112,7 +112,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(tmp_path: Pat
         settle(driver)
         report["/login (signed out)"] = scan(driver, source)
         extra = {
-            "asha@example.nhs.uk": [f"/people/{team.asha.id}"],
+            "asha@example.nhs.uk": [f"/people/{team.asha.id}", "/account/password", "/logout"],
             "grace@example.nhs.uk": [f"/people/{team.ben.id}"],
             "lead.north@example.nhs.uk": [f"/people/{team.asha.id}", "/team/matrix?status=red"],
             "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new"],

@@ -11,11 +11,10 @@ from nicegui import ui
 from tracker.access import ADMIN, require
 from tracker.models import Course, Organisation, Pcn, Role
 from tracker.services import catalogue_admin, organisations
-from ui.actions import read
+from ui.actions import as_actor, read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
-from ui.lead_components import submit
 from ui.tables import Column, table
 
 KINDS = {
@@ -74,7 +73,6 @@ async def saved(outcome_ok: bool, dialog: ui.dialog | None, redraw: Redraw) -> N
 
 
 def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
-    actor = page.viewer.actor
     with panel():
         heading("Employers", 2)
         with table("Employing organisations", [Column("Name"), Column("Kind"), Column("")]) as cells:
@@ -91,12 +89,14 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                                 new_kind = ui.select(KINDS, value=kind, label="Kind").classes("w-full")
 
                                 async def save() -> None:
-                                    outcome = await submit(
-                                        organisations.update_organisation,
-                                        actor,
-                                        org_id,
-                                        new_name.value or "",
-                                        new_kind.value or "",
+                                    outcome = await write(
+                                        as_actor(
+                                            organisations.update_organisation,
+                                            org_id,
+                                            new_name.value or "",
+                                            new_kind.value or "",
+                                        ),
+                                        needs=ADMIN,
                                         success="Saved the employer.",
                                     )
                                     await saved(outcome.ok, dialog, redraw)
@@ -112,11 +112,9 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             )
 
             async def add() -> None:
-                outcome = await submit(
-                    organisations.get_or_create_employer,
-                    actor,
-                    name.value or "",
-                    kind.value or "other",
+                outcome = await write(
+                    as_actor(organisations.get_or_create_employer, name.value or "", kind.value or "other"),
+                    needs=ADMIN,
                     success="Added the employer.",
                 )
                 await saved(outcome.ok, None, redraw)
@@ -129,8 +127,10 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             pcn = ui.input("New PCN").props("outlined dense").mark("pcn-new")
 
             async def add_pcn() -> None:
-                outcome = await submit(
-                    organisations.get_or_create_pcn, actor, pcn.value or "", success="Added the PCN."
+                outcome = await write(
+                    as_actor(organisations.get_or_create_pcn, pcn.value or ""),
+                    needs=ADMIN,
+                    success="Added the PCN.",
                 )
                 await saved(outcome.ok, None, redraw)
 
@@ -138,7 +138,6 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
 
 
 def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
-    actor = page.viewer.actor
     with panel():
         columns = [Column("Code"), Column("Name"), Column("Band cap"), Column("ARRS"), Column("")]
         with table("Roles", columns) as cells:
@@ -165,14 +164,16 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                                 new_notes = ui.textarea("Notes", value=notes).classes("w-full")
 
                                 async def save() -> None:
-                                    outcome = await submit(
-                                        catalogue_admin.update_role,
-                                        actor,
-                                        role_id,
-                                        new_name.value or "",
-                                        new_band.value or None,
-                                        bool(new_arrs.value),
-                                        new_notes.value or "",
+                                    outcome = await write(
+                                        as_actor(
+                                            catalogue_admin.update_role,
+                                            role_id,
+                                            new_name.value or "",
+                                            new_band.value or None,
+                                            bool(new_arrs.value),
+                                            new_notes.value or "",
+                                        ),
+                                        needs=ADMIN,
                                         success="Saved the role.",
                                     )
                                     await saved(outcome.ok, dialog, redraw)
@@ -190,13 +191,15 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             arrs = ui.checkbox("Reimbursed under ARRS", value=True)
 
             async def add() -> None:
-                outcome = await submit(
-                    catalogue_admin.add_role,
-                    actor,
-                    code.value or "",
-                    name.value or "",
-                    band.value or None,
-                    bool(arrs.value),
+                outcome = await write(
+                    as_actor(
+                        catalogue_admin.add_role,
+                        code.value or "",
+                        name.value or "",
+                        band.value or None,
+                        bool(arrs.value),
+                    ),
+                    needs=ADMIN,
                     success="Added the role.",
                 )
                 await saved(outcome.ok, None, redraw)
@@ -205,7 +208,6 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
 
 
 def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
-    actor = page.viewer.actor
     with panel():
         muted(
             "The renewal period is the course's default (0 = never expires); requirements may set their own."
@@ -243,14 +245,16 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                                 new_level = ui.input("Level", value=str(level or ""))
 
                                 async def save() -> None:
-                                    outcome = await submit(
-                                        catalogue_admin.update_course,
-                                        actor,
-                                        course_id,
-                                        new_name.value or "",
-                                        new_renewal.value or "",
-                                        new_strand.value or None,
-                                        new_level.value or None,
+                                    outcome = await write(
+                                        as_actor(
+                                            catalogue_admin.update_course,
+                                            course_id,
+                                            new_name.value or "",
+                                            new_renewal.value or "",
+                                            new_strand.value or None,
+                                            new_level.value or None,
+                                        ),
+                                        needs=ADMIN,
                                         success="Saved the course.",
                                     )
                                     await saved(outcome.ok, dialog, redraw)
@@ -271,12 +275,14 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             )
 
             async def add() -> None:
-                outcome = await submit(
-                    catalogue_admin.add_course,
-                    actor,
-                    code.value or "",
-                    name.value or "",
-                    renewal.value or "",
+                outcome = await write(
+                    as_actor(
+                        catalogue_admin.add_course,
+                        code.value or "",
+                        name.value or "",
+                        renewal.value or "",
+                    ),
+                    needs=ADMIN,
                     success="Added the course.",
                 )
                 await saved(outcome.ok, None, redraw)

@@ -11,10 +11,10 @@ from tracker.access import ADMIN, require
 from tracker.ids import require_id
 from tracker.services import people
 from tracker.team_views import Paged
-from ui.actions import read
+from ui.actions import as_actor, read, write
 from ui.components import date_input, empty_state, heading, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
-from ui.lead_components import pager, style, submit
+from ui.lead_components import pager, style
 from ui.person_admin import person_sections
 from ui.tables import Column, table
 
@@ -124,21 +124,23 @@ async def new_page(page: Page) -> None:
         )
 
         async def save() -> None:
-            outcome = await submit(
-                people.create_person,
-                page.viewer.actor,
-                staff_id.value or "",
-                first.value or "",
-                last.value or "",
-                role.value or "",
-                employer.value or "",
-                start.value or "",
-                email=email.value or None,
-                employer_kind=kind.value or None,
-                pcn=pcn.value or None,
-                band=band.value or None,
-                fte=fte.value or None,
-                supervisor_staff_id=supervisor.value or None,
+            outcome = await write(
+                as_actor(
+                    people.create_person,
+                    staff_id.value or "",
+                    first.value or "",
+                    last.value or "",
+                    role.value or "",
+                    employer.value or "",
+                    start.value or "",
+                    email=email.value or None,
+                    employer_kind=kind.value or None,
+                    pcn=pcn.value or None,
+                    band=band.value or None,
+                    fte=fte.value or None,
+                    supervisor_staff_id=supervisor.value or None,
+                ),
+                needs=ADMIN,
                 success="Added.",
             )
             if outcome.ok:

@@ -17,11 +17,10 @@ from tracker.dates import uk
 from tracker.errors import TrackerError
 from tracker.models import SUPERVISION_KINDS
 from tracker.services import rules
-from ui.actions import read
+from ui.actions import as_actor, error_text, read, write
 from ui.attrs import attrs
 from ui.components import KIND_LABELS, empty_state, heading, muted, panel, text
 from ui.layout import Page, add_nav, frame
-from ui.lead_components import error_text, submit
 from ui.tables import Column, table
 
 PATH = "/admin/rules"
@@ -75,14 +74,14 @@ async def preview_then(
     holder: ui.element,
     as_of: date,
     build: Callable[[], rule_preview.Change],
-    write: Callable[[], Awaitable[Any]],
+    save: Callable[[], Awaitable[Any]],
     action: str,
     redraw: Redraw,
 ) -> None:
     """Show the change's effect; once confirmed, make exactly the write that was previewed and redraw."""
 
     async def confirmed() -> None:
-        outcome = await write()
+        outcome = await save()
         if outcome.ok:
             await redraw()
 
@@ -122,7 +121,6 @@ def remove_button(
 def requirement_rows_table(
     page: Page, rows: list[av.RequirementRow], caption: str, effect_holder: ui.element, redraw: Redraw
 ) -> None:
-    actor = page.viewer.actor
     columns = [
         Column("For"),
         Column("Course"),
@@ -153,7 +151,7 @@ def requirement_rows_table(
                     remove_button(
                         f"Remove {r.course} for {r.name}",
                         f"remove-requirement-{r.requirement_id}",
-                        partial(submit, rules.remove_requirement, actor, r.requirement_id,
+                        partial(write, as_actor(rules.remove_requirement, r.requirement_id), needs=ADMIN,
                                 success="Removed the requirement."),
                         partial(rule_preview.requirement_change, raw, remove=True),
                         effect_holder, page.as_of, redraw,
@@ -161,7 +159,6 @@ def requirement_rows_table(
 
 
 def requirement_section(page: Page, found: av.Choices, rows: list[av.RequirementRow], redraw: Redraw) -> None:
-    actor = page.viewer.actor
     with panel():
         heading("Required courses", 2)
         muted(
@@ -197,8 +194,10 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
                 page.as_of,
                 partial(rule_preview.requirement_change, v),
                 partial(
-                    submit, rules.set_requirement, actor, v["scope"], v["name"], v["course"], v["renewal_months"],
-                    v["new_starter_days"], success="Saved the requirement.",
+                    write,
+                    as_actor(rules.set_requirement, v["scope"], v["name"], v["course"], v["renewal_months"],
+                             v["new_starter_days"]),
+                    needs=ADMIN, success="Saved the requirement.",
                 ),
                 "Save this requirement",
                 redraw,
@@ -236,7 +235,6 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
 def supervision_section(
     page: Page, found: av.Choices, rows: list[av.SupervisionRuleRow], redraw: Redraw
 ) -> None:
-    actor = page.viewer.actor
     with panel():
         heading("Supervision rules", 2)
         muted(
@@ -270,7 +268,7 @@ def supervision_section(
                         remove_button(
                             f"Remove the rule for {r.name}",
                             f"remove-rule-{r.rule_id}",
-                            partial(submit, rules.remove_supervision_rule, actor, r.rule_id,
+                            partial(write, as_actor(rules.remove_supervision_rule, r.rule_id), needs=ADMIN,
                                     success="Removed the rule."),
                             partial(rule_preview.supervision_change, raw, remove=True),
                             effect_holder, page.as_of, redraw,
@@ -307,8 +305,10 @@ def supervision_section(
                 page.as_of,
                 partial(rule_preview.supervision_change, v),
                 partial(
-                    submit, rules.set_supervision_rule, actor, v["scope"], v["name"], v["min_minutes_per_month"],
-                    v["kinds"], v["group_counts"], success="Saved the rule.",
+                    write,
+                    as_actor(rules.set_supervision_rule, v["scope"], v["name"], v["min_minutes_per_month"],
+                             v["kinds"], v["group_counts"]),
+                    needs=ADMIN, success="Saved the rule.",
                 ),
                 "Save this rule",
                 redraw,

@@ -13,11 +13,10 @@ from tracker.access import ADMIN, require
 from tracker.models import USER_ROLES
 from tracker.passwords import generate_password
 from tracker.services import users
-from ui.actions import read
+from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
-from ui.lead_components import submit
 from ui.tables import Column, table
 
 PATH = "/admin/users"
@@ -111,14 +110,14 @@ def show_password(where: ui.element, email: str, password: str) -> None:
     where.clear()
     with where, ui.dialog() as dialog, ui.card().classes("w-[30rem] max-w-full"):
         heading("The new password", 2)
-        muted(f"Give it to {email} in person or by phone; it is not shown again.")
+        muted(f"Give it to {email} in person or by phone; it is not shown again. They must change it when they "
+              "next sign in.")
         text("code", password).classes("text-xl p-2 bg-gray-100").mark("new-password")
         ui.button("Done", on_click=dialog.close).props("unelevated no-caps")
     dialog.open()
 
 
 def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw, shown: ui.element) -> None:
-    actor = page.viewer.actor
     columns = [
         Column("Email"),
         Column("Roles"),
@@ -146,14 +145,16 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
                             roles, person, employer, pcn = scope_fields(found, login)
 
                             async def save() -> None:
-                                outcome = await submit(
-                                    users.set_roles,
-                                    actor,
-                                    login.user_id,
-                                    list(roles.value or []),
-                                    person.value or None,
-                                    employer.value or None,
-                                    pcn.value or None,
+                                outcome = await write(
+                                    lambda who: users.set_roles(
+                                        who.actor,
+                                        login.user_id,
+                                        list(roles.value or []),
+                                        person.value or None,
+                                        employer.value or None,
+                                        pcn.value or None,
+                                    ),
+                                    needs=ADMIN,
                                     success="Saved.",
                                 )
                                 if outcome.ok:
@@ -165,16 +166,16 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
 
                     async def reset(login: Login = login) -> None:
                         password = generate_password()
-                        outcome = await submit(users.change_password, actor, login.user_id, password)
+                        outcome = await write(
+                            lambda who: users.change_password(who.actor, login.user_id, password), needs=ADMIN
+                        )
                         if outcome.ok:
                             show_password(shown, login.email, password)
 
                     async def toggle(login: Login = login) -> None:
-                        outcome = await submit(
-                            users.set_active,
-                            actor,
-                            login.user_id,
-                            not login.active,
+                        outcome = await write(
+                            lambda who: users.set_active(who.actor, login.user_id, not login.active),
+                            needs=ADMIN,
                             success="Reactivated." if not login.active else "Deactivated.",
                         )
                         if outcome.ok:
@@ -198,19 +199,21 @@ def add_form(page: Page, found: av.Choices, redraw: Redraw, shown: ui.element) -
                 ui.input("Email address").props("outlined").classes("min-w-[18rem]").mark("new-user-email")
             )
             roles, person, employer, pcn = scope_fields(found, None)
-        muted("A random password is made and shown once, for you to pass on.")
+        muted("A random password is made and shown once, for you to pass on; they change it at first sign-in.")
 
         async def add() -> None:
             password = generate_password()
-            outcome = await submit(
-                users.add_user,
-                page.viewer.actor,
-                email.value or "",
-                password,
-                list(roles.value or []),
-                person.value or None,
-                employer.value or None,
-                pcn.value or None,
+            outcome = await write(
+                lambda who: users.add_user(
+                    who.actor,
+                    email.value or "",
+                    password,
+                    list(roles.value or []),
+                    person.value or None,
+                    employer.value or None,
+                    pcn.value or None,
+                ),
+                needs=ADMIN,
                 success="Added the login.",
             )
             if outcome.ok:

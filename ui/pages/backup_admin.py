@@ -73,7 +73,6 @@ def register() -> None:
         async with frame("Backups", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
             settings = current_settings()
-            actor = page.viewer.actor
             _guidance(settings)
 
             @ui.refreshable
@@ -99,7 +98,7 @@ def register() -> None:
                 held_section.refresh(await read(backup_job.backups_held, settings))
 
             async def back_up() -> None:
-                done = await write(backup_job.backup_now, settings, actor)
+                done = await write(lambda who: backup_job.backup_now(settings, who.actor), needs=ADMIN)
                 if done.ok:
                     ui.notify(f"Backup made: {done.value.path.name}", type="positive")
                     await refresh()
@@ -122,7 +121,9 @@ def register() -> None:
                             return
                         started.append(True)
                         dialog.close()
-                        done = await write(backup_job.restore_held, settings, name, actor)
+                        done = await write(
+                            lambda who: backup_job.restore_held(settings, name, who.actor), needs=ADMIN
+                        )
                         if done.ok:
                             ui.notify(f"Restored from {name}.", type="positive")
                             await refresh()
@@ -135,7 +136,10 @@ def register() -> None:
 
             async def uploaded(e: events.UploadEventArguments) -> None:
                 content = await e.file.read()
-                done = await write(backup_job.keep_upload, settings, content, e.file.name, datetime.now(UTC))
+                done = await write(
+                    lambda who: backup_job.keep_upload(settings, content, e.file.name, datetime.now(UTC)),
+                    needs=ADMIN,
+                )
                 if done.ok:
                     await refresh()
                     ask_restore(done.value.name)

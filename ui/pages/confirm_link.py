@@ -84,7 +84,8 @@ def register() -> None:
             actions = ui.row().classes("items-center gap-4")
 
             async def confirm() -> None:
-                try:
+                try:  # the link is this write's only authority: check it again now, not as the page was built
+                    read_confirmation_token(current_settings(), token)
                     outcome = await read(confirm_by_link, session_id, person_id)
                 except TrackerError as exc:
                     intro.text = exc.message

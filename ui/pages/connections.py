@@ -11,7 +11,7 @@ from nicegui import ui
 from tracker.models import ApiToken
 from tracker.services import tokens
 from tracker.settings import current_settings
-from ui.actions import read, write
+from ui.actions import ANY_USER, read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
@@ -90,7 +90,7 @@ async def _body(page: Page) -> None:
             everyone.refresh(await read(tokens.all_tokens))
 
     async def make(purpose: str, name: str) -> None:
-        done = await write(tokens.create, viewer.user_id, purpose, name, viewer.actor)
+        done = await write(lambda who: tokens.create(who.user_id, purpose, name, who.actor), needs=ANY_USER)
         if not done.ok:
             return
         if purpose == "calendar":
@@ -106,8 +106,10 @@ async def _body(page: Page) -> None:
     async def revoke(token_id: int) -> None:
         from tracker.models import User
 
-        by = await read(User.get_by_id, viewer.user_id)
-        done = await write(tokens.revoke, token_id, by, viewer.actor, success="Revoked.")
+        done = await write(
+            lambda who: tokens.revoke(token_id, User.get_by_id(who.user_id), who.actor),
+            needs=ANY_USER, success="Revoked.",
+        )
         if done.ok:
             secret_box.clear()
             await refresh()

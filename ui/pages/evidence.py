@@ -11,11 +11,11 @@ from nicegui import ui
 from tracker.access import ADMIN, LEAD, Viewer, require
 from tracker.dates import uk
 from tracker.services import evidence
-from ui.actions import read
+from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import date_input, empty_state, heading, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
-from ui.lead_components import count_of, submit
+from ui.lead_components import count_of
 
 PATH = "/evidence"
 SHOWN = 25
@@ -69,11 +69,9 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
                             aria_label=f"Completion date of {w.course} for {w.name}").mark(f"date-{w.record_id}")
 
             async def approve() -> None:
-                outcome = await submit(
-                    evidence.approve,
-                    page.viewer,
-                    w.record_id,
-                    done_on.value or "",
+                outcome = await write(
+                    as_viewer(evidence.approve, w.record_id, done_on.value or ""),
+                    needs=(LEAD, ADMIN),
                     success=f"Approved: {w.course} for {w.name} now counts.",
                 )
                 if outcome.ok:
@@ -87,11 +85,9 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
                            aria_label=f"Reason for rejecting {w.course} for {w.name}").mark(f"reason-{w.record_id}")
 
             async def reject() -> None:
-                outcome = await submit(
-                    evidence.reject,
-                    page.viewer,
-                    w.record_id,
-                    reason.value or "",
+                outcome = await write(
+                    as_viewer(evidence.reject, w.record_id, reason.value or ""),
+                    needs=(LEAD, ADMIN),
                     success=f"Rejected: {w.name} will see why.",
                 )
                 if outcome.ok:

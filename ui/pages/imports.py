@@ -217,8 +217,11 @@ def register() -> None:
                     with spinner:
                         ui.spinner()
                         ui.label(f"Checking every row of {state.filename}…")
-                done = await write(cm.preview, state.kind, state.data, state.filename, dict(state.mapping),
-                                   page.today, replace=state.replace)
+                done = await write(
+                    lambda who: cm.preview(state.kind, state.data, state.filename, dict(state.mapping), page.today,
+                                           replace=state.replace),
+                    needs=ADMIN,
+                )
                 preview_box.clear()
                 if not done.ok:
                     return
@@ -237,12 +240,18 @@ def register() -> None:
             async def commit() -> None:
                 if state.checked is None or not state.checked.ok:
                     return
-                done = await write(cm.commit, state.kind, state.data, state.filename, dict(state.mapping),
-                                   page.viewer.actor, page.today, replace=state.replace)
+                done = await write(
+                    lambda who: cm.commit(state.kind, state.data, state.filename, dict(state.mapping), who.actor,
+                                          page.today, replace=state.replace),
+                    needs=ADMIN,
+                )
                 if not done.ok:
                     return
                 if state.source:
-                    await write(cm.save_mapping, state.source, state.kind, dict(state.mapping), page.viewer.actor)
+                    await write(
+                        lambda who: cm.save_mapping(state.source, state.kind, dict(state.mapping), who.actor),
+                        needs=ADMIN,
+                    )
                 ui.notify(f"Imported: {done.value.summary()}", type="positive", multi_line=True)
                 preview_box.clear()
                 with preview_box, panel():

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from tracker import clock
 from tracker.services import inbox
-from ui.actions import read, write
+from ui.actions import ANY_USER, read, write
 from ui.attrs import attrs, safe_link
 from ui.components import empty_state, muted, plural, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, frame
@@ -29,11 +29,15 @@ def register() -> None:
             content = ui.column().classes("w-full gap-3")
 
             async def mark(message_id: int) -> None:
-                if (await write(inbox.mark_read, user_id, message_id)).ok:
+                if (await write(lambda who: inbox.mark_read(who.user_id, message_id), needs=ANY_USER)).ok:
                     await show()
 
             async def mark_all() -> None:
-                if (await write(inbox.mark_all_read, user_id, success="Every message is marked as read.")).ok:
+                done = await write(
+                    lambda who: inbox.mark_all_read(who.user_id), needs=ANY_USER,
+                    success="Every message is marked as read.",
+                )
+                if done.ok:
                     await show()
 
             async def show() -> None:

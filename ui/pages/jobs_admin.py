@@ -168,7 +168,7 @@ def register() -> None:
                     _failures(current, settings.timezone)
 
             async def run_now(job_id: str) -> None:
-                done = await write(run_job, job_id, settings)
+                done = await write(lambda who: run_job(job_id, settings), needs=ADMIN)
                 if done.ok:
                     run = done.value
                     kind = "positive" if run.status == "ok" else "warning"
@@ -183,7 +183,8 @@ def register() -> None:
                 ui.button(
                     "Send a test email",
                     on_click=lambda: write(
-                        send_test_email, settings, address.value or "", success=f"Test email sent to {address.value}"
+                        lambda who: send_test_email(settings, address.value or ""), needs=ADMIN,
+                        success=f"Test email sent to {address.value}",
                     ),
                 ).props("unelevated no-caps").mark("send-test")
 

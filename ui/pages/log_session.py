@@ -7,7 +7,7 @@ from nicegui import ui
 from tracker.access import SUPERVISOR, require
 from tracker.ids import parse_id
 from tracker.services.caseload import log_own_session, supervisee_choices
-from ui.actions import read, write
+from ui.actions import as_viewer, read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, flash, frame
 
@@ -92,11 +92,13 @@ def register() -> None:
                     group = fmt.value == "group"
                     private = {pid: typed.get(str(pid), "") for pid in (people if group else people[:1])}
                     outcome = await write(
-                        log_own_session, page.viewer, on.value or "",
-                        "" if minutes.value is None else int(minutes.value),
-                        kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
-                        next_date.value or None, {pid: n for pid, n in private.items() if n},
-                        typed.get("summary", "") if group else "", today=page.today,
+                        as_viewer(
+                            log_own_session, on.value or "", "" if minutes.value is None else int(minutes.value),
+                            kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
+                            next_date.value or None, {pid: n for pid, n in private.items() if n},
+                            typed.get("summary", "") if group else "", today=page.today,
+                        ),
+                        needs=SUPERVISOR,
                     )
                     if outcome.ok:
                         flash(f"Session logged with {names}. They will be asked to confirm it.")

@@ -1,18 +1,22 @@
-"""Sign in, sign out, and the first-run set-up of the first administrator."""
+"""Sign in, finishing it under a new session identity, sign out (POST only), and the first administrator's set-up."""
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import RedirectResponse
-from nicegui import run, ui
+import secrets
+from urllib.parse import urlsplit
 
-from tracker.auth import SignInRefused, create_first_admin, needs_first_admin, sign_in
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from nicegui import app, run, ui
+
+from tracker.auth import SignInRefused, create_first_admin, needs_first_admin, sign_in, viewer_for_session
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
-from ui import auth, theme
-from ui.actions import read
+from tracker.settings import current_settings
+from ui import auth, session_end, theme
+from ui.actions import error_text
 from ui.components import heading, text
-from ui.layout import PAGE_BUILD_SECONDS
+from ui.layout import PAGE_BUILD_SECONDS, sign_out_form
 
 
 def _bare_frame(title: str) -> ui.element:
@@ -32,15 +36,23 @@ def _error_box() -> ui.label:
     return ui.label("").classes("text-negative font-semibold").props('role="alert" aria-live="assertive"')
 
 
-def sign_in_page(redirect_to: str, expired: bool) -> None:
+def _client_address() -> str | None:
+    request = ui.context.client.request
+    return request.client.host if request is not None and request.client is not None else None
+
+
+BANNERS = {
+    "expired": "Your session ended (30 minutes without activity, 12 hours after signing in, or a change to your "
+    "account). Please sign in again.",
+    "ended": "Your session ended: you signed out, or your account was changed. Please sign in again.",
+    "signed_out": "You have signed out.",
+}
+
+
+def sign_in_page(redirect_to: str, banner: str | None) -> None:
     with _bare_frame("Sign in"):
-        if expired:
-            ui.label(
-                "Your session ended (30 minutes without activity, or 12 hours after signing in). "
-                "Please sign in again."
-            ).props(
-                'role="status"'
-            ).classes("as-at-banner")
+        if banner:
+            ui.label(BANNERS[banner]).props('role="status"').classes("as-at-banner")
         email = ui.input("Email address").props('type=email autocomplete=username autofocus').classes("w-full")
         password = ui.input("Password", password=True, password_toggle_button=True).props(
             "autocomplete=current-password"
@@ -50,13 +62,16 @@ def sign_in_page(redirect_to: str, expired: bool) -> None:
         async def submit() -> None:
             error.text = ""
             try:
-                viewer = await read(sign_in, email.value or "", password.value or "", utc_now())
+                viewer = await run.io_bound(
+                    sign_in, email.value or "", password.value or "", utc_now(), _client_address()
+                )
             except SignInRefused as exc:
                 error.text = exc.message
                 password.value = ""
                 return
-            auth.start_session(viewer, utc_now())
-            ui.navigate.to(auth.safe_return_path(redirect_to))
+            if viewer is None:  # the app is stopping
+                return
+            ui.navigate.to(auth.begin_sign_in(viewer, redirect_to, utc_now()))
 
         password.on("keydown.enter", submit)
         ui.button("Sign in", on_click=submit).mark("sign-in").props("unelevated no-caps").classes("w-full mt-2")
@@ -80,26 +95,68 @@ def setup_page() -> None:
         async def submit() -> None:
             error.text = ""
             try:
-                viewer = await read(
+                viewer = await run.io_bound(
                     create_first_admin, email.value or "", password.value or "", confirm.value or ""
                 )
             except TrackerError as exc:
-                error.text = exc.message[:1].upper() + exc.message[1:]
+                error.text = error_text(exc)
                 return
-            auth.start_session(viewer, utc_now())
-            ui.navigate.to("/")
+            if viewer is not None:
+                ui.navigate.to(auth.begin_sign_in(viewer, "/", utc_now()))
 
         ui.button("Create the administrator", on_click=submit).props("unelevated no-caps").classes("w-full mt-2")
 
 
+def same_origin(request: Request) -> bool:
+    """A POST from a page of this site: its Origin (or, lacking one, Referer) names this host."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if not claimed:
+        return False
+    ours = {request.headers.get("host", ""), urlsplit(current_settings().base_url).netloc} - {""}
+    return urlsplit(claimed).netloc in ours
+
+
+async def finish_sign_in(request: Request, ticket: str = "") -> Response:
+    """GET /login/finish?ticket=…: the browser that signed in gets a new session id, then goes on."""
+    now = utc_now()
+    pending = auth.take_ticket(ticket, now)
+    if pending is None:
+        return RedirectResponse("/login", status_code=303)
+    viewer = await run.io_bound(viewer_for_session, int(pending["user_id"]), int(pending["epoch"]))
+    if viewer is None:
+        return RedirectResponse("/login", status_code=303)
+    await auth.new_identity(request)
+    auth.start_session(viewer, now)
+    target = auth.PASSWORD_PAGE if viewer.must_change_password else auth.safe_return_path(pending.get("to"))
+    return RedirectResponse(target, status_code=303)
+
+
+async def sign_out(request: Request) -> Response:
+    """POST /logout with the session's CSRF token, from a page of this site: the session ends, the browser's
+    other open pages are taken away, and the browser gets a new, empty session id."""
+    form = await request.form()
+    token, expected = str(form.get("csrf", "")), auth.csrf_token()
+    if expected and not (same_origin(request) and secrets.compare_digest(token, expected)):
+        return PlainTextResponse("Not signed out: this request did not come from the app's own page.", 403)
+    old = str(request.session.get("id", ""))
+    auth.end_session()
+    session_end.end_pages_of_browser(old, but=str(form.get("page", "")))
+    await auth.new_identity(request)
+    return RedirectResponse("/login?signed_out=1", status_code=303)
+
+
 def register() -> None:
     @ui.page("/login", response_timeout=PAGE_BUILD_SECONDS)
-    async def login(request: Request, redirect_to: str = "/", expired: str = "") -> RedirectResponse | None:
+    async def login(
+        request: Request, redirect_to: str = "/", expired: str = "", ended: str = "", signed_out: str = ""
+    ) -> RedirectResponse | None:
         if await run.io_bound(needs_first_admin):
             return RedirectResponse("/setup", status_code=303)
-        if auth.signed_in_user_id(utc_now()) is not None:
+        session = auth.live_session(utc_now())
+        if session is not None and await run.io_bound(viewer_for_session, *session) is not None:
             return RedirectResponse(auth.safe_return_path(redirect_to), status_code=303)
-        sign_in_page(redirect_to, expired == "1")
+        banner = "expired" if expired == "1" else "ended" if ended == "1" else "signed_out" if signed_out else None
+        sign_in_page(redirect_to, banner)
         return None
 
     @ui.page("/setup", response_timeout=PAGE_BUILD_SECONDS)
@@ -110,6 +167,15 @@ def register() -> None:
         return None
 
     @ui.page("/logout", response_timeout=PAGE_BUILD_SECONDS)
-    def logout() -> RedirectResponse:
-        auth.end_session()
-        return RedirectResponse("/login", status_code=303)
+    def logout_page() -> RedirectResponse | None:
+        """A GET signs no one out (a link or an image elsewhere must not): it offers the button that does."""
+        if auth.live_session(utc_now()) is None:
+            return RedirectResponse("/login", status_code=303)
+        with _bare_frame("Sign out"):
+            ui.label("Sign out of this browser?")
+            sign_out_form(button_classes="w-full mt-2")
+        return None
+
+    # After the page: registering a page at a path replaces every route already there.
+    app.add_api_route(auth.FINISH_PATH, finish_sign_in, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/logout", sign_out, methods=["POST"], include_in_schema=False)

@@ -11,7 +11,7 @@ from tracker.services import evidence, policies
 from tracker.services.profile import PolicyView, Profile, profile
 from tracker.settings import current_settings
 from ui import person_view
-from ui.actions import read, write
+from ui.actions import person, read, write
 from ui.components import date_input, heading, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 
@@ -41,8 +41,11 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
 
         async def send() -> None:
             outcome = await write(
-                evidence.upload_certificate, page.viewer, current_settings(), page.viewer.person_id,
-                course.value or "", done_on.value or "", provider.value or "", chosen.get("content", b""),
+                lambda who: evidence.upload_certificate(
+                    who, current_settings(), who.person_id, course.value or "", done_on.value or "",
+                    provider.value or "", chosen.get("content", b""),
+                ),
+                needs=person(page.viewer.person_id),
                 success="Sent for approval. It will count once approved.",
             )
             if outcome.ok:
@@ -67,7 +70,8 @@ def register() -> None:
 
             async def acknowledge(policy: PolicyView) -> None:
                 outcome = await write(
-                    policies.acknowledge, page.viewer.actor, person_id, policy.policy_id,
+                    lambda who: policies.acknowledge(who.actor, person_id, policy.policy_id),
+                    needs=person(person_id),
                     success=f"Thank you: you have acknowledged {policy.topic} version {policy.version}.",
                 )
                 if outcome.ok:

@@ -9,7 +9,7 @@ from nicegui import ui
 from tracker.errors import PermissionDenied
 from tracker.services import supervision
 from tracker.services.caseload import SessionView, sessions_attended
-from ui.actions import read, write
+from ui.actions import person, read, write
 from ui.attrs import attrs
 from ui.components import (
     FORMAT_LABELS,
@@ -62,7 +62,8 @@ def _session_card(
 
         async def confirm() -> None:
             outcome = await write(
-                supervision.confirm_attendance, page.viewer.actor, view.session_id, person_id,
+                lambda who: supervision.confirm_attendance(who.actor, view.session_id, person_id),
+                needs=person(person_id),
                 success="Thank you: the session is confirmed.",
             )
             if outcome.ok:
@@ -79,8 +80,11 @@ def _session_card(
 
                 async def send_query() -> None:
                     outcome = await write(
-                        supervision.query_attendance, page.viewer.actor, view.session_id, person_id,
-                        question.value or "", success="Your query was sent to your supervisor.",
+                        lambda who: supervision.query_attendance(
+                            who.actor, view.session_id, person_id, question.value or ""
+                        ),
+                        needs=person(person_id),
+                        success="Your query was sent to your supervisor.",
                     )
                     if outcome.ok:
                         await on_change()

@@ -22,7 +22,7 @@ from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
 from ui import auth, workers
-from ui.actions import sentence
+from ui.actions import ANY_USER, sentence, write
 from ui.attrs import attrs
 from ui.components import date_input, heading, muted, panel, read_date
 from ui.layout import add_nav, forbidden, frame
@@ -79,9 +79,12 @@ class Progress:
         self.busy, self.spinner.visible, self.link.visible = True, True, False
         self.words.text = f"Gathering the records as at {uk(request.as_of)}…"
         try:
-            data = await run.io_bound(gather_for, self.viewer, request)
-            if data is None:
-                raise TrackerError("The report was not finished because the app is stopping; try again.")
+            # Read at the moment it is asked for, as whoever the viewer is now (the page may be hours old).
+            gathered = await write(lambda who: gather_for(who, request), needs=ANY_USER)
+            if not gathered.ok or gathered.value is None:
+                self.words.text = gathered.message or "The report was not finished; try again."
+                return
+            data = gathered.value
             self.words.text = f"Drawing the PDF: {describe(data)}…"
             pdf = await draw_off_the_loop(data)
         except TrackerError as exc:
