@@ -57,3 +57,15 @@ def test_a_long_subject_is_shortened_to_fit(database):
     inbox.notify(asha.id, "x" * 500)
     [message] = inbox.messages(asha.id)
     assert len(message.subject) == inbox.SUBJECT_MAX and message.subject.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", " javascript:x", "data:text/html,x", "//evil.example/x", "/\\evil.example", "/me\nx"]
+)
+def test_a_message_links_only_to_a_page_or_a_web_address_never_to_a_script(database, link):
+    asha = user("asha@team.test")
+    with pytest.raises(ValidationError, match="page of this site or a web address"):
+        inbox.notify(asha.id, "Click here", "", link)
+    assert inbox.unread_count(asha.id) == 0
+    inbox.notify(asha.id, "Your page", "", "/me?as_of=01/02/2026")
+    assert inbox.messages(asha.id)[0].link == "/me?as_of=01/02/2026"

@@ -36,7 +36,7 @@ ALWAYS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
 }
-POLICY_PARTS = ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "'unsafe-eval'")
+POLICY_PARTS = ("default-src 'none'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'")
 
 
 def concrete(path: str) -> str:
@@ -57,6 +57,8 @@ def assert_hardened(response: httpx.Response, url: str) -> None:
     else:
         for part in POLICY_PARTS:
             assert part in policy, f"{url} ({response.status_code}): {part} missing from {policy!r}"
+        scripts = next(p for p in policy.split("; ") if p.startswith("script-src "))
+        assert "'unsafe-inline'" not in scripts and "*" not in scripts and "data:" not in scripts, policy
 
 
 async def fetch_everything(user: Visitor) -> list[str]:
@@ -75,6 +77,28 @@ async def test_every_route_answers_with_the_security_headers_signed_in_or_not(us
     signed_in = await fetch_everything(user)
     assert len(signed_out) == len(signed_in) >= 15
     assert "/api/v1/people" in signed_in and "/people/1" in signed_in and "/files/certificates/1" in signed_in
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_each_page_gets_a_fresh_nonce_on_every_script_and_other_responses_allow_no_inline_script(
+    user: Visitor,
+) -> None:
+    login_user("admin@example.nhs.uk", "admin")
+    await sign_in(user, "admin@example.nhs.uk")
+    nonces = []
+    for url in ("/team", "/me/connections", "/no/such/page"):
+        response = await user.http_client.get(url)
+        policy = response.headers["content-security-policy"]
+        found = re.search(r"script-src 'self' 'nonce-([A-Za-z0-9_-]{20,})' 'unsafe-eval';", policy)
+        assert found, f"{url}: {policy}"
+        tags = re.findall(r"<script\b[^>]*>", response.text)
+        assert len(tags) >= 4 and all(f'nonce="{found.group(1)}"' in tag for tag in tags), tags
+        assert int(response.headers["content-length"]) == len(response.content)
+        nonces.append(found.group(1))
+    assert len(set(nonces)) == len(nonces)  # never the same twice
+    download = await user.http_client.get("/imports/templates/people.csv")
+    assert download.status_code == 200
+    assert "script-src 'self' 'unsafe-eval';" in download.headers["content-security-policy"]  # no nonce at all
 
 
 @pytest.mark.usefixtures("ui_database")

@@ -9,6 +9,8 @@ from nicegui import ui
 
 from tracker.team_views import TrendSeries
 from ui import theme
+from ui.components import text
+from ui.data_table import data_table
 from ui.grids import simple_table, text_cell
 
 
@@ -65,8 +67,7 @@ def trend_table(series: TrendSeries) -> None:
         ("Fully compliant", True),
         ("Supervision met (previous month)", True),
     ]
-    table = simple_table("Fully compliant and supervision met, month by month", headers, rows)
-    ui.html(
-        '<details><summary class="cursor-pointer font-semibold">The figures behind the chart</summary>'
-        f"{table}</details>"
-    ).classes("w-full").mark("trend-table")
+    with ui.element("details").classes("w-full"):
+        text("summary", "The figures behind the chart").classes("cursor-pointer font-semibold")
+        data_table(simple_table("Fully compliant and supervision met, month by month", headers, rows)).mark(
+            "trend-table")

@@ -11,6 +11,7 @@ from nicegui.elements.mixins.text_element import TextElement
 from tracker import compliance as c
 from tracker.dates import parse_optional_date, uk
 from ui import theme
+from ui.attrs import attrs
 
 # status -> (words on screen, tone)
 STATUSES: dict[str, tuple[str, str]] = {
@@ -53,9 +54,9 @@ def status_chip(status: str, label: str | None = None) -> ui.element:
     """A chip that says the status in words, with the tone's colour and icon."""
     words = label or status_label(status)
     background, colour, icon = theme.TONES[status_tone(status)]
-    with ui.element("span").classes("status-chip").style(
-        f"background:{background};color:{colour}"
-    ).props(f'data-status="{status}"') as chip:
+    chip = attrs(ui.element("span").classes("status-chip"), data_status=status)
+    chip.style(f"background:{background};color:{colour}")
+    with chip:
         ui.icon(icon, size="1rem").props('aria-hidden="true"')
         TextElement(tag="span", text=words)
     return chip
@@ -102,9 +103,8 @@ def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
     ) as strip:
         for m in months:
             background, colour, _ = theme.TONES[status_tone(m.status)]
-            with ui.element("li").classes("month-cell").style(f"background:{background};color:{colour}").props(
-                f'data-month="{m.month.isoformat()}" data-status="{m.status}"'
-            ):
+            cell = ui.element("li").classes("month-cell").style(f"background:{background};color:{colour}")
+            with attrs(cell, data_month=m.month.isoformat(), data_status=m.status):
                 ui.label(month_name(m.month)).classes("font-semibold")
                 ui.label(status_label(m.status))
                 ui.label(f"{m.minutes}/{m.required} min")
@@ -113,11 +113,10 @@ def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
 
 def date_input(label: str, value: date | None = None, *, required: bool = False) -> ui.input:
     """A text box for dd/mm/yyyy with a calendar to pick from; type or pick."""
-    field = ui.input(label, value=uk(value) if value else "", placeholder="dd/mm/yyyy").props(
-        'inputmode="numeric" autocomplete="off"' + (' aria-required="true"' if required else "")
-    )
+    field = ui.input(label, value=uk(value) if value else "", placeholder="dd/mm/yyyy")
+    attrs(field.props('inputmode="numeric" autocomplete="off"'), aria_required="true" if required else None)
     with field.add_slot("append"):
-        with ui.button(icon="event").props(f'flat round dense aria-label="Choose the {label.lower()}"'):
+        with attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}"):
             with ui.menu() as menu:
                 ui.date(mask="DD/MM/YYYY").bind_value(field).on_value_change(menu.close)
     return field

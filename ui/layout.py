@@ -13,6 +13,7 @@ header or with ?as_of=dd/mm/yyyy), kept in app.storage.user while the user moves
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from tracker.dates import iso, parse_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError
 from tracker.services import inbox
 from ui import auth, theme
+from ui.attrs import attrs
 from ui.components import heading, text
 
 SECTIONS = ("My work", "Supervision", "Team", "Administration")
@@ -178,26 +180,24 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
         )
         ui.link(theme.PRODUCT_NAME, "/").classes("text-lg font-bold")
         ui.space()
-        with ui.button(icon="event").props(
-            f'flat no-caps color=white aria-label="Viewing as at {uk(page.as_of)}; change the date"'
-        ).classes("as-at-button"):
+        as_at = ui.button(icon="event").props("flat no-caps color=white").classes("as-at-button")
+        with attrs(as_at, aria_label=f"Viewing as at {uk(page.as_of)}; change the date"):
             text("span", f"As at {uk(page.as_of)}").classes("ml-1")
             with ui.menu():
                 picker = ui.date(value=uk(page.as_of), mask="DD/MM/YYYY")
-                picker.props(f'options="d => d <= \'{page.today.strftime("%Y/%m/%d")}\'"')
+                # code, not data: days up to today (the server's date, written as a JavaScript string)
+                picker.props[":options"] = "d => d <= " + json.dumps(page.today.strftime("%Y/%m/%d"))
                 picker.on_value_change(
                     lambda e: ui.navigate.to(_url_with(page.request, as_of=str(e.value or "today")))
                 )
                 ui.button("Back to today", on_click=lambda: ui.navigate.to(_url_with(page.request, as_of="today")))
         if unread is not None:
-            with ui.button(icon="notifications", on_click=lambda: ui.navigate.to("/inbox")).props(
-                f'flat round color=white aria-label="Inbox: {unread} unread"'
-            ):
+            bell = ui.button(icon="notifications", on_click=lambda: ui.navigate.to("/inbox")).props("flat round color=white")
+            with attrs(bell, aria_label=f"Inbox: {unread} unread"):
                 if unread:
                     ui.badge(str(unread), color="red").props("floating")
-        with ui.button(icon="account_circle").props(
-            f'flat no-caps color=white aria-label="Signed in as {page.viewer.display_name}"'
-        ):
+        account = ui.button(icon="account_circle").props("flat no-caps color=white")
+        with attrs(account, aria_label=f"Signed in as {page.viewer.display_name}"):
             text("span", page.viewer.display_name).classes("ml-1")
             with ui.menu():
                 ui.menu_item(page.viewer.email).props("disable")

@@ -12,6 +12,7 @@ from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.models import Organisation, Pcn
 from tracker.team_views import PAGE_SIZES, Filters, Option, Paged
+from ui.attrs import attrs
 from ui.components import status_label, text
 
 STATUS_OPTIONS = {"": "Any status", c.RED: "Red", c.AMBER: "Amber", c.GREEN: "Green"}
@@ -49,8 +50,7 @@ def team_tabs(current: str) -> None:
 def figure(label: str, value: str, detail: str = "", tone: str | None = None) -> ui.element:
     """A headline number with its meaning in words."""
     with ui.element("div").classes("figure-card") as card:
-        if tone:
-            card.props(f'data-tone="{tone}"')
+        attrs(card, data_tone=tone)
         text("div", label).classes("figure-label")
         text("div", value).classes("figure-value")
         if detail:
@@ -84,7 +84,8 @@ class FilterBar:
         with (
             ui.element("form")
             .classes("flex flex-wrap gap-3 items-end w-full")
-            .props('role="search" aria-label="Filter the team" onsubmit="return false"')
+            .props('role="search" aria-label="Filter the team"')
+            .on("submit.prevent", js_handler="() => {}")  # Enter filters in place (no inline handler: CSP)
         ):
             self.search = (
                 ui.input("Search name or staff id", value=filters.search)
@@ -146,9 +147,7 @@ class FilterBar:
 def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], noun: str = "people") -> None:
     """'Showing 26–50 of 9,191 people', previous and next, and how many to a page."""
     with (
-        ui.element("nav")
-        .classes("flex items-center gap-3 flex-wrap w-full")
-        .props(f'aria-label="Pages of {noun}"')
+        attrs(ui.element("nav").classes("flex items-center gap-3 flex-wrap w-full"), aria_label=f"Pages of {noun}")
     ):
         words = (
             f"Showing {paged.first:,}–{paged.last:,} of {paged.total:,} {noun}"
@@ -156,16 +155,13 @@ def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], nou
             else f"No {noun} match"
         )
         text("span", words).props('role="status"').mark("pager-status")
-        ui.button(
-            "Previous", icon="chevron_left", on_click=lambda: on_page(paged.page - 1, paged.size)
-        ).props(
-            f'outline dense no-caps aria-label="Previous page"{" disable" if paged.page <= 1 else ""}'
-        ).mark("pager-previous")
+        previous = ui.button("Previous", icon="chevron_left", on_click=lambda: on_page(paged.page - 1, paged.size))
+        attrs(previous.props('outline dense no-caps aria-label="Previous page"'), disable=paged.page <= 1)
+        previous.mark("pager-previous")
         text("span", f"Page {paged.page} of {paged.pages}")
-        ui.button("Next", icon="chevron_right", on_click=lambda: on_page(paged.page + 1, paged.size)).props(
-            f'outline dense no-caps icon-right=chevron_right aria-label="Next page"'
-            f"{' disable' if paged.page >= paged.pages else ''}"
-        ).mark("pager-next")
+        after = ui.button("Next", icon="chevron_right", on_click=lambda: on_page(paged.page + 1, paged.size))
+        after.props('outline dense no-caps icon-right=chevron_right aria-label="Next page"')
+        attrs(after, disable=paged.page >= paged.pages).mark("pager-next")
         size = (
             ui.select({s: f"{s} a page" for s in PAGE_SIZES}, value=paged.size, label="Rows")
             .props("outlined dense options-dense")

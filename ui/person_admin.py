@@ -14,6 +14,7 @@ from tracker.errors import TrackerError
 from tracker.models import ABSENCE_REASONS, SUPERVISION_KINDS
 from tracker.services import absences, assignments, people
 from ui.actions import as_actor, error_text, read, write
+from ui.attrs import attrs
 from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, text
 from ui.layout import Page
 from ui.tables import Column, table
@@ -174,9 +175,8 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
             if outcome.ok:
                 await reload()
 
-        ui.button("Restore" if r.archived else "Archive", on_click=archive).props(
-            "outline no-caps" + ("" if r.archived else " color=negative")
-        ).mark("archive")
+        archiving = ui.button("Restore" if r.archived else "Archive", on_click=archive).props("outline no-caps")
+        attrs(archiving, color=None if r.archived else "negative").mark("archive")
 
 
 def absence_list(page: Page, r: av.PersonRecord, reload: Reload) -> None:
@@ -239,9 +239,9 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                         cells.cell(uk(s.start))
                         with cells.cell():
                             if not page.is_past:
-                                ui.button("End today", on_click=lambda s=s: end_link(page, s, reload)).props(
-                                    f'flat dense no-caps aria-label="End today: {s.other} as supervisor"'
-                                ).mark(f"end-{s.assignment_id}")
+                                end = ui.button("End today", on_click=lambda s=s: end_link(page, s, reload))
+                                attrs(end.props("flat dense no-caps"),
+                                      aria_label=f"End today: {s.other} as supervisor").mark(f"end-{s.assignment_id}")
         else:
             empty_state("No supervisor is named.")
         if page.is_past or r.archived:

@@ -10,6 +10,7 @@ from nicegui import ui
 from tracker import compliance as c
 from tracker.dates import uk
 from tracker.services.profile import PolicyView, Profile
+from ui.attrs import attrs, safe_link
 from ui.components import (
     KIND_LABELS,
     days_ago,
@@ -122,7 +123,7 @@ def policies(profile: Profile, on_acknowledge: Callable[[PolicyView], Awaitable[
             empty_state("The employer has recorded no policies yet.")
             return
         for policy in profile.policies:
-            with ui.element("article").classes("border-t py-3 w-full").props(f'data-policy="{policy.policy_id}"'):
+            with attrs(ui.element("article").classes("border-t py-3 w-full"), data_policy=policy.policy_id):
                 with ui.row().classes("items-center gap-2"):
                     text("h3", policy.topic).classes("font-semibold text-base m-0")
                     if policy.requires_acknowledgement:
@@ -137,7 +138,7 @@ def policies(profile: Profile, on_acknowledge: Callable[[PolicyView], Awaitable[
                 if policy.statement:
                     ui.label(policy.statement)
                 if policy.document_url:
-                    ui.link(f"Read the {policy.topic.lower()} policy", policy.document_url, new_tab=True)
+                    safe_link(f"Read the {policy.topic.lower()} policy", policy.document_url, new_tab=True)
                 for adaptation in policy.adaptations:
                     ui.label(f"Agreed adaptation for the joint team: {adaptation}").classes("italic")
                 if on_acknowledge and policy.requires_acknowledgement and not policy.acknowledged_on:
@@ -166,9 +167,8 @@ def records(profile: Profile) -> None:
                             ui.label(f"Why: {r.rejected_because}").classes("text-sm")
                     with rows.cell():
                         if r.has_certificate:
-                            ui.link("Open", f"/files/certificates/{r.record_id}", new_tab=True).props(
-                                f'aria-label="Open the certificate for {r.course}"'
-                            )
+                            attrs(ui.link("Open", f"/files/certificates/{r.record_id}", new_tab=True),
+                                  aria_label=f"Open the certificate for {r.course}")
                         else:
                             ui.label("—")
 

@@ -11,6 +11,7 @@ from tracker.access import ADMIN, LEAD, Viewer
 from tracker.services import policies
 from tracker.services.policies import Adaptation, Position
 from ui.actions import as_viewer, write
+from ui.attrs import attrs
 from ui.components import date_input, heading, muted, text, uk_date
 
 Done = Callable[[], Awaitable[None]]
@@ -23,9 +24,8 @@ def position_dialog(
     topic_id, topic_name = topic
     with (
         ui.dialog() as dialog,
-        ui.card()
-        .classes("w-[40rem] max-w-full")
-        .props(f'role="dialog" aria-label="{topic_name} at {employer_name}"'),
+        attrs(ui.card().classes("w-[40rem] max-w-full").props('role="dialog"'),
+              aria_label=f"{topic_name} at {employer_name}"),
     ):
         heading(f"{topic_name}: {employer_name}", 2)
         statement = (
@@ -162,7 +162,7 @@ def adaptation_dialog(
 def adaptation_item(
     viewer: Viewer, a: Adaptation, topic: str, can_edit: bool, on_edit: Done, on_done: Done
 ) -> None:
-    with ui.element("li").classes("border-t py-2").props(f'data-adaptation="{a.adaptation_id}"'):
+    with attrs(ui.element("li").classes("border-t py-2"), data_adaptation=a.adaptation_id):
         text("div", f"{topic}: {a.condition}").classes("font-semibold")
         muted(
             f"Applies to {', '.join(a.employers)}"
@@ -182,12 +182,10 @@ def adaptation_item(
                     await on_done()
 
             with ui.row().classes("gap-2"):
-                ui.button("Change", on_click=on_edit).props(
-                    f'flat dense no-caps aria-label="Change the adaptation on {topic}"'
-                )
-                ui.button("Withdraw", on_click=withdraw).props(
-                    f'flat dense no-caps color=negative aria-label="Withdraw the adaptation on {topic}"'
-                ).mark(f"withdraw-{a.adaptation_id}")
+                attrs(ui.button("Change", on_click=on_edit).props("flat dense no-caps"),
+                      aria_label=f"Change the adaptation on {topic}")
+                attrs(ui.button("Withdraw", on_click=withdraw).props("flat dense no-caps color=negative"),
+                      aria_label=f"Withdraw the adaptation on {topic}").mark(f"withdraw-{a.adaptation_id}")
 
 
 def topic_form(viewer: Viewer, on_done: Done) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
+from ui.attrs import attrs
 from ui.components import text
 
 
@@ -27,9 +28,8 @@ class Rows:
 
     @contextmanager
     def row(self, **data: str) -> Iterator[ui.element]:
-        props = " ".join(f'data-{k}="{v}"' for k, v in data.items())
         self._index = 0
-        with ui.element("tr").props(props) as tr:
+        with attrs(ui.element("tr"), **{f"data_{k}": v for k, v in data.items()}) as tr:
             yield tr
 
     def cell(self, value: str | None = None, *, header: bool = False) -> ui.element:

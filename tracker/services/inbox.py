@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,15 @@ class InboxItem:
     read: bool
 
 
+def _followable(link: str) -> bool:
+    """A path here, or a web address (the confirmation links in reminders are full addresses): never a script."""
+    if "\\" in link or any(ch.isspace() or ord(ch) < 32 for ch in link):
+        return False
+    if link.startswith("/"):
+        return not link.startswith("//")
+    return re.match(r"^https?://[^/?#@]", link, re.IGNORECASE) is not None
+
+
 def _clean(note: Note) -> dict[str, object]:
     subject = " ".join((note.subject or "").split())
     if not subject:
@@ -50,6 +60,8 @@ def _clean(note: Note) -> dict[str, object]:
     link = (note.link or "").strip() or None
     if link is not None and len(link) > 255:
         raise ValidationError("a message link is limited to 255 characters", "link")
+    if link is not None and not _followable(link):
+        raise ValidationError("a message link must be a page of this site or a web address", "link")
     return {"user": note.user_id, "subject": subject, "body": body, "link": link}
 
 

@@ -12,6 +12,7 @@ from tracker.access import ADMIN, require
 from tracker.models import Course, Organisation, Pcn, Role
 from tracker.services import catalogue_admin, organisations
 from ui.actions import as_actor, read, write
+from ui.attrs import attrs
 from ui.components import heading, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.tables import Column, table
@@ -51,9 +52,8 @@ def catalogue() -> Catalogue:
 
 
 def edit_button(label: str, marker: str, build: Callable[[], None]) -> None:
-    ui.button("Edit", icon="edit", on_click=build).props(
-        f'flat dense no-caps aria-label="Edit {label}"'
-    ).mark(marker)
+    attrs(ui.button("Edit", icon="edit", on_click=build).props("flat dense no-caps"), aria_label=f"Edit {label}").mark(
+        marker)
 
 
 def dialog_card(title: str) -> tuple[ui.dialog, ui.card]:

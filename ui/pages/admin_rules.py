@@ -18,6 +18,7 @@ from tracker.errors import TrackerError
 from tracker.models import SUPERVISION_KINDS
 from tracker.services import rules
 from ui.actions import as_actor, error_text, read, write
+from ui.attrs import attrs
 from ui.components import KIND_LABELS, empty_state, heading, muted, panel, text
 from ui.layout import Page, add_nav, frame
 from ui.tables import Column, table
@@ -114,7 +115,7 @@ def remove_button(
     async def preview() -> None:
         await preview_then(holder, as_of, build, remove, label, redraw)
 
-    ui.button("Remove", on_click=preview).props(f'flat dense no-caps color=negative aria-label="{label}"').mark(mark)
+    attrs(ui.button("Remove", on_click=preview).props("flat dense no-caps color=negative"), aria_label=label).mark(mark)
 
 
 def requirement_rows_table(

@@ -14,6 +14,7 @@ from tracker.models import USER_ROLES
 from tracker.passwords import generate_password
 from tracker.services import users
 from ui.actions import read, write
+from ui.attrs import attrs
 from ui.components import heading, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.tables import Column, table
@@ -180,18 +181,14 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
                         if outcome.ok:
                             await redraw()
 
-                    label = f'aria-label="{{}} {login.email}"'
-                    ui.button("Roles", on_click=edit).props(
-                        "flat dense no-caps " + label.format("Roles of")
-                    ).mark(f"edit-user-{login.user_id}")
-                    ui.button("Reset password", on_click=reset).props(
-                        "flat dense no-caps " + label.format("Reset password of")
-                    ).mark(f"reset-{login.user_id}")
+                    attrs(ui.button("Roles", on_click=edit).props("flat dense no-caps"),
+                          aria_label=f"Roles of {login.email}").mark(f"edit-user-{login.user_id}")
+                    attrs(ui.button("Reset password", on_click=reset).props("flat dense no-caps"),
+                          aria_label=f"Reset password of {login.email}").mark(f"reset-{login.user_id}")
                     if login.user_id != page.viewer.user_id:
-                        ui.button("Reactivate" if not login.active else "Deactivate", on_click=toggle).props(
-                            "flat dense no-caps "
-                            + label.format("Reactivate" if not login.active else "Deactivate")
-                        ).mark(f"toggle-{login.user_id}")
+                        verb = "Reactivate" if not login.active else "Deactivate"
+                        attrs(ui.button(verb, on_click=toggle).props("flat dense no-caps"),
+                              aria_label=f"{verb} {login.email}").mark(f"toggle-{login.user_id}")
 
 
 def add_form(page: Page, found: av.Choices, redraw: Redraw, shown: ui.element) -> None:

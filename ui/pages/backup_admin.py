@@ -4,6 +4,7 @@ file) after typing RESTORE. Backups are consistent while the app runs (SQLite on
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -18,6 +19,7 @@ from tracker.errors import NotFound
 from tracker.settings import Settings, current_settings
 from ui import auth
 from ui.actions import read, write
+from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
 from ui.tables import Column, table
@@ -86,11 +88,11 @@ def register() -> None:
                             cells.cell(_when(f.modified, settings.timezone))
                             cells.cell(_size(f.size))
                             with cells.cell(), ui.row().classes("gap-2"):
-                                ui.link("Download", f"/admin/backups/{f.name}").props(
-                                    f'aria-label="Download {f.name}"')
-                                ui.button("Restore…", on_click=lambda name=f.name: ask_restore(name)).props(
-                                    f'outline dense no-caps color=negative aria-label="Restore {f.name}"'
-                                ).mark(f"restore-{f.name}")
+                                attrs(ui.link("Download", f"/admin/backups/{quote(f.name)}"),
+                                      aria_label=f"Download {f.name}")
+                                restore = ui.button("Restore…", on_click=lambda name=f.name: ask_restore(name))
+                                attrs(restore.props("outline dense no-caps color=negative"),
+                                      aria_label=f"Restore {f.name}").mark(f"restore-{f.name}")
 
             async def refresh() -> None:
                 held_section.refresh(await read(backup_job.backups_held, settings))

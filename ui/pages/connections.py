@@ -12,6 +12,7 @@ from tracker.models import ApiToken
 from tracker.services import tokens
 from tracker.settings import current_settings
 from ui.actions import ANY_USER, read, write
+from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.pages.calendar_feed import feed_url
@@ -48,9 +49,9 @@ def _tokens_table(caption: str, rows: list[ApiToken], on_revoke, with_owner: boo
                 cells.cell(_when(t.created_at))
                 cells.cell(_when(t.last_used_at))
                 with cells.cell():
-                    ui.button("Revoke", on_click=lambda token_id=t.id: on_revoke(token_id)).props(
-                        f'outline dense no-caps color=negative aria-label="Revoke {t.name or t.purpose}"'
-                    ).mark(f"revoke-{t.id}")
+                    revoke = ui.button("Revoke", on_click=lambda token_id=t.id: on_revoke(token_id))
+                    attrs(revoke.props("outline dense no-caps color=negative"),
+                          aria_label=f"Revoke {t.name or t.purpose}").mark(f"revoke-{t.id}")
 
 
 def _show_secret(box: ui.column, title: str, secret: str, note: str) -> None:

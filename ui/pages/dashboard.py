@@ -15,6 +15,7 @@ from tracker.team_cache import CACHE
 from ui.actions import read
 from ui.charts import trend_chart, trend_table
 from ui.components import empty_state, heading, muted, panel, text
+from ui.data_table import data_table
 from ui.grids import bar_cell, chip_cell, link_cell, simple_table, text_cell
 from ui.layout import add_nav, frame
 from ui.lead_components import figure, scope_name, style, team_tabs
@@ -60,7 +61,7 @@ def courses(snapshot: tv.TeamSnapshot) -> None:
             for f in figures
         ]
         headers = [("Course", False), ("In date", True), ("People", True), ("Share", False)]
-        ui.html(simple_table("Training by course: share in date", headers, rows)).classes("w-full").mark(
+        data_table(simple_table("Training by course: share in date", headers, rows)).classes("w-full").mark(
             "courses"
         )
 
@@ -91,7 +92,7 @@ def employers(snapshot: tv.TeamSnapshot) -> None:
             ("Red", True),
             ("Fully compliant", True),
         ]
-        ui.html(simple_table("Each employer's people by status", headers, rows)).classes("w-full").mark(
+        data_table(simple_table("Each employer's people by status", headers, rows)).classes("w-full").mark(
             "employers"
         )
 
@@ -123,7 +124,7 @@ def attention(snapshot: tv.TeamSnapshot) -> None:
                 )
             )
         headers = [("Name", False), ("Status", False), ("Why", False), ("Employer", False)]
-        ui.html(simple_table("People to look at first: red, then amber", headers, rows)).classes(
+        data_table(simple_table("People to look at first: red, then amber", headers, rows)).classes(
             "w-full"
         ).mark("attention")
         ui.link("See everyone who is red in the training matrix", "/team/matrix?status=red")

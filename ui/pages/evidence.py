@@ -12,6 +12,7 @@ from tracker.access import ADMIN, LEAD, Viewer, require
 from tracker.dates import uk
 from tracker.services import evidence
 from ui.actions import as_viewer, read, write
+from ui.attrs import attrs
 from ui.components import date_input, empty_state, heading, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import count_of
@@ -52,7 +53,7 @@ def queue(viewer: Viewer, today: date) -> list[Waiting]:
 
 
 def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
-    with ui.element("article").classes("panel flex flex-col gap-2").props(f'data-record="{w.record_id}"'):
+    with attrs(ui.element("article").classes("panel flex flex-col gap-2"), data_record=w.record_id):
         with ui.row().classes("items-baseline gap-3"):
             text("h3", w.course).classes("font-semibold text-lg m-0")
             ui.link(f"{w.name} ({w.staff_id})", f"/people/{w.person_id}")
@@ -64,11 +65,8 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
         if w.has_certificate:
             ui.link("Open the certificate (new tab)", f"/files/certificates/{w.record_id}", new_tab=True)
         with ui.row().classes("items-end gap-4 w-full"):
-            done_on = (
-                date_input("Completion date", w.completed_on, required=True)
-                .props(f'aria-label="Completion date of {w.course} for {w.name}"')
-                .mark(f"date-{w.record_id}")
-            )
+            done_on = attrs(date_input("Completion date", w.completed_on, required=True),
+                            aria_label=f"Completion date of {w.course} for {w.name}").mark(f"date-{w.record_id}")
 
             async def approve() -> None:
                 outcome = await write(
@@ -83,12 +81,8 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
                 "unelevated no-caps color=positive"
             ).mark(f"approve-{w.record_id}")
         with ui.row().classes("items-end gap-4 w-full"):
-            reason = (
-                ui.input("Reason for rejecting")
-                .classes("min-w-[24rem]")
-                .props(f'aria-label="Reason for rejecting {w.course} for {w.name}"')
-                .mark(f"reason-{w.record_id}")
-            )
+            reason = attrs(ui.input("Reason for rejecting").classes("min-w-[24rem]"),
+                           aria_label=f"Reason for rejecting {w.course} for {w.name}").mark(f"reason-{w.record_id}")
 
             async def reject() -> None:
                 outcome = await write(

@@ -8,7 +8,8 @@ from nicegui import ui
 from tracker import team_views as tv
 from tracker.access import ADMIN, LEAD, require
 from ui.components import empty_state, muted
-from ui.grids import heatmap_html
+from ui.data_table import data_table
+from ui.grids import heatmap_table
 from ui.layout import add_nav, frame
 from ui.lead_components import pager
 from ui.team_page import OnPage, View, show_team_list
@@ -27,7 +28,7 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
             "No one matches these filters." if view.filters.active else "No one is employed on this date."
         )
         return
-    ui.html(heatmap_html(result)).classes("w-full grid-wrap").mark("heatmap")
+    data_table(heatmap_table(result)).classes("w-full grid-wrap").mark("heatmap")
     pager(result.rows, on_page)
 
 

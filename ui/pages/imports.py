@@ -18,6 +18,7 @@ from tracker.errors import ImportRejected
 from tracker.importers import COLUMNS, KINDS, REPLACEABLE
 from ui import auth
 from ui.actions import read, write
+from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
 from ui.tables import Column, table
@@ -70,10 +71,9 @@ def _mapping_editor(state: Upload, on_change) -> None:  # type: ignore[no-untype
             with cells.row():
                 cells.cell(header or "(no name)", header=True)
                 with cells.cell():
-                    ui.select(options, value=state.mapping.get(header, cm.IGNORE),
-                              on_change=lambda e, h=header: on_change(h, e.value)).props(
-                        f'dense outlined aria-label="Column {header} becomes"').classes("w-56").mark(
-                        f"map-{header}")
+                    choice = ui.select(options, value=state.mapping.get(header, cm.IGNORE),
+                                       on_change=lambda e, h=header: on_change(h, e.value)).props("dense outlined")
+                    attrs(choice, aria_label=f"Column {header} becomes").classes("w-56").mark(f"map-{header}")
     for problem in cm.problems(state.kind, state.mapping):
         ui.label(problem).classes("text-negative").props('role="alert"')
 

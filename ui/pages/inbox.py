@@ -9,6 +9,7 @@ from nicegui import ui
 from tracker import clock
 from tracker.services import inbox
 from ui.actions import ANY_USER, read, write
+from ui.attrs import attrs, safe_link
 from ui.components import empty_state, muted, plural, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, frame
 
@@ -51,7 +52,7 @@ def register() -> None:
                     if not items:
                         empty_state("No messages. Reminders about training and supervision will appear here.")
                     for item in items:
-                        with ui.element("article").classes("panel").props(f'data-message="{item.id}"'):
+                        with attrs(ui.element("article").classes("panel"), data_message=item.id):
                             with ui.row().classes("items-center gap-3"):
                                 text("h2", item.subject).classes("section-title m-0")
                                 if not item.read:
@@ -61,7 +62,7 @@ def register() -> None:
                                 ui.label(item.body).classes("whitespace-pre-line")
                             with ui.row().classes("gap-3 items-center"):
                                 if item.link:
-                                    ui.link("Open the page it is about", item.link)
+                                    safe_link("Open the page it is about", item.link)
                                 if not item.read:
                                     ui.button("Mark as read", on_click=lambda i=item.id: mark(i)).props(
                                         "flat dense no-caps"

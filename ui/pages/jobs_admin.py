@@ -16,6 +16,7 @@ from jobs.scheduler import JobView, overview, run_job
 from tracker.access import ADMIN, require
 from tracker.settings import Settings, current_settings
 from ui.actions import read, write
+from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.tables import Column, table
@@ -75,9 +76,9 @@ def _jobs_table(picture: JobsPicture, settings: Settings, on_run) -> None:  # ty
                 cells.cell(str(last.count) if last else "—")
                 cells.cell(str(last.errors) if last else "—")
                 with cells.cell():
-                    ui.button("Run now", on_click=lambda job_id=job.id: on_run(job_id)).props(
-                        f'outline dense no-caps aria-label="Run now: {job.name}"'
-                    ).mark(f"run-{job.id}")
+                    run_now = ui.button("Run now", on_click=lambda job_id=job.id: on_run(job_id))
+                    attrs(run_now.props("outline dense no-caps"), aria_label=f"Run now: {job.name}").mark(
+                        f"run-{job.id}")
 
 
 RETRY_RULE = (
@@ -141,7 +142,7 @@ def _preview(deliveries: list[Delivery]) -> None:
                 cells.cell(d.channels)
                 with cells.cell(), ui.element("ul").classes("m-0 pl-4"):
                     for notice in d.notices:
-                        text("li", notice.text).classes("text-sm").props(f'data-stage="{notice.stage}"')
+                        attrs(text("li", notice.text).classes("text-sm"), data_stage=notice.stage)
 
 
 def register() -> None:

@@ -8,8 +8,9 @@ from nicegui import ui
 
 from tracker import team_views as tv
 from tracker.access import ADMIN, LEAD, require
-from ui.components import empty_state, muted
-from ui.grids import legend_html, matrix_html
+from ui.components import empty_state, muted, text
+from ui.data_table import data_table
+from ui.grids import legend, matrix_table
 from ui.layout import add_nav, frame
 from ui.lead_components import count_of, pager
 from ui.team_page import OnPage, View, show_team_list
@@ -28,9 +29,15 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
             "No one matches these filters." if view.filters.active else "No one is employed on this date."
         )
         return
-    ui.html(matrix_html(result)).classes("w-full grid-wrap").mark("matrix")
+    data_table(matrix_table(result)).classes("w-full grid-wrap").mark("matrix")
     pager(result.rows, on_page)
-    ui.html(legend_html(result.columns)).classes("w-full")
+    with ui.element("details").classes("w-full"):
+        text("summary", "What the course codes stand for").classes("cursor-pointer font-semibold")
+        with ui.element("dl").classes("code-list"):
+            for code, label in legend(result.columns):
+                text("dt", code)
+                text("dd", label)
+        text("p", "A dash (—) means the course is not required of that person.").classes("muted")
 
 
 def register() -> None:

@@ -10,6 +10,7 @@ from tracker.errors import PermissionDenied
 from tracker.services import supervision
 from tracker.services.caseload import SessionView, sessions_attended
 from ui.actions import person, read, write
+from ui.attrs import attrs
 from ui.components import (
     FORMAT_LABELS,
     KIND_LABELS,
@@ -35,7 +36,7 @@ def _session_card(
 ) -> None:
     mine = view.attendee(person_id)
     state = mine.confirmation if mine else "pending"
-    with ui.element("article").classes("panel").props(f'data-session="{view.session_id}"'):
+    with attrs(ui.element("article").classes("panel"), data_session=view.session_id):
         with ui.row().classes("items-center gap-3"):
             text("h2", f"{uk_date(view.on)} with {view.supervisor}").classes("section-title m-0")
             status_chip("awaiting" if state == "pending" else state)

@@ -14,6 +14,7 @@ from tracker.population import Scope
 from tracker.services import policies
 from tracker.services.policies import PolicyMatrix, Position, TopicRow
 from ui.actions import read
+from ui.attrs import attrs, safe_link
 from ui.components import empty_state, heading, muted, panel, status_chip, text, uk_date
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import style
@@ -41,11 +42,7 @@ def position_cell(
     def edit() -> None:
         position_dialog(page.viewer, employer, (topic.topic_id, topic.name), p, redraw).open()
 
-    with (
-        ui.element("td")
-        .classes("policy-cell")
-        .props(f'data-employer="{employer_id}" data-topic="{topic.topic_id}"')
-    ):
+    with attrs(ui.element("td").classes("policy-cell"), data_employer=employer_id, data_topic=topic.topic_id):
         if p is None:
             text("span", "No position recorded").classes("muted italic")
         else:
@@ -54,9 +51,8 @@ def position_cell(
                 f"Version {p.version}" + (f" · review by {uk_date(p.review_date)}" if p.review_date else "")
             )
             if p.document_url:
-                ui.link("Read the document", p.document_url, new_tab=True).props(
-                    f'aria-label="Read the document: {employer_name}\'s {topic.name.lower()} policy (new tab)"'
-                )
+                attrs(safe_link("Read the document", p.document_url, new_tab=True),
+                      aria_label=f"Read the document: {employer_name}'s {topic.name.lower()} policy (new tab)")
             if p.requires_acknowledgement and p.policy_id in state.counts:
                 done, people = state.counts[p.policy_id]
                 with ui.row().classes("items-center gap-2"):
@@ -65,17 +61,15 @@ def position_cell(
                         f"{done} of {people} acknowledged",
                     )
                     if done < people:
-                        ui.button(
-                            "Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name)
-                        ).props(
-                            f'flat dense no-caps aria-label="Who has not acknowledged {topic.name.lower()} at '
-                            f'{employer_name}"'
-                        ).mark(f"outstanding-{p.policy_id}")
+                        who = ui.button("Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name))
+                        attrs(who.props("flat dense no-caps"),
+                              aria_label=f"Who has not acknowledged {topic.name.lower()} at {employer_name}").mark(
+                            f"outstanding-{p.policy_id}")
         if editable:
-            ui.button("Edit" if p else "Add", icon="edit" if p else "add", on_click=edit).props(
-                f"flat dense no-caps aria-label=\"{'Edit' if p else 'Add'} {employer_name}'s position on "
-                f'{topic.name.lower()}"'
-            ).mark(f"edit-{employer_id}-{topic.topic_id}")
+            verb = "Edit" if p else "Add"
+            change = ui.button(verb, icon="edit" if p else "add", on_click=edit).props("flat dense no-caps")
+            attrs(change, aria_label=f"{verb} {employer_name}'s position on {topic.name.lower()}").mark(
+                f"edit-{employer_id}-{topic.topic_id}")
 
 
 async def outstanding(page: Page, p: Position, employer: str, topic: str) -> None:
@@ -111,11 +105,8 @@ def matrix_table(
         with ui.element("tbody"):
             for topic in topics:
                 differs = topic.differs(ids)
-                with (
-                    ui.element("tr")
-                    .props(f'data-topic="{topic.topic_id}" data-differs="{str(differs).lower()}"')
-                    .classes("diff-row" if differs else "")
-                ):
+                row = ui.element("tr").classes("diff-row" if differs else "")
+                with attrs(row, data_topic=topic.topic_id, data_differs=str(differs).lower()):
                     with ui.element("th").props('scope="row"').classes("min-w-[12rem]"):
                         text("div", topic.name).classes("font-semibold")
                         if differs:

@@ -23,6 +23,7 @@ from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
 from ui import auth, workers
 from ui.actions import ANY_USER, sentence, write
+from ui.attrs import attrs
 from ui.components import date_input, heading, muted, panel, read_date
 from ui.layout import add_nav, forbidden, frame
 
@@ -95,7 +96,7 @@ class Progress:
         name = filename(request)
         token = remember(self.viewer.user_id, name, pdf)
         self.words.text = f"Ready: {name} ({len(pdf) / 1024:,.0f} KB). The download should start by itself."
-        self.link.props(f'href="/reports/ready/{token}"')
+        attrs(self.link, href=f"/reports/ready/{token}")
         self.link.visible = True
         ui.download.from_url(f"/reports/ready/{token}")
 

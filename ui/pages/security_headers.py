@@ -3,11 +3,10 @@
 A plain ASGI middleware (not BaseHTTPMiddleware, so file downloads stream and the websocket passes untouched)
 that adds a header only where the route has not set its own (certificate downloads keep their `sandbox` CSP).
 
-The Content-Security-Policy is what NiceGUI needs and no more: Vue compiles the page's templates in the browser
-and NiceGUI turns some props into functions, so scripts need 'unsafe-eval'; the page's element tree and
-Quasar's styles are inline, so scripts and styles need 'unsafe-inline'. Everything is served by the app itself
-(NiceGUI ships its libraries), so nothing is allowed from another site; the socket connects to the same host.
-Framing is refused (clickjacking), and HSTS is sent only when TRACKER_BASE_URL is https (behind TLS).
+The Content-Security-Policy is in ui/csp.py: NiceGUI's pages get a fresh nonce for their own inline scripts
+(the middleware writes it into each <script> tag of the page and into the policy), so no other inline script,
+event handler or `javascript:` address runs; every other response gets the same policy with no inline script
+at all. Framing is refused (clickjacking), and HSTS is sent only when TRACKER_BASE_URL is https (behind TLS).
 
 NiceGUI checks an upload's size only in the browser; here an upload must say its length (411 otherwise) and
 be no bigger than UPLOAD_LIMIT (413), so no one can fill the disk by posting to an upload address directly.
@@ -22,6 +21,7 @@ from typing import Any
 from nicegui import app
 
 from tracker.settings import current_settings
+from ui.csp import content_security_policy, new_nonce, with_nonce
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,30 +34,10 @@ UPLOAD_LIMIT = 21 * 1024 * 1024  # the largest file anyone may upload (an import
 UPLOAD_PATH = re.compile(r"^/_nicegui/client/[^/]+/upload/[^/]+$")
 
 
-def content_security_policy(host: str, https: bool) -> str:
-    sockets = f"wss://{host}" if https else f"ws://{host} wss://{host}"
-    return "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            "font-src 'self' data:",
-            f"connect-src 'self' {sockets}" if host else "connect-src 'self'",
-            "worker-src 'self' blob:",
-            "media-src 'self' blob:",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-
-
-def security_headers(host: str, https: bool) -> dict[str, str]:
+def security_headers(host: str, https: bool, nonce: str | None = None) -> dict[str, str]:
     """The headers every response carries (names in lower case, as ASGI sends them)."""
     headers = {
-        "content-security-policy": content_security_policy(host, https),
+        "content-security-policy": content_security_policy(host, https, nonce),
         "x-frame-options": "DENY",
         "x-content-type-options": "nosniff",
         "referrer-policy": "same-origin",
@@ -97,6 +77,35 @@ def _host(scope: Scope) -> str:
     return ""
 
 
+def _with_headers(start: Message, wanted: dict[str, str]) -> Message:
+    """The response's start with each wanted header the route has not set itself."""
+    present = {name.lower() for name, _ in start.get("headers") or ()}
+    extra = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in wanted.items()
+        if name.encode("latin-1") not in present
+    ]
+    start["headers"] = list(start.get("headers") or ()) + extra
+    return start
+
+
+def _is_page(start: Message) -> bool:
+    """A page NiceGUI built from its template (it marks them), with no policy of the route's own."""
+    headers = {name.lower(): value for name, value in start.get("headers") or ()}
+    return headers.get(b"x-nicegui-content") == b"page" and b"content-security-policy" not in headers
+
+
+def _nonced_page(messages: list[Message], host: str, https: bool) -> list[Message]:
+    """A held page again, with a fresh nonce on its script tags and in its policy."""
+    nonce = new_nonce()
+    start, bodies = messages[0], messages[1:]
+    body = with_nonce(b"".join(m.get("body", b"") for m in bodies), nonce)
+    headers = [(k, v) for k, v in start.get("headers") or () if k.lower() != b"content-length"]
+    start["headers"] = headers + [(b"content-length", str(len(body)).encode("latin-1"))]
+    return [_with_headers(start, security_headers(host, https, nonce)),
+            {"type": "http.response.body", "body": body, "more_body": False}]
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, inner: ASGIApp) -> None:
         self.inner = inner
@@ -106,17 +115,18 @@ class SecurityHeadersMiddleware:
             await self.inner(scope, receive, send)
             return
         https = current_settings().base_url.startswith("https://")
-        wanted = security_headers(_host(scope), https)
+        host = _host(scope)
+        held: list[Message] = []  # a NiceGUI page, kept back until it is whole to be given its nonce
 
         async def send_with_headers(message: Message) -> None:
+            if held or (message["type"] == "http.response.start" and _is_page(message)):
+                held.append(message)
+                if message["type"] == "http.response.body" and not message.get("more_body", False):
+                    for part in _nonced_page(held, host, https):
+                        await send(part)
+                return
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers") or ()}
-                extra = [
-                    (name.encode("latin-1"), value.encode("latin-1"))
-                    for name, value in wanted.items()
-                    if name.encode("latin-1") not in present
-                ]
-                message["headers"] = list(message.get("headers") or ()) + extra
+                message = _with_headers(message, security_headers(host, https))
             await send(message)
 
         refusal = upload_refusal(scope)

@@ -7,6 +7,7 @@ from nicegui import ui
 from tracker.access import SUPERVISOR, require
 from tracker.services.caseload import DUE, MISSED_LAST_MONTH, caseload
 from ui.actions import read
+from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, plural, status_chip
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.tables import Column, table
@@ -59,11 +60,8 @@ def register() -> None:
                             with cells.cell():
                                 status_chip(r.rag)
                             with cells.cell():
-                                ui.button(
+                                log = ui.button(
                                     "Log session",
                                     on_click=lambda pid=r.person_id: ui.navigate.to(f"/supervision/log?with={pid}"),
-                                ).props(f'outline dense no-caps aria-label="Log session with {r.name}"').classes(
-                                    "whitespace-nowrap px-2"
-                                ).mark(
-                                    f"log-{r.person_id}"
-                                )
+                                ).props("outline dense no-caps").classes("whitespace-nowrap px-2")
+                                attrs(log, aria_label=f"Log session with {r.name}").mark(f"log-{r.person_id}")

@@ -1,0 +1,74 @@
+// A table drawn from data: every value becomes a text node or an attribute value, never markup or a template.
+// The spec (built by ui/grids.py) names cells, the parts inside them and a tone for colour; links go only to
+// paths on this site. A render function (not a template string) so no data is ever compiled.
+import { h } from "vue";
+
+const DATA_NAME = /^[a-z][a-z0-9-]*$/;
+
+function dataAttributes(data) {
+  const out = {};
+  for (const [key, value] of Object.entries(data || {})) {
+    if (DATA_NAME.test(key)) out["data-" + key] = String(value);
+  }
+  return out;
+}
+
+function sitePath(url) {
+  return typeof url === "string" && /^\/(?![/\\])/.test(url) ? url : undefined;
+}
+
+export default {
+  props: {
+    spec: { type: Object, required: true },
+  },
+  render() {
+    const spec = this.spec;
+    const tones = spec.tones || {};
+    const toneStyle = (name) => (tones[name] ? { background: tones[name][0], color: tones[name][1] } : undefined);
+    const part = (p) => {
+      if ("text" in p) return [String(p.text)];
+      if ("sr" in p) return [h("span", { class: "sr-only" }, String(p.sr))];
+      if ("hidden" in p) return [h("span", { "aria-hidden": "true" }, String(p.hidden))];
+      if ("detail" in p) return [h("div", { class: "detail" }, String(p.detail))];
+      if ("when" in p) return [h("br"), h("span", { class: "when" }, String(p.when))];
+      if ("link" in p) {
+        return [h("a", { href: sitePath(p.href), ...dataAttributes(p.data) }, String(p.link))];
+      }
+      if ("chip" in p) {
+        const icon = (tones[p.tone] || [])[2] || "";
+        return [
+          h("span", { class: "status-chip", style: toneStyle(p.tone), "data-status": String(p.status) }, [
+            h("i", { class: "q-icon notranslate material-icons", "aria-hidden": "true" }, icon),
+            String(p.chip),
+          ]),
+        ];
+      }
+      if ("bar" in p) {
+        const width = Math.max(0, Math.min(Number(p.bar) || 0, 100));
+        return [h("div", { class: "bar-track", "aria-hidden": "true" }, [h("div", { class: "bar-fill", style: { width: width + "%" } })])];
+      }
+      return [];
+    };
+    const cell = (c, scope) =>
+      h(
+        c.header || scope === "col" ? "th" : "td",
+        {
+          scope: scope === "col" ? "col" : c.header ? "row" : undefined,
+          class: c.cls,
+          style: toneStyle(c.tone),
+          title: c.title === undefined ? undefined : String(c.title),
+          colspan: c.colspan,
+          ...dataAttributes(c.data),
+        },
+        (c.parts || []).flatMap(part),
+      );
+    const row = (r) => h("tr", { class: r.cls, ...dataAttributes(r.data) }, (r.cells || []).map((c) => cell(c)));
+    const sections = [
+      h("caption", { class: "sr-only" }, String(spec.caption || "")),
+      h("thead", [h("tr", (spec.head || []).map((c) => cell(c, "col")))]),
+      h("tbody", (spec.rows || []).map(row)),
+    ];
+    if (spec.foot && spec.foot.length) sections.push(h("tfoot", spec.foot.map(row)));
+    return h("div", [h("table", { class: spec.cls }, sections)]);
+  },
+};

@@ -1,0 +1,25 @@
+"""A table drawn in the browser from data (ui/data_table.js): one element however many cells, and every value
+shown as text or set as an attribute value, never as markup. The big grids and the short figure tables use it;
+ui/grids.py builds the specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui.element import Element
+
+Spec = dict[str, Any]
+
+
+class DataTable(Element, component="data_table.js"):
+    def __init__(self, spec: Spec) -> None:
+        super().__init__()
+        self._props["spec"] = spec
+
+    @property
+    def spec(self) -> Spec:
+        return dict(self._props["spec"])
+
+
+def data_table(spec: Spec) -> DataTable:
+    return DataTable(spec)
