@@ -48,6 +48,18 @@ def test_a_read_and_a_write_work_after_the_server_ended_the_connection(postgres:
     assert Person.select().count() == 1
 
 
+def test_a_unit_of_work_begins_on_a_new_connection_when_the_goodbye_arrives_after_the_idle_check(
+    postgres: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trust = f.org("Northside Community Trust")
+    assert terminate_backends(postgres) == 1
+    # As on a busy machine: the server has hung up, but the idle check ran before its goodbye reached the socket.
+    monkeypatch.setattr(ReconnectingPostgresqlDatabase, "_dropped", lambda self: False)
+    with db.database.atomic():
+        f.person("Asha", "Patel", employer=trust)
+    assert Person.select().count() == 1
+
+
 def test_a_connection_lost_inside_a_transaction_fails_that_unit_only(postgres: str) -> None:
     trust = f.org("Northside Community Trust")
     with pytest.raises(OperationalError), db.database.atomic():

@@ -29,7 +29,16 @@ LOST = (OperationalError, InterfaceError)
 class ReconnectingPostgresqlDatabase(PostgresqlDatabase):  # type: ignore[misc]
     def begin(self, *args: Any, **kwargs: Any) -> None:
         self._replace_if_dropped()
-        super().begin(*args, **kwargs)
+        try:
+            super().begin(*args, **kwargs)
+        except LOST:
+            # The server's goodbye can arrive just after the idle check. BEGIN is the unit's first statement, so
+            # nothing of the unit has reached the server: begin again on a new connection.
+            if not self._is_broken():
+                raise
+            log.warning("the database server closed this connection as a unit of work began; opening a new one")
+            self._close_dead()
+            super().begin(*args, **kwargs)
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         if self.in_transaction():
