@@ -24,6 +24,7 @@ class Settings:
     smtp_security: str = "starttls"
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
+    smtp_ca_file: Path | None = None  # trust this CA (PEM) for the mail server instead of the system's
     mail_from: str | None = None
     scheduler: bool = True
     test_postgres_url: str | None = None
@@ -61,6 +62,10 @@ class Settings:
         if security not in {"starttls", "ssl", "none"}:
             raise SettingsError("TRACKER_SMTP_SECURITY must be starttls, ssl or none")
 
+        ca_text = get("TRACKER_SMTP_CA_FILE")
+        if ca_text and not Path(ca_text).is_file():
+            raise SettingsError(f"TRACKER_SMTP_CA_FILE: '{ca_text}' is not a file (a PEM file of trusted CAs)")
+
         host = get("TRACKER_SMTP_HOST")
         mail_from = get("TRACKER_MAIL_FROM")
         if host and not mail_from:
@@ -92,6 +97,7 @@ class Settings:
             smtp_security=security,
             smtp_user=get("TRACKER_SMTP_USER"),
             smtp_password=get("TRACKER_SMTP_PASSWORD"),
+            smtp_ca_file=Path(ca_text) if ca_text else None,
             mail_from=mail_from,
             scheduler=scheduler == "on",
             test_postgres_url=get("TRACKER_TEST_POSTGRES_URL"),
