@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import SettingsError
@@ -31,6 +32,14 @@ class Settings:
     reminder_time: str = "07:00"
     retention_days: int = 2190
     backup_keep: int = 14
+    oidc_issuer: str | None = None  # OpenID Connect sign-in (NHSmail / Entra ID) is on when this is set
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_label: str = "Sign in with NHSmail"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def email_enabled(self) -> bool:
@@ -87,6 +96,13 @@ class Settings:
         retention_days = _positive_int(get("TRACKER_RETENTION_DAYS"), "TRACKER_RETENTION_DAYS", 2190)
         backup_keep = _positive_int(get("TRACKER_BACKUP_KEEP"), "TRACKER_BACKUP_KEEP", 14)
 
+        oidc_issuer = get("TRACKER_OIDC_ISSUER")
+        oidc_client_id = get("TRACKER_OIDC_CLIENT_ID")
+        if oidc_issuer:
+            _check_issuer(oidc_issuer)
+            if not oidc_client_id:
+                raise SettingsError("TRACKER_OIDC_CLIENT_ID is required when TRACKER_OIDC_ISSUER is set")
+
         return cls(
             database_url=url,
             data_dir=Path(get("TRACKER_DATA_DIR") or "data"),
@@ -104,7 +120,19 @@ class Settings:
             reminder_time=reminder_time,
             retention_days=retention_days,
             backup_keep=backup_keep,
+            oidc_issuer=oidc_issuer.rstrip("/") if oidc_issuer else None,
+            oidc_client_id=oidc_client_id,
+            oidc_client_secret=get("TRACKER_OIDC_CLIENT_SECRET"),
+            oidc_label=get("TRACKER_OIDC_LABEL") or "Sign in with NHSmail",
         )
+
+
+def _check_issuer(issuer: str) -> None:
+    """HTTPS, except a provider on this machine (a test's, or a developer's)."""
+    parts = urlsplit(issuer)
+    local = parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    if not parts.netloc or not (parts.scheme == "https" or local):
+        raise SettingsError(f"TRACKER_OIDC_ISSUER: '{issuer}' must be an https:// address (the issuer's URL)")
 
 
 def _positive_int(text: str | None, name: str, default: int) -> int:
