@@ -39,9 +39,10 @@ def sign_in_button(settings: Settings, redirect_to: str) -> None:
     """On the sign-in page, when OIDC is set up: a link (it leaves the app for the provider) drawn as a button."""
     if not settings.oidc_enabled:
         return
-    ui.label("or").classes("muted text-sm self-center")
+    ui.label("or").classes("muted text-sm w-full text-center")
     ui.link(settings.oidc_label, start_link(redirect_to)).classes(
-        "q-btn q-btn--outline q-btn--rectangle q-btn--no-uppercase w-full text-center py-2 oidc-button"
+        "q-btn q-btn--outline q-btn--rectangle q-btn--no-uppercase w-full text-center py-2 no-underline "
+        "text-primary font-semibold"
     ).mark("oidc-sign-in")
 
 
