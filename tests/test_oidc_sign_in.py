@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -172,7 +172,7 @@ T0 = datetime(2026, 12, 2, 9, 30)  # UTC, naive as tracker.clock.utc_now() gives
 def _token(provider: Provider, nonce: str, misbehave: str = "") -> str:
     provider.misbehave = misbehave
     try:
-        issued = int(T0.replace(tzinfo=timezone.utc).timestamp())
+        issued = int(T0.replace(tzinfo=UTC).timestamp())
         return provider.id_token({"email": "asha@example.nhs.uk", "nonce": nonce}, now=issued)
     finally:
         provider.misbehave = ""

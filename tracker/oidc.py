@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -149,7 +149,7 @@ def verify_id_token(
         token = jwt.decode(id_token, key_set, algorithms=ASYMMETRIC)
     except (jose_errors.JoseError, ValueError) as exc:
         raise OidcRefused("token", f"signature: {exc}") from exc
-    at = int(now.replace(tzinfo=timezone.utc).timestamp()) if now.tzinfo is None else int(now.timestamp())
+    at = int(now.replace(tzinfo=UTC).timestamp()) if now.tzinfo is None else int(now.timestamp())
     registry = jwt.JWTClaimsRegistry(
         now=at, leeway=CLOCK_SKEW_SECONDS,
         iss={"essential": True, "value": provider.issuer},

@@ -12,13 +12,13 @@ from nicegui import app, run, ui
 from tracker.auth import SignInRefused, create_first_admin, needs_first_admin, sign_in, viewer_for_session
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
-from tracker.settings import current_settings
 from tracker.oidc import REFUSALS
+from tracker.settings import current_settings
 from ui import auth, session_end, theme
-from ui.pages import oidc_sign_in
 from ui.actions import error_text
 from ui.components import heading, text
 from ui.layout import PAGE_BUILD_SECONDS, sign_out_form
+from ui.pages import oidc_sign_in
 
 
 def _bare_frame(title: str) -> ui.element:
