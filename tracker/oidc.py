@@ -153,7 +153,7 @@ def verify_id_token(
     registry = jwt.JWTClaimsRegistry(
         now=at, leeway=CLOCK_SKEW_SECONDS,
         iss={"essential": True, "value": provider.issuer},
-        aud={"essential": True, "value": settings.oidc_client_id},
+        aud={"essential": True, "value": settings.oidc_client_id or ""},
         nonce={"essential": True, "value": nonce},
         exp={"essential": True},
     )
