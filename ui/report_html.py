@@ -59,7 +59,7 @@ def scope_report(data: ScopeReportData) -> None:
     with panel():
         heading("Training matrix", 2)
         columns = [Column("Name"), Column("Staff id"), Column("Overall")] + [Column(code) for code, _ in data.courses]
-        with table("Training matrix: each person's status for every course they need", columns) as cells:
+        with table("Training matrix: each person's status for every course they need", columns, wide=True) as cells:
             for p in data.people:
                 by_code = {t.course: t for t in p.training}
                 with cells.row():
@@ -79,7 +79,7 @@ def scope_report(data: ScopeReportData) -> None:
         heading("Supervision month by month", 2)
         months = data.months
         columns = [Column("Name")] + [Column(f"{m:%b %Y}") for m in months]
-        with table("Supervision minutes against the minutes required, each month", columns) as cells:
+        with table("Supervision minutes against the minutes required, each month", columns, wide=True) as cells:
             for p in data.people:
                 by_month = {m.month: m for m in p.months}
                 with cells.row():
@@ -95,7 +95,7 @@ def scope_report(data: ScopeReportData) -> None:
             return
         columns = [Column("Name"), Column("Staff id"), Column("Employer and role"), Column("Why"),
                    Column("Last session")]
-        with table("Exceptions", columns) as cells:
+        with table("Exceptions", columns, wide=True) as cells:
             for p in red:
                 job = p.employment
                 with cells.row():
@@ -160,7 +160,7 @@ def supervisor_log(data: SupervisorLogData) -> None:
               "are never included.")
         columns = [Column("Date"), Column("Kind"), Column("Format"), Column("Mode"), Column("Minutes", numeric=True),
                    Column("Supervisees")]
-        with table("Sessions given", columns) as cells:
+        with table("Sessions given", columns, wide=True) as cells:
             for s in data.sessions:
                 with cells.row():
                     cells.cell(uk(s.date), header=True)
