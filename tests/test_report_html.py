@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("ui_database")
 async def test_a_lead_reads_their_employers_report_as_a_web_page(user: Visitor) -> None:
     build_team()
     await sign_in(user, "lead.north@example.nhs.uk", then="/reports/view/employer?name=Northside Community Trust")
-    await user.should_see("Employer compliance report: Employer: Northside Community Trust")
+    await user.should_see("Employer compliance report: Northside Community Trust")
     for words in ("Headline figures", "Chart: compliance by course", "Training matrix", "Supervision month by month",
                   "Exceptions: who is red, and why", "Asha Patel"):
         await user.should_see(words)

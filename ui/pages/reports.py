@@ -231,7 +231,8 @@ async def web_report(request: Request, kind: str) -> None:
         data = await run.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params)))
     except TrackerError as exc:
         problem = exc
-    title = f"{data.meta.title}: {data.meta.scope_label}" if data is not None else "Report"
+    subject = data.scope_name if isinstance(data, ScopeReportData) else data.name if data is not None else ""
+    title = f"{data.meta.title}: {subject}" if data is not None else "Report"
     async with frame(title, breadcrumbs=[("Reports", PATH)], nav_path=PATH):
         if isinstance(problem, (PermissionDenied, NotFound)):
             raise problem
