@@ -1,7 +1,7 @@
 """`python main.py report employer|pcn|person|supervisor NAME --as-of DATE --out FILE.pdf [--from --to]
 [--for EMAIL]`: with --for, the report as that login may have it (reports.rights), as the app would give it.
 
-tracker/cli.py parses the arguments and connects the database, then calls `run_report(args)`.
+cli.py parses the arguments and connects the database, then calls `run_report(args)`.
 """
 
 from __future__ import annotations

@@ -592,7 +592,7 @@ def cli_cases(w: World, tmp_path: Path, url: str) -> list[tuple[str, list[str], 
 def test_the_command_line_refuses_bad_input_with_a_message_and_a_status(
     database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tracker import cli
+    import cli
 
     w = build_world(tmp_path)
     monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path / "data"))

@@ -12,7 +12,7 @@ import pytest
 
 from tests import factories as f
 from tracker import db
-from tracker.cli import build_parser, main, report_namespace, safe_url
+from cli import build_parser, main, report_namespace, safe_url
 from tracker.errors import ValidationError
 from tracker.models import (
     AuditEvent,

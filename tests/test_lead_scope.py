@@ -23,7 +23,7 @@ from tests.factories_reports import pdf_pages
 from tests.old_schemas import make_release_2
 from tracker import access, api, db
 from tracker.access import Viewer, viewer_for_user
-from tracker.cli import main
+from cli import main
 from tracker.errors import ValidationError
 from tracker.models import AuditEvent, Employment, Organisation, Pcn, Person, User
 from tracker.population import Scope, people_in_scope
