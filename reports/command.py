@@ -48,8 +48,8 @@ def _gather(request: ReportRequest, for_user: str | None):  # type: ignore[no-un
     if not for_user:
         return gather(request)
     from reports.rights import gather_for
-    from tracker.access import viewer_for_user
     from tracker.services.users import find_user
+    from tracker.views.access_facts import viewer_for_user
 
     user = find_user(for_user)
     viewer = viewer_for_user(user.id) if user is not None else None

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
-from reports.data import ScopeReportData
 from reports.grid import Column, Row, paged_grid, wrap
 from reports.style import LANDSCAPE, fit, fonts, look, styles, usable_width
 from tracker import compliance as c
 from tracker.dates import uk
+from tracker.views.report_data import ScopeReportData
 
 SIZE = 6.4
 LEADING = SIZE * 1.2

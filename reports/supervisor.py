@@ -12,11 +12,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from reports.cover import figure_tiles, generated_line, page_frame
-from reports.data import SupervisorLogData
 from reports.person import FORMATS, KINDS, MODES
 from reports.style import PORTRAIT, render, styles, usable_width
 from reports.tables import Grid, heading, key_value_table, make_table
 from tracker.dates import uk
+from tracker.views.report_data import SupervisorLogData
 
 CHUNK = 300  # session rows per table
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tracker import db
-from tracker.catalogue import load_catalogues
+from tracker.services.catalogue import load_catalogues
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 _pg_state: dict[str, object] = {}

@@ -24,7 +24,7 @@ import tracker.services
 from tests import factories as f
 from tests.factories_proof import PRIVATE_MARKER, World, build_world
 from tests.ui_fixtures import PASSWORD, sign_in, ui_database  # noqa: F401
-from tracker import auth, clock
+from tracker import clock
 from tracker.importers import import_bytes
 from tracker.models import (
     AuditEvent,
@@ -44,7 +44,7 @@ from tracker.models import (
 from tracker.services import (
     absences,
     assignments,
-    caseload,
+    auth,
     catalogue_admin,
     confirmations,
     evidence,
@@ -219,8 +219,8 @@ CASES: dict[str, Case] = {
             ACTOR, w.grace.id, _days_ago(1), 60, "clinical", None, "video", [w.ben.id], "Goals", "Read policy",
             None, PRIVATE_MARKER),
         "create", "supervision_session", "create"),
-    "caseload.log_own_session": Case(
-        lambda w: lambda: caseload.log_own_session(
+    "supervision.log_own_session": Case(
+        lambda w: lambda: supervision.log_own_session(
             w.viewer("supervisor"), _days_ago(2), 45, "clinical", None, "phone", [w.asha.id],
             "Caseload", "", None, PRIVATE_MARKER, today=clock.today()),
         "create", "supervision_session", "create", actor=lambda w: w.users["supervisor"].email),
@@ -425,7 +425,7 @@ async def test_html_in_an_audited_value_is_shown_as_text(user: Visitor, tmp_path
 def test_a_leads_trail_holds_the_events_about_the_people_they_lead_on_both_databases(
     database: str, tmp_path: Path
 ) -> None:
-    from tracker.services.audit_trail import AuditFilters, search
+    from tracker.views.audit_trail import AuditFilters, search
 
     w = build_world(tmp_path)
     absence = f.absent(w.cara, date(2025, 2, 1), date(2025, 2, 10))

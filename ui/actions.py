@@ -24,9 +24,9 @@ from typing import Any
 from nicegui import run, ui
 
 from tracker.access import Viewer, require, require_person
-from tracker.auth import viewer_for_session
 from tracker.clock import utc_now
 from tracker.errors import PermissionDenied, TrackerError, ValidationError
+from tracker.services.auth import viewer_for_session
 from ui import auth, session_end
 
 Check = Callable[[Viewer], None]

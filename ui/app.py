@@ -40,8 +40,8 @@ def storage_secret(settings: Settings) -> str:
 
 def open_database(settings: Settings) -> None:
     """Connect, create or upgrade the schema, and add the built-in catalogues to a new database."""
-    from tracker.catalogue import load_catalogues
     from tracker.note_crypto import note_key
+    from tracker.services.catalogue import load_catalogues
 
     note_key(settings)  # made on first start, so operators can back it up before any note is written
     db.close()

@@ -11,7 +11,7 @@ from nicegui import ui
 from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.models import Organisation, Pcn
-from tracker.team_views import PAGE_SIZES, Filters, Option, Paged
+from tracker.views.team_views import PAGE_SIZES, Filters, Option, Paged
 from ui.attrs import attrs
 from ui.components import status_label, text
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.access import Viewer, can_edit_employer
+from tracker.access import Scope, Viewer, can_edit_employer
 from tracker.clock import today as clock_today
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied, ValidationError
@@ -25,9 +25,9 @@ from tracker.models import (
     PolicyAdaptation,
     PolicyTopic,
 )
-from tracker.population import Scope, scope_jobs
 from tracker.services import audit
 from tracker.services.validate import email, optional_date, person_by_id, text
+from tracker.views.population import scope_jobs
 
 MAX_STATEMENT = 2000
 

@@ -1,7 +1,7 @@
 """Logins: who may sign in, with which roles (staff, supervisor, lead, admin) and which scope a lead sees.
 
 Any change to what a login may do (roles, linked person, lead scope, deactivation, a new password) raises its
-session epoch in the same transaction, which ends every open session of that login (see tracker.auth). A
+session epoch in the same transaction, which ends every open session of that login (see tracker.services.auth). A
 password set by an administrator must be changed by its owner at the next sign-in; deactivating a login
 revokes its API and calendar tokens, so reactivating it brings none of them back.
 """

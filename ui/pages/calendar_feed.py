@@ -10,10 +10,11 @@ from fastapi import HTTPException
 from fastapi.responses import Response
 from nicegui import app
 
-from tracker import access, clock
-from tracker.calendar_ics import user_feed
+from tracker import clock
 from tracker.db import database
 from tracker.services import tokens
+from tracker.views import access_facts
+from tracker.views.calendar_ics import user_feed
 
 PATH = "/calendar/{token}.ics"
 
@@ -22,7 +23,7 @@ def feed_bytes(token: str) -> bytes | None:
     """The feed of the token's user, or None for a token that is unknown, revoked or of an inactive user."""
     with database.connection_context():
         user = tokens.verify(token, "calendar")
-        viewer = access.viewer_for_user(user.id) if user is not None else None
+        viewer = access_facts.viewer_for_user(user.id) if user is not None else None
         if viewer is None:
             return None
         return user_feed(viewer, clock.today(), clock.now())

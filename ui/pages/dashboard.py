@@ -7,11 +7,10 @@ from datetime import date
 
 from nicegui import background_tasks, ui
 
-from tracker import team_views as tv
-from tracker.access import ADMIN, LEAD, lead_scope, require
+from tracker.access import ADMIN, LEAD, Scope, lead_scope, require
 from tracker.dates import add_months, month_start, uk
-from tracker.population import Scope
-from tracker.team_cache import CACHE
+from tracker.views import team_views as tv
+from tracker.views.team_cache import CACHE
 from ui.actions import read
 from ui.charts import trend_chart, trend_table
 from ui.components import empty_state, heading, muted, panel, text

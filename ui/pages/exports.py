@@ -16,16 +16,17 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from nicegui import app
 
-from tracker import access, clock, exports
-from tracker.calendar_ics import user_feed
+from reports.subject_access import build_zip
+from tracker import access, clock
+from tracker.access import Scope
 from tracker.dates import parse_optional_date
 from tracker.errors import NotFound, PermissionDenied, TrackerError
-from tracker.export_bundle import bundle_zip
 from tracker.ids import optional_id
-from tracker.population import Scope
 from tracker.services.evidence import uploads_dir
 from tracker.settings import current_settings
-from tracker.subject_access import build_zip
+from tracker.views import exports
+from tracker.views.calendar_ics import user_feed
+from tracker.views.export_bundle import bundle_zip
 from ui import auth
 from ui.actions import read
 from ui.layout import forbidden

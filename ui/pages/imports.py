@@ -10,12 +10,12 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from nicegui import app, events, ui
 
-from tracker import column_mapping as cm
-from tracker import exports
 from tracker.access import ADMIN, require
 from tracker.dates import uk
 from tracker.errors import ImportRejected
 from tracker.importers import COLUMNS, KINDS, REPLACEABLE
+from tracker.services import column_mapping as cm
+from tracker.views import exports
 from ui import auth
 from ui.actions import read, write
 from ui.attrs import attrs

@@ -8,8 +8,8 @@ from nicegui import events, ui
 
 from tracker.errors import PermissionDenied
 from tracker.services import evidence, policies
-from tracker.services.profile import PolicyView, Profile, profile
 from tracker.settings import current_settings
+from tracker.views.profile import PolicyView, Profile, profile
 from ui import person_view
 from ui.actions import person, read, write
 from ui.components import date_input, heading, muted, panel

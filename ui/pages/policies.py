@@ -9,8 +9,7 @@ from datetime import date
 
 from nicegui import ui
 
-from tracker.access import ADMIN, LEAD, Viewer, can_edit_employer, lead_scope, require
-from tracker.population import Scope
+from tracker.access import ADMIN, LEAD, Scope, Viewer, can_edit_employer, lead_scope, require
 from tracker.services import policies
 from tracker.services.policies import PolicyMatrix, Position, TopicRow
 from ui.actions import read

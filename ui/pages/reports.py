@@ -15,12 +15,12 @@ from fastapi.responses import PlainTextResponse, Response
 from nicegui import app, run, ui
 
 from reports.build import KINDS, ReportData, ReportRequest, filename, render
-from reports.data import PersonStatementData, ScopeReportData
 from reports.handover import collect, remember
 from reports.rights import Choices, choices, gather_for
 from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
+from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, workers
 from ui.actions import ANY_USER, sentence, write
 from ui.attrs import attrs

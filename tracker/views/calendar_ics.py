@@ -20,7 +20,7 @@ from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.dates import uk
 from tracker.models import Person, SessionAttendee, SupervisionSession
-from tracker.population import person_compliance
+from tracker.views.population import person_compliance
 
 ZONE = "Europe/London"
 PRODID = "-//NHS primary care compliance tracker//calendar//EN"

@@ -1,8 +1,8 @@
 """Read models for the operational lead's pages: the team snapshot, the training matrix, the supervision
 heat-map, headline figures and the 12-month trend.
 
-Everything is built from tracker.population results (the one rules engine); filtering, search, sorting and
-pagination are pure functions over them. tracker.team_cache keeps a snapshot per (scope, as-at date) until
+Everything is built from tracker.views.population results (the one rules engine); filtering, search, sorting and
+pagination are pure functions over them. tracker.views.team_cache keeps a snapshot per (scope, as-at date) until
 the data changes, so warm requests never re-run the rules.
 """
 

@@ -26,7 +26,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import scope_jobs
+from tracker.views.population import scope_jobs
 
 PAGE_SIZE = 50
 # entity -> (the model of its rows, the field naming the one person a row is about)

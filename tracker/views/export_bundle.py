@@ -15,7 +15,8 @@ from datetime import date
 
 from peewee import JOIN
 
-from tracker.exports import (
+from tracker.models import Course, Organisation, Requirement, Role, SupervisionRule
+from tracker.views.exports import (
     Filters,
     Table,
     absences_table,
@@ -24,7 +25,6 @@ from tracker.exports import (
     training_table,
     write,
 )
-from tracker.models import Course, Organisation, Requirement, Role, SupervisionRule
 
 REQUIREMENT_COLUMNS = ["scope", "name", "course", "renewal_months", "new_starter_days"]
 RULE_COLUMNS = ["scope", "name", "min_minutes_per_month", "kinds", "group_counts"]

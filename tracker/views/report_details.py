@@ -1,7 +1,7 @@
 """The descriptive facts a statement or a log lists, as at a date: nothing dated after it is shown.
 
 These read the records themselves (who, where, when); whether they make a person compliant is the engine's
-business (tracker.population). Private supervision notes are never selected.
+business (tracker.views.population). Private supervision notes are never selected.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import load_rules, person_compliance
+from tracker.views.population import load_rules, person_compliance
 
 
 @dataclass(frozen=True)

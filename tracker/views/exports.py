@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from peewee import JOIN
 
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.dates import add_months, month_start
 from tracker.models import (
     Absence,
@@ -34,7 +35,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import Scope, scope_jobs, snapshot
+from tracker.views.population import scope_jobs, snapshot
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

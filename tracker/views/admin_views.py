@@ -25,7 +25,7 @@ from tracker.models import (
     SupervisorAssignment,
     User,
 )
-from tracker.team_views import Paged
+from tracker.views.team_views import Paged
 
 PAGE_SIZE = 25
 

@@ -1,6 +1,6 @@
 """Everything a report shows, gathered from the database into plain dataclasses.
 
-Statuses come only from the rules engine through tracker.population; this module adds the descriptive facts
+Statuses come only from the rules engine through tracker.views.population; this module adds the descriptive facts
 (names, employment history, sessions) that the engine does not need. Renderers never touch the database.
 """
 
@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from reports.details import (
+from tracker import clock
+from tracker import compliance as c
+from tracker.access import Scope
+from tracker.dates import add_months, last_months, month_end, uk
+from tracker.errors import NotFound, ValidationError
+from tracker.models import Organisation, Pcn, Person
+from tracker.views.policy_comparison import PolicyComparison, compare_policies
+from tracker.views.population import load_rules, people_in_scope, person_compliance, snapshot, snapshots
+from tracker.views.report_details import (
     AbsenceRow,
     AcknowledgementRow,
     AssignmentRow,
@@ -26,13 +34,6 @@ from reports.details import (
     sessions_given,
     training_history,
 )
-from reports.policies import PolicyComparison, compare_policies
-from tracker import clock
-from tracker import compliance as c
-from tracker.dates import add_months, last_months, month_end, uk
-from tracker.errors import NotFound, ValidationError
-from tracker.models import Organisation, Pcn, Person
-from tracker.population import Scope, load_rules, people_in_scope, person_compliance, snapshot, snapshots
 
 __all__ = [
     "AbsenceRow", "AcknowledgementRow", "AssignmentRow", "AttendedSession", "EmploymentRow", "GivenSession",
