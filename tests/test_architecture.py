@@ -81,6 +81,29 @@ def test_never_arrows(package: str, forbidden: tuple[str, ...]) -> None:
     assert bad == []
 
 
+# What ui/ may use of the domain: reads (views), writes (services), the access rules and errors, and small pure
+# helpers (dates, ids, settings, clock, the vocabulary of fixed words, the engine's status types the views return,
+# password rules, the import kinds' columns, the signing key of the session cookie).
+UI_MAY_IMPORT = (
+    "tracker.views", "tracker.services", "tracker.access", "tracker.errors", "tracker.dates", "tracker.ids",
+    "tracker.settings", "tracker.clock", "tracker.vocabulary", "tracker.compliance", "tracker.passwords",
+    "tracker.importers", "tracker.signing",
+)
+
+
+def test_ui_uses_only_views_services_and_pure_helpers_of_the_domain() -> None:
+    def allowed(module: str) -> bool:
+        return any(module == a or module.startswith(a + ".") for a in UI_MAY_IMPORT)
+
+    bad = sorted(
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in _files("ui")
+        for module in _imports(path)
+        if (module == "tracker" or module.startswith("tracker.")) and module != "tracker" and not allowed(module)
+    )
+    assert bad == []
+
+
 def test_the_rules_engine_touches_no_storage() -> None:
     assert _hits(_imports(ROOT / "tracker" / "compliance.py"), STORAGE) == []
 

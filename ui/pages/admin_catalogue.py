@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from nicegui import ui
 
 from tracker.access import ADMIN, require
-from tracker.models import Course, Organisation, Pcn, Role
 from tracker.services import catalogue_admin, organisations
+from tracker.views.admin_views import Catalogue, catalogue
 from ui.actions import as_actor, read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel
@@ -26,29 +25,6 @@ KINDS = {
     "other": "Other",
 }
 Redraw = Callable[[], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    employers: list[tuple[int, str, str]]  # id, name, kind
-    pcns: list[str]
-    roles: list[tuple[int, str, str, str, bool, str]]  # id, code, name, band cap, ARRS, notes
-    courses: list[tuple[int, str, str, int, str, int | None]]  # id, code, name, renewal, strand, level
-
-
-def catalogue() -> Catalogue:
-    return Catalogue(
-        [(o.id, o.name, o.kind) for o in Organisation.select().order_by(Organisation.name)],
-        [p.name for p in Pcn.select().order_by(Pcn.name)],
-        [
-            (r.id, r.code, r.name, r.band_cap or "", bool(r.is_arrs), r.notes or "")
-            for r in Role.select().order_by(Role.name)
-        ],
-        [
-            (c.id, c.code, c.name, c.default_renewal_months, c.strand or "", c.level)
-            for c in Course.select().order_by(Course.name)
-        ],
-    )
 
 
 def edit_button(label: str, marker: str, build: Callable[[], None]) -> None:

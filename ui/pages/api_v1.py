@@ -22,10 +22,10 @@ from pydantic import BaseModel
 
 from tracker import access, clock
 from tracker.access import Scope
-from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied
 from tracker.services import tokens
 from tracker.views import access_facts, api
+from tracker.views.storage import connection_context
 
 PREFIX = "/api/v1"
 TITLE = "Compliance tracker API"
@@ -90,7 +90,7 @@ def _viewer(credentials: HTTPAuthorizationCredentials | None) -> access.Viewer:
 def _answer(credentials: HTTPAuthorizationCredentials | None, read: Callable[[access.Viewer], T]) -> T:
     """Check the token, then read; all in this request's worker thread on a connection of its own, closed
     afterwards. Domain refusals become HTTP answers."""
-    with database.connection_context():
+    with connection_context():
         viewer = _viewer(credentials)
         try:
             return read(viewer)
