@@ -82,14 +82,14 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
 
                         edit_button(name, f"edit-employer-{org_id}", edit)
         with ui.row().classes("items-end gap-3"):
-            name = ui.input("New employer").props("outlined dense").mark("employer-new")
-            kind = (
+            name_in = ui.input("New employer").props("outlined dense").mark("employer-new")
+            kind_in = (
                 ui.select(KINDS, value="other", label="Kind").props("outlined dense").classes("min-w-[12rem]")
             )
 
             async def add() -> None:
                 outcome = await write(
-                    as_actor(organisations.get_or_create_employer, name.value or "", kind.value or "other"),
+                    as_actor(organisations.get_or_create_employer, name_in.value or "", kind_in.value or "other"),
                     needs=ADMIN,
                     success="Added the employer.",
                 )
@@ -161,19 +161,19 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
     with panel():
         heading("Add a role", 2)
         with ui.row().classes("items-end gap-3"):
-            code = ui.input("Code").props("outlined dense").mark("role-new-code")
-            name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("role-new-name")
-            band = ui.input("Band cap").props("outlined dense")
-            arrs = ui.checkbox("Reimbursed under ARRS", value=True)
+            code_in = ui.input("Code").props("outlined dense").mark("role-new-code")
+            name_in = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("role-new-name")
+            band_in = ui.input("Band cap").props("outlined dense")
+            arrs_in = ui.checkbox("Reimbursed under ARRS", value=True)
 
             async def add() -> None:
                 outcome = await write(
                     as_actor(
                         catalogue_admin.add_role,
-                        code.value or "",
-                        name.value or "",
-                        band.value or None,
-                        bool(arrs.value),
+                        code_in.value or "",
+                        name_in.value or "",
+                        band_in.value or None,
+                        bool(arrs_in.value),
                     ),
                     needs=ADMIN,
                     success="Added the role.",
@@ -244,9 +244,9 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
     with panel():
         heading("Add a course", 2)
         with ui.row().classes("items-end gap-3"):
-            code = ui.input("Code").props("outlined dense").mark("course-new-code")
-            name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("course-new-name")
-            renewal = (
+            code_in = ui.input("Code").props("outlined dense").mark("course-new-code")
+            name_in = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("course-new-name")
+            renewal_in = (
                 ui.input("Renewal (months)", value="36").props("outlined dense").mark("course-new-renewal")
             )
 
@@ -254,9 +254,9 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                 outcome = await write(
                     as_actor(
                         catalogue_admin.add_course,
-                        code.value or "",
-                        name.value or "",
-                        renewal.value or "",
+                        code_in.value or "",
+                        name_in.value or "",
+                        renewal_in.value or "",
                     ),
                     needs=ADMIN,
                     success="Added the course.",

@@ -5,6 +5,7 @@ kind of file download from `/imports/templates/{kind}.{csv|xlsx}`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
@@ -90,7 +91,7 @@ def _preview_table(view: cm.Preview) -> None:
                 for column in view.columns:
                     value = row.get(column)
                     bad = any(p.column == column for p in problems)
-                    shown = uk(value) if hasattr(value, "strftime") else ("" if value is None else str(value))
+                    shown = uk(value) if isinstance(value, date) else ("" if value is None else str(value))
                     cell = cells.cell(shown + (" ⚠" if bad else ""))
                     if bad:
                         cell.classes("text-negative font-bold")

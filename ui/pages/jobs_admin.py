@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -171,7 +172,7 @@ def register() -> None:
                 done = await write(lambda who: run_job(job_id, settings), needs=ADMIN)
                 if done.ok:
                     run = done.value
-                    kind = "positive" if run.status == "ok" else "warning"
+                    kind: Literal["positive", "warning"] = "positive" if run.status == "ok" else "warning"
                     ui.notify(f"{run.status.upper()}: {run.message or 'done'}", type=kind, multi_line=True)
                 jobs_section.refresh(await read(_picture, settings))
 
