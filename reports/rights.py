@@ -50,7 +50,7 @@ def gather_for(viewer: access.Viewer, request: ReportRequest) -> ReportData:
 
 
 @dataclass(frozen=True)
-class Choices:
+class ReportChoices:
     """What the reports page offers this viewer."""
 
     employers: tuple[str, ...]
@@ -60,7 +60,7 @@ class Choices:
     own_log: bool
 
 
-def choices(viewer: access.Viewer) -> Choices:
+def choices(viewer: access.Viewer) -> ReportChoices:
     if viewer.is_admin:
         employers = tuple(name for (name,) in Organisation.select(Organisation.name).order_by(Organisation.name)
                           .tuples())
@@ -72,7 +72,7 @@ def choices(viewer: access.Viewer) -> Choices:
     else:
         employers, pcns = (), ()
     own = Person.get_or_none(Person.id == viewer.person_id) if viewer.person_id is not None else None
-    return Choices(
+    return ReportChoices(
         employers=employers,
         pcns=pcns,
         any_person=viewer.is_admin or viewer.is_lead,

@@ -25,6 +25,7 @@ from tracker.models import (
     PolicyAdaptation,
     PolicyTopic,
 )
+from tracker.periods import active_on
 from tracker.services import audit
 from tracker.services.validate import email, optional_date, person_by_id, text
 from tracker.views.population import scope_jobs
@@ -47,8 +48,7 @@ def acknowledge(
         employed = Employment.select().where(
             (Employment.person == person.id)
             & (Employment.employer == policy.employer_id)
-            & (Employment.start_date <= today)
-            & (Employment.end_date.is_null() | (Employment.end_date >= today))
+            & active_on(Employment, today)
         )
         if not employed.exists():
             raise ValidationError(

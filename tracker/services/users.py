@@ -36,13 +36,13 @@ def parse_roles(roles: str | Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Scope:
+class RoleScope:
     person: Person | None
     employer: Organisation | None
     pcn: Pcn | None
 
 
-def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, pcn_name: str | None) -> Scope:
+def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, pcn_name: str | None) -> RoleScope:
     lookups = Lookups()
     person = lookups.person(person_staff_id, "person") if person_staff_id else None
     employer = lookups.employer(employer_name, "employer") if employer_name else None
@@ -55,7 +55,7 @@ def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, p
         raise ValidationError("a lead needs a scope: the employer or the PCN whose people they see", "employer")
     if employer is not None and pcn is not None:
         raise ValidationError("a lead sees one employer or one PCN, not both", "pcn")
-    return Scope(person, employer, pcn)
+    return RoleScope(person, employer, pcn)
 
 
 def add_user(

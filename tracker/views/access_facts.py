@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.access import PersonFacts, SessionFacts, Viewer
+from tracker.periods import active_on
 
 
 def person_facts(person_id: int, as_of: date) -> PersonFacts:
@@ -16,8 +17,7 @@ def person_facts(person_id: int, as_of: date) -> PersonFacts:
     pcns: set[int] = set()
     jobs = Employment.select(Employment.employer, Employment.pcn).where(
         (Employment.person == person_id)
-        & (Employment.start_date <= as_of)
-        & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+        & active_on(Employment, as_of)
     )
     for employer, pcn in jobs.tuples():
         employers.add(employer)
@@ -25,8 +25,7 @@ def person_facts(person_id: int, as_of: date) -> PersonFacts:
             pcns.add(pcn)
     supervisors = SupervisorAssignment.select(SupervisorAssignment.supervisor).where(
         (SupervisorAssignment.supervisee == person_id)
-        & (SupervisorAssignment.start_date <= as_of)
-        & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
+        & active_on(SupervisorAssignment, as_of)
     )
     return PersonFacts(
         person_id=person_id,
@@ -52,8 +51,7 @@ def supervisee_ids(supervisor_id: int, as_of: date) -> list[int]:
 
     query = SupervisorAssignment.select(SupervisorAssignment.supervisee).where(
         (SupervisorAssignment.supervisor == supervisor_id)
-        & (SupervisorAssignment.start_date <= as_of)
-        & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
+        & active_on(SupervisorAssignment, as_of)
     )
     return sorted({p for (p,) in query.tuples()})
 

@@ -25,6 +25,7 @@ from tracker.models import (
     SupervisorAssignment,
     User,
 )
+from tracker.views.report_details import AbsenceRow
 from tracker.views.team_views import Paged
 
 PAGE_SIZE = 25
@@ -111,14 +112,6 @@ class JobRow:
     fte: float
     start: date
     end: date | None
-
-
-@dataclass(frozen=True)
-class AbsenceRow:
-    absence_id: int
-    start: date
-    end: date
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -319,15 +312,15 @@ def supervision_rule_rows() -> list[SupervisionRuleRow]:
 
 
 @dataclass(frozen=True)
-class Catalogue:
+class CatalogueLists:
     employers: list[tuple[int, str, str]]  # id, name, kind
     pcns: list[str]
     roles: list[tuple[int, str, str, str, bool, str]]  # id, code, name, band cap, ARRS, notes
     courses: list[tuple[int, str, str, int, str, int | None]]  # id, code, name, renewal, strand, level
 
 
-def catalogue() -> Catalogue:
-    return Catalogue(
+def catalogue() -> CatalogueLists:
+    return CatalogueLists(
         [(o.id, o.name, o.kind) for o in Organisation.select().order_by(Organisation.name)],
         [p.name for p in Pcn.select().order_by(Pcn.name)],
         [

@@ -27,6 +27,7 @@ from tracker.models import (
     SessionAttendee,
     SupervisionSession,
 )
+from tracker.periods import active_on
 from tracker.views import access_facts
 from tracker.views.population import people_in_scope, snapshot
 
@@ -162,7 +163,7 @@ def people(scope: Scope, as_of: date, offset: int, limit: int) -> PeoplePage:
         .switch(Employment)
         .join(Pcn, JOIN.LEFT_OUTER)
         .where(
-            (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+            active_on(Employment, as_of)
         )
     )
     if scope.person_ids is not None:

@@ -34,6 +34,7 @@ from tracker.models import (
     SupervisionSession,
     TrainingRecord,
 )
+from tracker.periods import active_on
 
 
 def load_rules() -> c.Rules:
@@ -88,8 +89,7 @@ def scope_jobs(scope: Scope, as_of: date, *columns: Any, since: date | None = No
     """The employments that put people in the scope on as_of (or, given `since`, on any day from since to
     as_of): select `columns` (the person by default) from them, or narrow them further."""
     jobs = Employment.select(*(columns or (Employment.person,))).where(
-        (Employment.start_date <= as_of)
-        & (Employment.end_date.is_null() | (Employment.end_date >= (since or as_of)))
+        active_on(Employment, as_of, since=since)
     )
     if scope.employer_id is not None:
         jobs = jobs.where(Employment.employer == scope.employer_id)

@@ -9,7 +9,7 @@ from nicegui import ui
 
 from tracker.access import ADMIN, require
 from tracker.services import catalogue_admin, organisations
-from tracker.views.admin_views import Catalogue, catalogue
+from tracker.views.admin_views import CatalogueLists, catalogue
 from ui.actions import as_actor, read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel
@@ -48,7 +48,7 @@ async def saved(outcome_ok: bool, dialog: ui.dialog | None, redraw: Redraw) -> N
         await redraw()
 
 
-def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+def employers_section(page: Page, data: CatalogueLists, redraw: Redraw) -> None:
     with panel():
         heading("Employers", 2)
         with table("Employing organisations", [Column("Name"), Column("Kind"), Column("")]) as cells:
@@ -113,7 +113,7 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             ui.button("Add the PCN", on_click=add_pcn).props("outline no-caps").mark("pcn-add")
 
 
-def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+def roles_section(page: Page, data: CatalogueLists, redraw: Redraw) -> None:
     with panel():
         columns = [Column("Code"), Column("Name"), Column("Band cap"), Column("ARRS"), Column("")]
         with table("Roles", columns) as cells:
@@ -183,7 +183,7 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             ui.button("Add the role", on_click=add).props("outline no-caps").mark("role-add")
 
 
-def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+def courses_section(page: Page, data: CatalogueLists, redraw: Redraw) -> None:
     with panel():
         muted(
             "The renewal period is the course's default (0 = never expires); requirements may set their own."
@@ -266,7 +266,7 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             ui.button("Add the course", on_click=add).props("outline no-caps").mark("course-add")
 
 
-Section = Callable[[Page, Catalogue, Redraw], None]
+Section = Callable[[Page, CatalogueLists, Redraw], None]
 PAGES: list[tuple[str, str, str, Section, int]] = [
     ("/admin/employers", "Employers and PCNs", "domain", employers_section, 20),
     ("/admin/roles", "Roles", "work", roles_section, 30),

@@ -35,7 +35,7 @@ VIEWS = ("matrix", "people", "training", "sessions", "absences", "audit")
 RAGS = ("red", "amber", "green")
 
 
-def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.Filters:
+def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.ExportFilters:
     """The page's filters inside the viewer's rights: a lead cannot widen their scope by a parameter."""
     scope = access.lead_scope(viewer)  # PermissionDenied for anyone but leads and admins
     employer, pcn = optional_id(params.get("employer"), "employer"), optional_id(params.get("pcn"), "PCN")
@@ -44,7 +44,7 @@ def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.Fil
     if scope.pcn_id is not None and pcn not in (None, scope.pcn_id):
         raise PermissionDenied("that PCN is outside your team")
     status = params.get("status") or None
-    return exports.Filters(
+    return exports.ExportFilters(
         scope=Scope(employer_id=scope.employer_id or employer, pcn_id=scope.pcn_id or pcn),
         role=params.get("role") or None,
         rag=status if status in RAGS else None,
@@ -62,7 +62,7 @@ def build_view(viewer: access.Viewer, view: str, fmt: str, params: dict[str, str
         )
         return exports.write(table, fmt)
     filters = scoped_filters(viewer, params)
-    tables: dict[str, Callable[[], exports.Table]] = {
+    tables: dict[str, Callable[[], exports.ExportTable]] = {
         "matrix": lambda: exports.compliance_matrix(as_of, filters),
         "people": lambda: exports.people_table(as_of, filters),
         "training": lambda: exports.training_table(as_of, filters),

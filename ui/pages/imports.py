@@ -49,7 +49,7 @@ class Upload:
 
 def template(kind: str, fmt: str) -> bytes:
     required, optional = COLUMNS[kind]
-    return exports.write(exports.Table(kind, list(required + optional)), fmt)
+    return exports.write(exports.ExportTable(kind, list(required + optional)), fmt)
 
 
 def _suggest(state: Upload) -> None:

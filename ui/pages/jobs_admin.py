@@ -15,7 +15,7 @@ from jobs.mailer import send_test_email
 from jobs.reminders import Delivery, preview
 from jobs.scheduler import JobView, overview, run_job
 from tracker.access import ADMIN, require
-from tracker.settings import Settings, current_settings
+from tracker.settings import DEFAULT_TIMEZONE, Settings, current_settings
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, status_chip, text
@@ -109,7 +109,7 @@ def _failing_now(failing: ledger.Failing, zone: str) -> None:
         muted(RETRY_RULE)
 
 
-def _failures(picture: JobsPicture, zone: str = "Europe/London") -> None:
+def _failures(picture: JobsPicture, zone: str = DEFAULT_TIMEZONE) -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(picture.counts.items())) or "none yet"
     if picture.failing is not None:
         _failing_now(picture.failing, zone)

@@ -16,7 +16,7 @@ from nicegui import app, run, ui
 
 from reports.build import KINDS, ReportData, ReportRequest, filename, render
 from reports.handover import collect, remember
-from reports.rights import Choices, choices, gather_for
+from reports.rights import ReportChoices, choices, gather_for
 from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
@@ -117,7 +117,7 @@ def _scope_panel(kind: str, names: tuple[str, ...], page_as_of: date, progress: 
                 f"make-{kind}")
 
 
-def _person_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Compliance statement", 2)
         muted("Everything one person's compliance rests on, for appraisal or inspection.")
@@ -132,7 +132,7 @@ def _person_panel(offered: Choices, page_as_of: date, progress: Progress, by: st
                     "make-statement")
 
 
-def _log_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Supervisor's log", 2)
         muted("Sessions given in a period, with supervisees, kinds and minutes (never the private notes). "
