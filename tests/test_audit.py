@@ -58,6 +58,8 @@ from tracker.services import (
     training,
     users,
 )
+from tracker.services.column_mapping import columns_of, save_mapping, suggest
+from tracker.services.retention import anonymise_person
 
 ACTOR = "auditor@example.nhs.uk"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -278,6 +280,18 @@ CASES: dict[str, Case] = {
         lambda w: lambda: import_bytes(
             "absences", ABSENCES_CSV.replace(b"{staff}", w.cara.staff_id.encode()), "absences.csv", ACTOR),
         "import", "absences", "create"),
+    "column_mapping.save_mapping": Case(
+        lambda w: lambda: save_mapping("ESR", "absences", suggest("absences", [*sum(columns_of("absences"), ())]), ACTOR),
+        "save", "import_mapping", "create"),
+    "retention.anonymise_person": Case(
+        lambda w: (lambda p: lambda: anonymise_person(p.id, _days_ago(400), 2190, ACTOR))(_archived(w)),
+        "anonymise", "person", "update"),
+}
+
+# Writes that moved into tracker/services/ (issue 11) but are not a person's audited action:
+NOT_A_PERSONS_ACTION = {
+    "catalogue.load_catalogues",  # the built-in catalogues, added to a new database at first start
+    "auth.create_first_admin",  # runs only on a database with no users (tests/test_auth.py checks its event)
 }
 
 
@@ -296,7 +310,7 @@ def write_functions() -> set[str]:
 
 
 def test_every_write_function_of_the_services_has_a_case() -> None:
-    missing = sorted(write_functions() - set(CASES))
+    missing = sorted(write_functions() - set(CASES) - NOT_A_PERSONS_ACTION)
     assert not missing, f"add a case to tests/test_audit.py CASES for each new write function: {missing}"
     assert len(write_functions()) >= 35
 

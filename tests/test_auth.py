@@ -129,6 +129,8 @@ def test_the_first_administrator_only_while_no_user_exists(database: str) -> Non
     with pytest.raises(TrackerError, match="already done"):
         auth.create_first_admin("second@example.nhs.uk", PASSWORD, PASSWORD)
     assert User.select().count() == 1
+    [event] = AuditEvent.select().where(AuditEvent.action == "create_first_admin")
+    assert (event.actor, event.entity, event.entity_id) == ("admin@example.nhs.uk", "user", str(viewer.user_id))
 
 
 @pytest.mark.parametrize(
