@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from cli import build_parser
 from tests.browser.live import free_port
 from tracker import demo_data
-from tracker.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 LEFT_OUT = shutil.ignore_patterns(".venv", ".git", "data", "test-artifacts", "build", "dist", "*.egg-info",

@@ -16,11 +16,11 @@ import pikepdf
 import pypdf
 import pytest
 
-from reports.data import person_statement_data, scope_report_data, supervisor_log_data
 from reports.employer import build_scope_pdf
 from reports.person import build_person_pdf
 from reports.supervisor import build_supervisor_pdf
 from tests.factories_reports import AS_OF, build_team
+from tracker.views.report_data import person_statement_data, scope_report_data, supervisor_log_data
 
 GENERATED_AT = datetime(2026, 11, 22, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 ASKED_BY = "jo.lead@example.nhs.uk"

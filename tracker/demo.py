@@ -17,7 +17,6 @@ from peewee import chunked
 
 from tracker import demo_data as d
 from tracker import note_crypto
-from tracker.catalogue import load_catalogues
 from tracker.dates import add_months
 from tracker.db import database
 from tracker.demo_history import (
@@ -52,6 +51,7 @@ from tracker.models import (
 )
 from tracker.passwords import generate_password, hash_password
 from tracker.services import audit
+from tracker.services.catalogue import load_catalogues
 
 
 @dataclass

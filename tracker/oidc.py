@@ -4,7 +4,7 @@ The provider is found by discovery (ISSUER/.well-known/openid-configuration); it
 ID token must be signed by one of those keys (RS256 or another asymmetric algorithm the provider names), name
 our client as its audience and the issuer as its issuer, carry the nonce we sent, and be within its times. Its
 `email` claim (falling back to `preferred_username`, which Entra ID fills with the user's address) is what signs
-in: tracker.auth.sign_in_with_identity matches it to an active login, case-insensitively.
+in: tracker.services.auth.sign_in_with_identity matches it to an active login, case-insensitively.
 
 PKCE and state come from authlib; the JOSE checks from joserfc (authlib's own JOSE module defers to it).
 """
@@ -24,8 +24,8 @@ from joserfc import errors as jose_errors
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from tracker.auth import NO_ACCOUNT, THROTTLED
 from tracker.errors import TrackerError
+from tracker.services.auth import NO_ACCOUNT, THROTTLED
 from tracker.settings import Settings
 
 CALLBACK_PATH = "/auth/oidc/callback"

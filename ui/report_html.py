@@ -4,9 +4,9 @@ draws. reportlab cannot tag a PDF (a structure tree for screen readers); this pa
 
 from __future__ import annotations
 
-from reports.data import PersonStatementData, ScopeReportData, SupervisorLogData
 from reports.supervisor import totals
 from tracker.dates import uk
+from tracker.views.report_data import PersonStatementData, ScopeReportData, SupervisorLogData
 from ui.components import (
     FORMAT_LABELS,
     KIND_LABELS,

@@ -20,8 +20,8 @@ from nicegui import app, run, ui
 
 from tracker import oidc
 from tracker.access import Viewer
-from tracker.auth import THROTTLED, SignInRefused, sign_in_with_identity
 from tracker.clock import utc_now
+from tracker.services.auth import THROTTLED, SignInRefused, sign_in_with_identity
 from tracker.settings import Settings, current_settings
 from ui import auth
 
