@@ -22,9 +22,9 @@ from tests.browser.live import running_app
 from tests.conftest import open_clean_database
 from tests.oidc_provider import CLIENT_ID, Provider, running_provider
 from tests.ui_fixtures import build_team
-from tracker import oidc
 from tracker.errors import SettingsError
 from tracker.models import User
+from tracker.services import oidc
 from tracker.settings import Settings
 
 

@@ -13,7 +13,7 @@ from tests.browser.live import ARTIFACTS, Browser, chromium, running_app
 from tests.conftest import open_clean_database
 from tests.oidc_provider import running_provider
 from tests.ui_fixtures import build_team
-from tracker import oidc
+from tracker.services import oidc
 
 
 def _through_the_provider(browser: Browser, email: str) -> None:

@@ -77,7 +77,7 @@ def sign_in(email: str, password: str, now: datetime, address: str | None = None
 
 def sign_in_with_identity(email: str, now: datetime, address: str | None = None) -> Viewer:
     """The Viewer of the active login with this address, which an identity provider has vouched for (the ID
-    token is checked by tracker.oidc); SignInRefused saying no such account, or the throttle's words."""
+    token is checked by tracker.services.oidc); SignInRefused saying no such account, or the throttle's words."""
     attempt = throttle.Attempt(normalise_email(email), throttle.address_key(address), now)
     if throttle.refused(attempt):
         raise SignInRefused(THROTTLED)

@@ -11,7 +11,6 @@ from nicegui import app, run, ui
 
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
-from tracker.oidc import REFUSALS
 from tracker.services.auth import (
     SignInRefused,
     create_first_admin,
@@ -19,6 +18,7 @@ from tracker.services.auth import (
     sign_in,
     viewer_for_session,
 )
+from tracker.services.oidc import REFUSALS
 from tracker.settings import current_settings
 from ui import auth, session_end, theme
 from ui.actions import error_text

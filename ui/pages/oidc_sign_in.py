@@ -18,9 +18,9 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
-from tracker import oidc
 from tracker.access import Viewer
 from tracker.clock import utc_now
+from tracker.services import oidc
 from tracker.services.auth import THROTTLED, SignInRefused, sign_in_with_identity
 from tracker.settings import Settings, current_settings
 from ui import auth
