@@ -230,11 +230,16 @@ def _serve_options(parser: argparse.ArgumentParser, default: object) -> None:
                         help="load the demo data first if the database is empty")
 
 
+def program_name() -> str:
+    """How the user called us: the installed `compliance-tracker` command, or `python main.py`."""
+    return "compliance-tracker" if Path(sys.argv[0]).name == "compliance-tracker" else "python main.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                         help="sqlite:///path.db or postgresql://user@host:port/name (default: TRACKER_DATABASE_URL)")
-    parser = argparse.ArgumentParser(prog="python main.py", parents=[common],
+    parser = argparse.ArgumentParser(prog=program_name(), parents=[common],
                                      description="Workforce and supervision compliance tracker")
     _serve_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -38,6 +38,7 @@ class Row:
     statuses: dict[int, str] = field(default_factory=dict)  # column -> status, drawn in its colours
     bold: frozenset[int] = frozenset()  # columns in bold
     height: float = 0.0
+    bookmark: str = ""  # an outline entry for this row (a person), under the section's heading
 
 
 def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
@@ -118,6 +119,11 @@ class GridPage(Flowable):
         for (status, bold), placed in groups.items():
             ink.text(self.bold_font if bold else self.font, self.size, look(status).ink if status else BLACK, placed)
         ink.done()
+        doc = getattr(self.canv, "_doctemplate", None)
+        if doc is not None and hasattr(doc, "add_outline_entry"):
+            for r, row in enumerate(self.rows):
+                if row.bookmark:
+                    doc.add_outline_entry(row.bookmark, 1, y=tops[r])
 
     def _placed(self, lines: Sequence[str], column: GridColumn, left: float, bottom: float, height: float,
                 font: str) -> list[tuple[float, float, str]]:

@@ -169,7 +169,7 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
             (uk(p.last_session) or "none",),
         ]
         height = max(len(cell) for cell in cells) * leading + 4
-        rows.append(Row(cells, {}, frozenset({0}), height))
+        rows.append(Row(cells, {}, frozenset({0}), height, bookmark=f"{p.name} ({p.staff_id})"))
     return paged_grid(intro, columns, rows, pagesize=LANDSCAPE, header_height=14.0, size=EXCEPTION_SIZE,
                       continued="Exceptions", narrow=False)
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from selenium.common.exceptions import NoAlertPresentException, UnexpectedAlertPresentException
@@ -147,6 +148,7 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     ("supervisor", "/me"): texts("gfn0", "gln5", "emp0", "pcn0", "topic*", "stmt*"),
     ("staff", "/my-sessions"): texts("gfn0", "fn*", "ln*", "top*", "act*", "note*", "qry0", "sum1", "sum4", "sum7"),
     ("staff", "/reports/mine"): texts("fn0", "ln0"),
+    ("staff", "/reports/view/person"): texts("fn0", "ln0"),  # the statement's accessible twin
     ("staff", "/confirm"): texts("fn0", "ln0", "gfn0", "gln5"),
     "/inbox": texts("sub*", "body*"),
     "/me/connections": texts("tok*"),
@@ -272,7 +274,7 @@ def extra_pages(world: World, role: str) -> list[str]:
     """Pages reached from the menu's: the inbox (the bell), people, a person's admin page, a confirmation link."""
     first, second = (f"/people/{p.id}" for p in world.people[:2])
     return ["/inbox"] + {
-        "staff": [first, world.confirm_path],
+        "staff": [first, world.confirm_path, f"/reports/view/person?name={quote(world.staff.staff_id)}"],
         "supervisor": [first, second, f"/supervision/log?with={world.people[3].id}"],
         "lead": [first, second, f"/people/{world.supervisor.id}"],
         "admin": [first, f"/admin/people/{world.staff.id}", f"/admin/people/{world.people[4].id}", "/admin/people/new"],

@@ -29,6 +29,13 @@ NOT_RECOGNISED = (
     "before trying again."
 )
 
+# The provider has shown who this is, so saying the account is missing tells them nothing they may not know.
+NO_ACCOUNT = (
+    "You signed in with NHSmail, but no active account here uses that email address. Ask an administrator to "
+    "add your NHSmail address, or sign in with your password."
+)
+THROTTLED = "Sign-in failed: after several failed tries, wait a few minutes before trying again."
+
 # Verified against when the email is unknown, so a wrong email costs the same time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password-0")
 
@@ -65,6 +72,22 @@ def sign_in(email: str, password: str, now: datetime, address: str | None = None
     viewer = viewer_for_user(user.get_id())
     if viewer is None:
         raise SignInRefused(NOT_RECOGNISED)
+    return viewer
+
+
+def sign_in_with_identity(email: str, now: datetime, address: str | None = None) -> Viewer:
+    """The Viewer of the active login with this address, which an identity provider has vouched for (the ID
+    token is checked by tracker.services.oidc); SignInRefused saying no such account, or the throttle's words."""
+    attempt = throttle.Attempt(normalise_email(email), throttle.address_key(address), now)
+    if throttle.refused(attempt):
+        raise SignInRefused(THROTTLED)
+    user = _find_user(email)
+    viewer = viewer_for_user(user.get_id()) if user is not None and user.active else None
+    if user is None or viewer is None:
+        throttle.record(attempt, succeeded=False)
+        raise SignInRefused(NO_ACCOUNT)
+    throttle.record(attempt, succeeded=True)
+    audit.record(user.email, "sign_in", "user", user.get_id(), after={"address": attempt.address, "by": "oidc"})
     return viewer
 
 
