@@ -12,6 +12,7 @@ from nicegui.testing import User as Visitor
 from tests import factories as f
 from tests.ui_fixtures import Team, build_team, login_user, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
+from tracker.catalogue import default_role_items
 from tracker.compliance import summarise
 from tracker.dates import add_months, month_start, uk
 from tracker.models import Pcn
@@ -70,7 +71,7 @@ def names(team: Team, ids: list[str]) -> set[str]:
 
 def fully_trained(team: Team) -> None:
     """Ben holds every course and had supervision last month and this, so he is green and the team a mix."""
-    for course in ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP"):
+    for course in default_role_items("SPLW"):  # every course and check a link worker needs
         f.trained(team.ben, course, today() - timedelta(days=30))
     f.session(team.grace, team.ben, add_months(month_start(today()), -1) + timedelta(days=2))
     f.session(team.grace, team.ben, month_start(today()))  # this month met too, so green whatever the day

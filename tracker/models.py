@@ -25,6 +25,7 @@ SESSION_MODES = ("in_person", "video", "phone")
 ABSENCE_REASONS = ("maternity", "sickness", "career_break", "other")
 USER_ROLES = ("staff", "supervisor", "lead", "admin")
 EVIDENCE_STATES = ("approved", "pending", "rejected")
+ITEM_KINDS = ("course", "registration", "check", "appraisal")  # the same as tracker.compliance.ITEM_KINDS
 CONFIRMATION_STATES = ("pending", "confirmed", "queried")
 ONE_LEAD_SCOPE = "user_one_lead_scope"
 
@@ -103,6 +104,7 @@ class Course(BaseModel):
     strand = CharField(null=True)
     level = IntegerField(null=True)
     default_renewal_months = IntegerField(default=36)
+    kind = CharField(default="course")  # course | registration | check | appraisal (ITEM_KINDS)
 
 
 class Requirement(BaseModel):
@@ -124,6 +126,7 @@ class SupervisionRule(BaseModel):
     min_minutes = IntegerField(default=60)
     kinds = CharField(default="clinical")  # ';'-separated
     group_counts = BooleanField(default=True)
+    period_months = IntegerField(default=1)  # the minimum is per period of 1, 2, 3, 4, 6 or 12 calendar months
 
     class Meta:
         indexes = ((("role", "employer"), True),)
@@ -132,8 +135,10 @@ class SupervisionRule(BaseModel):
 class TrainingRecord(BaseModel):
     person = ForeignKeyField(Person, backref="training", on_delete="RESTRICT")
     course = ForeignKeyField(Course, backref="records", on_delete="RESTRICT")
-    completed_on = DateField()
-    provider = CharField(default="")
+    completed_on = DateField()  # for a registration or check: the date it was last verified or issued
+    provider = CharField(default="")  # for a registration: the regulator; for a check: the body that issued it
+    reference = CharField(default="")  # a registration number, a DBS certificate number
+    expires_on = DateField(null=True)  # the expiry printed on the record; the earlier of it and the rule's counts
     certificate_path = CharField(null=True)
     evidence_state = CharField(default="approved")  # pending evidence does not count until approved
     decided_by = CharField(null=True)

@@ -14,10 +14,11 @@ from tests.browser.live import Browser, chromium, running_app
 from tests.conftest import open_clean_database
 from tests.ui_fixtures import PASSWORD, Team, build_team
 from tracker import clock, db
+from tracker.catalogue import default_role_items
 from tracker.dates import add_months, month_start
 from tracker.models import Course, EmployerPolicy, PolicyTopic, TrainingRecord
 
-EVERY_SPLW_COURSE = ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP")
+EVERY_SPLW_COURSE = tuple(default_role_items("SPLW"))  # every course and check a link worker needs
 
 
 def a_mixed_team() -> Team:
