@@ -63,7 +63,7 @@ STEP_7_COLUMNS = (
 def make_release_6() -> None:
     """Today's schema and catalogue as release 6 left them: no workforce checks, periods or 2026/27 roles, the
     old role names and band caps, infection prevention for clinicians only, at version 6."""
-    from tracker.catalogue import BAND_CAPS_2026, RENAMED_ROLES, REGISTERED_CLINICIANS, WORKFORCE_ITEMS
+    from tracker.catalogue import BAND_CAPS_2026, REGISTERED_CLINICIANS, RENAMED_ROLES, WORKFORCE_ITEMS
     from tracker.models import Course, Requirement, Role, SupervisionRule
 
     new_items = [code for code, *_ in WORKFORCE_ITEMS]

@@ -12,11 +12,10 @@ from openpyxl import load_workbook
 from tests import factories as f
 from tests import factories_data as fd
 from tracker import exports
-from tracker.services import training
 from tracker.importers import import_bytes
 from tracker.models import Person
 from tracker.population import Scope
-from tracker.services import audit
+from tracker.services import audit, training
 
 AS_OF = date(2026, 11, 22)
 

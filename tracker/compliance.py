@@ -329,6 +329,9 @@ class PersonCompliance:
 # ---- the rules ----------------------------------------------------------------------------------------
 
 
+Candidate = tuple[date, date | None, tuple[str, ...]]  # completed on, expires on (None: never), item codes
+
+
 def course_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[CourseStatus]:
     """The status of every course required of the person on as_of."""
     return _course_statuses(records, rules, as_of, _active(records, as_of))
@@ -365,7 +368,7 @@ def _course_statuses(
         code, name, renewal, allowance, qualifiers, kind, pair = required
         if len(qualifiers) == 1 and pair is None:  # the item itself only
             found = latest.get(code)
-            best = None if found is None else (found.completed_on, _expiry(found, renewal), (code,))
+            best: Candidate | None = None if found is None else (found.completed_on, _expiry(found, renewal), (code,))
         else:
             best = _best_of(latest, qualifiers, renewal)
             if pair is not None:
@@ -377,9 +380,6 @@ def _course_statuses(
             completed_on, expires_on, met_by = best
             statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
     return statuses
-
-
-Candidate = tuple[date, date | None, tuple[str, ...]]  # completed on, expires on (None: never), item codes
 
 
 def _expiry(record: Completion, renewal: int) -> date | None:
@@ -576,9 +576,10 @@ def supervision_months(
     last_index = _month_index(as_of)
     periods: dict[tuple[date, int], tuple[int, str]] = {}  # (period start, rule) -> minutes, status
     result = []
-    for (first, last, _job_last, days), spec in zip(windows, specs, strict=True):
-        if spec is None:
+    for (first, last, _job_last, days), month_spec in zip(windows, specs, strict=True):
+        if month_spec is None:
             continue
+        spec = month_spec
         index = _month_index(first)
         own = minutes_in(index, spec)
         length = spec.period_months
@@ -695,10 +696,16 @@ def _assess(
         tuple(red + amber),
         tuple(training),
         tuple(months),
-        max((a.date for a in records.attendances if a.date <= as_of), default=None),  # the last session
+        _last_session(records, as_of),
         tuple(policies),
         _current(active),
     )
+
+
+def _last_session(records: PersonRecords, as_of: date) -> date | None:
+    """The last session on or before as_of within the months shown (however far back the records go)."""
+    since = _month_windows(as_of, MONTHS_SHOWN)[0][0]
+    return max((a.date for a in records.attendances if since <= a.date <= as_of), default=None)
 
 
 def _current(active: list[EmploymentSpan]) -> EmploymentSpan | None:
