@@ -120,7 +120,8 @@ def supervision(data: ScopeReportData) -> list[Flowable]:
             if m is None:
                 row.cells.append((NOT_REQUIRED,))
                 continue
-            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min"))
+            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min" if m.period_months == 1
+                              else f"{m.minutes} ({m.period_total}/{m.required})"))
             row.statuses[col] = m.status
         rows.append(row)
     intro = [

@@ -86,6 +86,7 @@ REGULATOR_NAMES = {
     "REG-HCPC": "Health and Care Professions Council",
     "REG-SWE": "Social Work England",
 }
+REGULATOR_SHORT = {"REG-GMC": "GMC", "REG-NMC": "NMC", "REG-GPHC": "GPhC", "REG-HCPC": "HCPC", "REG-SWE": "SWE"}
 # The regulator of each registered role (domain/arrs-roles.md; 2026/27 catalogue in docs/catalogue.md).
 ROLE_REGISTRATION = {
     "CP": "REG-GPHC", "SCP": "REG-GPHC", "PT": "REG-GPHC",
