@@ -168,3 +168,25 @@ def test_status_json_lists_every_item_with_its_kind_and_each_months_period(datab
     assert november["month"] == "2026-11"
     assert november["period"] == {"from": "2026-10-01", "to": "2026-12-31", "months": 3, "minutes": 0,
                                   "required": 60}
+
+
+def test_naming_a_supervisor_of_another_kind_warns_and_the_reports_exceptions_list_it(database, tmp_path):
+    from reports.data import scope_report_data
+    from tracker.models import AuditEvent, Person
+    from tracker.services import assignments
+
+    trust = f.org("Northside Community Trust")
+    priya = f.person("Priya", "Raman", role="CP", employer=trust)
+    callum = f.person("Callum", "Fraser", role="SC", employer=trust)
+    farah = f.person("Farah", "Siddiqui", role="SC", employer=trust)
+    Person.update(profession="physiotherapist").where(Person.id == callum.id).execute()
+    Person.update(profession="pharmacist").where(Person.id == farah.id).execute()
+    placed = assignments.assign_supervisor("test", priya.id, callum.id, "clinical", date(2026, 1, 1))
+    assert placed.warning == ("a physiotherapist is not a kind of clinical supervisor a Clinical Pharmacist expects "
+                              "(a pharmacist or gp)")
+    assert "warning" in json.loads(AuditEvent.select().order_by(AuditEvent.id.desc()).get().after)
+    data = scope_report_data("employer", "Northside Community Trust", TODAY, "Jo Lead", None)
+    assert data.supervisor_warnings == (("Priya Raman", placed.warning),)
+    fine = assignments.assign_supervisor("test", priya.id, farah.id, "clinical", date(2026, 2, 1))
+    assert fine.warning is None
+    assert scope_report_data("employer", "Northside Community Trust", TODAY, "Jo Lead", None).supervisor_warnings == ()

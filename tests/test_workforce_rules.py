@@ -294,3 +294,31 @@ def test_a_six_monthly_rule_met_once_a_half_year():
     assert month(sam, rules, D(2026, 11, 1), D(2026, 1, 1)).status == "met"
     assert month(sam, rules, D(2026, 11, 1), D(2026, 8, 1)).status == "in_progress"
     assert assess(sam, rules, D(2026, 11, 1)).rag == "green"
+
+
+# ---- who may supervise ----------------------------------------------------------------------------------------
+
+ACCEPTED = {"SPLW": ("gp", "nurse", "physiotherapist"), "CP": ("pharmacist", "gp")}
+
+
+@pytest.mark.parametrize(
+    ("role", "profession", "warned"),
+    [
+        ("SPLW", "GP", None),
+        ("SPLW", "Mental health nurse", None),  # a nurse, by word
+        ("SPLW", "physiotherapist", None),
+        ("CP", "pharmacist", None),
+        ("CP", "Physiotherapist", "a Physiotherapist is not a kind of clinical supervisor a Clinical Pharmacist "
+                                  "expects (a pharmacist or gp)"),
+        ("CP", "", "the supervisor's profession is not recorded; a Clinical Pharmacist's clinical supervisor "
+                   "should be a pharmacist or gp"),
+        ("CP", "pharmacy technician", "a pharmacy technician is not a kind of clinical supervisor a Clinical "
+                                      "Pharmacist expects (a pharmacist or gp)"),  # not a pharmacist
+        ("OPM", "anyone", None),  # a role that names no kind
+    ],
+)
+def test_a_supervisor_of_another_kind_than_the_role_names_is_warned(role, profession, warned):
+    from tracker.compliance import supervisor_mismatch
+
+    name = {"SPLW": "Social Prescribing Link Worker", "CP": "Clinical Pharmacist"}.get(role, role)
+    assert supervisor_mismatch(role, name, profession, ACCEPTED) == warned

@@ -94,6 +94,20 @@ ROLE_REGISTRATION = {
     "NA": "REG-NMC", "GPN5": "REG-NMC", "GPN6": "REG-NMC", "CNPC": "REG-NMC", "EPN": "REG-NMC",
     "GP": "REG-GMC", "PA": "REG-GMC",
 }
+# Who may be each role's named clinical supervisor, by profession (domain/supervision.md: NHS England's quick
+# reference and the training hubs). A supervisor of another kind is allowed, with a warning.
+_SENIOR_CLINICIANS = ("gp", "nurse", "pharmacist", "physiotherapist", "occupational therapist", "paramedic",
+                      "dietitian", "podiatrist", "advanced practitioner")
+SUPERVISOR_PROFESSIONS: dict[str, tuple[str, ...]] = {
+    "SPLW": _SENIOR_CLINICIANS, "HWBC": _SENIOR_CLINICIANS, "CC": _SENIOR_CLINICIANS,
+    "CP": ("pharmacist", "gp"), "SCP": ("pharmacist", "gp"), "PT": ("pharmacist", "gp"),
+    "FCP": ("physiotherapist", "gp"), "PARA": ("paramedic", "gp"), "DT": ("dietitian", "gp"),
+    "POD": ("podiatrist", "gp"), "OT": ("occupational therapist", "gp"),
+    "AP": ("gp", "advanced practitioner", "consultant"), "PA": ("gp",),
+    "NA": ("nurse", "gp"), "TNA": ("nurse", "gp"), "GPN5": ("nurse", "gp"), "GPN6": ("nurse", "gp"),
+    "EPN": ("nurse", "gp"), "HCSW": ("nurse", "gp"),
+    "MHP": ("mental health nurse", "occupational therapist", "social worker", "psychologist", "psychiatrist"),
+}
 NOT_PATIENT_FACING = {"DTL"}  # the digital and transformation lead: no enhanced DBS by default
 
 # Infection prevention and moving and handling are for every role (real practice expects them of everyone).

@@ -780,3 +780,25 @@ def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
         course_pct={code: pct(ok, n) for code, (ok, n) in sorted(per_course.items())},
         supervision_met_last_month_pct=pct(met, due),
     )
+
+
+# ---- who may supervise --------------------------------------------------------------------------------------
+
+
+def supervisor_mismatch(
+    role: str, role_name: str, profession: str | None, accepted: dict[str, tuple[str, ...]]
+) -> str | None:
+    """Why a supervisor of this profession is not of a kind the role names for its clinical supervisor (None
+    when they are, or the role names none). Professions match by word: "mental health nurse" is a nurse."""
+    kinds = accepted.get(role)
+    if not kinds:
+        return None
+    wanted = " or ".join(kinds)
+    given = (profession or "").strip()
+    if not given:
+        return f"the supervisor's profession is not recorded; a {role_name}'s clinical supervisor should be a {wanted}"
+    words = f" {' '.join(given.lower().replace('-', ' ').split())} "
+    if any(f" {kind} " in words for kind in kinds):
+        return None
+    return f"a {profession} is not a kind of clinical supervisor a {role_name} expects (a {wanted})"
+
