@@ -105,11 +105,12 @@ def supervisor_warning(supervisee_id: int, supervisor: Person, on: date) -> str 
 
 
 def supervisor_warnings(on: date, person_ids: list[int] | None = None) -> dict[int, str]:
-    """Supervisee id -> why their named clinical supervisor is not of the kind their role expects (the lead's
-    exceptions list)."""
+    """Supervisee id -> why their named clinical supervisor, whose profession is recorded, is not of the kind
+    their role expects (the exceptions list of the lead's report)."""
     found = {}
     for key, a in open_assignments(person_ids).items():
-        if key[1] == "clinical" and not key[2]:
+        # an unrecorded profession is said when the supervisor is named; the list holds the kinds known to differ
+        if key[1] == "clinical" and not key[2] and (a.supervisor.profession or "").strip():
             warning = supervisor_warning(key[0], a.supervisor, on)
             if warning:
                 found[key[0]] = warning
