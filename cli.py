@@ -17,14 +17,14 @@ from pathlib import Path
 from peewee import DatabaseError, InterfaceError
 
 from tracker import clock, db
-from tracker.dates import parse_date
+from tracker.dates import parse_date, uk
 from tracker.errors import ImportRejected, SettingsError, TrackerError, ValidationError
 from tracker.importers import KINDS, import_file
 from tracker.services.catalogue import load_catalogues
 from tracker.settings import Settings, use_settings
 
 URL_PREFIXES = ("sqlite://", "postgresql://", "postgres://", "postgresext://")
-REPORT_KINDS = ("employer", "pcn", "person", "supervisor")
+REPORT_KINDS = ("employer", "pcn", "person", "supervisor", "evidence")
 Handler = Callable[[argparse.Namespace, str], int]
 
 
@@ -189,10 +189,34 @@ def cmd_restore(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace, url: str) -> int:
+    if args.kind == "evidence":
+        return cmd_evidence_pack(args)
     request = report_namespace(args)
     from reports.command import run_report
 
     return int(run_report(request))
+
+
+def cmd_evidence_pack(args: argparse.Namespace) -> int:
+    """`report evidence employer NAME | pcn NAME --as-of DATE --out FILE.zip`: the inspection evidence pack."""
+    from reports.evidence_pack import build_pack
+    from tracker.services.evidence import uploads_dir
+    from tracker.settings import current_settings
+
+    if args.name not in ("employer", "pcn") or not args.scope_name:
+        raise ValidationError("use: report evidence employer NAME | pcn NAME --as-of DATE --out FILE.zip", "kind")
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise ValidationError("the evidence pack is a ZIP file: give --out FILE.zip", "--out")
+    if not out.parent.is_dir():
+        raise ValidationError(f"cannot write {out}: the folder {out.parent} does not exist", "--out")
+    as_of = _date(args.as_of, "--as-of") or clock.today()
+    pack = build_pack(args.name, args.scope_name, as_of, uploads_dir(current_settings()))
+    partial = out.with_name(f".{out.name}.part")
+    partial.write_bytes(pack)
+    partial.replace(out)
+    _say(f"Wrote the evidence pack for {args.scope_name} as at {uk(as_of)} to {out} ({len(pack):,} bytes)")
+    return 0
 
 
 def report_namespace(args: argparse.Namespace) -> argparse.Namespace:
@@ -265,7 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--pcn", metavar="NAME")
     p = command("report", cmd_report, "write a compliance PDF")
     p.add_argument("kind", choices=REPORT_KINDS)
-    p.add_argument("name", help="the employer or PCN name, or the person's or supervisor's staff id")
+    p.add_argument("name", help="the employer or PCN name, or the person's or supervisor's staff id; for "
+                                "evidence, employer or pcn")
+    p.add_argument("scope_name", nargs="?", help="for evidence: the employer's or PCN's name")
     p.add_argument("--as-of", metavar="DATE")
     p.add_argument("--from", dest="from_date", metavar="DATE")
     p.add_argument("--to", dest="to_date", metavar="DATE")

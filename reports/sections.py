@@ -120,7 +120,8 @@ def supervision(data: ScopeReportData) -> list[Flowable]:
             if m is None:
                 row.cells.append((NOT_REQUIRED,))
                 continue
-            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min"))
+            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min" if m.period_months == 1
+                              else f"{m.minutes} ({m.period_total}/{m.required})"))
             row.statuses[col] = m.status
         rows.append(row)
     intro = [
@@ -146,7 +147,8 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
     red = [p for p in data.people if p.rag == c.RED]
     intro: list[Flowable] = [Paragraph("Exceptions: who is red, and why", s.h1)]
     if not red:
-        return [PageBreak(), *intro, Paragraph(f"Nobody is red as at {uk(data.meta.as_of)}.", s.body)]
+        return [PageBreak(), *intro, Paragraph(f"Nobody is red as at {uk(data.meta.as_of)}.", s.body),
+                *supervisor_kinds(data)]
     intro.append(Paragraph(
         f"{len(red):,} of {len(data.people):,} people are red as at {uk(data.meta.as_of)}: a course expired or never "
         "done past its allowance, or last month's supervision missed. Amber reasons are listed with them.",
@@ -171,5 +173,15 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
         height = max(len(cell) for cell in cells) * leading + 4
         rows.append(Row(cells, {}, frozenset({0}), height, bookmark=f"{p.name} ({p.staff_id})"))
     return paged_grid(intro, columns, rows, pagesize=LANDSCAPE, header_height=14.0, size=EXCEPTION_SIZE,
-                      continued="Exceptions", narrow=False)
+                      continued="Exceptions", narrow=False) + supervisor_kinds(data)
+
+
+def supervisor_kinds(data: ScopeReportData) -> list[Flowable]:
+    """Named clinical supervisors not of the kind the supervisee's role expects (a warning, not a status)."""
+    if not data.supervisor_warnings:
+        return []
+    s = styles()
+    return [Paragraph("Clinical supervisors not of the kind the role expects", s.h2)] + [
+        Paragraph(f"<b>{_esc(name)}</b>: {_esc(why)}", s.small) for name, why in data.supervisor_warnings
+    ]
 

@@ -50,6 +50,7 @@ FIELDS = {
     "gln": "supervisor's last name", "emp": "employer (people import)", "pcn": "PCN (people import)",
     "role": "role name", "rnote": "role notes", "course": "course name", "prov": "training provider",
     "rprov": "provider of a rejected certificate", "why": "reason a certificate was rejected",
+    "ref": "registration or certificate number", "rref": "number on a rejected certificate",
     "top": "supervision topics", "act": "agreed actions", "note": "private notes", "pnote": "another attendee's note",
     "sum": "group session summary", "qry": "query of a record",
     "topic": "policy topic", "desc": "topic description", "stmt": "policy statement", "own": "policy owner",
@@ -149,9 +150,10 @@ def _evidence(world: World, settings: Settings, today: date) -> None:
     admin = world.viewer("admin")
     for k, person in enumerate(world.people):
         evidence.upload_certificate(admin, settings, person.id, f"XC{k}", today - timedelta(days=5),
-                                    hostile("prov", k), PDF, today=today)
+                                    hostile("prov", k), PDF, reference=hostile("ref", k), today=today)
         rejected = evidence.upload_certificate(admin, settings, world.staff.id, f"XC{k}",
-                                               today - timedelta(days=20 + k), hostile("rprov", k), PDF, today=today)
+                                               today - timedelta(days=20 + k), hostile("rprov", k), PDF,
+                                               reference=hostile("rref", k), today=today)
         evidence.reject(admin, rejected.id, hostile("why", k), today=today)
 
 

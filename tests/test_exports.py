@@ -14,7 +14,7 @@ from tests import factories_data as fd
 from tracker.access import Scope
 from tracker.importers import import_bytes
 from tracker.models import Person
-from tracker.services import audit
+from tracker.services import audit, training
 from tracker.views import exports
 
 AS_OF = date(2026, 11, 22)
@@ -142,7 +142,16 @@ def test_training_export_leaves_out_evidence_not_yet_approved(database):
     t = fd.team()
     f.trained(t.asha, "SG-L2", date(2025, 1, 1))
     f.trained(t.asha, "FIRE", date(2026, 1, 1), state="pending")
-    assert exports.training_table(AS_OF).rows == [["E1001", "SG-L2", date(2025, 1, 1), ""]]
+    assert exports.training_table(AS_OF).rows == [["E1001", "SG-L2", date(2025, 1, 1), "", "", None]]
+
+
+def test_training_export_carries_the_reference_and_the_printed_expiry(database):
+    t = fd.team()
+    training.add_training("test", t.asha.id, "REG-HCPC", date(2025, 1, 1), "Health and Care Professions Council",
+                          reference="PA123456", expires_on=date(2026, 8, 31), today=AS_OF)
+    assert exports.training_table(AS_OF).rows == [
+        ["E1001", "REG-HCPC", date(2025, 1, 1), "Health and Care Professions Council", "PA123456", date(2026, 8, 31)]
+    ]
 
 
 def test_absences_export(database):

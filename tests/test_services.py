@@ -301,7 +301,7 @@ def test_a_supervision_rule_names_the_kinds_that_count(database):
             "not yes or no")
     with one_audit_event():
         rules.remove_supervision_rule("ui", rule.id)
-    assert SupervisionRule.select().count() == 0
+    assert not SupervisionRule.select().where(SupervisionRule.id == rule.id).exists()
 
 
 # ---- users ------------------------------------------------------------------------------------------------

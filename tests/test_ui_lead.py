@@ -16,6 +16,7 @@ from tracker.access import Scope
 from tracker.compliance import summarise
 from tracker.dates import add_months, month_start, uk
 from tracker.models import Pcn
+from tracker.services.catalogue import default_role_items
 from tracker.views.population import snapshot
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -71,7 +72,7 @@ def names(team: Team, ids: list[str]) -> set[str]:
 
 def fully_trained(team: Team) -> None:
     """Ben holds every course and had supervision last month and this, so he is green and the team a mix."""
-    for course in ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP"):
+    for course in default_role_items("SPLW"):  # every course and check a link worker needs
         f.trained(team.ben, course, today() - timedelta(days=30))
     f.session(team.grace, team.ben, add_months(month_start(today()), -1) + timedelta(days=2))
     f.session(team.grace, team.ben, month_start(today()))  # this month met too, so green whatever the day

@@ -21,6 +21,7 @@ from tracker.vocabulary import (  # noqa: F401 (the models' columns hold these w
     ABSENCE_REASONS,
     CONFIRMATION_STATES,
     EVIDENCE_STATES,
+    ITEM_KINDS,
     ORGANISATION_KINDS,
     SESSION_FORMATS,
     SESSION_MODES,
@@ -90,6 +91,7 @@ class SupervisorAssignment(BaseModel):
     start_date = DateField()
     end_date = DateField(null=True)
     first_contact = BooleanField(default=False)
+    warning: str | None = None  # not stored: why the supervisor is not of the kind the role expects, when named
 
 
 class Absence(BaseModel):
@@ -105,6 +107,7 @@ class Course(BaseModel):
     strand = CharField(null=True)
     level = IntegerField(null=True)
     default_renewal_months = IntegerField(default=36)
+    kind = CharField(default="course")  # course | registration | check | appraisal (ITEM_KINDS)
 
 
 class Requirement(BaseModel):
@@ -126,6 +129,7 @@ class SupervisionRule(BaseModel):
     min_minutes = IntegerField(default=60)
     kinds = CharField(default="clinical")  # ';'-separated
     group_counts = BooleanField(default=True)
+    period_months = IntegerField(default=1)  # the minimum is per period of 1, 2, 3, 4, 6 or 12 calendar months
 
     class Meta:
         indexes = ((("role", "employer"), True),)
@@ -134,8 +138,10 @@ class SupervisionRule(BaseModel):
 class TrainingRecord(BaseModel):
     person = ForeignKeyField(Person, backref="training", on_delete="RESTRICT")
     course = ForeignKeyField(Course, backref="records", on_delete="RESTRICT")
-    completed_on = DateField()
-    provider = CharField(default="")
+    completed_on = DateField()  # for a registration or check: the date it was last verified or issued
+    provider = CharField(default="")  # for a registration: the regulator; for a check: the body that issued it
+    reference = CharField(default="")  # a registration number, a DBS certificate number
+    expires_on = DateField(null=True)  # the expiry printed on the record; the earlier of it and the rule's counts
     certificate_path = CharField(null=True)
     evidence_state = CharField(default="approved")  # pending evidence does not count until approved
     decided_by = CharField(null=True)

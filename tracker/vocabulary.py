@@ -9,4 +9,5 @@ SESSION_MODES = ("in_person", "video", "phone")
 ABSENCE_REASONS = ("maternity", "sickness", "career_break", "other")
 USER_ROLES = ("staff", "supervisor", "lead", "admin")
 EVIDENCE_STATES = ("approved", "pending", "rejected")
+ITEM_KINDS = ("course", "registration", "check", "appraisal")  # the same as tracker.compliance.ITEM_KINDS
 CONFIRMATION_STATES = ("pending", "confirmed", "queried")

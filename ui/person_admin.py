@@ -291,6 +291,9 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                     success="Saved.",
                 )
                 if outcome.ok:
+                    warning = outcome.value.warning if outcome.value is not None else None
+                    if warning:
+                        ui.notify(f"Saved, but note: {warning}", type="warning", multi_line=True)
                     await reload()
 
             ui.button("Name them", on_click=assign).props("outline no-caps").mark("assign-save")

@@ -143,8 +143,8 @@ def backups(world: World) -> list[str]:
 
 # path (or (role, path)) -> texts the page must show; "fn*" is every payload in the field, "fn3" one of them.
 SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
-    ("staff", "/me"): texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "why*", "topic*",
-                            "stmt*"),
+    ("staff", "/me"): texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "rref*", "why*",
+                            "topic*", "stmt*"),
     ("supervisor", "/me"): texts("gfn0", "gln5", "emp0", "pcn0", "topic*", "stmt*"),
     ("staff", "/my-sessions"): texts("gfn0", "fn*", "ln*", "top*", "act*", "note*", "qry0", "sum1", "sum4", "sum7"),
     ("staff", "/reports/mine"): texts("fn0", "ln0"),
@@ -160,8 +160,9 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     "/team/supervision": texts("fn*", "ln*", "emp*", "role*"),
     "/evidence": texts("fn*", "ln*", "course*", "prov*"),
     "/policies": texts("emp*", "topic*", "stmt*", "cond1", "cond4", "agr5", "agr7"),
-    "/people/S0": texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "why*", "topic*", "stmt*"),
-    "/people/S1": texts("fn1", "ln1", "emp1", "role1", "course1", "prov1", "topic1", "stmt1"),
+    "/people/S0": texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "rref*", "why*", "topic*",
+                        "stmt*"),
+    "/people/S1": texts("fn1", "ln1", "emp1", "role1", "course1", "prov1", "ref1", "topic1", "stmt1"),
     "/people/G0": texts("gfn0", "gln5", "topic*", "stmt*"),
     "/admin/people": texts("fn*", "ln*", "emp*", "role*"),
     "/admin/people/S0": texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0"),

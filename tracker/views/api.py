@@ -58,15 +58,21 @@ class PeoplePage(BaseModel):
 
 class CourseOut(BaseModel):
     course: str
+    kind: str = Field("course", description="course, registration, check or appraisal")
     status: str = Field(description="compliant, due_soon, expired, missing or due")
     completed_on: date | None
     expires_on: date | None
+    met_by: list[str] = Field(default_factory=list, description="the items whose records count (two for a pair)")
 
 
 class MonthOut(BaseModel):
     month: str = Field(description="yyyy-mm")
-    minutes: int
-    status: str = Field(description="met, paused, in_progress or missed")
+    minutes: int = Field(description="the month's own qualifying minutes")
+    status: str = Field(description="met, paused, in_progress or missed: the status of the month's period")
+    period_from: date | None = Field(None, description="first day of the month's supervision period")
+    period_to: date | None = Field(None, description="last day of the month's supervision period")
+    period_minutes: int | None = Field(None, description="the period's qualifying minutes up to the date")
+    required: int | None = Field(None, description="the minimum for the period")
 
 
 class SupervisionOut(BaseModel):
@@ -206,11 +212,13 @@ def compliance_out(r: c.PersonCompliance) -> ComplianceOut:
         employer=job.employer_name if job else None,
         rag=r.rag,
         reasons=list(r.reasons),
-        training=[CourseOut(course=t.course, status=t.status, completed_on=t.completed_on,
-                            expires_on=t.expires_on) for t in r.training],
+        training=[CourseOut(course=t.course, kind=t.kind, status=t.status, completed_on=t.completed_on,
+                            expires_on=t.expires_on, met_by=list(t.met_by)) for t in r.training],
         supervision=SupervisionOut(
             last_session=r.last_session,
-            months=[MonthOut(month=month_label(m.month), minutes=m.minutes, status=m.status) for m in r.months],
+            months=[MonthOut(month=month_label(m.month), minutes=m.minutes, status=m.status,
+                             period_from=m.period_start, period_to=m.period_end, period_minutes=m.period_total,
+                             required=m.required) for m in r.months],
         ),
     )
 

@@ -44,7 +44,7 @@ PEOPLE_COLUMNS = [
     "staff_id", "first_name", "last_name", "email", "role", "employer", "employer_type", "pcn", "band", "fte",
     "start_date", "end_date", "supervisor_staff_id",
 ]
-TRAINING_COLUMNS = ["staff_id", "course", "completed_on", "provider"]
+TRAINING_COLUMNS = ["staff_id", "course", "completed_on", "provider", "reference", "expires_on"]
 SUPERVISION_COLUMNS = [
     "date", "supervisor_staff_id", "supervisee_staff_ids", "minutes", "kind", "format", "mode",
 ]
@@ -238,14 +238,17 @@ def training_table(as_of: date, filters: ExportFilters = ExportFilters()) -> Exp
     people = _people_in(filters, as_of)
     table = ExportTable("Training", TRAINING_COLUMNS)
     query = (
-        TrainingRecord.select(Person.staff_id, Course.code, TrainingRecord.completed_on, TrainingRecord.provider)
+        TrainingRecord.select(
+            Person.staff_id, Course.code, TrainingRecord.completed_on, TrainingRecord.provider,
+            TrainingRecord.reference, TrainingRecord.expires_on,
+        )
         .join(Person)
         .switch(TrainingRecord)
         .join(Course)
         .where(TrainingRecord.person.in_(list(people)) & (TrainingRecord.evidence_state == "approved"))
         .order_by(Person.staff_id, TrainingRecord.completed_on, Course.code)
     )
-    table.rows = [[s, code, done, provider] for s, code, done, provider in query.tuples()]
+    table.rows = [list(row) for row in query.tuples()]
     return table
 
 

@@ -39,9 +39,9 @@ from tracker.periods import active_on
 
 def load_rules() -> c.Rules:
     courses = {
-        code: c.CourseInfo(code, name, strand, level, renewal)
-        for code, name, strand, level, renewal in Course.select(
-            Course.code, Course.name, Course.strand, Course.level, Course.default_renewal_months
+        code: c.CourseInfo(code, name, strand, level, renewal, kind or "course")
+        for code, name, strand, level, renewal, kind in Course.select(
+            Course.code, Course.name, Course.strand, Course.level, Course.default_renewal_months, Course.kind
         ).tuples()
     }
     requirements = []
@@ -60,19 +60,19 @@ def load_rules() -> c.Rules:
         elif role is not None:
             requirements.append(c.RequirementRule(course, "role", role, renewal, allowance))
     supervision = []
-    for role, employer, minutes, kinds, group in (
+    for role, employer, minutes, kinds, group, period in (
         SupervisionRule.select(
             Role.code, SupervisionRule.employer, SupervisionRule.min_minutes, SupervisionRule.kinds,
-            SupervisionRule.group_counts,
+            SupervisionRule.group_counts, SupervisionRule.period_months,
         )
         .join(Role, JOIN.LEFT_OUTER)
         .tuples()
     ):
         spec_kinds = frozenset(k for k in kinds.split(";") if k)
         if employer is not None:
-            supervision.append(c.SupervisionRuleSpec("employer", employer, minutes, spec_kinds, bool(group)))
+            supervision.append(c.SupervisionRuleSpec("employer", employer, minutes, spec_kinds, bool(group), period))
         elif role is not None:
-            supervision.append(c.SupervisionRuleSpec("role", role, minutes, spec_kinds, bool(group)))
+            supervision.append(c.SupervisionRuleSpec("role", role, minutes, spec_kinds, bool(group), period))
     policies = [
         c.PolicyItem(pid, employer, topic, version, bool(ack))
         for pid, employer, topic, version, ack in EmployerPolicy.select(
@@ -119,13 +119,15 @@ def _person_filter(query, column, scope: Scope, as_of: date, since: date | None 
     return query.where(column.in_(scope_jobs(scope, as_of, since=since)))
 
 
-def load_records(as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHOWN) -> list[c.PersonRecords]:
+def load_records(
+    as_of: date, scope: Scope = Scope(), months: int = c.MONTHS_SHOWN, widest_period: int | None = None
+) -> list[c.PersonRecords]:
     """Everyone in scope with the history the rules need on as_of: seven queries whatever the size.
 
     Rows come straight off the cursor (no model instances), and each distinct date string is parsed once.
     """
     with c.collector_paused():
-        return _load_records(as_of, scope, months)
+        return _load_records(as_of, scope, months, widest_period=widest_period)
 
 
 def _load_records(
@@ -133,11 +135,16 @@ def _load_records(
     scope: Scope,
     months: int,
     since: date | None = None,
+    widest_period: int | None = None,
     dated_acks: dict[int, list[tuple[int, str, date]]] | None = None,
 ) -> list[c.PersonRecords]:
     """With `since`, the records for every date from since to as_of: all completions (not only the latest)
     and, in `dated_acks`, each acknowledgement with its date."""
-    window_start = add_months(month_start(as_of), -(months - 1))
+    # A period of several months shown at the window's start began before it: read back far enough for the
+    # widest period a rule sets (its sessions and absences count towards the period's status). Callers holding
+    # the rules pass it; others ask.
+    widest = widest_period or SupervisionRule.select(fn.MAX(SupervisionRule.period_months)).scalar() or 1
+    window_start = add_months(month_start(as_of), -(months - 1) - (widest - 1))
     scoped = partial(_person_filter, scope=scope, as_of=as_of, since=since)
     day = _DateCache()
     people: dict[int, c.PersonRecords] = {}
@@ -177,11 +184,22 @@ def _load_records(
             counted
         )
     # Records are immutable values that recur from person to person: build each distinct one once.
-    completion: dict[tuple[int, object], c.Completion] = {}
+    # The expiries printed on records are few (registrations, certificates): read apart and matched by key.
+    printed = {
+        (pid, course, day[done]): day[expires]
+        for pid, course, done, expires in _rows(scoped(
+            TrainingRecord.select(
+                TrainingRecord.person, TrainingRecord.course, TrainingRecord.completed_on, TrainingRecord.expires_on
+            ).where(counted & TrainingRecord.expires_on.is_null(False)),
+            TrainingRecord.person,
+        ))
+    }
+    completion: dict[tuple[int, object, object], c.Completion] = {}
     for pid, course, done in _rows(scoped(q, TrainingRecord.person)):
         if (found := person(pid)) is not None:
-            if (made := completion.get((course, done))) is None:
-                made = completion[course, done] = c.Completion(codes[course], day[done])
+            expires = printed.get((pid, course, day[done])) if printed else None
+            if (made := completion.get((course, done, expires))) is None:
+                made = completion[course, done, expires] = c.Completion(codes[course], day[done], expires)
             found.completions.append(made)
 
     q = (
@@ -237,7 +255,8 @@ class _DateCache(dict):  # type: ignore[type-arg]
 def snapshot(as_of: date, scope: Scope = Scope(), rules: c.Rules | None = None) -> list[c.PersonCompliance]:
     """The compliance of every person in scope employed on as_of."""
     with c.collector_paused():
-        return c.assess_all(load_records(as_of, scope), rules or load_rules(), as_of)
+        rules = rules or load_rules()
+        return c.assess_all(load_records(as_of, scope, widest_period=rules.widest_period), rules, as_of)
 
 
 def snapshots(
@@ -252,7 +271,9 @@ def snapshots(
     rules = rules or load_rules()
     dated_acks: dict[int, list[tuple[int, str, date]]] = {}
     with c.collector_paused():
-        population = _load_records(last, scope, months, since=first, dated_acks=dated_acks)
+        population = _load_records(
+            last, scope, months, since=first, dated_acks=dated_acks, widest_period=rules.widest_period
+        )
         return {day: c.assess_all(_as_on(population, scope, day, dated_acks), rules, day) for day in days}
 
 
@@ -274,10 +295,11 @@ def _as_on(
 
 
 def person_compliance(person_id: int, as_of: date, rules: c.Rules | None = None) -> c.PersonCompliance | None:
-    records = load_records(as_of, Scope(person_ids=frozenset({person_id})))
+    rules = rules or load_rules()
+    records = load_records(as_of, Scope(person_ids=frozenset({person_id})), widest_period=rules.widest_period)
     if not records:
         return None
-    return c.assess(records[0], rules or load_rules(), as_of)
+    return c.assess(records[0], rules, as_of)
 
 
 def people_by_staff_id(staff_ids: Iterable[str]) -> dict[str, int]:

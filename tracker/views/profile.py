@@ -28,6 +28,7 @@ from tracker.models import (
     TrainingRecord,
 )
 from tracker.periods import active_on
+from tracker.services.catalogue import REGULATOR_SHORT
 from tracker.views.population import load_rules, person_compliance
 
 
@@ -79,6 +80,17 @@ class RecordView:
     evidence_state: str
     has_certificate: bool
     rejected_because: str = ""
+    kind: str = "course"
+    reference: str = ""  # a registration or certificate number
+    expires_on: date | None = None  # printed on the record
+
+    @property
+    def reference_shown(self) -> str:
+        """A registration number with the regulator's name (GMC 7012345), a certificate number as it is."""
+        if not self.reference:
+            return ""
+        body = REGULATOR_SHORT.get(self.course_code)
+        return f"{body} {self.reference}" if body else self.reference
 
 
 @dataclass(frozen=True)
@@ -196,7 +208,7 @@ def records_of(person_id: int, as_of: date) -> list[RecordView]:
     reasons = rejection_reasons([r.id for r in rows if r.evidence_state == "rejected"])
     return [
         RecordView(r.id, r.course.code, r.course.name, r.completed_on, r.provider, r.evidence_state,
-                   bool(r.certificate_path), reasons.get(r.id, ""))
+                   bool(r.certificate_path), reasons.get(r.id, ""), r.course.kind, r.reference, r.expires_on)
         for r in rows
     ]
 

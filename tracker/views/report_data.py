@@ -75,6 +75,8 @@ class ScopeReportData:
     trend: tuple[TrendPoint, ...]
     employers: tuple[EmployerColumn, ...] = ()  # PCN only
     policies: PolicyComparison | None = None  # PCN only
+    # (name, why) of people whose named clinical supervisor is not of the kind their role expects
+    supervisor_warnings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,15 @@ def scope_data(
         trend=tuple(trend(as_of, scope, rules, people)),
         employers=employers,
         policies=policies,
+        supervisor_warnings=_supervisor_warnings(people, as_of),
     )
+
+
+def _supervisor_warnings(people: list[c.PersonCompliance], as_of: date) -> tuple[tuple[str, str], ...]:
+    from tracker.services.assignments import supervisor_warnings
+
+    found = supervisor_warnings(as_of, [p.person_id for p in people])
+    return tuple((p.name, found[p.person_id]) for p in people if p.person_id in found)
 
 
 def _person_order(p: c.PersonCompliance) -> tuple[str, str, str]:

@@ -88,6 +88,8 @@ class TrainingRow:
     completed_on: date
     provider: str
     evidence_state: str
+    reference: str = ""  # a registration or certificate number
+    expires_on: date | None = None  # printed on the record
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def training_history(person_id: int, as_of: date) -> list[TrainingRow]:
     query = (
         TrainingRecord.select(
             Course.code, Course.name, TrainingRecord.completed_on, TrainingRecord.provider,
-            TrainingRecord.evidence_state,
+            TrainingRecord.evidence_state, TrainingRecord.reference, TrainingRecord.expires_on,
         )
         .join(Course)
         .where((TrainingRecord.person == person_id) & (TrainingRecord.completed_on <= as_of))

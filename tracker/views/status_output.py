@@ -36,12 +36,18 @@ def person_json(p: PersonCompliance) -> dict[str, Any]:
         "employer": _employer(p),
         "rag": p.rag,
         "training": [
-            {"course": t.course, "status": t.status, "completed_on": iso(t.completed_on), "expires_on": iso(t.expires_on)}
+            {"course": t.course, "kind": t.kind, "name": t.name, "status": t.status,
+             "completed_on": iso(t.completed_on), "expires_on": iso(t.expires_on), "met_by": list(t.met_by)}
             for t in p.training
         ],
         "supervision": {
             "last_session": iso(p.last_session),
-            "months": [{"month": month_label(m.month), "minutes": m.minutes, "status": m.status} for m in p.months],
+            "months": [
+                {"month": month_label(m.month), "minutes": m.minutes, "status": m.status,
+                 "period": {"from": iso(m.period_start), "to": iso(m.period_end), "months": m.period_months,
+                            "minutes": m.period_total, "required": m.required}}
+                for m in p.months
+            ],
         },
     }
 

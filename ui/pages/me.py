@@ -21,12 +21,18 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
     """Record a completion with its certificate; it counts once a lead or admin approves it."""
     chosen: dict[str, bytes] = {}
     with panel():
-        heading("Add a completed course with its certificate", 2)
-        muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it.")
+        heading("Add a completed course or check with its certificate", 2)
+        muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it. For a registration "
+              "or a DBS check, give the date it was checked or issued, its number, and any expiry printed on it.")
         with ui.row().classes("w-full gap-4 items-start"):
-            course = ui.select(dict(data.courses), label="Course", with_input=True).classes("min-w-[22rem]").mark("course")
-            done_on = date_input("Completed on", page.today, required=True)
-            provider = ui.input("Provider (optional)").classes("min-w-[14rem]")
+            course = ui.select(dict(data.courses), label="Course or check", with_input=True).classes(
+                "min-w-[22rem]").mark("course")
+            done_on = date_input("Completed, checked or issued on", page.today, required=True)
+            provider = ui.input("Provider or body (optional)").classes("min-w-[14rem]")
+        with ui.row().classes("w-full gap-4 items-start"):
+            reference = ui.input("Registration or certificate number (optional)").classes("min-w-[18rem]").mark(
+                "reference")
+            expires_on = date_input("Expiry printed on it (optional)")
 
         async def received(e: events.UploadEventArguments) -> None:
             chosen["content"] = await e.file.read()
@@ -45,6 +51,7 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
                 return evidence.upload_certificate(
                     who, current_settings(), who.person_id, course.value or "", done_on.value or "",
                     provider.value or "", chosen.get("content", b""),
+                    reference=reference.value or "", expires_on=expires_on.value or None,
                 )
 
             outcome = await write(
