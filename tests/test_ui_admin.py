@@ -233,7 +233,8 @@ async def test_a_supervision_rule_change_is_previewed_and_removal_too(user: Visi
     await user.should_see("makes 2 people non-compliant", retries=60)
     user.find(marker="confirm-change").click()
     await user.should_see("Removed the rule", retries=40)
-    assert SupervisionRule.select().count() == 0
+    assert not SupervisionRule.select().where(SupervisionRule.id == rule.id).exists()
+    assert SupervisionRule.select().count() == 1  # the built-in senior clinical pharmacist rule stays
 
 
 async def test_users_are_added_given_roles_reset_and_deactivated(user: Visitor) -> None:
