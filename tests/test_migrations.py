@@ -8,7 +8,7 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6
+from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6, undo_step_7
 from tracker import db
 from tracker.cli import main
 from tracker.errors import TrackerError
@@ -33,6 +33,7 @@ def columns(table: str) -> set[str]:
 
 def make_release_1() -> None:
     """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    undo_step_7()
     undo_step_6()
     make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
@@ -133,3 +134,13 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(sqlite_database):
     assert db.database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(IntegrityError), db.database.atomic():
         Employment.create(person=9999, role=Role.get(Role.code == "SPLW"), employer=9999, start_date=date(2024, 1, 1))
+
+
+def test_step_7_adds_role_pages_and_team_training_events_to_a_release_6_database(database):
+    undo_step_7()
+    assert not db.database.table_exists("training_event")
+    assert db.migrate_schema() == (6, db.LATEST_VERSION)
+    assert {"role_page", "training_event", "training_event_attendee"} <= set(db.database.get_tables())
+    assert {"course_id", "date", "provider", "minutes", "planned"} <= columns("training_event")
+    assert {"event_id", "person_id", "record_id", "already_held"} <= columns("training_event_attendee")
+    assert db.migrate_schema() == (db.LATEST_VERSION, db.LATEST_VERSION)

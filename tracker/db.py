@@ -216,6 +216,13 @@ def _v6_sessions_and_sign_in_throttle() -> None:
     ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()
 
 
+def _v7_role_pages_and_team_training_events() -> None:
+    """Release 7: administrators' text for role pages, and team training events with their attendees."""
+    from tracker.models import RolePage, TrainingEvent, TrainingEventAttendee
+
+    database.create_tables([RolePage, TrainingEvent, TrainingEventAttendee], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
@@ -223,6 +230,7 @@ MIGRATIONS: dict[int, Callable[[], None]] = {
     4: _v4_private_notes_per_attendee_sealed,
     5: _v5_one_lead_scope,
     6: _v6_sessions_and_sign_in_throttle,
+    7: _v7_role_pages_and_team_training_events,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
