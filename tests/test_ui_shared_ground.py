@@ -4,6 +4,7 @@ fixture against a real SQLite database), refusals included, and rights lost whil
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ from tests.factories_reports import pdf_pages
 from tests.joint_team import JointTeam, build_joint_team
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker import clock
+from tracker.access import viewer_for_user
+from tracker.calendar_ics import user_feed
 from tracker.models import AuditEvent, RolePage, TrainingEvent, TrainingRecord, User
 from tracker.services import training_events, users
-from tracker.access import viewer_for_user
 from ui import session_end
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -199,3 +201,20 @@ async def test_someone_outside_the_team_may_not_open_the_event(user: Visitor) ->
     await sign_in(user, "outsider@example.nhs.uk", then=f"/training-events/{event_id}")
     await user.should_see("You may not open this page")
     await user.should_not_see("Person00 Member00")
+
+
+async def test_an_invitee_sees_a_planned_event_under_due_next_and_in_the_calendar_feed(user: Visitor) -> None:
+    team = build_joint_team()
+    lead = viewer_for_user(User.get(User.email == LEAD).id)
+    assert lead is not None
+    day = clock.today() + timedelta(days=40)
+    training_events.record_event(lead, course="FIRE", on=day, provider="Fire officer", minutes=60,
+                                 attendees=[team.people[1].id], today=clock.today(), planned=True)
+    await sign_in(user, "member01@example.nhs.uk", then="/me")
+    await user.should_see("Due next: team training you are invited to", retries=20)
+    await user.should_see("Fire Safety")
+    member = viewer_for_user(User.get(User.email == "member01@example.nhs.uk").id)
+    assert member is not None
+    feed = user_feed(member, clock.today(), clock.now()).decode()
+    assert "SUMMARY:Team training: Fire Safety" in feed and f"DTSTART;VALUE=DATE:{day:%Y%m%d}" in feed
+    assert TrainingRecord.select().count() == 0
