@@ -120,8 +120,8 @@ def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[n
         else:
             muted("Built-in text, from the sources listed below")
         if page.viewer.is_admin:
-            ui.button("Edit this page", icon="edit", on_click=lambda: edit_dialog(page, view, redraw).open()).props(
-                "flat no-caps").mark("edit-role-page")
+            edit = ui.button("Edit this page", icon="edit", on_click=lambda: edit_dialog(page, view, redraw).open())
+            attrs(edit.props("flat no-caps"), aria_label=f"Edit the page of {view.name}").mark("edit-role-page")
     for part in ("summary", "boundaries", "requirements"):
         with panel().mark(f"part-{part}"):
             heading(LABELS[part], 2)
