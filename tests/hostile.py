@@ -233,12 +233,13 @@ def _role_pages(world: World) -> None:
 
 
 def _training_events(world: World, today: date) -> None:
-    """S0 attended one event of each payload's course, with that payload as provider; and is invited to one."""
+    """S0 attended an event for each payload, with that payload as provider; and is invited to one. The course is
+    one no planted role requires, so the records change nothing the reminder preview shows."""
     admin = world.viewer("admin")
     for k, person in enumerate(world.people):
         attendees = [world.staff.id] + ([person.id] if k else [])
         world.events.append(training_events.record_event(
-            admin, course=f"XC{k}", on=today - timedelta(days=3 + k), provider=hostile("eprov", k), minutes=60,
+            admin, course="MH", on=today - timedelta(days=3 + k), provider=hostile("eprov", k), minutes=60,
             attendees=attendees, today=today).event_id)
     training_events.record_event(admin, course="XC5", on=today + timedelta(days=10), provider=hostile("pprov", 5),
                                  minutes=30, attendees=[world.staff.id], today=today, planned=True)

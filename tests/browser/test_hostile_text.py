@@ -177,11 +177,11 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     "/roles/XR0": texts("role0", "rpg*", "rbl*", "rsup*", "rfund*", "rsrc*", "fn0", "ln0", "emp0"),
     "/roles/XR5": texts("role5", "rnote5", "fn5", "ln5", "emp5"),
     "/team/directory": texts("fn*", "ln*", "emp*", "role*", "gfn0", "gln5"),
-    ("staff", "/training-events"): texts("course*", "eprov*", "pprov5"),
-    ("lead", "/training-events"): texts("course*", "eprov*", "pprov5"),
-    ("admin", "/training-events"): texts("course*", "eprov*", "pprov5"),
-    "/training-events/E0": texts("course0", "eprov0", "fn0", "ln0", "emp0"),
-    "/training-events/E5": texts("course5", "eprov5", "fn0", "ln0", "fn5", "ln5", "emp5"),
+    ("staff", "/training-events"): texts("eprov*", "pprov5", "course5"),
+    ("lead", "/training-events"): texts("eprov*", "pprov5", "course5"),
+    ("admin", "/training-events"): texts("eprov*", "pprov5", "course5"),
+    "/training-events/E0": texts("eprov0", "fn0", "ln0", "emp0"),
+    "/training-events/E5": texts("eprov5", "fn0", "ln0", "fn5", "ln5", "emp5"),
 }
 
 
