@@ -19,6 +19,7 @@ ALLOWED = {
     ("ui/pages/login.py", "viewer_for_session"), ("ui/pages/login.py", "needs_first_admin"),
     ("ui/workers.py", "fn"),  # draws a PDF from data already gathered and checked
     ("ui/pages/reports.py", "render"), ("ui/pages/reports.py", "gather_for"), ("ui/pages/reports.py", "choices"),
+    ("ui/pages/training_events.py", "register_pdf"),  # a read: the register, which asks the viewer's rights
 }
 
 
