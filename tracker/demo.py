@@ -178,7 +178,7 @@ def _team_training(ids: dict[str, int], today: date) -> int:
     planned for a fortnight ahead (tracker.demo_data.TEAM_EVENTS). Returns the records written."""
     from tracker.population import Scope, scope_jobs
 
-    courses = dict(Course.select(Course.code, Course.id).tuples())
+    courses: dict[str, int] = dict(Course.select(Course.code, Course.id).tuples())
     order = {person_id: n for n, person_id in enumerate(ids.values())}
     written = 0
     for code, day, provider, per_employer, planned in d.TEAM_EVENTS:
