@@ -218,3 +218,39 @@ async def test_an_invitee_sees_a_planned_event_under_due_next_and_in_the_calenda
     feed = user_feed(member, clock.today(), clock.now()).decode()
     assert "SUMMARY:Team training: Fire Safety" in feed and f"DTSTART;VALUE=DATE:{day:%Y%m%d}" in feed
     assert TrainingRecord.select().count() == 0
+
+
+@pytest.mark.parametrize("email, team_size, sees_olive", [
+    ("member01@example.nhs.uk", 16, False), ("member00@example.nhs.uk", 16, False), (LEAD, 16, False),
+    ("admin@example.nhs.uk", 17, True), ("outsider@example.nhs.uk", 1, True),
+])
+async def test_each_kind_of_user_opens_the_directory_with_their_own_team(
+    user: Visitor, email: str, team_size: int, sees_olive: bool
+) -> None:
+    build_joint_team()
+    await sign_in(user, email, then="/team/directory")
+    await user.should_see("in your team.", retries=20)
+    await user.should_see(f"of {team_size} in your team.")
+    if sees_olive:
+        await user.should_see("Olive Outside")
+    else:
+        await user.should_not_see("Olive Outside")
+
+
+@pytest.mark.parametrize("email, sees_it", [
+    ("member01@example.nhs.uk", True), ("member00@example.nhs.uk", True), (LEAD, True),
+    ("admin@example.nhs.uk", True), ("outsider@example.nhs.uk", False),
+])
+async def test_each_kind_of_user_sees_the_events_of_their_own(user: Visitor, email: str, sees_it: bool) -> None:
+    team = build_joint_team()
+    held_event(team, count=2)  # Person00 (a supervisor) and Person01 attended
+    await sign_in(user, email, then="/training-events")
+    await user.should_see("Team training events")
+    if sees_it:
+        await user.should_see("Information Governance and Data Security")
+    else:
+        await user.should_see("No team training event yet.")
+    if email in (LEAD, "admin@example.nhs.uk"):
+        await user.should_see(marker="new-event")
+    else:
+        await user.should_not_see(marker="new-event")

@@ -112,10 +112,10 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(tmp_path: Pat
         settle(driver)
         report["/login (signed out)"] = scan(driver, source)
         extra = {
-            "asha@example.nhs.uk": [f"/people/{team.asha.id}", "/account/password", "/logout"],
+            "asha@example.nhs.uk": [f"/people/{team.asha.id}", "/account/password", "/roles/SPLW", "/logout"],
             "grace@example.nhs.uk": [f"/people/{team.ben.id}"],
-            "lead.north@example.nhs.uk": [f"/people/{team.asha.id}", "/team/matrix?status=red"],
-            "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new"],
+            "lead.north@example.nhs.uk": [f"/people/{team.asha.id}", "/team/matrix?status=red", "/training-events/new"],
+            "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new", "/roles/SPLW"],
         }
         for email in USERS:
             browser.sign_in(email, PASSWORD)

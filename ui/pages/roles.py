@@ -120,7 +120,7 @@ def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[n
         else:
             muted("Built-in text, from the sources listed below")
         if page.viewer.is_admin:
-            edit = ui.button("Edit this page", icon="edit", on_click=lambda: edit_dialog(page, view, redraw).open())
+            edit = ui.button("Edit the page", icon="edit", on_click=lambda: edit_dialog(page, view, redraw).open())
             attrs(edit.props("flat no-caps"), aria_label=f"Edit the page of {view.name}").mark("edit-role-page")
     for part in ("summary", "boundaries", "requirements"):
         with panel().mark(f"part-{part}"):
