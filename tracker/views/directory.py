@@ -13,7 +13,7 @@ from datetime import date
 
 from tracker.access import Viewer, lead_scope, supervisee_ids
 from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment
-from tracker.population import Scope, people_in_scope, scope_jobs
+from tracker.population import MAX_IDS_IN_SQL, Scope, people_in_scope, scope_jobs
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,17 @@ def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
     if not person_ids:
         return []
     ids = list(person_ids)
+
+    def only_them(query, column):  # type: ignore[no-untyped-def]
+        # A long IN (...) list makes SQLite's planner scan badly (tracker.population.MAX_IDS_IN_SQL): past that,
+        # every row is read and the others are left out here.
+        return query.where(column.in_(ids)) if len(ids) <= MAX_IDS_IN_SQL else query
+
     people = {
         pid: (f"{first} {last}".strip(), email or "")
-        for pid, first, last, email in Person.select(Person.id, Person.first_name, Person.last_name, Person.email)
-        .where(Person.id.in_(ids))
-        .tuples()
+        for pid, first, last, email in only_them(
+            Person.select(Person.id, Person.first_name, Person.last_name, Person.email), Person.id).tuples()
+        if pid in person_ids
     }
     jobs: dict[int, list[Job]] = {}
     query = (
@@ -102,10 +108,10 @@ def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
         .join(Role, on=(Employment.role == Role.id))
         .switch(Employment)
         .join(Organisation, on=(Employment.employer == Organisation.id))
-        .where(Employment.person.in_(ids))
     )
-    for pid, code, role, employer_id, employer in query.tuples():
-        jobs.setdefault(pid, []).append(Job(code, role, employer_id, employer))
+    for pid, code, role, employer_id, employer in only_them(query, Employment.person).tuples():
+        if pid in person_ids:
+            jobs.setdefault(pid, []).append(Job(code, role, employer_id, employer))
     supervisors: dict[int, list[str]] = {}
     contacts: dict[int, list[str]] = {}
     Supervisor = Person.alias()
@@ -116,12 +122,13 @@ def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
         )
         .join(Supervisor, on=(SupervisorAssignment.supervisor == Supervisor.id))
         .where(
-            SupervisorAssignment.supervisee.in_(ids)
-            & (SupervisorAssignment.start_date <= as_of)
+            (SupervisorAssignment.start_date <= as_of)
             & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
         )
     )
-    for pid, kind, first_contact, first, last in assignments.tuples():
+    for pid, kind, first_contact, first, last in only_them(assignments, SupervisorAssignment.supervisee).tuples():
+        if pid not in person_ids:
+            continue
         name = f"{first} {last}".strip()
         if kind == "clinical":
             supervisors.setdefault(pid, []).append(name)
