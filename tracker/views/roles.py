@@ -100,7 +100,8 @@ def role_page(viewer: Viewer, code: str, as_of: date, rules: c.Rules | None = No
         plan, rule = rules.course_plan(job), rules.supervision_rule_for(job)
         employers.append(EmployerTerms(employer_id, name, plan, rule, plan != courses or _terms(rule) != _terms(supervision)))
     text, by, at = role_text(role.id, role.code)
-    holders = tuple(p for p in colleagues(team_ids(viewer, as_of), as_of) if p.holds(role.code))
+    in_role = {pid for (pid,) in scope_jobs(Scope(), as_of).where(Employment.role == role.id).tuples()}
+    holders = tuple(p for p in colleagues(team_ids(viewer, as_of) & in_role, as_of) if p.holds(role.code))
     return RolePageView(
         role.code, role.name, role.band_cap, bool(role.is_arrs), role.notes or "", text, by, at, courses,
         supervision, tuple(employers), holders, {code: course.name for code, course in rules.courses.items()},
