@@ -210,3 +210,16 @@ def test_who_sees_an_event(database: str) -> None:
     with pytest.raises(PermissionDenied):
         event_views.register(viewer("member01@example.nhs.uk"), outcome.event_id, TODAY)
     assert Organisation.select().count() >= 4
+
+
+def test_a_persons_subject_access_data_lists_their_team_training_events_and_no_one_elses(database: str) -> None:
+    from tracker import subject_access
+
+    team = build_joint_team()
+    training_events.record_event(
+        viewer("admin@example.nhs.uk"), course="IG", on=date(2026, 10, 14), provider="Trust IG team", minutes=30,
+        attendees=[team.people[1].id], today=TODAY)
+    mine = subject_access.collect(team.people[1].id, TODAY)["team_training_events"]
+    assert [(e["course"], e["date"], e["provider"], e["planned"]) for e in mine] == [
+        ("IG", "2026-10-14", "Trust IG team", False)]
+    assert subject_access.collect(team.people[2].id, TODAY)["team_training_events"] == []
