@@ -1,7 +1,7 @@
 """What is due, for whom, on a date: the reminder stages, read from the engine's verdicts.
 
 Nothing here decides a status. The training list, course statuses and month statuses come from
-tracker.compliance (through tracker.population); this module only maps them to stages and recipients:
+tracker.compliance (through tracker.views.population); this module only maps them to stages and recipients:
 
 | engine says | stage | who | repeats |
 | --- | --- | --- | --- |

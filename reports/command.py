@@ -1,7 +1,7 @@
 """`python main.py report employer|pcn|person|supervisor NAME --as-of DATE --out FILE.pdf [--from --to]
 [--for EMAIL]`: with --for, the report as that login may have it (reports.rights), as the app would give it.
 
-tracker/cli.py parses the arguments and connects the database, then calls `run_report(args)`.
+cli.py parses the arguments and connects the database, then calls `run_report(args)`.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def _gather(request: ReportRequest, for_user: str | None):  # type: ignore[no-un
     if not for_user:
         return gather(request)
     from reports.rights import gather_for
-    from tracker.access import viewer_for_user
     from tracker.services.users import find_user
+    from tracker.views.access_facts import viewer_for_user
 
     user = find_user(for_user)
     viewer = viewer_for_user(user.id) if user is not None else None

@@ -26,7 +26,7 @@ PAD = 2.5
 
 
 @dataclass(frozen=True)
-class Column:
+class GridColumn:
     title: str  # may hold "\n" for a two-line header
     width: float
     align: str = "left"  # left | center
@@ -66,7 +66,7 @@ def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
 class GridPage(Flowable):
     """One page's worth of a grid: the header row and the given rows, drawn directly."""
 
-    def __init__(self, columns: Sequence[Column], rows: Sequence[Row], header_height: float, size: float,
+    def __init__(self, columns: Sequence[GridColumn], rows: Sequence[Row], header_height: float, size: float,
                  narrow: bool = True):
         super().__init__()
         self.columns = list(columns)
@@ -119,7 +119,7 @@ class GridPage(Flowable):
             ink.text(self.bold_font if bold else self.font, self.size, look(status).ink if status else BLACK, placed)
         ink.done()
 
-    def _placed(self, lines: Sequence[str], column: Column, left: float, bottom: float, height: float,
+    def _placed(self, lines: Sequence[str], column: GridColumn, left: float, bottom: float, height: float,
                 font: str) -> list[tuple[float, float, str]]:
         """Where each line of a cell goes: centred vertically, and across where the column says so."""
         baseline = bottom + (height + len(lines) * self.leading) / 2 - self.size * 0.98
@@ -213,7 +213,7 @@ class Ink:
 
 def paged_grid(
     intro: Sequence[Flowable],
-    columns: Sequence[Column],
+    columns: Sequence[GridColumn],
     rows: Sequence[Row],
     *,
     pagesize: tuple[float, float],

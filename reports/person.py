@@ -9,10 +9,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from reports.cover import generated_line, page_frame
-from reports.data import PersonStatementData
 from reports.style import PORTRAIT, look, render, styles, usable_width
 from reports.tables import Grid, heading, key_value_table, make_table
 from tracker.dates import uk
+from tracker.views.report_data import PersonStatementData
 
 KINDS = {"clinical": "Clinical", "educational": "Educational", "practice": "Practice"}
 FORMATS = {"one_to_one": "One to one", "group": "Group"}

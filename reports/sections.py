@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
-from reports.data import ScopeReportData
-from reports.grid import Column, Row, paged_grid, wrap
+from reports.grid import GridColumn, Row, paged_grid, wrap
 from reports.style import LANDSCAPE, fit, fonts, look, styles, usable_width
 from tracker import compliance as c
 from tracker.dates import uk
+from tracker.views.report_data import ScopeReportData
 
 SIZE = 6.4
 LEADING = SIZE * 1.2
@@ -46,8 +46,8 @@ def _who(p: c.PersonCompliance, kind: str) -> list[tuple[str, ...]]:
     return [(_fit(p.name, NAME_WIDTH), p.staff_id), detail]
 
 
-def _who_columns(kind: str) -> list[Column]:
-    return [Column("Name\nStaff id", NAME_WIDTH), Column("Employer\nRole" if kind == "pcn" else "Role", DETAIL_WIDTH)]
+def _who_columns(kind: str) -> list[GridColumn]:
+    return [GridColumn("Name\nStaff id", NAME_WIDTH), GridColumn("Employer\nRole" if kind == "pcn" else "Role", DETAIL_WIDTH)]
 
 
 # ---- training matrix ----------------------------------------------------------------------------------
@@ -77,8 +77,8 @@ def matrix(data: ScopeReportData) -> list[Flowable]:
     for number, group in enumerate(groups, start=1):
         part = f" (part {number} of {len(groups)})" if len(groups) > 1 else ""
         width = room / max(len(group), 1)
-        columns = _who_columns(data.kind) + [Column("Overall", RAG_WIDTH, "center")]
-        columns += [Column(code, width, "center") for code, _ in group]
+        columns = _who_columns(data.kind) + [GridColumn("Overall", RAG_WIDTH, "center")]
+        columns += [GridColumn(code, width, "center") for code, _ in group]
         rows = []
         for p in data.people:
             by_code = {t.course: t for t in p.training}
@@ -109,8 +109,8 @@ def matrix(data: ScopeReportData) -> list[Flowable]:
 def supervision(data: ScopeReportData) -> list[Flowable]:
     s = styles()
     month_width = (usable_width(LANDSCAPE) - NAME_WIDTH - DETAIL_WIDTH - LAST_WIDTH) / len(data.months)
-    columns = _who_columns(data.kind) + [Column("Last\nsession", LAST_WIDTH, "center")]
-    columns += [Column(m.strftime("%b\n%Y"), month_width, "center") for m in data.months]
+    columns = _who_columns(data.kind) + [GridColumn("Last\nsession", LAST_WIDTH, "center")]
+    columns += [GridColumn(m.strftime("%b\n%Y"), month_width, "center") for m in data.months]
     rows = []
     for p in data.people:
         by_month = {m.month: m for m in p.months}
@@ -154,8 +154,8 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
     ))
     width = usable_width(LANDSCAPE)
     widths = [120.0, 50.0, 150.0, width - 120 - 50 - 150 - 52, 52.0]
-    columns = [Column("Name", widths[0]), Column("Staff id", widths[1]), Column("Employer and role", widths[2]),
-               Column("Why (with dates)", widths[3]), Column("Last session", widths[4], "center")]
+    columns = [GridColumn("Name", widths[0]), GridColumn("Staff id", widths[1]), GridColumn("Employer and role", widths[2]),
+               GridColumn("Why (with dates)", widths[3]), GridColumn("Last session", widths[4], "center")]
     f = fonts()
     leading = EXCEPTION_SIZE * 1.2
     rows = []

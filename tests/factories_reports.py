@@ -20,7 +20,6 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from tests import factories as f
-from tracker.catalogue import default_role_courses
 from tracker.dates import last_months
 from tracker.models import (
     EmployerPolicy,
@@ -34,6 +33,7 @@ from tracker.models import (
     SupervisionSession,
     SupervisorAssignment,
 )
+from tracker.services.catalogue import default_role_courses
 
 AS_OF = date(2026, 11, 22)
 TRAINED_ON = date(2026, 3, 1)

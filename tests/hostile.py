@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tests.ui_fixtures import login_user
 from tracker import clock
-from tracker.access import Viewer, viewer_for_user
+from tracker.access import Viewer
 from tracker.importers import import_bytes
 from tracker.models import EmployerPolicy, InboxMessage, Organisation, Person, PolicyTopic, User
 from tracker.services import (
@@ -37,6 +37,7 @@ from tracker.services import (
 )
 from tracker.services.confirmations import confirmation_url
 from tracker.settings import Settings, current_settings, use_settings
+from tracker.views.access_facts import viewer_for_user
 
 ACTOR = "sweep@example.nhs.uk"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -29,6 +29,7 @@ from tests.factories_proof import PRIVATE_MARKER, ROLE_EMAILS, World, build_worl
 from tests.ui_fixtures import csrf_of, sign_in, ui_database  # noqa: F401
 from tracker.models import Course, TrainingRecord
 from tracker.services import inbox, tokens, training_events
+from tracker.views import tokens as token_views
 
 ROLES = ("signed_out", "staff", "supervisor", "lead_employer", "lead_pcn", "admin")
 SIGNED_IN = frozenset(ROLES[1:])
@@ -288,7 +289,7 @@ async def test_api_tokens_see_only_what_their_owner_may(fixtures: Fixtures, user
             assert (await user.http_client.get(path, headers=headers)).status_code == cara[role], (role, path)
         sessions = await user.http_client.get("/api/v1/sessions", headers=headers)
         assert sessions.status_code == 200 and PRIVATE_MARKER not in sessions.text, role
-    revoked = tokens.tokens_of(w.users["lead_pcn"].id)[0]
+    revoked = token_views.tokens_of(w.users["lead_pcn"].id)[0]
     tokens.revoke(revoked.id, w.users["admin"])
     gone = await user.http_client.get("/api/v1/people", headers={"Authorization": f"Bearer {secrets['lead_pcn']}"})
     assert gone.status_code == 401

@@ -13,8 +13,8 @@ from nicegui import app
 from tests import factories as f
 from tests import factories_data as fd
 from tracker.models import ApiToken, AuditEvent, Organisation
-from tracker.population import snapshot
 from tracker.services import tokens
+from tracker.views.population import snapshot
 from ui.pages import api_v1
 
 AS_OF = "2026-11-22"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from cli import build_parser, main, report_namespace, safe_url
 from tests import factories as f
 from tracker import db
-from tracker.cli import build_parser, main, report_namespace, safe_url
 from tracker.errors import ValidationError
 from tracker.models import (
     AuditEvent,

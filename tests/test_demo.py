@@ -31,7 +31,7 @@ from tracker.models import (
     User,
 )
 from tracker.passwords import verify_password
-from tracker.population import load_rules, snapshot
+from tracker.views.population import load_rules, snapshot
 
 TODAY = date(2026, 11, 22)
 
@@ -273,8 +273,9 @@ def _month_ends(last: date, count: int = 12) -> list[date]:
 
 @pytest.mark.parametrize("scope_of", ["everyone", "charity", "pcn"])
 def test_a_trend_of_snapshots_read_once_equals_a_snapshot_at_each_date(demo: DemoSummary, scope_of: str) -> None:
+    from tracker.access import Scope
     from tracker.models import Pcn
-    from tracker.population import Scope, snapshots
+    from tracker.views.population import snapshots
 
     charity = Organisation.get(Organisation.kind == "vcse")
     scope = {

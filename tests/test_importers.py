@@ -26,7 +26,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import person_compliance, snapshot
+from tracker.views.population import person_compliance, snapshot
 
 TODAY = date(2026, 11, 22)
 TABLES = (Person, Employment, Organisation, Pcn, SupervisorAssignment, TrainingRecord, SupervisionSession,

@@ -8,9 +8,9 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
+from cli import main
 from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6, undo_step_7
 from tracker import db
-from tracker.cli import main
 from tracker.errors import TrackerError
 from tracker.models import (
     ApiToken,

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.data import scope_report_data, trend_days
 from reports.employer import build_scope_pdf
 from reports.grid import Ink
 from reports.style import BLACK, fonts, load_fonts, look
@@ -30,9 +29,11 @@ from tests.factories_reports import (
     qpdf_check,
 )
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.dates import uk
 from tracker.errors import NotFound
-from tracker.population import Scope, snapshot
+from tracker.views.population import snapshot
+from tracker.views.report_data import scope_report_data, trend_days
 
 GENERATED_AT = datetime(2026, 11, 22, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 

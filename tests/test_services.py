@@ -26,8 +26,8 @@ from tracker.models import (
     User,
 )
 from tracker.passwords import verify_password
-from tracker.population import person_compliance
 from tracker.services import absences, assignments, organisations, people, rules, supervision, training, users
+from tracker.views.population import person_compliance
 
 TODAY = date(2026, 11, 22)
 PASSWORD = "correct horse battery 9"

@@ -13,11 +13,11 @@ from tracker.access import Viewer, viewer_for_user
 from tracker.errors import PermissionDenied, ValidationError
 from tracker.models import AuditEvent, Course, Organisation, TrainingEventAttendee, TrainingRecord, User
 from tracker.plain_markdown import blocks
-from tracker.population import load_rules, person_compliance
 from tracker.role_texts import BUILT_IN
 from tracker.services import role_pages, training_events
 from tracker.views import directory, roles
 from tracker.views import training_events as event_views
+from tracker.views.population import load_rules, person_compliance
 
 TODAY = date(2026, 11, 20)
 
@@ -213,7 +213,7 @@ def test_who_sees_an_event(database: str) -> None:
 
 
 def test_a_persons_subject_access_data_lists_their_team_training_events_and_no_one_elses(database: str) -> None:
-    from tracker import subject_access
+    from reports import subject_access
 
     team = build_joint_team()
     training_events.record_event(

@@ -16,9 +16,9 @@ from tests.joint_team import JointTeam, build_joint_team
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker import clock
 from tracker.access import viewer_for_user
-from tracker.calendar_ics import user_feed
 from tracker.models import AuditEvent, RolePage, TrainingEvent, TrainingRecord, User
 from tracker.services import training_events, users
+from tracker.views.calendar_ics import user_feed
 from ui import session_end
 
 pytestmark = pytest.mark.usefixtures("ui_database")

@@ -17,7 +17,6 @@ from peewee import chunked
 
 from tracker import demo_data as d
 from tracker import note_crypto
-from tracker.catalogue import load_catalogues
 from tracker.dates import add_months
 from tracker.db import database
 from tracker.demo_history import (
@@ -54,6 +53,7 @@ from tracker.models import (
 )
 from tracker.passwords import generate_password, hash_password
 from tracker.services import audit
+from tracker.services.catalogue import load_catalogues
 
 
 @dataclass
@@ -176,7 +176,7 @@ def _training(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: ra
 def _team_training(ids: dict[str, int], today: date) -> int:
     """An all-team session three weeks ago (a few people from each employer, one record each) and another
     planned for a fortnight ahead (tracker.demo_data.TEAM_EVENTS). Returns the records written."""
-    from tracker.population import Scope, scope_jobs
+    from tracker.views.population import Scope, scope_jobs
 
     courses: dict[str, int] = dict(Course.select(Course.code, Course.id).tuples())
     order = {person_id: n for n, person_id in enumerate(ids.values())}

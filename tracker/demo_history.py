@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tracker import demo_data as d
-from tracker.catalogue import default_role_courses
 from tracker.dates import add_months, month_start
+from tracker.services.catalogue import default_role_courses
 
 HISTORY_MONTHS = 24
 

@@ -17,15 +17,17 @@ from peewee import (
 
 from tracker.clock import utc_now
 from tracker.db import database
+from tracker.vocabulary import (  # noqa: F401 (the models' columns hold these words; importers read them here)
+    ABSENCE_REASONS,
+    CONFIRMATION_STATES,
+    EVIDENCE_STATES,
+    ORGANISATION_KINDS,
+    SESSION_FORMATS,
+    SESSION_MODES,
+    SUPERVISION_KINDS,
+    USER_ROLES,
+)
 
-ORGANISATION_KINDS = ("pcn", "gp_practice", "vcse", "nhs_trust", "local_authority", "other")
-SUPERVISION_KINDS = ("clinical", "educational", "practice")
-SESSION_FORMATS = ("one_to_one", "group")
-SESSION_MODES = ("in_person", "video", "phone")
-ABSENCE_REASONS = ("maternity", "sickness", "career_break", "other")
-USER_ROLES = ("staff", "supervisor", "lead", "admin")
-EVIDENCE_STATES = ("approved", "pending", "rejected")
-CONFIRMATION_STATES = ("pending", "confirmed", "queried")
 ONE_LEAD_SCOPE = "user_one_lead_scope"
 
 

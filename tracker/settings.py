@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tracker.errors import SettingsError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/tracker.db"
+DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_REMINDER_TIME = "07:00"
+DEFAULT_RETENTION_DAYS = 2190  # six years
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     data_dir: Path = Path("data")
     base_url: str = "http://localhost:8080"
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_security: str = "starttls"
@@ -27,8 +30,8 @@ class Settings:
     mail_from: str | None = None
     scheduler: bool = True
     test_postgres_url: str | None = None
-    reminder_time: str = "07:00"
-    retention_days: int = 2190
+    reminder_time: str = DEFAULT_REMINDER_TIME
+    retention_days: int = DEFAULT_RETENTION_DAYS
     backup_keep: int = 14
 
     @property
@@ -47,7 +50,7 @@ class Settings:
         if not url.startswith(("sqlite://", "postgresql://", "postgres://", "postgresext://")):
             raise SettingsError("TRACKER_DATABASE_URL must start with sqlite:/// or postgresql://")
 
-        tz = get("TRACKER_TIMEZONE") or "Europe/London"
+        tz = get("TRACKER_TIMEZONE") or DEFAULT_TIMEZONE
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -74,12 +77,12 @@ class Settings:
         if not base_url.startswith(("http://", "https://")):
             raise SettingsError("TRACKER_BASE_URL must start with http:// or https://")
 
-        reminder_time = get("TRACKER_REMINDER_TIME") or "07:00"
+        reminder_time = get("TRACKER_REMINDER_TIME") or DEFAULT_REMINDER_TIME
         hh, _, mm = reminder_time.partition(":")
         if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
             raise SettingsError("TRACKER_REMINDER_TIME must be HH:MM (24-hour, Europe/London)")
 
-        retention_days = _positive_int(get("TRACKER_RETENTION_DAYS"), "TRACKER_RETENTION_DAYS", 2190)
+        retention_days = _positive_int(get("TRACKER_RETENTION_DAYS"), "TRACKER_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
         backup_keep = _positive_int(get("TRACKER_BACKUP_KEEP"), "TRACKER_BACKUP_KEEP", 14)
 
         return cls(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker import compliance as c
-from tracker import team_views as tv
+from tracker.views import team_views as tv
 from ui import theme
 from ui.components import status_label, status_tone
 from ui.data_table import Spec

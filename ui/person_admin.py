@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from tracker import admin_views as av
 from tracker.access import ADMIN
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
-from tracker.models import ABSENCE_REASONS, SUPERVISION_KINDS
 from tracker.services import absences, assignments, people
+from tracker.views import admin_views as av
+from tracker.vocabulary import ABSENCE_REASONS, SUPERVISION_KINDS
 from ui.actions import as_actor, error_text, read, write
 from ui.attrs import attrs
 from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, text

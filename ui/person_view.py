@@ -9,7 +9,7 @@ from nicegui import ui
 
 from tracker import compliance as c
 from tracker.dates import uk
-from tracker.services.profile import PolicyView, Profile
+from tracker.views.profile import PolicyView, Profile
 from ui.attrs import attrs, safe_link
 from ui.components import (
     KIND_LABELS,

@@ -8,6 +8,7 @@ from tracker.clock import today as clock_today
 from tracker.db import database
 from tracker.errors import NotFound, ValidationError
 from tracker.models import SUPERVISION_KINDS, Person, SupervisorAssignment
+from tracker.periods import active_on
 from tracker.services import audit
 from tracker.services.validate import choice, end_not_before_start, person_by_id
 
@@ -107,8 +108,7 @@ def supervisees_of(supervisor_id: int, on: date) -> list[Person]:
         .join(SupervisorAssignment, on=SupervisorAssignment.supervisee == Person.id)
         .where(
             (SupervisorAssignment.supervisor == supervisor_id)
-            & (SupervisorAssignment.start_date <= on)
-            & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= on))
+            & active_on(SupervisorAssignment, on)
         )
         .distinct()
         .order_by(Person.last_name, Person.first_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker.access import Viewer, can_decide_evidence, can_view_person, person_facts
+from tracker.access import Viewer, can_decide_evidence, can_view_person
 from tracker.clock import today as clock_today
 from tracker.clock import utc_now
 from tracker.db import database
@@ -22,6 +22,7 @@ from tracker.services import audit
 from tracker.services.training import training_input
 from tracker.services.validate import Lookups, a_date, not_in_future, person_by_id, text
 from tracker.settings import Settings
+from tracker.views.access_facts import person_facts
 
 MAX_BYTES = 5 * 1024 * 1024
 UPLOADS = "uploads"

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.access import Viewer, lead_scope, supervisee_ids
+from tracker.access import Viewer, lead_scope
 from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment
-from tracker.population import MAX_IDS_IN_SQL, Scope, people_in_scope, scope_jobs
+from tracker.views.access_facts import supervisee_ids
+from tracker.views.population import MAX_IDS_IN_SQL, Scope, people_in_scope, scope_jobs
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.errors import NotFound
 from tracker.models import Employment, Organisation, Role, RolePage
-from tracker.population import Scope, load_rules, scope_jobs
 from tracker.role_texts import RoleText, built_in
 from tracker.views.directory import Colleague, colleagues, team_ids
+from tracker.views.population import Scope, load_rules, scope_jobs
 
 NO_EMPLOYER = 0  # no organisation has id 0: the role's own terms, before any employer's rules
 

@@ -11,8 +11,8 @@ from datetime import date
 from tracker.access import Viewer
 from tracker.errors import NotFound, PermissionDenied
 from tracker.models import Course, Employment, Organisation, Person, TrainingEvent, TrainingEventAttendee
-from tracker.population import Scope, scope_jobs
 from tracker.views.directory import team_ids
+from tracker.views.population import Scope, scope_jobs
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,15 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from nicegui import app, run, ui
 
-from tracker.auth import SignInRefused, create_first_admin, needs_first_admin, sign_in, viewer_for_session
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
+from tracker.services.auth import (
+    SignInRefused,
+    create_first_admin,
+    needs_first_admin,
+    sign_in,
+    viewer_for_session,
+)
 from tracker.settings import current_settings
 from ui import auth, session_end, theme
 from ui.actions import error_text

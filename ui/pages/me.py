@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import events, ui
 
+from tracker.access import Viewer
 from tracker.dates import uk
 from tracker.errors import PermissionDenied
 from tracker.services import evidence, policies
-from tracker.services.profile import PolicyView, Profile, profile
 from tracker.settings import current_settings
+from tracker.views.profile import PolicyView, Profile, profile
 from tracker.views.training_events import EventSummary, upcoming_for
 from ui import person_view
 from ui.actions import person, read, write
@@ -20,7 +21,7 @@ from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 
 def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]]) -> None:
     """Record a completion with its certificate; it counts once a lead or admin approves it."""
-    chosen: dict[str, bytes | str] = {}
+    chosen: dict[str, bytes] = {}
     with panel():
         heading("Add a completed course with its certificate", 2)
         muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it.")
@@ -31,7 +32,6 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
 
         async def received(e: events.UploadEventArguments) -> None:
             chosen["content"] = await e.file.read()
-            chosen["name"] = e.file.name
             picked.text = f"Chosen: {e.file.name}"
 
         uploader = ui.upload(
@@ -42,11 +42,15 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
         picked = ui.label("No file chosen yet.").classes("muted")
 
         async def send() -> None:
-            outcome = await write(
-                lambda who: evidence.upload_certificate(
+            def upload(who: Viewer) -> object:
+                assert who.person_id is not None  # needs=person(...) let only this person through
+                return evidence.upload_certificate(
                     who, current_settings(), who.person_id, course.value or "", done_on.value or "",
                     provider.value or "", chosen.get("content", b""),
-                ),
+                )
+
+            outcome = await write(
+                upload,
                 needs=person(page.viewer.person_id),
                 success="Sent for approval. It will count once approved.",
             )

@@ -15,12 +15,12 @@ from fastapi.responses import PlainTextResponse, Response
 from nicegui import app, run, ui
 
 from reports.build import KINDS, ReportData, ReportRequest, filename, render
-from reports.data import PersonStatementData, ScopeReportData
 from reports.handover import collect, remember
-from reports.rights import Choices, choices, gather_for
+from reports.rights import ReportChoices, choices, gather_for
 from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
+from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, workers
 from ui.actions import ANY_USER, sentence, write
 from ui.attrs import attrs
@@ -117,7 +117,7 @@ def _scope_panel(kind: str, names: tuple[str, ...], page_as_of: date, progress: 
                 f"make-{kind}")
 
 
-def _person_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Compliance statement", 2)
         muted("Everything one person's compliance rests on, for appraisal or inspection.")
@@ -132,7 +132,7 @@ def _person_panel(offered: Choices, page_as_of: date, progress: Progress, by: st
                     "make-statement")
 
 
-def _log_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Supervisor's log", 2)
         muted("Sessions given in a period, with supervisees, kinds and minutes (never the private notes). "

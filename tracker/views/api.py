@@ -1,7 +1,7 @@
 """What the read-only JSON API returns: its response models and the reads behind them, limited to what a
 viewer may see (tracker.access decides). No web framework here; ui/pages/api_v1.py adds the routes.
 
-Compliance comes from tracker.population.snapshot, in the shape of `status --format json`. Private
+Compliance comes from tracker.views.population.snapshot, in the shape of `status --format json`. Private
 supervision notes are never read.
 """
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from tracker import access
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.dates import month_label
 from tracker.errors import NotFound, PermissionDenied
 from tracker.models import (
@@ -26,7 +27,9 @@ from tracker.models import (
     SessionAttendee,
     SupervisionSession,
 )
-from tracker.population import Scope, people_in_scope, snapshot
+from tracker.periods import active_on
+from tracker.views import access_facts
+from tracker.views.population import people_in_scope, snapshot
 
 # ---- response models ---------------------------------------------------------------------------------
 
@@ -126,7 +129,7 @@ def visible_scope(viewer: access.Viewer, as_of: date) -> Scope:
     if viewer.person_id is not None:
         extra.add(viewer.person_id)
     if viewer.is_supervisor and viewer.person_id is not None:
-        extra.update(access.supervisee_ids(viewer.person_id, as_of))
+        extra.update(access_facts.supervisee_ids(viewer.person_id, as_of))
     if viewer.is_lead:
         scope = access.lead_scope(viewer)
         if not extra:
@@ -140,7 +143,7 @@ def person_id_for(viewer: access.Viewer, staff_id: str, as_of: date) -> int:
     person = Person.get_or_none(Person.staff_id == staff_id)
     if person is None:
         raise NotFound(f"no person with staff id {staff_id}")
-    if not access.can_view_person(viewer, person.id, access.person_facts(person.id, as_of)):
+    if not access.can_view_person(viewer, person.id, access_facts.person_facts(person.id, as_of)):
         raise PermissionDenied("this person is outside your rights")
     return person.id
 
@@ -160,7 +163,7 @@ def people(scope: Scope, as_of: date, offset: int, limit: int) -> PeoplePage:
         .switch(Employment)
         .join(Pcn, JOIN.LEFT_OUTER)
         .where(
-            (Employment.start_date <= as_of) & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+            active_on(Employment, as_of)
         )
     )
     if scope.person_ids is not None:

@@ -1,6 +1,6 @@
 """Everything a report shows, gathered from the database into plain dataclasses.
 
-Statuses come only from the rules engine through tracker.population; this module adds the descriptive facts
+Statuses come only from the rules engine through tracker.views.population; this module adds the descriptive facts
 (names, employment history, sessions) that the engine does not need. Renderers never touch the database.
 """
 
@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from reports.details import (
+from tracker import clock
+from tracker import compliance as c
+from tracker.access import Scope
+from tracker.dates import add_months, last_months, uk
+from tracker.errors import NotFound, ValidationError
+from tracker.models import Organisation, Pcn, Person
+from tracker.views.policy_comparison import PolicyComparison, compare_policies
+from tracker.views.population import load_rules, people_in_scope, person_compliance, snapshot, snapshots
+from tracker.views.report_details import (
     AbsenceRow,
     AcknowledgementRow,
     AssignmentRow,
@@ -26,13 +34,7 @@ from reports.details import (
     sessions_given,
     training_history,
 )
-from reports.policies import PolicyComparison, compare_policies
-from tracker import clock
-from tracker import compliance as c
-from tracker.dates import add_months, last_months, month_end, uk
-from tracker.errors import NotFound, ValidationError
-from tracker.models import Organisation, Pcn, Person
-from tracker.population import Scope, load_rules, people_in_scope, person_compliance, snapshot, snapshots
+from tracker.views.team_views import TrendPoint, trend_days
 
 __all__ = [
     "AbsenceRow", "AcknowledgementRow", "AssignmentRow", "AttendedSession", "EmploymentRow", "GivenSession",
@@ -49,13 +51,6 @@ class Meta:
     as_of: date
     generated_at: datetime
     generated_by: str
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    day: date  # the month end, or the as-at date for the current month
-    people: int
-    pct_green: float
 
 
 @dataclass(frozen=True)
@@ -203,11 +198,6 @@ def _person_order(p: c.PersonCompliance) -> tuple[str, str, str]:
     return (employer.casefold(), surname.casefold(), p.name.casefold())
 
 
-def trend_days(as_of: date, count: int = c.MONTHS_SHOWN) -> list[date]:
-    """The end of each of the `count` months up to as_of's month; as_of itself for the current month."""
-    return [min(month_end(first), as_of) for first in last_months(as_of, count)]
-
-
 def trend(
     as_of: date, scope: Scope, rules: c.Rules, current: list[c.PersonCompliance] | None = None
 ) -> list[TrendPoint]:
@@ -218,7 +208,7 @@ def trend(
     for day in days:
         people = current if (day == as_of and current is not None) else computed[day]
         summary = c.summarise(people, day)
-        points.append(TrendPoint(day, summary.people, summary.fully_compliant_pct))
+        points.append(TrendPoint(day, summary))
     return points
 
 

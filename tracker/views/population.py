@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.dates import add_months, month_start
 from tracker.db import database
 from tracker.models import (
@@ -33,6 +34,7 @@ from tracker.models import (
     SupervisionSession,
     TrainingRecord,
 )
+from tracker.periods import active_on
 
 
 def load_rules() -> c.Rules:
@@ -83,38 +85,11 @@ def load_rules() -> c.Rules:
     return c.Rules(courses=courses, requirements=requirements, supervision=supervision, policies=policies)
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Which people to load: everyone, one employer, one PCN, or given person ids.
-
-    What "in scope" means is decided here once, in two forms of one rule: `scope_jobs` (SQL, for every query
-    of a population: dashboard, person pages, API, exports, PDFs, audit) and `holds` (the same test on one
-    job already loaded). A person is in an employer's or a PCN's scope on a day when an employment of theirs
-    active that day is with that employer (and in that PCN, where both are named: an administrator's filter;
-    a lead has exactly one of the two, tracker.access.lead_scope).
-    """
-
-    employer_id: int | None = None
-    pcn_id: int | None = None
-    person_ids: frozenset[int] | None = None
-
-    @property
-    def by_place(self) -> bool:
-        return self.employer_id is not None or self.pcn_id is not None
-
-    def holds(self, employer_id: int | None, pcn_id: int | None) -> bool:
-        """A job with this employer and PCN is in the scope (the pure twin of scope_jobs' filter)."""
-        return (self.employer_id is None or employer_id == self.employer_id) and (
-            self.pcn_id is None or pcn_id == self.pcn_id
-        )
-
-
 def scope_jobs(scope: Scope, as_of: date, *columns: Any, since: date | None = None) -> Any:
     """The employments that put people in the scope on as_of (or, given `since`, on any day from since to
     as_of): select `columns` (the person by default) from them, or narrow them further."""
     jobs = Employment.select(*(columns or (Employment.person,))).where(
-        (Employment.start_date <= as_of)
-        & (Employment.end_date.is_null() | (Employment.end_date >= (since or as_of)))
+        active_on(Employment, as_of, since=since)
     )
     if scope.employer_id is not None:
         jobs = jobs.where(Employment.employer == scope.employer_id)

@@ -17,10 +17,10 @@ from pathlib import Path
 from peewee import DatabaseError, InterfaceError
 
 from tracker import clock, db
-from tracker.catalogue import load_catalogues
 from tracker.dates import parse_date
 from tracker.errors import ImportRejected, SettingsError, TrackerError, ValidationError
 from tracker.importers import KINDS, import_file
+from tracker.services.catalogue import load_catalogues
 from tracker.settings import Settings, use_settings
 
 URL_PREFIXES = ("sqlite://", "postgresql://", "postgres://", "postgresext://")
@@ -106,9 +106,10 @@ def cmd_import(args: argparse.Namespace, url: str) -> int:
 
 
 def cmd_status(args: argparse.Namespace, url: str) -> int:
-    from tracker.population import Scope, snapshot
+    from tracker.access import Scope
     from tracker.services.validate import Lookups
-    from tracker.status_output import render
+    from tracker.views.population import snapshot
+    from tracker.views.status_output import render
 
     as_of = _date(args.as_of, "--as-of") or clock.today()
     scope = Scope()

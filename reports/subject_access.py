@@ -21,7 +21,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from tracker import access, api, note_crypto
+from tracker import access, note_crypto
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied
 from tracker.models import (
@@ -47,8 +47,9 @@ from tracker.models import (
     TrainingRecord,
     User,
 )
-from tracker.population import person_compliance
 from tracker.services import audit
+from tracker.views import api
+from tracker.views.population import person_compliance
 
 NOTES_RULE = (
     "Your private note with your supervisor is included for each session you attended, and for sessions you gave "
@@ -276,8 +277,8 @@ def _audit_about(person_id: int, users: list[User]) -> list[dict[str, Any]]:
 def statement_pdf(staff_id: str, as_of: date, generated_by: str) -> bytes | None:
     """The one-person compliance statement from reports/, or None where the reports are not installed."""
     try:
-        from reports.data import person_statement_data
         from reports.person import build_person_pdf
+        from tracker.views.report_data import person_statement_data
     except ImportError:
         return None
     return build_person_pdf(person_statement_data(staff_id, as_of, generated_by))

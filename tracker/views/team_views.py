@@ -1,8 +1,8 @@
 """Read models for the operational lead's pages: the team snapshot, the training matrix, the supervision
 heat-map, headline figures and the 12-month trend.
 
-Everything is built from tracker.population results (the one rules engine); filtering, search, sorting and
-pagination are pure functions over them. tracker.team_cache keeps a snapshot per (scope, as-at date) until
+Everything is built from tracker.views.population results (the one rules engine); filtering, search, sorting and
+pagination are pure functions over them. tracker.views.team_cache keeps a snapshot per (scope, as-at date) until
 the data changes, so warm requests never re-run the rules.
 """
 
@@ -24,7 +24,7 @@ STATUSES = (c.RED, c.AMBER, c.GREEN)
 SORTS = ("name", "status", "employer", "role")
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
-TREND_POINTS = 12
+TREND_POINTS = c.MONTHS_SHOWN  # the months a trend shows, in the dashboard and the reports alike
 
 
 @dataclass(frozen=True)
@@ -379,6 +379,14 @@ class TrendPoint:
     @property
     def label(self) -> str:
         return self.day.strftime("%b %Y")
+
+    @property
+    def people(self) -> int:
+        return self.summary.people
+
+    @property
+    def pct_green(self) -> float:
+        return self.summary.fully_compliant_pct
 
 
 def trend_days(as_of: date, points: int = TREND_POINTS) -> list[date]:

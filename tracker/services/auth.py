@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from peewee import fn
 
 from tracker import sign_in_throttle as throttle
-from tracker.access import Viewer, viewer_for_user
+from tracker.access import Viewer
 from tracker.db import database
 from tracker.errors import TrackerError, ValidationError
 from tracker.models import User
 from tracker.passwords import check_password_rules, hash_password, personal_words, verify_password
 from tracker.services import audit
+from tracker.views.access_facts import viewer_for_user
 
 IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=12)

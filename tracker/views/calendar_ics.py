@@ -20,9 +20,10 @@ from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.dates import uk
 from tracker.models import Person, SessionAttendee, SupervisionSession
-from tracker.population import person_compliance
+from tracker.settings import DEFAULT_TIMEZONE
+from tracker.views.population import person_compliance
 
-ZONE = "Europe/London"
+ZONE = DEFAULT_TIMEZONE  # feeds are stamped in the product's zone
 PRODID = "-//NHS primary care compliance tracker//calendar//EN"
 UID_DOMAIN = "compliance-tracker"
 KIND_NAMES = {"clinical": "clinical", "educational": "educational", "practice": "clinic/practice"}

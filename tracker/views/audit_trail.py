@@ -26,7 +26,8 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import scope_jobs
+from tracker.settings import DEFAULT_TIMEZONE
+from tracker.views.population import scope_jobs
 
 PAGE_SIZE = 50
 # entity -> (the model of its rows, the field naming the one person a row is about)
@@ -132,7 +133,7 @@ def _query(viewer: Viewer, filters: AuditFilters, today: date, zone: ZoneInfo) -
 
 
 def search(
-    viewer: Viewer, filters: AuditFilters, today: date, page: int = 1, *, size: int = PAGE_SIZE, zone: str = "Europe/London"
+    viewer: Viewer, filters: AuditFilters, today: date, page: int = 1, *, size: int = PAGE_SIZE, zone: str = DEFAULT_TIMEZONE
 ) -> AuditPage:
     """One page of the events the viewer may see that match the filters, newest first."""
     tz = ZoneInfo(zone)

@@ -15,24 +15,24 @@ from datetime import date
 
 from peewee import JOIN
 
-from tracker.exports import (
-    Filters,
-    Table,
+from tracker.models import Course, Organisation, Requirement, Role, SupervisionRule
+from tracker.views.exports import (
+    ExportFilters,
+    ExportTable,
     absences_table,
     people_waves,
     sessions_table,
     training_table,
     write,
 )
-from tracker.models import Course, Organisation, Requirement, Role, SupervisionRule
 
 REQUIREMENT_COLUMNS = ["scope", "name", "course", "renewal_months", "new_starter_days"]
 RULE_COLUMNS = ["scope", "name", "min_minutes_per_month", "kinds", "group_counts"]
 
 
-def requirements_table() -> Table:
+def requirements_table() -> ExportTable:
     """Every requirement, built-in defaults included (import it with --replace to make it the whole set)."""
-    table = Table("Requirements", REQUIREMENT_COLUMNS)
+    table = ExportTable("Requirements", REQUIREMENT_COLUMNS)
     query = (
         Requirement.select(Requirement, Course, Role, Organisation)
         .join(Course)
@@ -49,8 +49,8 @@ def requirements_table() -> Table:
     return table
 
 
-def supervision_rules_table() -> Table:
-    table = Table("Supervision rules", RULE_COLUMNS)
+def supervision_rules_table() -> ExportTable:
+    table = ExportTable("Supervision rules", RULE_COLUMNS)
     query = (
         SupervisionRule.select(SupervisionRule, Role, Organisation)
         .join(Role, JOIN.LEFT_OUTER)
@@ -65,10 +65,10 @@ def supervision_rules_table() -> Table:
     return table
 
 
-def bundle_files(as_of: date) -> list[tuple[str, str, Table]]:
+def bundle_files(as_of: date) -> list[tuple[str, str, ExportTable]]:
     """(file stem, import kind, table) in import order; everyone, archived people included."""
-    everyone = Filters(include_archived=True)
-    files: list[tuple[str, str, Table]] = []
+    everyone = ExportFilters(include_archived=True)
+    files: list[tuple[str, str, ExportTable]] = []
     for n, wave in enumerate(people_waves(as_of, everyone), start=1):
         files.append((f"people-{n}", "people", wave))
     files += [

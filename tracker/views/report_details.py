@@ -1,7 +1,7 @@
 """The descriptive facts a statement or a log lists, as at a date: nothing dated after it is shown.
 
 These read the records themselves (who, where, when); whether they make a person compliant is the engine's
-business (tracker.population). Private supervision notes are never selected.
+business (tracker.views.population). Private supervision notes are never selected.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class AttendedSession:
 
 
 @dataclass(frozen=True)
-class Attendee:
+class ReportAttendee:
     name: str
     staff_id: str
     confirmation: str
@@ -78,7 +78,7 @@ class GivenSession:
     format: str
     mode: str
     minutes: int
-    attendees: tuple[Attendee, ...]
+    attendees: tuple[ReportAttendee, ...]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,9 @@ class TrainingRow:
 
 @dataclass(frozen=True)
 class AbsenceRow:
+    """An absence as a statement lists it and the admin person page edits it (by absence_id)."""
+
+    absence_id: int
     start: date
     end: date
     reason: str
@@ -202,7 +205,7 @@ def sessions_given(supervisor_id: int, start: date, end: date, only: set[int] | 
         .order_by(SupervisionSession.date, SupervisionSession.id)
         .tuples()
     )
-    attendees: dict[int, list[Attendee]] = {}
+    attendees: dict[int, list[ReportAttendee]] = {}
     if sessions:
         query = (
             SessionAttendee.select(
@@ -217,7 +220,7 @@ def sessions_given(supervisor_id: int, start: date, end: date, only: set[int] | 
             query = query.where(SessionAttendee.person.in_(list(only)))
         for session_id, first, last, staff_id, state, at in query.tuples():
             attendees.setdefault(session_id, []).append(
-                Attendee(_name(first, last), staff_id, _confirmation_then(state, at, end))
+                ReportAttendee(_name(first, last), staff_id, _confirmation_then(state, at, end))
             )
     return [
         GivenSession(day, kind, fmt, mode, minutes, tuple(attendees.get(sid, ())))
@@ -241,7 +244,7 @@ def training_history(person_id: int, as_of: date) -> list[TrainingRow]:
 
 def absences_of(person_id: int, as_of: date) -> list[AbsenceRow]:
     query = (
-        Absence.select(Absence.start_date, Absence.end_date, Absence.reason)
+        Absence.select(Absence.id, Absence.start_date, Absence.end_date, Absence.reason)
         .where((Absence.person == person_id) & (Absence.start_date <= as_of))
         .order_by(Absence.start_date)
     )

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from peewee import JOIN
 
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.dates import add_months, month_start
 from tracker.models import (
     Absence,
@@ -34,7 +35,8 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import Scope, scope_jobs, snapshot
+from tracker.periods import active_on
+from tracker.views.population import scope_jobs, snapshot
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +55,7 @@ Cell = str | int | float | date | datetime | None
 
 
 @dataclass
-class Table:
+class ExportTable:
     """A header row and data rows, ready to write as CSV or XLSX."""
 
     title: str
@@ -62,7 +64,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Filters:
+class ExportFilters:
     """The filters of a table view, applied to its export too."""
 
     scope: Scope = Scope()
@@ -92,7 +94,7 @@ def _csv_text(value: Cell) -> str:
     return str(value)
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: ExportTable) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads accents), ISO dates, formula cells neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -102,7 +104,7 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: Table) -> bytes:
+def to_xlsx(table: ExportTable) -> bytes:
     """One sheet, header row frozen, dates as real dates shown yyyy-mm-dd, formula cells neutralised."""
     wb = Workbook()
     ws = wb.active
@@ -124,7 +126,7 @@ def to_xlsx(table: Table) -> bytes:
     return out.getvalue()
 
 
-def write(table: Table, fmt: str) -> bytes:
+def write(table: ExportTable, fmt: str) -> bytes:
     if fmt == "csv":
         return to_csv(table)
     if fmt == "xlsx":
@@ -139,7 +141,7 @@ def media_type(fmt: str) -> str:
 # ---- which people ------------------------------------------------------------------------------------
 
 
-def _people_in(filters: Filters, as_of: date) -> dict[int, Person]:
+def _people_in(filters: ExportFilters, as_of: date) -> dict[int, Person]:
     """The people a view shows: in scope on as_of (or ever, for a person-id scope), matching the filters."""
     query = Person.select()
     scope = filters.scope
@@ -174,8 +176,7 @@ def _clinical_supervisors(person_ids: Iterable[int], as_of: date) -> dict[int, s
             SupervisorAssignment.supervisee.in_(list(person_ids))
             & (SupervisorAssignment.kind == "clinical")
             & (Supervisor.archived == False)  # noqa: E712 - an archived supervisor cannot be named on import
-            & (SupervisorAssignment.start_date <= as_of)
-            & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
+            & active_on(SupervisorAssignment, as_of)
         )
         .order_by(SupervisorAssignment.start_date)
     )
@@ -207,12 +208,12 @@ def _people_row(person: Person, job: Employment, supervisor: str) -> list[Cell]:
     ]
 
 
-def people_table(as_of: date, filters: Filters = Filters()) -> Table:
+def people_table(as_of: date, filters: ExportFilters = ExportFilters()) -> ExportTable:
     """One row per person with their latest job, in the people import format."""
     return people_waves(as_of, filters, history=False)[0]
 
 
-def people_waves(as_of: date, filters: Filters = Filters(), history: bool = True) -> list[Table]:
+def people_waves(as_of: date, filters: ExportFilters = ExportFilters(), history: bool = True) -> list[ExportTable]:
     """People files that rebuild employment history when imported in turn: the first holds everyone's first
     job, the second the next job of those who changed role or employer or rejoined, and so on (the people
     import takes one row per person, and a later row for a known person is a change of job). The named
@@ -220,22 +221,22 @@ def people_waves(as_of: date, filters: Filters = Filters(), history: bool = True
     people = _people_in(filters, as_of)
     supervisors = _clinical_supervisors(people, as_of)
     jobs = _employments_by_person(people)
-    waves: list[Table] = [Table("People", PEOPLE_COLUMNS)]
+    waves: list[ExportTable] = [ExportTable("People", PEOPLE_COLUMNS)]
     for pid, person in people.items():
         held = jobs.get(pid, [])
         chosen = held if history else held[-1:]
         for index, job in enumerate(chosen):
             while len(waves) <= index:
-                waves.append(Table(f"People {len(waves) + 1}", PEOPLE_COLUMNS))
+                waves.append(ExportTable(f"People {len(waves) + 1}", PEOPLE_COLUMNS))
             latest = index == len(chosen) - 1
             waves[index].rows.append(_people_row(person, job, supervisors.get(pid, "") if latest else ""))
     return waves
 
 
-def training_table(as_of: date, filters: Filters = Filters()) -> Table:
+def training_table(as_of: date, filters: ExportFilters = ExportFilters()) -> ExportTable:
     """Approved training records (pending or rejected evidence does not count, so is not exported)."""
     people = _people_in(filters, as_of)
-    table = Table("Training", TRAINING_COLUMNS)
+    table = ExportTable("Training", TRAINING_COLUMNS)
     query = (
         TrainingRecord.select(Person.staff_id, Course.code, TrainingRecord.completed_on, TrainingRecord.provider)
         .join(Person)
@@ -250,11 +251,11 @@ def training_table(as_of: date, filters: Filters = Filters()) -> Table:
 
 def sessions_table(
     as_of: date,
-    filters: Filters = Filters(),
+    filters: ExportFilters = ExportFilters(),
     supervisor_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-) -> Table:
+) -> ExportTable:
     """Supervision sessions in the supervision import format: attended by someone in view (and listing only
     the attendees in view: a lead never learns who else was at a group session), or given by `supervisor_id`;
     never the private notes."""
@@ -286,7 +287,7 @@ def sessions_table(
     ):
         if in_view is None or person_id in in_view:
             attendees.setdefault(session_id, []).append(staff_id)
-    table = Table("Supervision", SUPERVISION_COLUMNS)
+    table = ExportTable("Supervision", SUPERVISION_COLUMNS)
     for s in sessions:
         table.rows.append([
             s.date, s.supervisor.staff_id, ";".join(attendees.get(s.id, [])), s.minutes, s.kind, s.format, s.mode,
@@ -294,9 +295,9 @@ def sessions_table(
     return table
 
 
-def absences_table(as_of: date, filters: Filters = Filters()) -> Table:
+def absences_table(as_of: date, filters: ExportFilters = ExportFilters()) -> ExportTable:
     people = _people_in(filters, as_of)
-    table = Table("Absences", ABSENCE_COLUMNS)
+    table = ExportTable("Absences", ABSENCE_COLUMNS)
     query = (
         Absence.select(Person.staff_id, Absence.start_date, Absence.end_date, Absence.reason)
         .join(Person)
@@ -310,7 +311,7 @@ def absences_table(as_of: date, filters: Filters = Filters()) -> Table:
 # ---- the computed views ------------------------------------------------------------------------------
 
 
-def filter_results(results: Iterable[c.PersonCompliance], filters: Filters) -> list[c.PersonCompliance]:
+def filter_results(results: Iterable[c.PersonCompliance], filters: ExportFilters) -> list[c.PersonCompliance]:
     """The matrix's filters over the engine's results: role, red/amber/green, search."""
     needle = filters.search.strip().lower()
     kept = []
@@ -325,13 +326,13 @@ def filter_results(results: Iterable[c.PersonCompliance], filters: Filters) -> l
     return kept
 
 
-def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> Table:
+def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> ExportTable:
     """People by courses: each course's status and expiry, last month's supervision, the overall status."""
     courses = sorted({t.course for r in results for t in r.training})
     headers = ["staff_id", "name", "role", "employer", "status", "reasons", "last_session", "supervision_last_month"]
     for code in courses:
         headers += [code, f"{code} expires_on"]
-    table = Table("Training matrix", headers)
+    table = ExportTable("Training matrix", headers)
     previous = add_months(month_start(as_of), -1)
     for r in sorted(results, key=lambda r: (r.name.lower(), r.staff_id)):
         job = r.employment
@@ -348,7 +349,7 @@ def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> Table:
     return table
 
 
-def compliance_matrix(as_of: date, filters: Filters = Filters()) -> Table:
+def compliance_matrix(as_of: date, filters: ExportFilters = ExportFilters()) -> ExportTable:
     return matrix_table(filter_results(snapshot(as_of, filters.scope), filters), as_of)
 
 
@@ -358,7 +359,7 @@ def audit_table(
     actor: str | None = None,
     entity: str | None = None,
     limit: int = 100_000,
-) -> Table:
+) -> ExportTable:
     """The audit trail, newest first (private notes were never written into it)."""
     query = AuditEvent.select()
     if date_from is not None:
@@ -369,7 +370,7 @@ def audit_table(
         query = query.where(AuditEvent.actor == actor)
     if entity:
         query = query.where(AuditEvent.entity == entity)
-    table = Table("Audit", AUDIT_COLUMNS)
+    table = ExportTable("Audit", AUDIT_COLUMNS)
     for e in query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit):
         table.rows.append([e.at, e.actor, e.action, e.entity, e.entity_id, e.before, e.after])
     return table

@@ -25,7 +25,8 @@ from tracker.models import (
     SupervisorAssignment,
     User,
 )
-from tracker.team_views import Paged
+from tracker.views.report_details import AbsenceRow
+from tracker.views.team_views import Paged
 
 PAGE_SIZE = 25
 
@@ -111,14 +112,6 @@ class JobRow:
     fte: float
     start: date
     end: date | None
-
-
-@dataclass(frozen=True)
-class AbsenceRow:
-    absence_id: int
-    start: date
-    end: date
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -316,3 +309,26 @@ def supervision_rule_rows() -> list[SupervisionRuleRow]:
         for r in query
     ]
     return sorted(rows, key=lambda r: (r.scope != "employer", r.name.lower()))
+
+
+@dataclass(frozen=True)
+class CatalogueLists:
+    employers: list[tuple[int, str, str]]  # id, name, kind
+    pcns: list[str]
+    roles: list[tuple[int, str, str, str, bool, str]]  # id, code, name, band cap, ARRS, notes
+    courses: list[tuple[int, str, str, int, str, int | None]]  # id, code, name, renewal, strand, level
+
+
+def catalogue() -> CatalogueLists:
+    return CatalogueLists(
+        [(o.id, o.name, o.kind) for o in Organisation.select().order_by(Organisation.name)],
+        [p.name for p in Pcn.select().order_by(Pcn.name)],
+        [
+            (r.id, r.code, r.name, r.band_cap or "", bool(r.is_arrs), r.notes or "")
+            for r in Role.select().order_by(Role.name)
+        ],
+        [
+            (c.id, c.code, c.name, c.default_renewal_months, c.strand or "", c.level)
+            for c in Course.select().order_by(Course.name)
+        ],
+    )

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.clock import utc_now
 from tracker.db import database
 from tracker.models import (
@@ -39,8 +40,8 @@ from tracker.models import (
     SupervisionSession,
     TrainingRecord,
 )
-from tracker.population import Scope, load_rules, scope_jobs, snapshot, snapshots
-from tracker.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
+from tracker.views.population import load_rules, scope_jobs, snapshot, snapshots
+from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
 
 V = TypeVar("V")
 PAST_MONTHS_FRESH = timedelta(minutes=15)

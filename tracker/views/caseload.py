@@ -4,25 +4,17 @@ write a supervisor makes from the app (logging a session for their own supervise
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from tracker import compliance as c
 from tracker import note_crypto
-from tracker.access import (
-    SessionFacts,
-    Viewer,
-    may_read_private_note,
-    may_read_summary,
-    require,
-    supervisee_ids,
-)
+from tracker.access import Scope, SessionFacts, may_read_private_note, may_read_summary
 from tracker.dates import add_months, month_start
-from tracker.errors import PermissionDenied
 from tracker.models import Person, SessionAttendee, SupervisionSession
-from tracker.population import Scope, snapshot
-from tracker.services import supervision
+from tracker.views.access_facts import supervisee_ids
+from tracker.views.population import snapshot
 
 # How urgent a supervisee's month is, most urgent first.
 MISSED_LAST_MONTH, DUE, MET, PAUSED = "missed_last_month", "due", "met", "paused"
@@ -90,37 +82,6 @@ def supervisee_choices(supervisor_id: int, on: date) -> list[tuple[int, str]]:
     ids = supervisee_ids(supervisor_id, on)
     people = Person.select(Person.id, Person.first_name, Person.last_name).where(Person.id.in_(ids))
     return sorted(((p.id, p.name) for p in people), key=lambda t: t[1])
-
-
-def log_own_session(
-    viewer: Viewer,
-    on: date | str,
-    minutes: int | str,
-    kind: str,
-    format: str | None,
-    mode: str,
-    supervisee_ids_: list[int],
-    topics: str = "",
-    actions: str = "",
-    next_date: date | str | None = None,
-    private_notes: str | Mapping[int, str] = "",
-    group_summary: str = "",
-    *,
-    today: date,
-) -> SupervisionSession:
-    """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day)."""
-    require(viewer, "supervisor")
-    assert viewer.person_id is not None
-    allowed = set(supervisee_ids(viewer.person_id, today))
-    if isinstance(on, date):
-        allowed |= set(supervisee_ids(viewer.person_id, on))
-    strangers = [i for i in supervisee_ids_ if i not in allowed]
-    if strangers:
-        raise PermissionDenied("you may log sessions only with your own supervisees")
-    return supervision.log_session(
-        viewer.actor, viewer.person_id, on, minutes, kind, format, mode, list(supervisee_ids_),
-        topics, actions, next_date, private_notes, group_summary, today=today,
-    )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
-from tracker.population import load_rules, person_compliance
+from tracker.periods import active_on
+from tracker.views.population import load_rules, person_compliance
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,6 @@ class Profile:
     courses: tuple[tuple[str, str], ...]  # every catalogue course (code, name), for the upload form
 
 
-def _active(model, as_of: date):  # type: ignore[no-untyped-def]
-    return (model.start_date <= as_of) & (model.end_date.is_null() | (model.end_date >= as_of))
-
-
 def person_header(person_id: int, as_of: date) -> PersonHeader:
     person = Person.get_or_none(Person.id == person_id)
     if person is None:
@@ -128,7 +125,7 @@ def supervisors_of(person_id: int, as_of: date) -> list[SupervisorLink]:
     query = (
         SupervisorAssignment.select(SupervisorAssignment, Person)
         .join(Person, on=SupervisorAssignment.supervisor == Person.id)
-        .where((SupervisorAssignment.supervisee == person_id) & _active(SupervisorAssignment, as_of))
+        .where((SupervisorAssignment.supervisee == person_id) & active_on(SupervisorAssignment, as_of))
         .order_by(SupervisorAssignment.first_contact, SupervisorAssignment.kind)
     )
     return [
@@ -138,7 +135,7 @@ def supervisors_of(person_id: int, as_of: date) -> list[SupervisorLink]:
 
 
 def _employer_ids(person_id: int, as_of: date) -> list[int]:
-    query = Employment.select(Employment.employer).where((Employment.person == person_id) & _active(Employment, as_of))
+    query = Employment.select(Employment.employer).where((Employment.person == person_id) & active_on(Employment, as_of))
     return sorted({e for (e,) in query.tuples()})
 
 

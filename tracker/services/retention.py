@@ -31,8 +31,8 @@ from tracker.models import (
     User,
 )
 from tracker.services import audit
+from tracker.settings import DEFAULT_RETENTION_DAYS
 
-DEFAULT_RETENTION_DAYS = 2190  # six years
 ANON_PREFIX = "ANON-"
 IDENTIFYING = ("staff_id", "first_name", "last_name", "email", "profession", "name", "query_text")
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker import compliance as c
-from tracker.population import Scope, load_records, load_rules
+from tracker.access import Scope
 from tracker.services.rules import RequirementInput, RuleInput, Target, requirement_input, rule_input
 from tracker.services.validate import Lookups
+from tracker.views.population import load_records, load_rules
 
 
 @dataclass(frozen=True)
