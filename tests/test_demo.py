@@ -291,8 +291,8 @@ def test_a_trend_of_snapshots_read_once_equals_a_snapshot_at_each_date(demo: Dem
 
 
 def test_demo_has_a_past_team_event_with_records_and_a_planned_one(demo: DemoSummary) -> None:
-    from tracker.access import viewer_for_user
     from tracker.models import TrainingEvent, TrainingEventAttendee
+    from tracker.views.access_facts import viewer_for_user
     from tracker.views.roles import role_page
 
     past, planned = sorted(TrainingEvent.select(), key=lambda e: e.date)

@@ -9,14 +9,16 @@ import pytest
 from tests import factories as f
 from tests.joint_team import build_joint_team
 from tracker import compliance as c
-from tracker.access import Viewer, viewer_for_user
+from tracker.access import Viewer
 from tracker.errors import PermissionDenied, ValidationError
 from tracker.models import AuditEvent, Course, Organisation, TrainingEventAttendee, TrainingRecord, User
 from tracker.plain_markdown import blocks
 from tracker.role_texts import BUILT_IN
 from tracker.services import role_pages, training_events
+from tracker.services.catalogue import ROLES as CATALOGUE_ROLES
 from tracker.views import directory, roles
 from tracker.views import training_events as event_views
+from tracker.views.access_facts import viewer_for_user
 from tracker.views.population import load_rules, person_compliance
 
 TODAY = date(2026, 11, 20)
@@ -87,7 +89,7 @@ def test_a_role_page_shows_the_engines_courses_and_where_an_employer_differs(dat
 
 
 def test_every_arrs_role_has_its_built_in_text_with_sources_and_no_invented_band(database: str) -> None:
-    arrs = [code for code, *_rest in __import__("tracker.catalogue", fromlist=["ROLES"]).ROLES if _rest[-1]]
+    arrs = [code for code, *_rest in CATALOGUE_ROLES if _rest[-1]]
     assert set(BUILT_IN) == set(arrs)
     assert all(BUILT_IN[code].sources for code in arrs)
     assert "band up to 5" in BUILT_IN["SPLW"].funding and "band" not in BUILT_IN["CP"].funding.lower()

@@ -15,9 +15,9 @@ from tests.factories_reports import pdf_pages
 from tests.joint_team import JointTeam, build_joint_team
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker import clock
-from tracker.access import viewer_for_user
 from tracker.models import AuditEvent, RolePage, TrainingEvent, TrainingRecord, User
 from tracker.services import training_events, users
+from tracker.views.access_facts import viewer_for_user
 from tracker.views.calendar_ics import user_feed
 from ui import session_end
 

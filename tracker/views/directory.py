@@ -93,7 +93,7 @@ def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
     ids = list(person_ids)
 
     def only_them(query, column):  # type: ignore[no-untyped-def]
-        # A long IN (...) list makes SQLite's planner scan badly (tracker.population.MAX_IDS_IN_SQL): past that,
+        # A long IN (...) list makes SQLite's planner scan badly (tracker.views.population.MAX_IDS_IN_SQL): past that,
         # every row is read and the others are left out here.
         return query.where(column.in_(ids)) if len(ids) <= MAX_IDS_IN_SQL else query
 
