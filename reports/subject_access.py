@@ -42,6 +42,8 @@ from tracker.models import (
     SessionAttendee,
     SupervisionSession,
     SupervisorAssignment,
+    TrainingEvent,
+    TrainingEventAttendee,
     TrainingRecord,
     User,
 )
@@ -95,6 +97,7 @@ def collect(person_id: int, as_of: date) -> dict[str, Any]:
             for a in Absence.select().where(Absence.person == person_id).order_by(Absence.start_date)
         ],
         "training_records": _training(person_id),
+        "team_training_events": _team_events(person_id),
         "supervision_attended": _attended(person_id),
         "supervision_given": _given(person_id),
         "policy_acknowledgements": _acknowledgements(person_id),
@@ -163,6 +166,21 @@ def _training(person_id: int) -> list[dict[str, Any]]:
          "certificate": Path(r.certificate_path).name if r.certificate_path else None,
          "recorded_at": _iso(r.recorded_at)}
         for r in query.order_by(TrainingRecord.completed_on, Course.code)
+    ]
+
+
+def _team_events(person_id: int) -> list[dict[str, Any]]:
+    """The team training events the person attended or is invited to (not the other attendees)."""
+    query = (
+        TrainingEventAttendee.select(TrainingEventAttendee, TrainingEvent, Course)
+        .join(TrainingEvent).join(Course)
+        .where(TrainingEventAttendee.person == person_id)
+        .order_by(TrainingEvent.date, TrainingEvent.id)
+    )
+    return [
+        {"course": a.event.course.code, "date": _iso(a.event.date), "provider": a.event.provider,
+         "minutes": a.event.minutes, "planned": a.event.planned, "held_before": a.already_held}
+        for a in query
     ]
 
 

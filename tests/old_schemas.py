@@ -5,7 +5,7 @@ from __future__ import annotations
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from tracker import db
-from tracker.models import ONE_LEAD_SCOPE, SignInAttempt
+from tracker.models import ONE_LEAD_SCOPE, RolePage, SignInAttempt, TrainingEvent, TrainingEventAttendee
 
 # What steps 3 and 4 add; a release-2 database has none of it.
 STEP_3_COLUMNS = (("session_attendee", "private_note"), ("supervision_session", "group_summary"))
@@ -38,6 +38,12 @@ def undo_step_6() -> None:
     (the others keep these columns, so rows written with today's models fit)."""
     migrate(*(_migrator().drop_column(table, column) for table, column in STEP_6_COLUMNS))
     db.database.drop_tables([SignInAttempt], safe=True)
+
+
+def undo_step_8() -> None:
+    """Take away what step 8 adds: the role pages' text and team training events."""
+    db.database.drop_tables([TrainingEventAttendee, TrainingEvent, RolePage], safe=True)
+    db.SchemaVersion.update(version=7).execute()
 
 
 def make_release_2() -> None:

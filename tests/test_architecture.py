@@ -83,11 +83,12 @@ def test_never_arrows(package: str, forbidden: tuple[str, ...]) -> None:
 
 # What ui/ may use of the domain: reads (views), writes (services), the access rules and errors, and small pure
 # helpers (dates, ids, settings, clock, the vocabulary of fixed words, the engine's status types the views return,
-# password rules, the import kinds' columns, the signing key of the session cookie).
+# password rules, the import kinds' columns, the signing key of the session cookie, the parts of a role page's
+# text and the safe reading of its markdown).
 UI_MAY_IMPORT = (
     "tracker.views", "tracker.services", "tracker.access", "tracker.errors", "tracker.dates", "tracker.ids",
     "tracker.settings", "tracker.clock", "tracker.vocabulary", "tracker.compliance", "tracker.passwords",
-    "tracker.importers", "tracker.signing",
+    "tracker.importers", "tracker.signing", "tracker.role_texts", "tracker.plain_markdown",
 )
 
 

@@ -52,10 +52,12 @@ from tracker.services import (
     organisations,
     people,
     policies,
+    role_pages,
     rules,
     supervision,
     tokens,
     training,
+    training_events,
     users,
 )
 from tracker.services.column_mapping import columns_of, save_mapping, suggest
@@ -76,6 +78,16 @@ class Case:
     shape: str  # create: after only; update: before and after, different; remove: before only; event: either
     actor: Callable[[World], str] = lambda w: ACTOR
     has_id: bool = True
+
+
+def _admin(w: World) -> str:
+    return w.users["admin"].email
+
+
+def _event_of(w: World, *people: Person, planned: bool = False) -> int:
+    return training_events.record_event(w.viewer("admin"), course="IG", on=clock.today(), provider="Trust",
+                                        minutes=30, attendees=[p.id for p in people], today=clock.today(),
+                                        planned=planned).event_id
 
 
 def _days_ago(n: int) -> date:
@@ -116,6 +128,26 @@ def _token(w: World) -> int:
 ABSENCES_CSV = b"staff_id,start_date,end_date,reason\n{staff},01/03/2025,31/03/2025,sickness\n"
 
 CASES: dict[str, Case] = {
+    "role_pages.save_role_page": Case(
+        lambda w: lambda: role_pages.save_role_page(w.viewer("admin"), "CC", {"summary": "Coordinates care"}),
+        "edit_role_page", "role", "update", actor=_admin),
+    "training_events.record_event": Case(
+        lambda w: lambda: training_events.record_event(
+            w.viewer("admin"), course="FIRE", on=clock.today(), provider="Fire officer", minutes=60,
+            attendees=[w.asha.id, w.cara.id], today=clock.today()),
+        "record_training_event", "training_event", "create", actor=_admin),
+    "training_events.add_attendee": Case(
+        lambda w: (lambda e: lambda: training_events.add_attendee(w.viewer("admin"), e, w.ben.id, clock.today()))(
+            _event_of(w, w.asha)),
+        "add_event_attendee", "training_event", "create", actor=_admin),
+    "training_events.remove_attendee": Case(
+        lambda w: (lambda e: lambda: training_events.remove_attendee(w.viewer("admin"), e, w.ben.id,
+                                                                     clock.today()))(_event_of(w, w.asha, w.ben)),
+        "remove_event_attendee", "training_event", "update", actor=_admin),
+    "training_events.mark_held": Case(
+        lambda w: (lambda e: lambda: training_events.mark_held(w.viewer("admin"), e, clock.today()))(
+            _event_of(w, w.cara, planned=True)),
+        "hold_training_event", "training_event", "update", actor=_admin),
     "absences.add_absence": Case(
         lambda w: lambda: absences.add_absence(ACTOR, w.asha.id, "01/02/2025", "28/02/2025", "sickness"),
         "create", "absence", "create"),

@@ -324,3 +324,20 @@ def test_a_trend_of_snapshots_read_once_equals_a_snapshot_at_each_date(demo: Dem
     for day in days:
         assert trend[day] == snapshot(day, scope), day
     assert len({len(trend[d]) for d in days}) > 1 or scope_of == "everyone"
+
+
+def test_demo_has_a_past_team_event_with_records_and_a_planned_one(demo: DemoSummary) -> None:
+    from tracker.models import TrainingEvent, TrainingEventAttendee
+    from tracker.views.access_facts import viewer_for_user
+    from tracker.views.roles import role_page
+
+    past, planned = sorted(TrainingEvent.select(), key=lambda e: e.date)
+    assert (past.planned, planned.planned) == (False, True)
+    past_people = list(TrainingEventAttendee.select().where(TrainingEventAttendee.event == past.id))
+    assert len(past_people) == 16 and all(a.record_id is not None for a in past_people)
+    assert TrainingEventAttendee.select().where(
+        (TrainingEventAttendee.event == planned.id) & TrainingEventAttendee.record.is_null(False)).count() == 0
+    admin = viewer_for_user(User.get(User.roles.contains("admin")).id)
+    assert admin is not None
+    link_workers = role_page(admin, "SPLW", TODAY)
+    assert link_workers.holders and "what matters to you" in link_workers.text.summary

@@ -9,7 +9,7 @@ from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from cli import main
-from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6
+from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6, undo_step_8
 from tracker import db
 from tracker.errors import TrackerError
 from tracker.models import (
@@ -33,6 +33,7 @@ def columns(table: str) -> set[str]:
 
 def make_release_1() -> None:
     """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    undo_step_8()
     undo_step_6()
     make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
@@ -185,4 +186,16 @@ def test_step_7_brings_a_release_6_catalogue_up_to_2026_27_keeping_the_administr
     assert (record.completed_on, record.provider, record.reference, record.expires_on) == (
         date(2025, 3, 1), "e-LfH", "", None)
     assert AuditEvent.select().where(AuditEvent.action == "catalogue_2026_27").count() == 1
+
+
+# ---- step 8: role pages and team training events ------------------------------------------------------
+
+
+def test_step_8_adds_role_pages_and_team_training_events_to_a_release_7_database(database):
+    undo_step_8()
+    assert not db.database.table_exists("training_event")
+    assert db.migrate_schema() == (7, db.LATEST_VERSION)
+    assert {"role_page", "training_event", "training_event_attendee"} <= set(db.database.get_tables())
+    assert {"course_id", "date", "provider", "minutes", "planned"} <= columns("training_event")
+    assert {"event_id", "person_id", "record_id", "already_held"} <= columns("training_event_attendee")
     assert db.migrate_schema() == (db.LATEST_VERSION, db.LATEST_VERSION)

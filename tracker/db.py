@@ -238,6 +238,13 @@ def _v7_workforce_checks_and_periods() -> None:
     upgrade_to_2026_27()
 
 
+def _v8_role_pages_and_team_training_events() -> None:
+    """Release 8: administrators' text for role pages, and team training events with their attendees."""
+    from tracker.models import RolePage, TrainingEvent, TrainingEventAttendee
+
+    database.create_tables([RolePage, TrainingEvent, TrainingEventAttendee], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
@@ -246,6 +253,7 @@ MIGRATIONS: dict[int, Callable[[], None]] = {
     5: _v5_one_lead_scope,
     6: _v6_sessions_and_sign_in_throttle,
     7: _v7_workforce_checks_and_periods,
+    8: _v8_role_pages_and_team_training_events,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -18,6 +18,12 @@ EMPLOYERS: list[tuple[str, str, str, str]] = [
 ]
 LEAD_PRACTICE = "practice"  # the PCN's lead practice hosts it
 
+# Team training events (courses no demo story depends on): course, days from the demo's today, provider, people from each employer, planned
+TEAM_EVENTS: list[tuple[str, int, str, int, bool]] = [
+    ("CONFLICT", -21, "Eastbrook Mental Health NHS Foundation Trust training team", 4, False),
+    ("MH", 14, "Riverside Community Connections", 3, True),
+]
+
 # key, first name, last name, role code, employer key, clinical supervisor (key), months in post, profession
 PEOPLE: list[tuple[str, str, str, str, str, str, int, str | None]] = [
     # Riverside Medical Practice: the lead practice, clinical director, PCN manager and practice-based roles.

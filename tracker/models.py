@@ -334,6 +334,47 @@ class ApiToken(BaseModel):
     last_used_at = DateTimeField(null=True)
 
 
+class RolePage(BaseModel):
+    """An administrator's text for a role's page (without one, the built-in text in tracker/role_texts.py).
+
+    Each part is plain text with a little markdown (paragraphs, "- " lists, [words](https://...) links), drawn as
+    text by ui/role_text.py: never as HTML."""
+
+    role = ForeignKeyField(Role, unique=True, backref="page", on_delete="RESTRICT")
+    summary = TextField(default="")  # what the role does
+    boundaries = TextField(default="")  # its boundaries of care
+    requirements = TextField(default="")  # minimum role requirements (ARRS)
+    supervision = TextField(default="")  # what the guidance says of its supervision and who may give it
+    funding = TextField(default="")
+    sources = TextField(default="")
+    updated_at = DateTimeField(default=utc_now)
+    updated_by = CharField(default="")
+
+
+class TrainingEvent(BaseModel):
+    """One course held for a team (an all-team session), done on its date or planned for it."""
+
+    course = ForeignKeyField(Course, backref="events", on_delete="RESTRICT")
+    date = DateField(index=True)
+    provider = CharField(default="")  # provider or trainer
+    minutes = IntegerField(null=True)  # duration
+    planned = BooleanField(default=False)  # True: not held yet; the attendees are invited, no record written
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=utc_now)
+
+
+class TrainingEventAttendee(BaseModel):
+    event = ForeignKeyField(TrainingEvent, backref="attendees", on_delete="RESTRICT")
+    person = ForeignKeyField(Person, backref="training_events", on_delete="RESTRICT")
+    # The record the event wrote; None when the person already held that course on that date (nothing was
+    # duplicated) or the event is only planned.
+    record = ForeignKeyField(TrainingRecord, null=True, backref="event_attendance", on_delete="RESTRICT")
+    already_held = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("event", "person"), True),)
+
+
 class ImportMapping(BaseModel):
     """Remembered column mapping for a source of files (an HR or e-learning export)."""
 
@@ -372,4 +413,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     ApiToken,
     ImportMapping,
     MailOutage,
+    RolePage,
+    TrainingEvent,
+    TrainingEventAttendee,
 ]

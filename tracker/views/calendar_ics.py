@@ -162,6 +162,19 @@ def expiry_entries(result: c.PersonCompliance | None) -> list[CalendarEntry]:
     return entries
 
 
+def training_event_entries(person_id: int, from_date: date) -> list[CalendarEntry]:
+    """Team training events this person is invited to, from from_date on."""
+    from tracker.views.training_events import upcoming_for
+
+    return [
+        CalendarEntry(
+            f"training-event-{e.event_id}-{person_id}", e.date, f"Team training: {e.course}",
+            f"Provider or trainer: {e.provider}." + (f" {e.minutes} minutes." if e.minutes else ""),
+        )
+        for e in upcoming_for(person_id, from_date)
+    ]
+
+
 # ---- the files ---------------------------------------------------------------------------------------
 
 
@@ -180,11 +193,12 @@ def expiry_calendar(person_id: int, as_of: date, stamp: datetime) -> bytes:
 
 
 def user_feed(viewer: Viewer, as_of: date, stamp: datetime) -> bytes:
-    """The private feed: the user's own expiries and supervision, and the sessions they give as supervisor."""
+    """The private feed: the user's own expiries, supervision and team training they are invited to, and the sessions they give as supervisor."""
     entries: list[CalendarEntry] = []
     if viewer.person_id is not None:
         entries += expiry_entries(person_compliance(viewer.person_id, as_of))
         entries += supervisee_entries(viewer.person_id, as_of)
+        entries += training_event_entries(viewer.person_id, as_of)
         if viewer.is_supervisor:
             entries += supervisor_entries(viewer.person_id, as_of)
     return build_calendar("Compliance tracker", entries, stamp)

@@ -7,13 +7,15 @@ from collections.abc import Awaitable, Callable
 from nicegui import events, ui
 
 from tracker.access import Viewer
+from tracker.dates import uk
 from tracker.errors import PermissionDenied
 from tracker.services import evidence, policies
 from tracker.settings import current_settings
 from tracker.views.profile import PolicyView, Profile, profile
+from tracker.views.training_events import EventSummary, upcoming_for
 from ui import person_view
 from ui.actions import person, read, write
-from ui.components import date_input, heading, muted, panel
+from ui.components import date_input, heading, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 
 
@@ -67,6 +69,19 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
         ui.button("Send for approval", on_click=send).props("unelevated no-caps").mark("send-certificate")
 
 
+def coming_training(coming: list[EventSummary]) -> None:
+    """What is due next from the team: training events this person is invited to."""
+    if not coming:
+        return
+    with panel().mark("coming-training"):
+        heading("Due next: team training you are invited to", 2)
+        with ui.element("ul").classes("list-disc pl-6 m-0"):
+            for event in coming:
+                with ui.element("li"):
+                    ui.link(f"{uk(event.date)}: {event.course}", f"/training-events/{event.event_id}")
+                    text("span", f" ({event.provider})")
+
+
 def register() -> None:
     add_nav("/me", "My compliance", "verified_user", "My work", lambda v: v.person_id is not None,
             order=10, home_rank=30)
@@ -90,8 +105,10 @@ def register() -> None:
 
             async def show() -> None:
                 data = await read(profile, person_id, page.as_of)
+                coming = await read(upcoming_for, person_id, page.as_of)
                 content.clear()
                 with content:
+                    coming_training(coming)
                     person_view.show(data, page.as_of, on_acknowledge=None if page.is_past else acknowledge)
                     if not page.is_past:
                         upload_form(page, data, show)
