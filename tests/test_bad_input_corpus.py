@@ -469,7 +469,8 @@ def file_cases(w: World, tmp_path: Path) -> list[tuple[str, Callable[[], object]
     xlsx = {
         "date as a number": ("training", [a, "FIRE", 45000, None]),
         "date as words": ("training", [a, "FIRE", "last Tuesday", None]),
-        "future date cell": ("training", [a, "FIRE", datetime.now() + timedelta(days=3), None]),
+        "future date cell": ("training", [a, "FIRE", datetime.combine(clock.today() + timedelta(days=3), datetime.min.time()),
+                                             None]),
         "minutes as a date": ("supervision", [datetime(2025, 2, 3), g, a, datetime(2025, 1, 1), "clinical"]),
         "minutes fraction": ("supervision", [datetime(2025, 2, 3), g, a, 59.5, "clinical"]),
         "formula with no value": ("supervision", [datetime(2025, 2, 3), g, a, "=30+30", "clinical"]),
