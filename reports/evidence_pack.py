@@ -16,12 +16,12 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from reports.build import ReportRequest, gather, render
+from reports.build import ReportRequest, gather, render, slug
 from reports.style import styles
 from reports.tables import Grid, make_table
 from tracker.dates import iso, uk
 from tracker.models import Course, TrainingRecord
-from tracker.views.report_data import ScopeReportData
+from tracker.views.report_data import PersonStatementData, ScopeReportData
 
 INDEX_COLUMNS = ["file", "what", "staff_id", "name", "item", "date", "bytes", "sha256"]
 
@@ -42,16 +42,41 @@ def _safe(text: str) -> str:
     return re.sub(r"[^\w .-]+", "_", text, flags=re.UNICODE).strip(" ._")[:80] or "_"
 
 
-def build_pack(kind: str, name: str, as_of: date, uploads: Path, generated_by: str = "command line") -> bytes:
-    """The ZIP's bytes. Only approved certificates recorded on or before as_of, of people in scope then."""
+@dataclass(frozen=True)
+class PackMaterial:
+    """Everything the pack holds, read from the database: picklable, so a worker process can draw and zip it."""
+
+    scope: ScopeReportData
+    statements: tuple[PersonStatementData, ...]
+    certificates: tuple[PackEntry, ...]
+
+
+def pack_filename(kind: str, name: str, as_of: date) -> str:
+    return f"evidence-{kind}-{slug(name)}-{as_of.isoformat()}.zip"
+
+
+def gather_pack(kind: str, name: str, as_of: date, uploads: Path, generated_by: str = "command line") -> PackMaterial:
+    """The records and certificate files (reads the database and the uploads folder; checks no rights: callers
+    do, as reports.rights.gather_pack_for does for the app). Only approved certificates recorded on or before
+    as_of, of people in scope then."""
     data = gather(ReportRequest(kind, name, as_of, generated_by))
     assert isinstance(data, ScopeReportData)
-    entries = [PackEntry("report.pdf", f"{kind} compliance report", "", data.scope_name, "", as_of, render(data))]
+    statements = []
     for p in data.people:
-        statement = render(gather(ReportRequest("person", p.staff_id, as_of, generated_by)))
+        statement = gather(ReportRequest("person", p.staff_id, as_of, generated_by))
+        assert isinstance(statement, PersonStatementData)
+        statements.append(statement)
+    return PackMaterial(data, tuple(statements), tuple(_certificates(data, as_of, uploads)))
+
+
+def assemble_pack(material: PackMaterial) -> bytes:
+    """The ZIP's bytes from gathered material (pure: no database, no clock)."""
+    data, as_of = material.scope, material.scope.meta.as_of
+    entries = [PackEntry("report.pdf", f"{data.kind} compliance report", "", data.scope_name, "", as_of, render(data))]
+    for p, statement in zip(data.people, material.statements, strict=True):
         entries.append(PackEntry(f"statements/{_safe(p.staff_id)} {_safe(p.name)}.pdf", "compliance statement",
-                                 p.staff_id, p.name, "", as_of, statement))
-    entries += _certificates(data, as_of, uploads)
+                                 p.staff_id, p.name, "", as_of, render(statement)))
+    entries += material.certificates
     entries.append(PackEntry("supervision-summary.csv", "supervision month by month", "", data.scope_name, "",
                              as_of, _supervision_csv(data)))
     index_csv = _index_csv(entries)
@@ -63,6 +88,11 @@ def build_pack(kind: str, name: str, as_of: date, uploads: Path, generated_by: s
         for e in entries:
             pack.writestr(e.file, e.content)
     return buffer.getvalue()
+
+
+def build_pack(kind: str, name: str, as_of: date, uploads: Path, generated_by: str = "command line") -> bytes:
+    """The ZIP's bytes, gathered and drawn in this process (the command line)."""
+    return assemble_pack(gather_pack(kind, name, as_of, uploads, generated_by))
 
 
 def _certificates(data: ScopeReportData, as_of: date, uploads: Path) -> list[PackEntry]:

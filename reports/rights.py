@@ -8,11 +8,14 @@ statements of their supervisees, as they may see those records); a supervisor ha
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
 
 from reports.build import ReportData, ReportRequest, gather
+from reports.evidence_pack import PackMaterial, gather_pack
 from tracker import access
 from tracker.access import Scope
-from tracker.errors import PermissionDenied
+from tracker.errors import PermissionDenied, ValidationError
 from tracker.models import Organisation, Pcn, Person
 from tracker.views import access_facts
 from tracker.views.report_data import find_employer, find_pcn, find_person
@@ -47,6 +50,22 @@ def gather_for(viewer: access.Viewer, request: ReportRequest) -> ReportData:
     if request.kind == "supervisor":
         request = replace(request, scope=access.report_scope(viewer, find_person(request.name).id))
     return gather(request)
+
+
+PACK_KINDS = ("employer", "pcn")
+
+
+def authorise_pack(viewer: access.Viewer, kind: str, name: str, as_of: date) -> None:
+    """An evidence pack has the rights of its scope's report: the scope's lead and administrators only."""
+    if kind not in PACK_KINDS:
+        raise ValidationError("an evidence pack is for an employer or a PCN", "kind")
+    authorise(viewer, ReportRequest(kind, name, as_of, viewer.display_name))
+
+
+def gather_pack_for(viewer: access.Viewer, kind: str, name: str, as_of: date, uploads: Path) -> PackMaterial:
+    """The pack's records and certificates, once the viewer's rights are checked (run it in a thread)."""
+    authorise_pack(viewer, kind, name, as_of)
+    return gather_pack(kind, name, as_of, uploads, viewer.display_name)
 
 
 @dataclass(frozen=True)

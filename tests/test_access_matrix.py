@@ -153,6 +153,11 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
             Check(f"/reports/pdf/person?name={w.cara.staff_id}", rule(frozenset({"lead_pcn", "admin"})), page=False),
             Check(f"/reports/pdf/supervisor?name={w.grace.staff_id}", rule(SIGNED_IN - {"staff"}), page=False),
         ],
+        "/reports/evidence/{kind}": [  # the inspection evidence pack: the scope's lead and admins, never staff
+            Check(f"/reports/evidence/employer?name={w.north.name}", rule(frozenset({"lead_employer", "admin"})),
+                  page=False),
+            Check(f"/reports/evidence/pcn?name={w.pcn.name}", rule(frozenset({"lead_pcn", "admin"})), page=False),
+        ],
         "/reports/view/{kind}": [  # the reports' accessible twins: the same rights as the PDFs
             Check(f"/reports/view/employer?name={w.north.name}", rule(frozenset({"lead_employer", "admin"}))),
             Check(f"/reports/view/person?name={w.asha.staff_id}", rule(SIGNED_IN)),

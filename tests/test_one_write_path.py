@@ -20,6 +20,8 @@ ALLOWED = {
     ("ui/pages/oidc_sign_in.py", "discover"), ("ui/pages/oidc_sign_in.py", "_finish"),  # signing in with NHSmail
     ("ui/workers.py", "fn"),  # draws a PDF from data already gathered and checked
     ("ui/pages/reports.py", "render"), ("ui/pages/reports.py", "gather_for"), ("ui/pages/reports.py", "choices"),
+    ("ui/pages/reports.py", "gather_pack_for"),  # a read: the evidence pack's records, once the rights are checked
+    ("ui/pages/reports.py", "still_allowed"),  # a read: the download checks the file's rights again
     ("ui/pages/training_events.py", "register_pdf"),  # a read: the register, which asks the viewer's rights
 }
 

@@ -28,7 +28,8 @@ from typing import Any, TypeVar
 from nicegui import app, run
 
 T = TypeVar("T")
-PRELOAD = ["reports.build"]  # imported once in the fork server, so each worker starts with reportlab loaded
+# imported once in the fork server, so each worker starts with reportlab loaded
+PRELOAD = ["reports.build", "reports.evidence_pack"]
 WATCH_SECONDS = 1.0
 
 _pool: ProcessPoolExecutor | None = None

@@ -1,5 +1,5 @@
 """A lead's journey in a real browser: sign in to the dashboard, filter the training matrix, drill into a
-person; then the heat-map, policies and evidence pages. Screenshots of each page go to test-artifacts/."""
+person; then the heat-map, policies and evidence pages, and the evidence pack made from the Reports page. Screenshots of each page go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -113,4 +113,11 @@ def test_a_lead_filters_the_matrix_and_drills_into_a_person(tmp_path: Path) -> N
         browser.go("/evidence")
         browser.sees("Waiting: 1 certificate")
         browser.screenshot("evidence")
+
+        browser.go("/reports")  # the inspection evidence pack, drawn and zipped in the real worker processes
+        browser.button("Make the evidence pack").click()
+        browser.sees("Ready: evidence-employer-northside-community-trust-")
+        link = browser.sees_element("a[href^='/reports/ready/']")
+        assert (link.get_attribute("href") or "").split("/reports/ready/")[1]
+        browser.screenshot("evidence-pack")
     db.close()

@@ -3,11 +3,14 @@
 The page gathers the records in a thread and draws the PDF in another process (ui.workers), saying what it
 is doing, then hands the file over from `/reports/ready/{token}`, which only the user who asked may open.
 `/reports/pdf/{kind}?name=...&as_of=yyyy-mm-dd[&from=...&to=...]` builds one directly for scripts and links.
-Rights are checked on the server for both (reports.rights, which asks tracker.access).
+The inspection evidence pack (a ZIP: reports.evidence_pack) is made the same way for an employer or a PCN, and
+`/reports/evidence/{kind}?name=...&as_of=...` builds it directly; its download checks the lead's scope again.
+Rights are checked on the server for all of them (reports.rights, which asks tracker.access).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
 
@@ -16,11 +19,14 @@ from fastapi.responses import PlainTextResponse, Response
 from nicegui import app, run, ui
 
 from reports.build import KINDS, ReportData, ReportRequest, filename, render
+from reports.evidence_pack import PackMaterial, assemble_pack, pack_filename
 from reports.handover import collect, remember
-from reports.rights import ReportChoices, choices, gather_for
+from reports.rights import PACK_KINDS, ReportChoices, authorise_pack, choices, gather_for, gather_pack_for
 from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
+from tracker.services.evidence import uploads_dir
+from tracker.settings import current_settings
 from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, report_html, workers
 from ui.actions import ANY_USER, sentence, write
@@ -31,23 +37,47 @@ from ui.layout import add_nav, forbidden, frame, refusal
 PATH = "/reports"
 MINE = "/reports/mine"
 VIEW = "/reports/view"
+EVIDENCE = "/reports/evidence"
+ZIP = "application/zip"
+STOPPING = "The report was not finished because the app is stopping; try again."
+
+
 async def draw_off_the_loop(data: ReportData) -> bytes:
     """Render in the worker processes; in a thread where the app runs without them."""
     pdf = await workers.draw(render, data)
     if pdf is None:
-        raise TrackerError("The report was not finished because the app is stopping; try again.")
+        raise TrackerError(STOPPING)
     return pdf
 
 
 async def produce(viewer: access.Viewer, request: ReportRequest) -> bytes:
     data = await run.io_bound(gather_for, viewer, request)
     if data is None:
-        raise TrackerError("The report was not finished because the app is stopping; try again.")
+        raise TrackerError(STOPPING)
     return await draw_off_the_loop(data)
 
 
-def pdf_response(pdf: bytes, name: str) -> Response:
-    return Response(pdf, media_type="application/pdf", headers={
+async def assemble_off_the_loop(material: PackMaterial) -> bytes:
+    """Draw the pack's PDFs and zip them in the worker processes, as the reports are drawn."""
+    pack = await workers.draw(assemble_pack, material)
+    if pack is None:
+        raise TrackerError(STOPPING)
+    return pack
+
+
+def pack_gatherer(kind: str, name: str, as_of: date) -> Callable[[access.Viewer], PackMaterial]:
+    """The pack's read, as whoever the viewer is when it runs (rights checked then, in the thread)."""
+    uploads = uploads_dir(current_settings())
+    return lambda who: gather_pack_for(who, kind, name, as_of, uploads)
+
+
+def pack_still_allowed(kind: str, name: str, as_of: date) -> Callable[[access.Viewer], None]:
+    """Checked again at the download, on the user as they are then."""
+    return lambda who: authorise_pack(who, kind, name, as_of)
+
+
+def pdf_response(pdf: bytes, name: str, media_type: str = "application/pdf") -> Response:
+    return Response(pdf, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff",
     })
@@ -70,7 +100,7 @@ class Progress:
         with ui.row().classes("items-center gap-3").props('role="status" aria-live="polite"').mark("progress"):
             self.spinner = ui.spinner(size="2em")
             self.words = ui.label("")
-        self.link = ui.link("Download the PDF again", "#").mark("download-again")
+        self.link = ui.link("Download it again", "#").mark("download-again")
         self.spinner.visible = False
         self.link.visible = False
 
@@ -95,12 +125,38 @@ class Progress:
             return
         finally:
             self.busy, self.spinner.visible = False, False
-        name = filename(request)
-        token = remember(self.viewer.user_id, name, pdf)
-        self.words.text = f"Ready: {name} ({len(pdf) / 1024:,.0f} KB). The download should start by itself."
+        self.offer(filename(request), pdf)
+
+    def offer(self, name: str, content: bytes, media_type: str = "application/pdf",
+              still_allowed: Callable[[access.Viewer], None] | None = None) -> None:
+        token = remember(self.viewer.user_id, name, content, media_type, still_allowed)
+        self.words.text = f"Ready: {name} ({len(content) / 1024:,.0f} KB). The download should start by itself."
         attrs(self.link, href=f"/reports/ready/{token}")
         self.link.visible = True
         ui.download.from_url(f"/reports/ready/{token}")
+
+    async def make_pack(self, kind: str, name: str, as_of: date) -> None:
+        if self.busy:
+            ui.notify("A report is already being made; it will be ready in a moment.")
+            return
+        self.busy, self.spinner.visible, self.link.visible = True, True, False
+        self.words.text = f"Gathering the records and certificates of {name} as at {uk(as_of)}…"
+        try:
+            gathered = await write(pack_gatherer(kind, name, as_of), needs=ANY_USER)
+            if not gathered.ok or gathered.value is None:
+                self.words.text = gathered.message or "The evidence pack was not finished; try again."
+                return
+            material = gathered.value
+            self.words.text = (f"Drawing the report and {len(material.statements):,} statements, and packing "
+                               f"{len(material.certificates):,} certificates…")
+            pack = await assemble_off_the_loop(material)
+        except TrackerError as exc:
+            self.words.text = sentence(exc.message)
+            ui.notify(sentence(exc.message), type="negative", multi_line=True, close_button="Close")
+            return
+        finally:
+            self.busy, self.spinner.visible = False, False
+        self.offer(pack_filename(kind, name, as_of), pack, ZIP, pack_still_allowed(kind, name, as_of))
 
 
 def _button(label: str, action, marker: str) -> ui.button:  # type: ignore[no-untyped-def]
@@ -136,6 +192,22 @@ def _scope_panel(kind: str, names: tuple[str, ...], page_as_of: date, progress: 
                     f"make-{kind}")
             _web_button("Read it as a web page", lambda: ReportRequest(kind, chosen.value, page_as_of, by),
                         f"view-{kind}")
+
+
+def _pack_panel(offered: ReportChoices, page_as_of: date, progress: Progress) -> None:
+    scopes = {f"employer:{n}": f"Employer: {n}" for n in offered.employers}
+    scopes |= {f"pcn:{n}": f"PCN: {n}" for n in offered.pcns}
+    with panel():
+        heading("Inspection evidence pack", 2)
+        muted("One ZIP for an inspector: the compliance report, a statement per person, every approved certificate "
+              "on file and a supervision summary, with an index (CSV and PDF). Never the private supervision notes.")
+        chosen = ui.select(scopes, value=next(iter(scopes)), label="For").mark("evidence-choice")
+
+        async def make() -> None:
+            kind, _, name = str(chosen.value).partition(":")
+            await progress.make_pack(kind, name, page_as_of)
+
+        ui.button("Make the evidence pack", icon="folder_zip", on_click=make).props("no-caps").mark("make-evidence")
 
 
 def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
@@ -204,6 +276,8 @@ async def reports_page() -> None:
             _scope_panel("employer", offered.employers, page.as_of, progress, by)
         if offered.pcns:
             _scope_panel("pcn", offered.pcns, page.as_of, progress, by)
+        if offered.employers or offered.pcns:
+            _pack_panel(offered, page.as_of, progress)
         _person_panel(offered, page.as_of, progress, by)
         if offered.own_log or offered.any_person:
             _log_panel(offered, page.as_of, progress, by)
@@ -256,7 +330,14 @@ def register() -> None:
         prepared = collect(token, viewer.user_id) if viewer is not None else None
         if prepared is None:
             return PlainTextResponse("This report is no longer waiting; make it again.", status_code=404)
-        return pdf_response(prepared.pdf, prepared.filename)
+        if prepared.still_allowed is not None:
+            try:  # the user as they are now (a lead may have lost the scope since it was made)
+                await run.io_bound(prepared.still_allowed, viewer)
+            except PermissionDenied as exc:
+                return forbidden(sentence(exc.message))
+            except TrackerError as exc:
+                return PlainTextResponse(sentence(exc.message), status_code=404)
+        return pdf_response(prepared.pdf, prepared.filename, prepared.media_type)
 
     @app.get("/reports/pdf/{kind}", include_in_schema=False)
     async def direct(request: Request, kind: str) -> Response:
@@ -273,3 +354,23 @@ def register() -> None:
         except TrackerError as exc:
             return PlainTextResponse(sentence(exc.message), status_code=404 if isinstance(exc, NotFound) else 400)
         return pdf_response(pdf, filename(report))
+
+    @app.get(EVIDENCE + "/{kind}", include_in_schema=False)
+    async def evidence(request: Request, kind: str) -> Response:
+        viewer = auth.viewer_of(request)
+        if viewer is None:
+            return forbidden()
+        if kind not in PACK_KINDS:
+            return PlainTextResponse(f"There is no {kind} evidence pack; use employer or pcn.", status_code=404)
+        try:
+            report = _direct_request(viewer, kind, dict(request.query_params))
+            material = await run.io_bound(gather_pack_for, viewer, kind, report.name, report.as_of,
+                                          uploads_dir(current_settings()))
+            if material is None:
+                raise TrackerError(STOPPING)
+            pack = await assemble_off_the_loop(material)
+        except PermissionDenied as exc:
+            return forbidden(sentence(exc.message))
+        except TrackerError as exc:
+            return PlainTextResponse(sentence(exc.message), status_code=404 if isinstance(exc, NotFound) else 400)
+        return pdf_response(pack, pack_filename(kind, report.name, report.as_of), ZIP)
