@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tracker.course_names import BUILTIN_ALIASES, alias_key
 from tracker.db import database
-from tracker.models import Course, PolicyTopic, Requirement, Role
+from tracker.models import Course, CourseAlias, PolicyTopic, Requirement, Role
 
 # code, name, band cap (None where no band is confirmed), is ARRS
 ROLES: list[tuple[str, str, str | None, bool]] = [
@@ -130,10 +131,30 @@ def load_catalogues() -> dict[str, int]:
                 for code in default_role_courses(role_code)
             ]
             Requirement.insert_many(requirements).execute()
+        aliases = _missing_builtin_aliases()
+        if aliases:
+            CourseAlias.insert_many(aliases).execute()
     added = {
         "roles": len(roles),
         "courses": len(courses),
         "requirements": len(requirements),
         "policy_topics": len(topics),
+        "course_aliases": len(aliases),
     }
     return added
+
+
+def _missing_builtin_aliases() -> list[dict[str, object]]:
+    """The built-in aliases not yet held, for the items the catalogue has (an administrator's alias of the same
+    name is kept as it is)."""
+    held = {k for (k,) in CourseAlias.select(CourseAlias.key).tuples()}
+    codes: dict[str, int] = dict(Course.select(Course.code, Course.id).tuples())
+    names = {n.lower() for (n,) in Course.select(Course.name).tuples()} | {c.lower() for c in codes}
+    rows: list[dict[str, object]] = []
+    for alias, code in BUILTIN_ALIASES:
+        key = alias_key(alias)
+        if key in held or key in names or code not in codes:
+            continue
+        held.add(key)
+        rows.append({"alias": alias, "key": key, "course": codes[code], "builtin": True})
+    return rows

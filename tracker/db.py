@@ -216,6 +216,14 @@ def _v6_sessions_and_sign_in_throttle() -> None:
     ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()
 
 
+def _v7_course_aliases() -> None:
+    """Release 7: other systems' names for catalogue items (ESR competences, e-learning titles), the built-in
+    ones loaded with the catalogues."""
+    from tracker.models import CourseAlias
+
+    database.create_tables([CourseAlias], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
@@ -223,6 +231,7 @@ MIGRATIONS: dict[int, Callable[[], None]] = {
     4: _v4_private_notes_per_attendee_sealed,
     5: _v5_one_lead_scope,
     6: _v6_sessions_and_sign_in_throttle,
+    7: _v7_course_aliases,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -3,8 +3,9 @@ to CSV and Excel.
 
 The people, training, sessions and absences exports use exactly the columns of the import files
 (INTERFACES.md), so an export imports back unchanged. The matrix carries the statuses the rules engine
-computed. Private supervision notes are never exported. Any text cell that a spreadsheet would read as a
-formula (it starts with = + - @, a tab or a carriage return) gets a leading apostrophe.
+computed. Private supervision notes are never exported. In CSV, a text cell that a spreadsheet would read as a
+formula gets a leading apostrophe, which the importer takes off again (tracker.formula_guard); Excel text cells
+are written as text, never formulas, so they need none.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from peewee import JOIN
 
 from tracker import compliance as c
 from tracker.dates import add_months, month_start
+from tracker.formula_guard import guard
 from tracker.models import (
     Absence,
     AuditEvent,
@@ -35,8 +39,6 @@ from tracker.models import (
     TrainingRecord,
 )
 from tracker.population import Scope, scope_jobs, snapshot
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 PEOPLE_COLUMNS = [
     "staff_id", "first_name", "last_name", "email", "role", "employer", "employer_type", "pcn", "band", "fte",
@@ -76,10 +78,8 @@ class Filters:
 
 
 def safe_cell(value: Cell) -> Cell:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A CSV text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def _csv_text(value: Cell) -> str:
@@ -102,16 +102,30 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+MAX_COLUMN_WIDTH = 60  # characters; longer text wraps in Excel rather than making one column a page wide
+
+
 def to_xlsx(table: Table) -> bytes:
-    """One sheet, header row frozen, dates as real dates shown yyyy-mm-dd, formula cells neutralised."""
+    """One sheet as people open it in Excel: header row bold and frozen, an autofilter, columns as wide as their
+    text (up to MAX_COLUMN_WIDTH), dates as real dates shown yyyy-mm-dd, text cells always text (never a
+    formula, so no guard is needed and none is stored)."""
     wb = Workbook()
     ws = wb.active
     ws.title = table.title[:31] or "Sheet1"
     ws.append(table.headers)
+    widths = [len(str(h)) for h in table.headers]
     for row in table.rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append(list(row))
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], 10 if isinstance(value, date) else len(_csv_text(value)))
     ws.freeze_panes = "A2"
-    for column in ws.iter_cols(min_row=2):
+    if table.headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
+    for column in ws.iter_cols(min_row=1):
         for cell in column:
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
@@ -162,6 +176,11 @@ def _people_in(filters: Filters, as_of: date) -> dict[int, Person]:
 
 
 # ---- the import-shaped exports -----------------------------------------------------------------------
+
+
+def people_in(filters: Filters, as_of: date) -> dict[int, Person]:
+    """The people a filtered export covers, by id."""
+    return _people_in(filters, as_of)
 
 
 def _clinical_supervisors(person_ids: Iterable[int], as_of: date) -> dict[int, str]:

@@ -13,7 +13,17 @@ from tracker.db import database
 from tracker.models import EVIDENCE_STATES, Course, Person, TrainingRecord
 from tracker.services import audit
 from tracker.services.bulk import insert_rows
-from tracker.services.validate import Lookups, a_date, choice, not_in_future, person_by_id, strict, text
+from tracker.services.validate import (
+    Lookups,
+    a_date,
+    choice,
+    is_blank,
+    not_in_future,
+    optional_date,
+    person_by_id,
+    strict,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -34,12 +44,16 @@ def training_input(
     raw: Mapping[str, object], lookups: Lookups, today: date, take: Any = strict
 ) -> TrainingInput | None:
     """Check one completion (the columns of the training file); None if `take` collected an error."""
-    person = take("staff_id", lambda: lookups.person(raw.get("staff_id")))
+    by_email = is_blank(raw.get("staff_id")) and "email" in raw
+    person = take("email" if by_email else "staff_id", lambda: lookups.person_in(raw))
     course = take("course", lambda: lookups.course(raw.get("course")))
     done = take(
         "completed_on", lambda: not_in_future(a_date(raw.get("completed_on"), "completed_on"), today, "completed_on")
     )
     provider = take("provider", lambda: text(raw.get("provider"), "provider", max_length=200))
+    # Read and checked so that a bad value is refused at its cell (kept once records hold them).
+    take("reference", lambda: text(raw.get("reference"), "reference", max_length=100))
+    take("expires_on", lambda: optional_date(raw.get("expires_on"), "expires_on"))
     if person is None or course is None or done is None or provider is None:
         return None
     return TrainingInput(person, course, done, provider)
