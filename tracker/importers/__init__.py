@@ -51,6 +51,13 @@ def import_bytes(
         raise _too_big(len(data))
     table = read_table(data, filename, kind, column_map)
     today = today or clock_today()
+    try:
+        return _run(kind, table, filename, actor, dry_run, replace, today)
+    except ImportRejected as exc:
+        raise ImportRejected([RowError(e.row, table.label(e.column), e.message) for e in exc.errors]) from None
+
+
+def _run(kind: str, table: Table, filename: str, actor: str, dry_run: bool, replace: bool, today: date) -> ImportResult:
     result = ImportResult(kind, Path(filename).name, dry_run, len(table.rows), source=table.source,
                           ignored=table.ignored)
     write = not dry_run

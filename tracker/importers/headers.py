@@ -76,7 +76,7 @@ IGNORED: frozenset[str] = frozenset({
     "course_start_date", "date_started_course", "staff_group", "area_of_work", "occupation_code",
     "department", "cost_centre", "location", "site", "directorate", "org_l1", "org_l2", "org_l3", "org_l4",
     "org_l5", "org_l6", "org_l7", "organisation_l3", "organisation_l4", "title", "middle_name",
-    "course_category", "duration_hours", "hours", "credits", "certificate", "notes",
+    "course_category", "duration_hours", "hours", "credits", "certificate", "notes", "name",
 })
 
 # Kinds that take a person's details only to find the person: the people columns of an HR export are ignored.

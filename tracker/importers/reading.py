@@ -68,6 +68,12 @@ class Table:
     ignored: list[str] = field(default_factory=list)  # known export columns that hold nothing we keep
     courses: list[str] = field(default_factory=list)  # training-matrix: the headers of the item columns
     source: str = ""  # how the file was read, e.g. "CSV, UTF-8 with BOM, semicolon-separated"
+    headers: dict[str, str] = field(default_factory=dict)  # our column -> the file's own header, where they differ
+
+    def label(self, column: str) -> str:
+        """A column as the user's file names it: "Time completed (completed_on)"."""
+        theirs = self.headers.get(column)
+        return f"{theirs} ({column})" if theirs else column
 
 
 @dataclass
@@ -266,7 +272,8 @@ def read_table(data: bytes, filename: str, kind: str, column_map: dict[str, str]
         header.update({i: raw_header[i] for i in found.unknown})
     used = sorted(header)
     table = Table([header[i] for i in used], ignored=found.ignored, source=read.source,
-                  courses=[raw_header[i] for i in found.unknown])
+                  courses=[raw_header[i] for i in found.unknown],
+                  headers={ours: raw_header[i] for i, ours in found.columns.items() if normalise(raw_header[i]) != ours})
     width = len(raw_header)
     for number, record in enumerate(records[1:], start=2):
         if all(_is_blank(v) for v in record):
