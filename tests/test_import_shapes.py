@@ -85,8 +85,8 @@ def test_an_email_that_matches_nobody_or_two_people_is_a_row_error(database):
     t = fd.team()
     f.person("Asha", "Patel", "SPLW", t.practice, staff_id="E3001", email="Shared@Example.org")
     f.person("Ashley", "Patel", "SPLW", t.practice, staff_id="E3002", email="shared@example.org")
-    data = ("Email,Course Title,Completion Date\r\nnobody@example.org,FIRE,01/02/2025\r\n"
-            "SHARED@example.org,FIRE,01/02/2025\r\nasha@example.org,FIRE,01/02/2025\r\n").encode()
+    data = (b"Email,Course Title,Completion Date\r\nnobody@example.org,FIRE,01/02/2025\r\n"
+            b"SHARED@example.org,FIRE,01/02/2025\r\nasha@example.org,FIRE,01/02/2025\r\n")
     assert refused("training", data, "report.csv") == [
         "row 2: email: no person has the email address 'nobody@example.org'",
         "row 3: email: 2 people have the email address 'shared@example.org' (E3001, E3002): use staff ids",

@@ -117,7 +117,8 @@ def _outcome(view: cm.Preview) -> None:
         text("p", f"Ready: {view.result.summary().removeprefix('dry run, nothing written: ')}.").mark(
             "import-ready")
     if view.result is not None and view.result.reading():
-        muted(view.result.reading().capitalize() + ".").mark("import-reading")
+        reading = view.result.reading()
+        muted(reading[:1].upper() + reading[1:] + ".").mark("import-reading")
     if view.result is not None:
         for note in view.result.skipped[:50]:
             muted(str(note))
@@ -178,11 +179,12 @@ def register() -> None:
 
             with panel():
                 heading("2. Upload the file", 2)
-                muted(f"CSV (UTF-8) or Excel (.xlsx), up to {MAX_BYTES // 1024 // 1024} MB.")
+                muted(f"CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or Excel (.xlsx), up to "
+                      f"{MAX_BYTES // 1024 // 1024} MB.")
                 ui.upload(label="File to import", auto_upload=True, max_file_size=MAX_BYTES,
                           on_upload=lambda e: uploaded(e),
                           on_rejected=lambda: ui.notify("That file is too big.", type="negative")).props(
-                    'accept=".csv,.xlsx"').mark("upload-file")
+                    'accept=".csv,.txt,.xlsx"').mark("upload-file")
 
             mapping_box = ui.column().classes("w-full")
             preview_box = ui.column().classes("w-full")
