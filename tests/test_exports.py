@@ -188,3 +188,10 @@ def test_audit_export_filters_by_actor_and_entity(database):
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError):
         exports.write(exports.Table("x", ["a"]), "pdf")
+
+
+def test_the_matrix_names_a_few_reasons_not_a_paragraph():
+    reasons = [f"course {n} expired" for n in range(12)]
+    assert exports.short_reasons(reasons) == "course 0 expired; course 1 expired; course 2 expired; and 9 more (see " \
+                                             "the course columns)"
+    assert exports.short_reasons(reasons[:2]) == "course 0 expired; course 1 expired"

@@ -344,6 +344,15 @@ def filter_results(results: Iterable[c.PersonCompliance], filters: Filters) -> l
     return kept
 
 
+MATRIX_REASONS = 3  # the course columns carry every status: the cell names the first few, not a paragraph
+
+
+def short_reasons(reasons: Sequence[str]) -> str:
+    shown = "; ".join(reasons[:MATRIX_REASONS])
+    more = len(reasons) - MATRIX_REASONS
+    return f"{shown}; and {more} more (see the course columns)" if more > 0 else shown
+
+
 def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> Table:
     """People by courses: each course's status and expiry, last month's supervision, the overall status."""
     courses = sorted({t.course for r in results for t in r.training})
@@ -357,7 +366,7 @@ def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> Table:
         month = r.month(previous)
         row: list[Cell] = [
             r.staff_id, r.name, job.role_name if job else "", job.employer_name if job else "", r.rag,
-            "; ".join(r.reasons), r.last_session, month.status if month else "",
+            short_reasons(r.reasons), r.last_session, month.status if month else "",
         ]
         by_course = {t.course: t for t in r.training}
         for code in courses:
