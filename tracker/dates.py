@@ -54,6 +54,11 @@ def parse_date(value: object, field: str = "date") -> date:
     text = str(value or "").strip()
     if not text:
         raise ValidationError("a date is required (dd/mm/yyyy or yyyy-mm-dd)", field)
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text[:2].isdigit() and text[3:5].isdigit() \
+            and text[6:].isdigit() and int(text[3:5]) <= 12:  # the usual dd/mm/yyyy, without the regular expressions
+        return _build(text, field, text[6:], int(text[3:5]), text[:2])
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+        return _build(text, field, text[:4], int(text[5:7]), text[8:])
     if _SERIAL.fullmatch(text):
         return from_excel_serial(int(text), field)
     if match := _ISO.fullmatch(text):

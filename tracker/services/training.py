@@ -52,8 +52,10 @@ def training_input(
     )
     provider = take("provider", lambda: text(raw.get("provider"), "provider", max_length=200))
     # Read and checked so that a bad value is refused at its cell (kept once records hold them).
-    take("reference", lambda: text(raw.get("reference"), "reference", max_length=100))
-    take("expires_on", lambda: optional_date(raw.get("expires_on"), "expires_on"))
+    if "reference" in raw:
+        take("reference", lambda: text(raw.get("reference"), "reference", max_length=100))
+    if "expires_on" in raw:
+        take("expires_on", lambda: optional_date(raw.get("expires_on"), "expires_on"))
     if person is None or course is None or done is None or provider is None:
         return None
     return TrainingInput(person, course, done, provider)
