@@ -133,3 +133,17 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(sqlite_database):
     assert db.database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(IntegrityError), db.database.atomic():
         Employment.create(person=9999, role=Role.get(Role.code == "SPLW"), employer=9999, start_date=date(2024, 1, 1))
+
+
+def test_step_7_adds_the_course_alias_table_and_init_then_loads_the_built_in_aliases(database):
+    from tracker.catalogue import load_catalogues
+    from tracker.models import CourseAlias
+
+    db.database.drop_tables([CourseAlias])
+    db.SchemaVersion.update(version=6).execute()
+    assert not db.database.table_exists("coursealias") and not db.database.table_exists("course_alias")
+    assert db.migrate_schema() == (6, db.LATEST_VERSION)
+    assert CourseAlias.select().count() == 0
+    added = load_catalogues()
+    assert added["course_aliases"] == CourseAlias.select().count() > 30
+    assert load_catalogues()["course_aliases"] == 0  # safe to repeat
