@@ -70,8 +70,8 @@ def _files() -> dict[str, Path]:
 def _child(people: Path, training: Path) -> dict[str, float]:
     """In a fresh process: an empty database, then both imports, each timed."""
     from tracker import db
-    from tracker.catalogue import load_catalogues
     from tracker.importers import import_file
+    from tracker.services.catalogue import load_catalogues
 
     folder = Path(tempfile.mkdtemp())
     db.connect(f"sqlite:///{folder / 'bench.db'}")

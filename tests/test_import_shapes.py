@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from cli import main
 from tests import factories as f
 from tests import factories_data as fd
-from tracker import column_mapping as cm
-from tracker.cli import main
 from tracker.errors import ImportRejected
 from tracker.importers import import_bytes, import_file
 from tracker.models import AuditEvent, CourseAlias, TrainingRecord
+from tracker.services import column_mapping as cm
 from tracker.services import course_aliases
 
 SHAPES = Path(__file__).parent / "data" / "import_shapes"

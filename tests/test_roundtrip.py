@@ -14,12 +14,12 @@ from tests import factories as f
 from tests import factories_data as fd
 from tracker import compliance as c
 from tracker import db
-from tracker.catalogue import load_catalogues
 from tracker.dates import add_months
-from tracker.export_bundle import bundle_zip
 from tracker.importers import import_bytes
 from tracker.models import Employment, Pcn, Person, Role, TrainingRecord
-from tracker.population import snapshot
+from tracker.services.catalogue import load_catalogues
+from tracker.views.export_bundle import bundle_zip
+from tracker.views.population import snapshot
 
 AS_OF = date(2026, 11, 22)
 DATES = [AS_OF, date(2026, 4, 15), date(2025, 8, 1), date(2024, 12, 31)]
@@ -155,8 +155,8 @@ def test_the_bundle_lists_its_files_in_import_order(sqlite_database):
 def test_every_export_of_the_demo_imports_back_into_the_same_database_changing_nothing(database, fmt, tmp_path):
     from tracker import clock
     from tracker.demo import load_demo
-    from tracker.export_kinds import EXPORT_KINDS, export_bytes
     from tracker.models import AuditEvent, SupervisorAssignment
+    from tracker.views.export_kinds import EXPORT_KINDS, export_bytes
 
     today = clock.today()
     load_demo(today)
@@ -174,7 +174,7 @@ def test_every_export_of_the_demo_imports_back_into_the_same_database_changing_n
 
 
 def test_names_a_spreadsheet_would_run_come_back_exactly_from_csv_and_xlsx(database, tmp_path):
-    from tracker.export_kinds import export_bytes
+    from tracker.views.export_kinds import export_bytes
 
     t = fd.team()
     Person.update(first_name="-Ann", last_name="'=Quoted").where(Person.id == t.asha.id).execute()

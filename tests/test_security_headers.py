@@ -20,12 +20,12 @@ from bench.live import live_server
 from tests import factories as f
 from tests.app_routes import app_routes
 from tests.ui_fixtures import PASSWORD, SIGN_IN_WAIT_RETRIES, login_user, sign_in, ui_database  # noqa: F401
-from tracker import auth as tracker_auth
 from tracker import clock
 from tracker import sign_in_throttle as throttle
 from tracker.errors import ValidationError
 from tracker.models import SignInAttempt, User
 from tracker.passwords import check_password_rules
+from tracker.services import auth as tracker_auth
 from tracker.settings import Settings
 from ui import auth
 from ui.app import storage_secret

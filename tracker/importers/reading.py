@@ -35,7 +35,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "absences": (("staff_id", "start_date", "end_date"), ("reason",)),
     "requirements": (("scope", "name", "course"), ("renewal_months", "new_starter_days")),
-    "supervision-rules": (("scope", "name", "min_minutes_per_month"), ("kinds", "group_counts")),
+    "supervision-rules": (("scope", "name", "min_minutes_per_month"), ("kinds", "group_counts", "period_months")),
     "course-aliases": (("alias", "course"), ()),
     # then one column per catalogue item, headed by its code, name or an alias
     "training-matrix": ((), ("staff_id", "email", "first_name", "last_name", "employer")),

@@ -7,8 +7,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from tracker.access import ADMIN, require
-from tracker.alias_views import AliasRow, alias_rows, course_choices
 from tracker.services import course_aliases
+from tracker.views.alias_views import AliasRow, alias_rows, course_choices
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel

@@ -6,7 +6,8 @@ from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
 from tracker.ids import parse_id
-from tracker.services.caseload import log_own_session, supervisee_choices
+from tracker.services.supervision import log_own_session
+from tracker.views.caseload import supervisee_choices
 from ui.actions import as_viewer, read, write
 from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, flash, frame
