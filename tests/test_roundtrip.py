@@ -186,3 +186,17 @@ def test_names_a_spreadsheet_would_run_come_back_exactly_from_csv_and_xlsx(datab
         result = import_bytes("people", data, path.name, "roundtrip", today=AS_OF)
         assert (result.created, result.updated) == (0, 0), (fmt, result.summary())
     assert Person.get(Person.staff_id == "E1001").name == "-Ann '=Quoted"
+
+
+def test_a_training_file_with_references_and_expiries_imports_back_losslessly(database):
+    from tracker.views.export_kinds import export_bytes
+
+    today = date(2026, 11, 22)
+    f.person(staff_id="E1001")
+    data = b"staff_id,course,completed_on,provider,reference,expires_on\nE1001,DBS-ENH,01/03/2025,DBS,001234567890,01/03/2028\n"
+    assert import_bytes("training", data, "training.csv", "t", today=today).created == 1
+    record = TrainingRecord.get()
+    assert (record.reference, record.expires_on) == ("001234567890", date(2028, 3, 1))
+    again = import_bytes("training", export_bytes("training", "training.csv", today), "training.csv", "t", today=today)
+    assert (again.created, again.updated) == (0, 0)
+    assert TrainingRecord.select().count() == 1
