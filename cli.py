@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import re
 import sys
@@ -22,6 +23,7 @@ from tracker.errors import ImportRejected, SettingsError, TrackerError, Validati
 from tracker.importers import KINDS, import_file
 from tracker.services.catalogue import load_catalogues
 from tracker.settings import Settings, use_settings
+from tracker.views.export_kinds import EXPORT_KINDS
 
 URL_PREFIXES = ("sqlite://", "postgresql://", "postgres://", "postgresext://")
 REPORT_KINDS = ("employer", "pcn", "person", "supervisor", "evidence")
@@ -96,12 +98,42 @@ def cmd_demo(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
+def _column_map(path: str | None) -> dict[str, str] | None:
+    """--map MAP.json: {"their header": "our column"} pairs ("" leaves a column out)."""
+    if path is None:
+        return None
+    try:
+        pairs = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}", "--map") from None
+    except ValueError as exc:
+        raise ValidationError(f"{path} is not JSON ({exc})", "--map") from None
+    if not isinstance(pairs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
+        raise ValidationError(f'{path} must hold {{"their header": "our column", ...}} pairs of text', "--map")
+    return pairs
+
+
 def cmd_import(args: argparse.Namespace, url: str) -> int:
     path = Path(args.file)
-    result = import_file(args.kind, path, f"{_actor()}:import:{path.name}", dry_run=args.dry_run, replace=args.replace)
+    result = import_file(args.kind, path, f"{_actor()}:import:{path.name}", dry_run=args.dry_run, replace=args.replace,
+                         column_map=_column_map(args.map))
     _say(result.summary())
+    if result.reading():
+        _say(f"  {result.reading()}")
     for note in result.skipped:
         _say(f"  {note}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, url: str) -> int:
+    from tracker.views.export_kinds import export_bytes
+
+    data = export_bytes(args.kind, args.file, clock.today())
+    try:
+        Path(args.file).write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {args.file}: {exc.strerror or exc}", "file") from None
+    _say(f"{args.kind} written to {args.file}")
     return 0
 
 
@@ -281,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="check and report without writing")
     p.add_argument("--replace", action="store_true", help="requirements/supervision-rules: the file is the whole set")
+    p.add_argument("--map", metavar="MAP.json", help='{"their header": "our column"} pairs for headers not recognised')
+    p = command("export", cmd_export, "write KIND to a CSV or XLSX file in exactly the columns its import reads")
+    p.add_argument("kind", choices=EXPORT_KINDS)
+    p.add_argument("file")
     p = command("status", cmd_status, "the compliance of every active person")
     p.add_argument("--as-of", metavar="DATE")
     p.add_argument("--format", choices=("json", "csv", "table"), default="table")

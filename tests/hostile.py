@@ -74,6 +74,7 @@ FIELDS = {
     "rsup": "role page: supervision text", "rfund": "role page: funding", "rsrc": "role page: sources",
     "mdl": "role page: a markdown link to a javascript: address", "eprov": "team training event's provider",
     "pprov": "planned team training event's provider",
+    "alias": "course alias (course-aliases import)",
 }
 NO_SLASH = [k for k in KINDS if "/" not in PAYLOADS[k].format(t="")]  # usable in file names
 START = date(2024, 1, 1)
@@ -142,6 +143,16 @@ def _catalogue() -> None:
     for k in range(len(KINDS)):
         catalogue_admin.add_role(ACTOR, f"XR{k}", hostile("role", k), notes=hostile("rnote", k))
         catalogue_admin.add_course(ACTOR, f"XC{k}", hostile("course", k), 12)
+
+
+def aliases_file() -> bytes:
+    """Other systems' names for the hostile courses, as an administrator imports them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["alias", "course"])
+    for k in range(len(KINDS)):
+        writer.writerow([hostile("alias", k), f"XC{k}"])
+    return out.getvalue().encode("utf-8")
 
 
 def _requirements(employer: Organisation) -> None:
@@ -274,6 +285,7 @@ def build_world(data_dir: Path) -> World:
 def _plant(settings: Settings, today: date) -> World:
     _catalogue()
     import_bytes("people", people_file(), hostile("file", 0) + ".csv", ACTOR, today=today)
+    import_bytes("course-aliases", aliases_file(), "aliases.csv", ACTOR, today=today)
     people = [Person.get(Person.staff_id == f"S{k}") for k in range(len(KINDS))]
     supervisor = Person.get(Person.staff_id == "G0")
     employers = [p.employments.get().employer for p in people]

@@ -46,6 +46,14 @@ def undo_step_8() -> None:
     db.SchemaVersion.update(version=7).execute()
 
 
+def undo_step_9() -> None:
+    """Take away what step 9 adds: other systems' names for catalogue items (course aliases)."""
+    from tracker.models import CourseAlias
+
+    db.database.drop_tables([CourseAlias], safe=True)
+    db.SchemaVersion.update(version=8).execute()
+
+
 def make_release_2() -> None:
     """Today's (empty) schema with steps 3 to 5 undone, at version 2."""
     migrate(*(_migrator().drop_column(table, column) for table, column in STEP_3_COLUMNS))

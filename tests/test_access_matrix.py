@@ -89,7 +89,7 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
         "/team": LEADS_AND_ADMIN, "/team/matrix": LEADS_AND_ADMIN, "/team/supervision": LEADS_AND_ADMIN,
         "/evidence": LEADS_AND_ADMIN, "/policies": LEADS_AND_ADMIN, "/admin/audit": LEADS_AND_ADMIN,
         "/admin/people": ADMIN, "/admin/people/new": ADMIN, "/admin/employers": ADMIN, "/admin/roles": ADMIN,
-        "/admin/courses": ADMIN, "/admin/rules": ADMIN, "/admin/users": ADMIN, "/admin/imports": ADMIN,
+        "/admin/courses": ADMIN, "/admin/rules": ADMIN, "/admin/users": ADMIN, "/admin/imports": ADMIN, "/admin/course-aliases": ADMIN,
         "/admin/jobs": ADMIN, "/admin/backup": ADMIN,
         "/roles": SIGNED_IN, "/team/directory": SIGNED_IN, "/training-events": SIGNED_IN,
         "/training-events/new": LEADS_AND_ADMIN,

@@ -47,6 +47,7 @@ from tracker.services import (
     auth,
     catalogue_admin,
     confirmations,
+    course_aliases,
     evidence,
     inbox,
     organisations,
@@ -298,6 +299,13 @@ CASES: dict[str, Case] = {
         lambda w: lambda: catalogue_admin.update_role(ACTOR, Role.get(Role.code == "SPLW").id,
                                                       "Social Prescribing Link Worker", "6", True, "band raised"),
         "update", "role", "update"),
+    "course_aliases.remember_alias": Case(
+        lambda w: lambda: course_aliases.remember_alias(ACTOR, "Fire Awareness (annual)", "FIRE"),
+        "create", "course_alias", "create"),
+    "course_aliases.remove_alias": Case(
+        lambda w: (lambda held: lambda: course_aliases.remove_alias(ACTOR, held))(
+            course_aliases.remember_alias("setup", "Fire Awareness (old)", "FIRE").id),
+        "remove", "course_alias", "remove"),
     "catalogue_admin.add_course": Case(
         lambda w: lambda: catalogue_admin.add_course(ACTOR, "DEM", "Dementia Awareness", 36),
         "create", "course", "create"),

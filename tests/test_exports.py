@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from tests import factories as f
 from tests import factories_data as fd
 from tracker.access import Scope
+from tracker.formula_guard import FORMULA_STARTS, guard, unguard
 from tracker.importers import import_bytes
 from tracker.models import Person
 from tracker.services import audit, training
@@ -48,8 +50,30 @@ def test_formula_names_are_neutralised_in_csv_and_xlsx(database):
     assert csv_row[1:3] == ["'=cmd|' /C calc'!A0", "'@Evil"]
     book = load_workbook(io.BytesIO(exports.to_xlsx(table)))
     cells = [row for row in book.active.iter_rows() if row[0].value == "E1001"][0]
-    assert cells[1].value == "'=cmd|' /C calc'!A0"
+    assert cells[1].value == "=cmd|' /C calc'!A0"  # the name itself: no apostrophe stored
     assert cells[1].data_type == "s"  # stored as text, never as a formula
+    sheet = exports.to_xlsx(table)
+    with zipfile.ZipFile(io.BytesIO(sheet)) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "=cmd" in xml
+
+
+@pytest.mark.parametrize("text", ["=1+1", "-Ann", "+44 20 7946 0000", "@x", "'=1", "''-x", "'plain", "O'Neil", "'",
+                                  "''", "plain", ""])
+def test_the_csv_guard_comes_off_exactly_as_it_went_on(text):
+    guarded = guard(text)
+    assert unguard(guarded) == text
+    assert not guarded.startswith(FORMULA_STARTS)
+
+
+def test_excel_exports_open_with_a_frozen_filtered_header_and_fitted_columns(database):
+    fd.team()
+    book = load_workbook(io.BytesIO(exports.to_xlsx(exports.people_table(AS_OF))))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:M")
+    assert sheet["A1"].font.b
+    assert 10 <= sheet.column_dimensions["F"].width <= exports.MAX_COLUMN_WIDTH  # employer names
 
 
 def test_people_export_is_the_import_format_with_iso_dates(database):
@@ -173,3 +197,10 @@ def test_audit_export_filters_by_actor_and_entity(database):
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError):
         exports.write(exports.ExportTable("x", ["a"]), "pdf")
+
+
+def test_the_matrix_names_a_few_reasons_not_a_paragraph():
+    reasons = [f"course {n} expired" for n in range(12)]
+    assert exports.short_reasons(reasons) == "course 0 expired; course 1 expired; course 2 expired; and 9 more (see " \
+                                             "the course columns)"
+    assert exports.short_reasons(reasons[:2]) == "course 0 expired; course 1 expired"

@@ -9,7 +9,14 @@ from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from cli import main
-from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6, undo_step_8
+from tests.old_schemas import (
+    STEP_2_COLUMNS,
+    STEP_6_COLUMNS,
+    make_release_1_schema,
+    undo_step_6,
+    undo_step_8,
+    undo_step_9,
+)
 from tracker import db
 from tracker.errors import TrackerError
 from tracker.models import (
@@ -33,6 +40,7 @@ def columns(table: str) -> set[str]:
 
 def make_release_1() -> None:
     """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    undo_step_9()
     undo_step_8()
     undo_step_6()
     make_release_1_schema()
@@ -199,3 +207,19 @@ def test_step_8_adds_role_pages_and_team_training_events_to_a_release_7_database
     assert {"course_id", "date", "provider", "minutes", "planned"} <= columns("training_event")
     assert {"event_id", "person_id", "record_id", "already_held"} <= columns("training_event_attendee")
     assert db.migrate_schema() == (db.LATEST_VERSION, db.LATEST_VERSION)
+
+
+# ---- step 9: course aliases ---------------------------------------------------------------------------
+
+
+def test_step_9_adds_the_course_alias_table_and_init_then_loads_the_built_in_aliases(database):
+    from tracker.models import CourseAlias
+    from tracker.services.catalogue import load_catalogues
+
+    undo_step_9()
+    assert not db.database.table_exists("coursealias") and not db.database.table_exists("course_alias")
+    assert db.migrate_schema() == (8, db.LATEST_VERSION)
+    assert CourseAlias.select().count() == 0
+    added = load_catalogues()
+    assert added["course_aliases"] == CourseAlias.select().count() > 30
+    assert load_catalogues()["course_aliases"] == 0  # safe to repeat

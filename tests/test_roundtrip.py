@@ -149,3 +149,54 @@ def test_the_bundle_lists_its_files_in_import_order(sqlite_database):
         "03-requirements.csv", "04-supervision-rules.csv", "05-training.csv", "06-supervision.csv", "07-absences.csv",
     ]
     assert "python main.py import requirements 03-requirements.csv --replace" in readme
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_export_of_the_demo_imports_back_into_the_same_database_changing_nothing(database, fmt, tmp_path):
+    from tracker import clock
+    from tracker.demo import load_demo
+    from tracker.models import AuditEvent, SupervisorAssignment
+    from tracker.views.export_kinds import EXPORT_KINDS, export_bytes
+
+    today = clock.today()
+    load_demo(today)
+    assigned = SupervisorAssignment.select().count()
+    events = AuditEvent.select().count()
+    for kind in EXPORT_KINDS:
+        path = tmp_path / f"{kind}.{fmt}"
+        path.write_bytes(export_bytes(kind, path, today))
+        result = import_bytes(kind, path.read_bytes(), path.name, "roundtrip", today=today,
+                              replace=kind in ("requirements", "supervision-rules"))
+        assert (result.created, result.updated, result.removed) == (0, 0, 0), (kind, result.summary())
+        assert result.rows > 0, kind
+    assert SupervisorAssignment.select().count() == assigned  # no second supervisor assignments
+    assert AuditEvent.select().count() == events  # nothing changed, so nothing to audit
+
+
+def test_names_a_spreadsheet_would_run_come_back_exactly_from_csv_and_xlsx(database, tmp_path):
+    from tracker.views.export_kinds import export_bytes
+
+    t = fd.team()
+    Person.update(first_name="-Ann", last_name="'=Quoted").where(Person.id == t.asha.id).execute()
+    Person.update(first_name="+44 20 7946 0000", last_name="@Ben").where(Person.id == t.ben.id).execute()
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"people.{fmt}"
+        data = export_bytes("people", path, AS_OF)
+        assert b"'-Ann" not in data or fmt == "csv"
+        result = import_bytes("people", data, path.name, "roundtrip", today=AS_OF)
+        assert (result.created, result.updated) == (0, 0), (fmt, result.summary())
+    assert Person.get(Person.staff_id == "E1001").name == "-Ann '=Quoted"
+
+
+def test_a_training_file_with_references_and_expiries_imports_back_losslessly(database):
+    from tracker.views.export_kinds import export_bytes
+
+    today = date(2026, 11, 22)
+    f.person(staff_id="E1001")
+    data = b"staff_id,course,completed_on,provider,reference,expires_on\nE1001,DBS-ENH,01/03/2025,DBS,001234567890,01/03/2028\n"
+    assert import_bytes("training", data, "training.csv", "t", today=today).created == 1
+    record = TrainingRecord.get()
+    assert (record.reference, record.expires_on) == ("001234567890", date(2028, 3, 1))
+    again = import_bytes("training", export_bytes("training", "training.csv", today), "training.csv", "t", today=today)
+    assert (again.created, again.updated) == (0, 0)
+    assert TrainingRecord.select().count() == 1

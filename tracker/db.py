@@ -245,6 +245,14 @@ def _v8_role_pages_and_team_training_events() -> None:
     database.create_tables([RolePage, TrainingEvent, TrainingEventAttendee], safe=True)
 
 
+def _v9_course_aliases() -> None:
+    """Release 9: other systems' names for catalogue items (ESR competences, e-learning titles), the built-in
+    ones loaded with the catalogues."""
+    from tracker.models import CourseAlias
+
+    database.create_tables([CourseAlias], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
@@ -254,6 +262,7 @@ MIGRATIONS: dict[int, Callable[[], None]] = {
     6: _v6_sessions_and_sign_in_throttle,
     7: _v7_workforce_checks_and_periods,
     8: _v8_role_pages_and_team_training_events,
+    9: _v9_course_aliases,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

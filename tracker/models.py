@@ -386,6 +386,15 @@ class ImportMapping(BaseModel):
         indexes = ((("source", "kind"), True),)
 
 
+class CourseAlias(BaseModel):
+    """Another system's name for one of our catalogue items (an ESR competence, an e-learning course title)."""
+
+    alias = CharField()  # as the other system writes it
+    key = CharField(unique=True)  # tracker.course_names.alias_key(alias): case and spacing aside
+    course = ForeignKeyField(Course, backref="aliases", on_delete="CASCADE")
+    builtin = BooleanField(default=False)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Organisation,
     Pcn,
@@ -416,4 +425,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     RolePage,
     TrainingEvent,
     TrainingEventAttendee,
+    CourseAlias,
 ]

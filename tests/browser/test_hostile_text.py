@@ -170,6 +170,7 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     "/admin/employers": texts("emp*", "pcn*"),
     "/admin/roles": texts("role*"),
     "/admin/courses": texts("course*"),
+    "/admin/course-aliases": texts("alias*", "course*"),
     "/admin/rules": texts("emp0", "course1", "course2", "course3", "course4", "course5", "course6", "course7"),
     "/admin/users": texts("fn0", "gfn0", "pcn0"),
     ("admin", "/admin/audit"): texts("sub*", "tok*"),

@@ -39,17 +39,27 @@ def import_bytes(
     dry_run: bool = False,
     replace: bool = False,
     today: date | None = None,
+    column_map: dict[str, str] | None = None,
 ) -> ImportResult:
-    """Check and (unless dry_run) write a whole file; raises ImportRejected listing every bad row."""
+    """Check and (unless dry_run) write a whole file; raises ImportRejected listing every bad row.
+    column_map adds {"their header": "our column"} pairs to the recognised synonyms ("" leaves a column out)."""
     if kind not in COLUMNS:
         raise ValidationError(f"'{kind}' is not a kind of import ({', '.join(KINDS)})", "kind")
     if replace and kind not in REPLACEABLE:
         raise ValidationError(f"--replace is only for {' and '.join(REPLACEABLE)}", "replace")
     if len(data) > MAX_BYTES:
         raise _too_big(len(data))
-    table = read_table(data, filename, kind)
+    table = read_table(data, filename, kind, column_map)
     today = today or clock_today()
-    result = ImportResult(kind, Path(filename).name, dry_run, len(table.rows))
+    try:
+        return _run(kind, table, filename, actor, dry_run, replace, today)
+    except ImportRejected as exc:
+        raise ImportRejected([RowError(e.row, table.label(e.column), e.message) for e in exc.errors]) from None
+
+
+def _run(kind: str, table: Table, filename: str, actor: str, dry_run: bool, replace: bool, today: date) -> ImportResult:
+    result = ImportResult(kind, Path(filename).name, dry_run, len(table.rows), source=table.source,
+                          ignored=table.ignored)
     write = not dry_run
     with database.atomic() as transaction:
         if kind == "people":
@@ -60,6 +70,10 @@ def import_bytes(
             kinds.run_supervision(table, result, today, write)
         elif kind == "absences":
             kinds.run_absences(table, result, today, write)
+        elif kind == "training-matrix":
+            kinds.run_training_matrix(table, result, today, write)
+        elif kind == "course-aliases":
+            kinds.run_course_aliases(table, result, today, write)
         elif kind == "requirements":
             kinds.run_requirements(table, result, today, write, replace)
         else:
@@ -70,6 +84,7 @@ def import_bytes(
             summary = {
                 "file": result.file, "rows": result.rows, "created": result.created, "updated": result.updated,
                 "removed": result.removed, "replace": replace, "skipped": [str(n) for n in result.skipped],
+                "read_as": result.source, "ignored": result.ignored,
                 **result.details,
             }
             audit.record(actor, "import", kind, result.file, None, summary)
@@ -84,6 +99,7 @@ def import_file(
     dry_run: bool = False,
     replace: bool = False,
     today: date | None = None,
+    column_map: dict[str, str] | None = None,
 ) -> ImportResult:
     file = Path(path)
     try:
@@ -92,4 +108,5 @@ def import_file(
         data = file.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {file}: {exc.strerror or exc}", "file") from None
-    return import_bytes(kind, data, file.name, actor, dry_run=dry_run, replace=replace, today=today)
+    return import_bytes(kind, data, file.name, actor, dry_run=dry_run, replace=replace, today=today,
+                        column_map=column_map)

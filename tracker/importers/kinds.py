@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from tracker.errors import ImportRejected, RowError, ValidationError
 from tracker.importers.reading import Table
-from tracker.services import absences, people_plans, rules, supervision, training
-from tracker.services.validate import Lookups, cell_text
+from tracker.models import Course
+from tracker.services import absences, course_aliases, people_plans, rules, supervision, training
+from tracker.services.validate import UNKNOWN_COURSE, Lookups, a_date, cell_text, is_blank, not_in_future
 
 T = TypeVar("T")
 
@@ -40,6 +41,8 @@ class ImportResult:
     removed: int = 0
     skipped: list[RowNote] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # for the audit event
+    source: str = ""  # how the file was read: format, encoding, separator
+    ignored: list[str] = field(default_factory=list)  # columns of the file that hold nothing we keep
 
     def summary(self) -> str:
         counts = f"created {self.created}, updated {self.updated}, skipped {len(self.skipped)}"
@@ -47,6 +50,13 @@ class ImportResult:
             counts += f", removed {self.removed} held before (--replace)"
         text = f"{self.kind} from {self.file}: {self.rows} row{'' if self.rows == 1 else 's'}; {counts}"
         return f"dry run, nothing written: {text}" if self.dry_run else text
+
+    def reading(self) -> str:
+        """How the file was read, and the columns left out: "read as CSV, Windows-1252, …; ignored: Score"."""
+        text = f"read as {self.source}" if self.source else ""
+        if self.ignored:
+            text += f"; ignored column{'' if len(self.ignored) == 1 else 's'}: {', '.join(self.ignored)}"
+        return text
 
     @property
     def changed(self) -> bool:
@@ -130,6 +140,65 @@ def run_training(table: Table, result: ImportResult, today: date, write: bool) -
         if item is not None and not take.failed:
             items.append((row, item))
     _raise_if(errors)
+    _add_training(items, result, write)
+
+
+def run_training_matrix(table: Table, result: ImportResult, today: date, write: bool) -> None:
+    """One row per person, one column per item: each dated cell is a completion (blank cells are passed over)."""
+    lookups = Lookups()
+    lookups.preload_people()
+    errors: list[RowError] = []
+    courses: dict[str, Course] = {}
+    for header in table.courses:
+        found = lookups.find_course(header)
+        if found is None:
+            errors.append(RowError(1, header, f"unknown column: '{header}' {UNKNOWN_COURSE}, and not a column of "
+                                              "the training-matrix file (staff_id, email, first_name, last_name, "
+                                              "employer)"))
+        else:
+            courses[header] = found
+    _raise_if(errors)
+    if not courses:
+        _raise_if([RowError(1, "file", "the file has no course columns (one column per item, headed by its code, "
+                                       "name or an alias)")])
+    named = {(p.first_name.lower(), p.last_name.lower()): p for p in _people_by_name(lookups)}
+    items: list[tuple[int, training.TrainingInput]] = []
+    for row, raw in table.rows:
+        take = RowTake(row, errors)
+        person = take("staff_id", partial(_matrix_person, raw, lookups, named))
+        if person is None:
+            continue
+        for header, course in courses.items():
+            cell = raw.get(header)
+            if is_blank(cell):
+                continue
+            done = take(header, partial(_matrix_date, cell, header, today))
+            if done is not None:
+                items.append((row, training.TrainingInput(person, course, done, "")))
+    _raise_if(errors)
+    _add_training(items, result, write)
+
+
+def _people_by_name(lookups: Lookups) -> list[Any]:
+    return list(lookups.all_people())
+
+
+def _matrix_person(raw: dict[str, object], lookups: Lookups, named: dict[tuple[str, str], Any]) -> Any:
+    if not is_blank(raw.get("staff_id")) or not is_blank(raw.get("email")):
+        return lookups.person_in(raw)
+    first, last = cell_text(raw.get("first_name")), cell_text(raw.get("last_name"))
+    employer = cell_text(raw.get("employer"))
+    if not (first and last and employer):
+        raise ValidationError("the row names nobody: give a staff id, an email, or first name, last name and "
+                              "employer", "staff_id")
+    return lookups.person_by_name(first, last, employer)
+
+
+def _matrix_date(cell: object, header: str, today: date) -> date:
+    return not_in_future(a_date(cell, header), today, header)
+
+
+def _add_training(items: list[tuple[int, training.TrainingInput]], result: ImportResult, write: bool) -> None:
     held: set[tuple[int, int, date]] = set()
     if items:
         days = [i.completed_on for _, i in items]
@@ -149,6 +218,30 @@ def run_training(table: Table, result: ImportResult, today: date, write: bool) -
     if write:
         training.insert_records(new)
         result.details["records"] = len(new)
+
+
+def run_course_aliases(table: Table, result: ImportResult, today: date, write: bool) -> None:
+    lookups = Lookups()
+    errors: list[RowError] = []
+    items: list[tuple[int, course_aliases.AliasInput]] = []
+    first: dict[str, int] = {}
+    for row, raw in table.rows:
+        take = RowTake(row, errors)
+        item = course_aliases.alias_input(raw, lookups, take)
+        if item is None or take.failed:
+            continue
+        if item.key in first:
+            errors.append(RowError(row, "alias", f"'{item.alias}' is already on row {first[item.key]}"))
+            continue
+        first[item.key] = row
+        items.append((row, item))
+    _raise_if(errors)
+    statuses = course_aliases.plan([i for _, i in items])
+    result.created = statuses.count("created")
+    result.updated = statuses.count("updated")
+    result.skipped = [RowNote(r, "unchanged") for (r, _), s in zip(items, statuses, strict=True) if s == "unchanged"]
+    if write:
+        result.details["aliases"] = course_aliases.apply([i for _, i in items])
 
 
 def run_supervision(table: Table, result: ImportResult, today: date, write: bool) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tracker.course_names import BUILTIN_ALIASES, alias_key
 from tracker.db import database
-from tracker.models import Course, PolicyTopic, Requirement, Role, SupervisionRule
+from tracker.models import Course, CourseAlias, PolicyTopic, Requirement, Role, SupervisionRule
 
 # code, name, band cap (None where no band is confirmed), is ARRS
 ROLES: list[tuple[str, str, str | None, bool]] = [
@@ -173,7 +174,12 @@ def load_catalogues() -> dict[str, int]:
     Existing rows are left as administrators edited them.
     """
     with database.atomic():
-        return _insert_missing()
+        added = _insert_missing()
+        # Not in _insert_missing: schema step 7 runs that before step 9 makes the course alias table.
+        aliases = _missing_builtin_aliases()
+        if aliases:
+            CourseAlias.insert_many(aliases).execute()
+        return added | {"course_aliases": len(aliases)}
 
 
 def upgrade_to_2026_27() -> dict[str, int]:
@@ -275,3 +281,19 @@ def _add_built_in_supervision(new_roles: set[str]) -> int:
     if rows:
         SupervisionRule.insert_many(rows).execute()
     return len(rows)
+
+
+def _missing_builtin_aliases() -> list[dict[str, object]]:
+    """The built-in aliases not yet held, for the items the catalogue has (an administrator's alias of the same
+    name is kept as it is)."""
+    held = {k for (k,) in CourseAlias.select(CourseAlias.key).tuples()}
+    codes: dict[str, int] = dict(Course.select(Course.code, Course.id).tuples())
+    names = {n.lower() for (n,) in Course.select(Course.name).tuples()} | {c.lower() for c in codes}
+    rows: list[dict[str, object]] = []
+    for alias, code in BUILTIN_ALIASES:
+        key = alias_key(alias)
+        if key in held or key in names or code not in codes:
+            continue
+        held.add(key)
+        rows.append({"alias": alias, "key": key, "course": codes[code], "builtin": True})
+    return rows

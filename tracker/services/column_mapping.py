@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,49 +20,18 @@ from openpyxl import Workbook
 
 from tracker.db import database
 from tracker.errors import ImportRejected, RowError, ValidationError
+from tracker.formula_guard import guard
 from tracker.importers import COLUMNS, ImportResult, import_bytes
-from tracker.importers.reading import read_records
+from tracker.importers.headers import SYNONYMS, normalise, recognise
+from tracker.importers.reading import missing_person_columns, read_file, read_records, read_table
 from tracker.models import ImportMapping
 from tracker.services import audit
+from tracker.services.validate import Lookups, cell_text
+
+__all__ = ["COURSE_COLUMN", "IGNORE", "SYNONYMS", "normalise", "problems", "suggest"]
 
 IGNORE = ""  # the target of a header the user leaves out
-
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "staff_id": ("employee_number", "employee_no", "emp_no", "employee_id", "staff_number", "staff_no",
-                 "assignment_number", "person_number", "payroll_number", "id"),
-    "first_name": ("forename", "forenames", "given_name", "firstname", "first"),
-    "last_name": ("surname", "family_name", "lastname", "last"),
-    "email": ("email_address", "e_mail", "work_email", "e_mail_address"),
-    "role": ("job_title", "job_role", "position", "position_title", "post"),
-    "employer": ("organisation", "organization", "employer_name", "organisation_name", "company"),
-    "employer_type": ("organisation_type", "organization_type", "employer_kind"),
-    "pcn": ("primary_care_network", "pcn_name", "network"),
-    "band": ("grade", "pay_band", "afc_band", "agenda_for_change_band"),
-    "fte": ("wte", "whole_time_equivalent", "full_time_equivalent"),
-    "start_date": ("date_started", "hire_date", "employment_start", "assignment_start_date", "start"),
-    "end_date": ("leaving_date", "termination_date", "date_left", "assignment_end_date", "end"),
-    "supervisor_staff_id": ("supervisor", "clinical_supervisor", "supervisor_id", "supervisor_employee_number"),
-    "course": ("course_name", "course_title", "competence", "competence_name", "competency", "module", "training",
-               "course_code"),
-    "completed_on": ("completion_date", "date_completed", "completed", "achievement_date", "date_achieved",
-                     "date_passed"),
-    "provider": ("training_provider", "delivered_by", "platform", "source", "regulator", "issuing_body"),
-    "reference": ("reference_number", "registration_number", "registration_no", "certificate_number",
-                  "certificate_no", "dbs_certificate_number", "pin"),
-    "expires_on": ("expiry_date", "expiry", "expires", "date_of_expiry", "expiration_date", "renewal_date",
-                   "valid_until", "valid_to"),
-    "date": ("session_date", "supervision_date", "date_of_session"),
-    "supervisee_staff_ids": ("supervisee", "supervisees", "supervisee_id", "attendees"),
-    "minutes": ("duration", "duration_minutes", "length_minutes", "mins"),
-    "kind": ("type", "supervision_type", "session_type"),
-    "format": ("session_format", "one_to_one_or_group"),
-    "mode": ("delivery", "delivery_mode", "how"),
-    "reason": ("absence_reason", "absence_type", "category"),
-}
-
-
-def normalise(header: object) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(header or "").strip().lower()).strip("_")
+COURSE_COLUMN = "*course*"  # training-matrix: the header is an item (its code, name or an alias), kept as it is
 
 
 def columns_of(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -74,28 +42,22 @@ def columns_of(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def suggest(kind: str, headers: list[str], remembered: dict[str, str] | None = None) -> dict[str, str]:
     """header -> our column (or IGNORE), each of our columns used at most once: what was remembered for this
-    source first, then headers that are our names, then common synonyms."""
+    source first, then the recognition the command line uses (our names, then the synonyms of real exports)."""
     required, optional = columns_of(kind)
     ours = required + optional
     result: dict[str, str] = {}
-
-    def pick(header: str, target: str) -> None:
-        if header not in result and target in ours and target not in result.values():
-            result[header] = target
-
     for header in headers:
         if remembered and header in remembered:
-            if remembered[header] == IGNORE:
-                result[header] = IGNORE
-            else:
-                pick(header, remembered[header])
-    for header in headers:
-        pick(header, normalise(header))
-    for header in headers:
-        key = normalise(header)
-        for target in ours:
-            if key in SYNONYMS.get(target, ()):
-                pick(header, target)
+            target = remembered[header]
+            if target in (IGNORE, COURSE_COLUMN) or (target in ours and target not in result.values()):
+                result[header] = target
+    rest = [h for h in headers if h not in result]
+    found = recognise(kind, rest, ours, ignore_unknown=kind == "training-matrix")
+    for index, target in found.columns.items():
+        if target not in result.values():
+            result[rest[index]] = target
+    for index in found.unknown:
+        result[rest[index]] = COURSE_COLUMN
     return {h: result.get(h, IGNORE) for h in headers}
 
 
@@ -106,7 +68,7 @@ def problems(kind: str, mapping: dict[str, str]) -> list[str]:
     found: list[str] = []
     used: dict[str, str] = {}
     for header, target in mapping.items():
-        if target == IGNORE:
+        if target == IGNORE or (target == COURSE_COLUMN and kind == "training-matrix"):
             continue
         if target not in ours:
             found.append(f"'{header}': '{target}' is not a column of the {kind} file")
@@ -115,6 +77,9 @@ def problems(kind: str, mapping: dict[str, str]) -> list[str]:
         else:
             used[target] = header
     found += [f"no column gives {name} (required)" for name in required if name not in used]
+    person = missing_person_columns(kind, set(used))
+    if person:
+        found.append(person)
     return found
 
 
@@ -139,7 +104,8 @@ def remap(kind: str, data: bytes, filename: str, mapping: dict[str, str]) -> tup
         raise ValidationError("; ".join(errors), "mapping")
     records = read_records(data, filename)
     headers = [str(v).strip() if v is not None else "" for v in records[0]]
-    keep = [(i, mapping[h]) for i, h in enumerate(headers) if mapping.get(h, IGNORE) != IGNORE]
+    keep = [(i, h if mapping[h] == COURSE_COLUMN else mapping[h]) for i, h in enumerate(headers)
+            if mapping.get(h, IGNORE) != IGNORE]
     rows = [[t for _, t in keep]] + [[_cell(r[i]) if i < len(r) else None for i, _ in keep] for r in records[1:]]
     if filename.lower().endswith((".xlsx", ".xlsm")):
         book = Workbook()
@@ -152,7 +118,9 @@ def remap(kind: str, data: bytes, filename: str, mapping: dict[str, str]) -> tup
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        # guarded again: the reader took the file's own guard off, and the importer will take this one off
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else guard(v) if isinstance(v, str)
+                         else v for v in row])
     return text.getvalue().encode("utf-8"), f"{Path(filename).stem}.csv"
 
 
@@ -164,6 +132,7 @@ class Preview:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     result: ImportResult | None = None
+    unknown_courses: list[str] = field(default_factory=list)
 
     def errors_of(self, row: int) -> list[RowError]:
         return [e for e in self.errors if e.row == row]
@@ -185,10 +154,36 @@ def preview(
     for number, record in enumerate(records[1 : shown + 1], start=2):
         view.rows.append((number, dict(zip(columns, record, strict=False))))
     try:
-        view.result = import_bytes(kind, mapped, name, "preview", dry_run=True, replace=replace, today=today)
+        view.result = _as_read(import_bytes(kind, mapped, name, "preview", dry_run=True, replace=replace,
+                                            today=today), data, filename, mapping)
     except ImportRejected as exc:
         view.errors = exc.errors
+    view.unknown_courses = unknown_courses(kind, mapped, name)
     return view
+
+
+def _as_read(result: ImportResult, data: bytes, filename: str, mapping: dict[str, str]) -> ImportResult:
+    """The summary says how the user's own file was read, and which of its columns were left out."""
+    result.source = read_file(data, filename).source
+    result.ignored = [h for h, target in mapping.items() if target == IGNORE and h]
+    return result
+
+
+def unknown_courses(kind: str, mapped: bytes, name: str) -> list[str]:
+    """The course names of a remapped file that are no code, name or alias of ours (to map there and then)."""
+    if kind not in ("training", "training-matrix"):
+        return []
+    lookups = Lookups()
+    try:
+        table = read_table(mapped, name, kind)
+    except ImportRejected:
+        return []
+    names = table.courses if kind == "training-matrix" else [cell_text(raw.get("course")) for _, raw in table.rows]
+    unknown: dict[str, None] = {}
+    for course in names:
+        if course and lookups.find_course(course) is None:
+            unknown.setdefault(" ".join(course.split()), None)
+    return list(unknown)[:100]
 
 
 def commit(
@@ -196,7 +191,7 @@ def commit(
 ) -> ImportResult:
     """Import the remapped file for real: all rows or none (ImportRejected lists every bad row)."""
     mapped, name = remap(kind, data, filename, mapping)
-    return import_bytes(kind, mapped, name, actor, replace=replace, today=today)
+    return _as_read(import_bytes(kind, mapped, name, actor, replace=replace, today=today), data, filename, mapping)
 
 
 # ---- remembered mappings ---------------------------------------------------------------------------------

@@ -91,6 +91,9 @@ class PeopleState:
     latest_job: dict[int, Employment] = field(default_factory=dict)
     supervisors: dict[int, SupervisorAssignment] = field(default_factory=dict)
     staff_ids: dict[int, str] = field(default_factory=dict)
+    # every open clinical supervisor of a person, the first-contact one too: the people export names whichever
+    # is current, so naming one of them again is no change
+    clinical: dict[int, set[int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, lookups: Lookups, person_ids: list[int] | None = None) -> PeopleState:
@@ -103,9 +106,11 @@ class PeopleState:
         for (pid, kind, first_contact), a in open_assignments(person_ids).items():
             if kind == "clinical" and not first_contact:
                 state.supervisors[pid] = a
+            if kind == "clinical":
+                state.clinical.setdefault(pid, set()).add(a.supervisor_id)
         people = Person.select(Person.id, Person.staff_id)
         if person_ids is not None:
-            wanted = set(person_ids) | {a.supervisor_id for a in state.supervisors.values()}
+            wanted = set(person_ids) | {s for ids in state.clinical.values() for s in ids}
             people = people.where(Person.id.in_(list(wanted)))
         state.staff_ids = dict(people.tuples())
         return state
@@ -166,7 +171,8 @@ def plan_person(inp: PersonInput, state: PeopleState, today: date, also_known: s
     _plan_employment(plan, state.latest_job.get(person.id), lookups)
     current = state.supervisors.get(person.id)
     named = state.staff_ids.get(current.supervisor_id) if current is not None else None
-    if inp.supervisor_staff_id and named != inp.supervisor_staff_id:
+    already = {state.staff_ids.get(s) for s in state.clinical.get(person.id, set())}
+    if inp.supervisor_staff_id and named != inp.supervisor_staff_id and inp.supervisor_staff_id not in already:
         plan.supervisor_start = inp.start_date if plan.employment in ("new", "change") else today
         plan.job_changes["supervisor"] = (named, inp.supervisor_staff_id)
     if plan.action == "skip" and not plan.skip_reason:

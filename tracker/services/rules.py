@@ -153,11 +153,17 @@ class RulesOutcome:
 
 
 def _upsert(model: Any, items: list[Any], key: Any, values: Any, replace: bool, write: bool) -> RulesOutcome:
-    """Create or update one row per item; with replace, every other row goes first. write=False only counts."""
+    """Create or update one row per item; with replace, every row the file does not name is removed too (a row
+    it names is kept, so the same file twice changes nothing). write=False only counts."""
     outcome = RulesOutcome()
+    held = {key(r): r for r in model.select()}
     if replace:
-        outcome.removed = model.delete().execute() if write else model.select().count()
-    held = {} if replace else {key(r): r for r in model.select()}
+        wanted_keys = {item.key for item in items}
+        gone = [r.id for k, r in held.items() if k not in wanted_keys]
+        outcome.removed = len(gone)
+        if write and gone:
+            for chunk in range(0, len(gone), 500):
+                model.delete().where(model.id.in_(gone[chunk:chunk + 500])).execute()
     for item in items:
         found = held.get(item.key)
         wanted = values(item)

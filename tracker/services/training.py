@@ -19,6 +19,7 @@ from tracker.services.validate import (
     Lookups,
     a_date,
     choice,
+    is_blank,
     not_in_future,
     optional_date,
     person_by_id,
@@ -47,14 +48,18 @@ def training_input(
     raw: Mapping[str, object], lookups: Lookups, today: date, take: Any = strict
 ) -> TrainingInput | None:
     """Check one completion (the columns of the training file); None if `take` collected an error."""
-    person = take("staff_id", lambda: lookups.person(raw.get("staff_id")))
+    by_email = is_blank(raw.get("staff_id")) and "email" in raw
+    person = take("email" if by_email else "staff_id", lambda: lookups.person_in(raw))
     course = take("course", lambda: lookups.course(raw.get("course")))
     done = take(
         "completed_on", lambda: not_in_future(a_date(raw.get("completed_on"), "completed_on"), today, "completed_on")
     )
     provider = take("provider", lambda: text(raw.get("provider"), "provider", max_length=200))
-    reference = take("reference", lambda: text(raw.get("reference"), "reference", max_length=100))
-    expires = take("expires_on", lambda: optional_date(raw.get("expires_on"), "expires_on"))
+    # Checked only when the file has the column (most training files do not), so a bad value is refused at its cell.
+    reference = take("reference", lambda: text(raw.get("reference"), "reference", max_length=100)) \
+        if "reference" in raw else ""
+    expires = take("expires_on", lambda: optional_date(raw.get("expires_on"), "expires_on")) \
+        if "expires_on" in raw else None
     if person is None or course is None or done is None or provider is None or reference is None:
         return None
     if expires is not None and expires <= done:

@@ -7,18 +7,20 @@ clean value or raises ValidationError naming the field, so one rule gives one me
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
-from tracker.dates import parse_date
+from tracker.course_names import alias_key, esr_subject
+from tracker.dates import parse_date, parse_optional_date
 from tracker.errors import NotFound, ValidationError
-from tracker.models import Course, Organisation, Pcn, Person, Role
+from tracker.models import Course, CourseAlias, Organisation, Pcn, Person, Role
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
+UNKNOWN_COURSE = "is not a course in the catalogue (use a course code, name or alias)"
 
 
 def strict(column: str, parse: Callable[[], T]) -> T:
@@ -122,7 +124,7 @@ def a_date(value: object, field: str) -> date:
 
 
 def optional_date(value: object, field: str) -> date | None:
-    return None if is_blank(value) else parse_date(value, field)
+    return parse_optional_date(value, field)
 
 
 def not_in_future(day: date, today: date, field: str) -> date:
@@ -156,22 +158,41 @@ class Lookups:
             self.roles[role.name.lower()] = role
         self.courses: dict[str, Course] = {}
         for course in Course.select():
-            self.courses[course.code.lower()] = course
-            self.courses[course.name.lower()] = course
+            self.courses[alias_key(course.code)] = course
+            self.courses[alias_key(course.name)] = course
+        self.aliases: dict[str, Course] = {}
+        by_id = {c.id: c for c in self.courses.values()}
+        for key, course_id in CourseAlias.select(CourseAlias.key, CourseAlias.course).tuples():
+            if course_id in by_id:
+                self.aliases[key] = by_id[course_id]
         self.employers: dict[str, Organisation] = {o.name.lower(): o for o in Organisation.select()}
         self.pcns: dict[str, Pcn] = {p.name.lower(): p for p in Pcn.select()}
         self.role_by_id: dict[int, Role] = {r.id: r for r in self.roles.values()}
         self.employer_by_id: dict[int, Organisation] = {o.id: o for o in self.employers.values()}
         self.pcn_by_id: dict[int, Pcn] = {p.id: p for p in self.pcns.values()}
         self._people: dict[str, Person] | None = None
+        self._emails: dict[str, list[Person]] | None = None
 
     def role(self, value: object, field: str = "role") -> Role:
         return _find(self.roles, value, field, "a role is required",
                      "is not a role in the catalogue (use a role name or code)")
 
+    def find_course(self, value: object) -> Course | None:
+        """An item by its code, name or an alias (an ESR competence name also without its wrapper)."""
+        key = alias_key(cell_text(value))
+        found = self.courses.get(key) or self.aliases.get(key)
+        if found is None and (subject := esr_subject(key)):
+            found = self.courses.get(subject) or self.aliases.get(subject)
+        return found
+
     def course(self, value: object, field: str = "course") -> Course:
-        return _find(self.courses, value, field, "a course is required",
-                     "is not a course in the catalogue (use a course code or name)")
+        raw = cell_text(value)
+        if not raw:
+            raise ValidationError("a course is required", field)
+        found = self.find_course(raw)
+        if found is None:
+            raise ValidationError(f"'{raw}' {UNKNOWN_COURSE}", field)
+        return found
 
     def employer(self, value: object, field: str = "employer") -> Organisation:
         return _find(self.employers, value, field, "an employer is required", "is not a known employer")
@@ -195,6 +216,51 @@ class Lookups:
         if found is None:
             raise ValidationError(f"no person has staff id '{raw}'", field)
         return found
+
+    def all_people(self) -> Iterable[Person]:
+        return self._people.values() if self._people is not None else Person.select()
+
+    def person_by_name(self, first: str, last: str, employer: str) -> Person:
+        """The one person of that name who works (or worked) for that employer; nobody or two is an error."""
+        from tracker.models import Employment
+
+        org = self.employer(employer)
+        found = [p for p in self.all_people()
+                 if p.first_name.lower() == first.lower() and p.last_name.lower() == last.lower()]
+        if found:
+            at = {pid for (pid,) in Employment.select(Employment.person).where(
+                (Employment.employer == org.id) & Employment.person.in_([p.id for p in found])).tuples()}
+            found = [p for p in found if p.id in at]
+        if not found:
+            raise ValidationError(f"nobody called {first} {last} works for {org.name}", "first_name")
+        if len(found) > 1:
+            raise ValidationError(f"{len(found)} people called {first} {last} work for {org.name}: use staff ids",
+                                  "first_name")
+        return found[0]
+
+    def person_by_email(self, value: object, field: str = "email") -> Person:
+        """The one person with this email address (case aside); nobody, or two people, is an error."""
+        address = email(value, field, required=True)
+        assert address is not None
+        if self._emails is None:
+            self._emails = {}
+            for p in self.all_people():
+                if p.email:
+                    self._emails.setdefault(p.email.strip().lower(), []).append(p)
+        found = self._emails.get(address, [])
+        if not found:
+            raise ValidationError(f"no person has the email address '{address}'", field)
+        if len(found) > 1:
+            ids = ", ".join(sorted(p.staff_id for p in found))
+            raise ValidationError(f"{len(found)} people have the email address '{address}' ({ids}): use staff ids",
+                                  field)
+        return found[0]
+
+    def person_in(self, raw: Mapping[str, object]) -> Person:
+        """The person a row names: by staff id if the row has one, else by email."""
+        if not is_blank(raw.get("staff_id")) or "email" not in raw:
+            return self.person(raw.get("staff_id"))
+        return self.person_by_email(raw.get("email"))
 
     def remember(self, people: Iterable[Person]) -> None:
         if self._people is not None:

@@ -1,4 +1,4 @@
-# mypy: disable-error-code="attr-defined,union-attr"
+# mypy: disable-error-code="attr-defined,union-attr,misc"
 """The whole data set as one ZIP of import files, numbered in the order to import them: people (one file per
 step of employment history), requirements, supervision rules, training, supervision, absences.
 
@@ -15,11 +15,21 @@ from datetime import date
 
 from peewee import JOIN
 
-from tracker.models import Course, Organisation, Requirement, Role, SupervisionRule
+from tracker.models import (
+    Course,
+    CourseAlias,
+    Organisation,
+    Person,
+    Requirement,
+    Role,
+    SupervisionRule,
+    TrainingRecord,
+)
 from tracker.views.exports import (
     ExportFilters,
     ExportTable,
     absences_table,
+    people_in,
     people_waves,
     sessions_table,
     training_table,
@@ -27,7 +37,7 @@ from tracker.views.exports import (
 )
 
 REQUIREMENT_COLUMNS = ["scope", "name", "course", "renewal_months", "new_starter_days"]
-RULE_COLUMNS = ["scope", "name", "min_minutes_per_month", "kinds", "group_counts"]
+RULE_COLUMNS = ["scope", "name", "min_minutes_per_month", "kinds", "group_counts", "period_months"]
 
 
 def requirements_table() -> ExportTable:
@@ -60,8 +70,37 @@ def supervision_rules_table() -> ExportTable:
     rows = []
     for r in query:
         scope, name = ("employer", r.employer.name) if r.employer_id else ("role", r.role.code)
-        rows.append([scope, name, r.min_minutes, r.kinds, "yes" if r.group_counts else "no"])
+        rows.append([scope, name, r.min_minutes, r.kinds, "yes" if r.group_counts else "no", r.period_months])
     table.rows = sorted(rows, key=lambda row: (str(row[0]), str(row[1])))
+    return table
+
+
+ALIAS_COLUMNS = ["alias", "course"]
+
+
+def aliases_table() -> ExportTable:
+    """Every course alias, built-in ones included (importing them back changes nothing)."""
+    table = ExportTable("Course aliases", ALIAS_COLUMNS)
+    query = CourseAlias.select(CourseAlias.alias, Course.code).join(Course).order_by(Course.code, CourseAlias.key)
+    table.rows = [[alias, code] for alias, code in query.tuples()]
+    return table
+
+
+def matrix_import_table(as_of: date, filters: ExportFilters = ExportFilters()) -> ExportTable:
+    """The training matrix as a team keeps it: one row per person, one column per item anyone has completed,
+    each cell the latest approved completion (imported back, every cell is a record already held)."""
+    people = sorted(Person.select(Person.id, Person.staff_id).where(Person.id.in_(list(people_in(filters, as_of)))),
+                    key=lambda p: p.staff_id)
+    latest: dict[tuple[int, str], date] = {}
+    query = (TrainingRecord.select(TrainingRecord.person, Course.code, TrainingRecord.completed_on).join(Course)
+             .where(TrainingRecord.person.in_([p.id for p in people]) & (TrainingRecord.evidence_state == "approved")))
+    for pid, code, done in query.tuples():
+        done = done if isinstance(done, date) else date.fromisoformat(str(done)[:10])
+        if (pid, code) not in latest or latest[(pid, code)] < done:
+            latest[(pid, code)] = done
+    codes = sorted({code for _, code in latest})
+    table = ExportTable("Training matrix", ["staff_id", *codes])
+    table.rows = [[p.staff_id, *(latest.get((p.id, c)) for c in codes)] for p in people]
     return table
 
 
@@ -77,6 +116,7 @@ def bundle_files(as_of: date) -> list[tuple[str, str, ExportTable]]:
         ("training", "training", training_table(as_of, everyone)),
         ("supervision", "supervision", sessions_table(as_of, everyone)),
         ("absences", "absences", absences_table(as_of, everyone)),
+        ("course-aliases", "course-aliases", aliases_table()),
     ]
     return [(f"{i:02d}-{stem}", kind, table) for i, (stem, kind, table) in enumerate(files, start=1)]
 

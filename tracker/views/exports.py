@@ -3,8 +3,9 @@ to CSV and Excel.
 
 The people, training, sessions and absences exports use exactly the columns of the import files
 (INTERFACES.md), so an export imports back unchanged. The matrix carries the statuses the rules engine
-computed. Private supervision notes are never exported. Any text cell that a spreadsheet would read as a
-formula (it starts with = + - @, a tab or a carriage return) gets a leading apostrophe.
+computed. Private supervision notes are never exported. In CSV, a text cell that a spreadsheet would read as a
+formula gets a leading apostrophe, which the importer takes off again (tracker.formula_guard); Excel text cells
+are written as text, never formulas, so they need none.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from peewee import JOIN
 
 from tracker import compliance as c
 from tracker.access import Scope
 from tracker.dates import add_months, month_start
+from tracker.formula_guard import guard
 from tracker.models import (
     Absence,
     AuditEvent,
@@ -37,8 +41,6 @@ from tracker.models import (
 )
 from tracker.periods import active_on
 from tracker.views.population import scope_jobs, snapshot
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 PEOPLE_COLUMNS = [
     "staff_id", "first_name", "last_name", "email", "role", "employer", "employer_type", "pcn", "band", "fte",
@@ -78,10 +80,8 @@ class ExportFilters:
 
 
 def safe_cell(value: Cell) -> Cell:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A CSV text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def _csv_text(value: Cell) -> str:
@@ -104,16 +104,30 @@ def to_csv(table: ExportTable) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+MAX_COLUMN_WIDTH = 60  # characters; longer text wraps in Excel rather than making one column a page wide
+
+
 def to_xlsx(table: ExportTable) -> bytes:
-    """One sheet, header row frozen, dates as real dates shown yyyy-mm-dd, formula cells neutralised."""
+    """One sheet as people open it in Excel: header row bold and frozen, an autofilter, columns as wide as their
+    text (up to MAX_COLUMN_WIDTH), dates as real dates shown yyyy-mm-dd, text cells always text (never a
+    formula, so no guard is needed and none is stored)."""
     wb = Workbook()
     ws = wb.active
     ws.title = table.title[:31] or "Sheet1"
     ws.append(table.headers)
+    widths = [len(str(h)) for h in table.headers]
     for row in table.rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append(list(row))
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], 10 if isinstance(value, date) else len(_csv_text(value)))
     ws.freeze_panes = "A2"
-    for column in ws.iter_cols(min_row=2):
+    if table.headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
+    for column in ws.iter_cols(min_row=1):
         for cell in column:
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
@@ -164,6 +178,11 @@ def _people_in(filters: ExportFilters, as_of: date) -> dict[int, Person]:
 
 
 # ---- the import-shaped exports -----------------------------------------------------------------------
+
+
+def people_in(filters: ExportFilters, as_of: date) -> dict[int, Person]:
+    """The people a filtered export covers, by id."""
+    return _people_in(filters, as_of)
 
 
 def _clinical_supervisors(person_ids: Iterable[int], as_of: date) -> dict[int, str]:
@@ -329,6 +348,15 @@ def filter_results(results: Iterable[c.PersonCompliance], filters: ExportFilters
     return kept
 
 
+MATRIX_REASONS = 3  # the course columns carry every status: the cell names the first few, not a paragraph
+
+
+def short_reasons(reasons: Sequence[str]) -> str:
+    shown = "; ".join(reasons[:MATRIX_REASONS])
+    more = len(reasons) - MATRIX_REASONS
+    return f"{shown}; and {more} more (see the course columns)" if more > 0 else shown
+
+
 def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> ExportTable:
     """People by courses: each course's status and expiry, last month's supervision, the overall status."""
     courses = sorted({t.course for r in results for t in r.training})
@@ -342,7 +370,7 @@ def matrix_table(results: Sequence[c.PersonCompliance], as_of: date) -> ExportTa
         month = r.month(previous)
         row: list[Cell] = [
             r.staff_id, r.name, job.role_name if job else "", job.employer_name if job else "", r.rag,
-            "; ".join(r.reasons), r.last_session, month.status if month else "",
+            short_reasons(r.reasons), r.last_session, month.status if month else "",
         ]
         by_course = {t.course: t for t in r.training}
         for code in courses:

@@ -16,7 +16,9 @@ from tracker.dates import uk
 from tracker.errors import ImportRejected
 from tracker.importers import COLUMNS, KINDS, REPLACEABLE
 from tracker.services import column_mapping as cm
+from tracker.services import course_aliases
 from tracker.views import exports
+from tracker.views.alias_views import course_choices
 from ui import auth
 from ui.actions import read, write
 from ui.attrs import attrs
@@ -30,6 +32,7 @@ LEAVE_OUT = "(leave out)"
 KIND_LABELS = {
     "people": "People (staff list)", "training": "Training completions", "supervision": "Supervision sessions",
     "absences": "Absences", "requirements": "Training requirements", "supervision-rules": "Supervision rules",
+    "course-aliases": "Course aliases (other systems' names)", "training-matrix": "Training matrix (a column per course)",
 }
 
 
@@ -59,13 +62,18 @@ def _suggest(state: Upload) -> None:
 
 def _columns_help(kind: str) -> None:
     required, optional = COLUMNS[kind]
-    muted(f"Required columns: {', '.join(required)}. Optional: {', '.join(optional) or 'none'}. "
-          "Dates as dd/mm/yyyy or yyyy-mm-dd.")
+    muted(f"Required columns: {', '.join(required) or 'none'}. Optional: {', '.join(optional) or 'none'}. "
+          "Column names from ESR and e-learning reports are recognised. Dates as dd/mm/yyyy, yyyy-mm-dd or "
+          "1 Feb 2025 (Excel date cells too); US dates and two-digit years are refused.")
+    if kind == "training-matrix":
+        muted("Then one column per course, headed by its code, name or an alias, each cell a completion date.")
 
 
 def _mapping_editor(state: Upload, on_change) -> None:  # type: ignore[no-untyped-def]
     required, optional = COLUMNS[state.kind]
     options = {cm.IGNORE: LEAVE_OUT, **{c: c for c in required + optional}}
+    if state.kind == "training-matrix":
+        options[cm.COURSE_COLUMN] = "a course (dates)"
     columns = [Column("Column in your file"), Column("Becomes")]
     with table("Column mapping", columns) as cells:
         for header in state.headers:
@@ -109,8 +117,31 @@ def _outcome(view: cm.Preview) -> None:
     elif view.result is not None:
         text("p", f"Ready: {view.result.summary().removeprefix('dry run, nothing written: ')}.").mark(
             "import-ready")
+    if view.result is not None and view.result.reading():
+        reading = view.result.reading()
+        muted(reading[:1].upper() + reading[1:] + ".").mark("import-reading")
+    if view.result is not None:
         for note in view.result.skipped[:50]:
             muted(str(note))
+
+
+def _course_mapper(view: cm.Preview, courses: dict[str, str], remember) -> None:  # type: ignore[no-untyped-def]
+    """Each course name the file uses that we do not know, with a choice of our items: remembered as an alias."""
+    heading(f"{len(view.unknown_courses)} course name(s) not recognised", 3)
+    muted("Choose which of our courses each one is. It is remembered as an alias, so the next file from the same "
+          "system imports without asking.")
+    columns = [Column("Name in your file"), Column("Is our course"), Column("")]
+    with table("Courses not recognised", columns) as cells:
+        for n, name in enumerate(view.unknown_courses):
+            with cells.row():
+                cells.cell(name, header=True)
+                with cells.cell():
+                    choice = ui.select(courses, label="Our course", with_input=True).props("dense outlined")
+                    attrs(choice, aria_label=f"Our course for {name}").classes("w-72").mark(f"alias-course-{n}")
+                with cells.cell():
+                    ui.button("Remember", icon="bookmark_add",
+                              on_click=lambda _, a=name, c=choice: remember(a, c.value)).props(
+                        "outline no-caps").mark(f"alias-remember-{n}")
 
 
 def register() -> None:
@@ -149,11 +180,12 @@ def register() -> None:
 
             with panel():
                 heading("2. Upload the file", 2)
-                muted(f"CSV (UTF-8) or Excel (.xlsx), up to {MAX_BYTES // 1024 // 1024} MB.")
+                muted(f"CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or Excel (.xlsx), up to "
+                      f"{MAX_BYTES // 1024 // 1024} MB.")
                 ui.upload(label="File to import", auto_upload=True, max_file_size=MAX_BYTES,
                           on_upload=lambda e: uploaded(e),
                           on_rejected=lambda: ui.notify("That file is too big.", type="negative")).props(
-                    'accept=".csv,.xlsx"').mark("upload-file")
+                    'accept=".csv,.txt,.xlsx"').mark("upload-file")
 
             mapping_box = ui.column().classes("w-full")
             preview_box = ui.column().classes("w-full")
@@ -227,8 +259,11 @@ def register() -> None:
                 if not done.ok:
                     return
                 state.checked = done.value
+                courses = await read(course_choices) if state.checked.unknown_courses else {}
                 with preview_box, panel():
                     heading("4. Preview", 2)
+                    if state.checked.unknown_courses:
+                        _course_mapper(state.checked, courses, remember_course)
                     if state.checked.rows:
                         _preview_table(state.checked)
                     else:
@@ -237,6 +272,15 @@ def register() -> None:
                     if state.checked.ok:
                         ui.button("Import all rows", icon="upload", on_click=commit).props(
                             "unelevated no-caps").mark("import")
+
+            async def remember_course(alias: str, code: str | None) -> None:
+                if not code:
+                    ui.notify(f"Choose which of our courses '{alias}' is first.", type="warning")
+                    return
+                done = await write(lambda who: course_aliases.remember_alias(who.actor, alias, code), needs=ADMIN)
+                if done.ok:
+                    ui.notify(f"Remembered: {alias} is {code}.", type="positive")
+                    await check()
 
             async def commit() -> None:
                 if state.checked is None or not state.checked.ok:
