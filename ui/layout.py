@@ -13,7 +13,6 @@ header or with ?as_of=dd/mm/yyyy), kept in app.storage.user while the user moves
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,10 +28,11 @@ from tracker import clock
 from tracker.access import Viewer
 from tracker.dates import iso, parse_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError
+from tracker.record_span import first_record_date
 from tracker.services import inbox
 from ui import auth, theme
 from ui.attrs import attrs
-from ui.components import heading, text
+from ui.components import date_picker, heading, text
 
 SECTIONS = ("My work", "Supervision", "Team", "Administration")
 # How long a page may take to build before NiceGUI gives up (its default is 3 s): on a saturated server a slow
@@ -90,6 +90,7 @@ class Page:
     as_of: date
     today: date
     request: Request | None = None
+    first_day: date | None = None  # the earliest record held: the as-at picker offers days from then to today
     notices: list[str] = field(default_factory=list)
     titles: list[TextElement] = field(default_factory=list)  # the heading and the last breadcrumb
 
@@ -156,8 +157,9 @@ def _url_with(request: Request | None, **params: str) -> str:
     return request.url.path + ("?" + urlencode(query) if query else "")
 
 
-def _unread(user_id: int) -> int:
-    return inbox.unread_count(user_id)
+def _header_facts(user_id: int) -> tuple[int, date | None]:
+    """The unread count and the earliest record held, in one trip to a worker thread."""
+    return inbox.unread_count(user_id), first_record_date()
 
 
 def sign_out_form(button_classes: str = "") -> None:
@@ -184,9 +186,8 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
         with attrs(as_at, aria_label=f"Viewing as at {uk(page.as_of)}; change the date"):
             text("span", f"As at {uk(page.as_of)}").classes("ml-1")
             with ui.menu():
-                picker = ui.date(value=uk(page.as_of), mask="DD/MM/YYYY")
-                # code, not data: days up to today (the server's date, written as a JavaScript string)
-                picker.props[":options"] = "d => d <= " + json.dumps(page.today.strftime("%Y/%m/%d"))
+                earliest = min(page.first_day or page.today, page.as_of)
+                picker = date_picker(page.as_of, earliest=earliest, latest=page.today).mark("as-at-picker")
                 picker.on_value_change(
                     lambda e: ui.navigate.to(_url_with(page.request, as_of=str(e.value or "today")))
                 )
@@ -258,7 +259,7 @@ async def frame(
     ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
     unread = None
     if viewer.user_id:
-        unread = await run.io_bound(_unread, viewer.user_id)
+        unread, page.first_day = await run.io_bound(_header_facts, viewer.user_id)
     drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
     _header(page, unread, drawer)
     _navigation(page, nav_path or (request.url.path if request else None), drawer)

@@ -70,6 +70,11 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .data-table tfoot td, .data-table tfoot th {{ font-weight: 600; border-top: 2px solid {NHS_TEXT}; }}
 .q-table th {{ font-weight: 600; font-size: 0.85rem; color: {NHS_TEXT}; }}
 .q-field__label {{ color: {NHS_SECONDARY_TEXT}; }}
+.file-field-carrier {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }}
+.file-field-button {{ background: #FFFFFF !important; color: {NHS_BLUE} !important; border: 2px solid {NHS_BLUE};
+  font-weight: 600; }}
+.file-field-error {{ color: {NHS_RED}; font-weight: 600; }}
 """
 
 

@@ -107,8 +107,10 @@ def log_own_session(
     group_summary: str = "",
     *,
     today: date,
+    repeat_ok: bool = False,
 ) -> SupervisionSession:
-    """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day)."""
+    """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day).
+    A session just like one they logged already is asked about first (NeedsConfirmation) unless `repeat_ok`."""
     require(viewer, "supervisor")
     assert viewer.person_id is not None
     allowed = set(supervisee_ids(viewer.person_id, today))
@@ -119,7 +121,7 @@ def log_own_session(
         raise PermissionDenied("you may log sessions only with your own supervisees")
     return supervision.log_session(
         viewer.actor, viewer.person_id, on, minutes, kind, format, mode, list(supervisee_ids_),
-        topics, actions, next_date, private_notes, group_summary, today=today,
+        topics, actions, next_date, private_notes, group_summary, today=today, repeat_ok=repeat_ok,
     )
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tracker import note_crypto
+from tracker.clock import now as clock_now
 from tracker.clock import today as clock_today
 from tracker.clock import utc_now
+from tracker.clock import zone as clock_zone
 from tracker.dates import uk
 from tracker.db import database
-from tracker.errors import NotFound, ValidationError
+from tracker.errors import NeedsConfirmation, NotFound, ValidationError
 from tracker.models import (
     SESSION_FORMATS,
     SESSION_MODES,
@@ -221,6 +223,29 @@ def session_summary(session: SupervisionSession, item: SessionInput) -> dict[str
     }
 
 
+def same_session_held(item: SessionInput) -> SupervisionSession | None:
+    """A session already held with the same supervisor, day, minutes, kind and attendees (a likely repeat)."""
+    candidates = SupervisionSession.select().where(
+        (SupervisionSession.supervisor == item.supervisor.id) & (SupervisionSession.date == item.on)
+        & (SupervisionSession.minutes == item.minutes) & (SupervisionSession.kind == item.kind)
+    ).order_by(SupervisionSession.recorded_at.desc())
+    wanted = item.key[-1]
+    for held in candidates:
+        attendees = frozenset(a.person_id for a in SessionAttendee.select(SessionAttendee.person).where(
+            SessionAttendee.session == held.id))
+        if attendees == wanted:
+            return held
+    return None
+
+
+def repeat_question(held: SupervisionSession) -> str:
+    """'this looks like the session you logged at 10:02 — save another?' (the time in the app's zone)."""
+    recorded = held.recorded_at if isinstance(held.recorded_at, datetime) else datetime.fromisoformat(str(held.recorded_at))
+    local = recorded.replace(tzinfo=UTC).astimezone(clock_zone())
+    when = local.strftime("%H:%M") if local.date() == clock_now().date() else local.strftime("%H:%M on %d/%m/%Y")
+    return f"this looks like the session you logged at {when} — save another?"
+
+
 def log_session(
     actor: str,
     supervisor_id: int,
@@ -237,8 +262,10 @@ def log_session(
     group_summary: str = "",
     *,
     today: date | None = None,
+    repeat_ok: bool = False,
 ) -> SupervisionSession:
     """Record a session given by `supervisor_id` to one or more supervisees; every one employed on the date.
+    A session just like one already held is asked about (NeedsConfirmation) unless `repeat_ok`.
 
     `private_notes`: each attendee's own note with the supervisor (person id -> text; a plain text for a
     one-to-one session); `group_summary`: what every attendee of a group session may read."""
@@ -258,6 +285,9 @@ def log_session(
         }
         item = session_input(raw, Lookups(), today or clock_today(), employment_spans(list(staff)))
         assert item is not None
+        held = None if repeat_ok else same_session_held(item)
+        if held is not None:
+            raise NeedsConfirmation(repeat_question(held))
         session = insert_session(item)
         audit.record(actor, "create", "supervision_session", session.id, None, session_summary(session, item))
     return session

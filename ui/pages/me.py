@@ -4,56 +4,52 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import events, ui
+from nicegui import ui
 
 from tracker.errors import PermissionDenied
 from tracker.services import evidence, policies
 from tracker.services.profile import PolicyView, Profile, profile
 from tracker.settings import current_settings
 from ui import person_view
-from ui.actions import person, read, write
+from ui.actions import Form, person, read, write
 from ui.components import date_input, heading, muted, panel
+from ui.file_field import FileField
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
+
+CERTIFICATE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]]) -> None:
     """Record a completion with its certificate; it counts once a lead or admin approves it."""
-    chosen: dict[str, bytes | str] = {}
+    form = Form()
     with panel():
         heading("Add a completed course with its certificate", 2)
         muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it.")
         with ui.row().classes("w-full gap-4 items-start"):
             course = ui.select(dict(data.courses), label="Course", with_input=True).classes("min-w-[22rem]").mark("course")
-            done_on = date_input("Completed on", page.today, required=True)
+            done_on = date_input("Completed on", page.today, required=True, latest=page.today)
             provider = ui.input("Provider (optional)").classes("min-w-[14rem]")
 
-        async def received(e: events.UploadEventArguments) -> None:
-            chosen["content"] = await e.file.read()
-            chosen["name"] = e.file.name
-            picked.text = f"Chosen: {e.file.name}"
-
-        uploader = ui.upload(
-            label="Choose the certificate file", auto_upload=True, max_file_size=evidence.MAX_BYTES,
-            on_upload=received,
-            on_rejected=lambda: ui.notify("That file is larger than 5 MB.", type="negative"),
-        ).props('accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered').classes("w-96")
-        picked = ui.label("No file chosen yet.").classes("muted")
+        certificate = FileField(
+            "Choose the certificate file", suffixes=CERTIFICATE_SUFFIXES, kinds="PDF, JPEG or PNG",
+            max_bytes=evidence.MAX_BYTES,
+        ).mark("certificate")
 
         async def send() -> None:
             outcome = await write(
                 lambda who: evidence.upload_certificate(
                     who, current_settings(), who.person_id, course.value or "", done_on.value or "",
-                    provider.value or "", chosen.get("content", b""),
+                    provider.value or "", certificate.content or b"",
                 ),
                 needs=person(page.viewer.person_id),
                 success="Sent for approval. It will count once approved.",
+                form=form,
             )
             if outcome.ok:
-                chosen.clear()
-                uploader.reset()
+                certificate.reset()
                 await on_done()
 
-        ui.button("Send for approval", on_click=send).props("unelevated no-caps").mark("send-certificate")
+        form.guard(ui.button("Send for approval", on_click=send).props("unelevated no-caps").mark("send-certificate"))
 
 
 def register() -> None:
