@@ -25,7 +25,7 @@ NO_FILE = "No file chosen yet."
 
 def size_words(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
+        return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
     return f"{max(1, round(size / 1024))} KB"
 
 

@@ -185,13 +185,14 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
         as_at = ui.button(icon="event").props("flat no-caps color=white").classes("as-at-button")
         with attrs(as_at, aria_label=f"Viewing as at {uk(page.as_of)}; change the date"):
             text("span", f"As at {uk(page.as_of)}").classes("ml-1")
-            with ui.menu():
+            with ui.menu(), ui.column().classes("gap-1 p-2 items-stretch"):
                 earliest = min(page.first_day or page.today, page.as_of)
                 picker = date_picker(page.as_of, earliest=earliest, latest=page.today).mark("as-at-picker")
                 picker.on_value_change(
                     lambda e: ui.navigate.to(_url_with(page.request, as_of=str(e.value or "today")))
                 )
-                ui.button("Back to today", on_click=lambda: ui.navigate.to(_url_with(page.request, as_of="today")))
+                ui.button("Back to today", on_click=lambda: ui.navigate.to(_url_with(page.request, as_of="today"))).props(
+                    "flat no-caps")
         if unread is not None:
             bell = ui.button(icon="notifications", on_click=lambda: ui.navigate.to("/inbox")).props("flat round color=white")
             with attrs(bell, aria_label=f"Inbox: {unread} unread"):
