@@ -27,13 +27,15 @@ def confirm(
 
         def done() -> None:
             dialog.close()
-            dialog.delete()  # a closed question leaves nothing behind to be answered later
+            if not dialog.is_deleted:
+                dialog.delete()  # a closed question leaves nothing behind to be answered later
 
         async def go() -> None:
-            done()
-            result = on_confirm()
+            dialog.close()
+            result = on_confirm()  # runs in the dialog's context, so the dialog goes only once it is done
             if inspect.isawaitable(result):
                 await result
+            done()
 
         with ui.row().classes("gap-2 pt-2"):
             ui.button(action, on_click=go).props(

@@ -180,11 +180,12 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
         ui.button(icon="menu", on_click=drawer.toggle).props(
             'flat round color=white aria-label="Show or hide the menu"'
         )
-        ui.link(theme.PRODUCT_NAME, "/").classes("text-lg font-bold")
+        ui.link(theme.PRODUCT_NAME, "/").classes("text-lg font-bold header-product")
         ui.space()
         as_at = ui.button(icon="event").props("flat no-caps color=white").classes("as-at-button")
         with attrs(as_at, aria_label=f"Viewing as at {uk(page.as_of)}; change the date"):
-            text("span", f"As at {uk(page.as_of)}").classes("ml-1")
+            text("span", f"As at {uk(page.as_of)}").classes("ml-1 as-at-long")
+            text("span", uk(page.as_of)).classes("ml-1 as-at-short")  # a phone's header has room for the date only
             with ui.menu(), ui.column().classes("gap-1 p-2 items-stretch"):
                 earliest = min(page.first_day or page.today, page.as_of)
                 picker = date_picker(page.as_of, earliest=earliest, latest=page.today).mark("as-at-picker")
@@ -200,7 +201,7 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
                     ui.badge(str(unread), color="red").props("floating")
         account = ui.button(icon="account_circle").props("flat no-caps color=white")
         with attrs(account, aria_label=f"Signed in as {page.viewer.display_name}"):
-            text("span", page.viewer.display_name).classes("ml-1")
+            text("span", page.viewer.display_name).classes("ml-1 header-name")
             with ui.menu():
                 ui.menu_item(page.viewer.email).props("disable")
                 ui.menu_item("Change your password", on_click=lambda: ui.navigate.to(auth.PASSWORD_PAGE)).mark(

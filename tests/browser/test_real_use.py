@@ -317,3 +317,70 @@ def test_imports_and_backups_take_files_through_the_same_button(
             status_says(browser, f"Chosen: {good}")
             browser.sees("3. Match the columns of people.csv")
         shot(site, "upload" + path.replace("/", "-"))
+
+
+# ---- 5. consequential actions confirm ---------------------------------------------------------------------------
+
+
+def test_recording_a_leaver_asks_first_and_the_last_day_can_be_undone(site: Site) -> None:
+    browser = signed_in_as(site, "admin@example.nhs.uk")
+    cara = site.team.cara
+    far = date(clock.today().year + 4, 1, 1)
+    with browser.recording_failure():
+        browser.go(f"/admin/people/{cara.id}")
+        field = browser.field("Last day")
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(uk(far))
+        browser.button("Record as a leaver").click()
+        browser.sees("Record Cara Lewis as a leaver?")
+        browser.sees(f"Their last day will be {uk(far)}")
+        browser.sees(f"That is {(far - clock.today()).days} days from today.")
+        shot(site, "leaver-confirm")
+        browser.button("Cancel").click()
+        browser.button("Record as a leaver").click()
+        dialog_yes = browser.wait.until(lambda d: next(
+            (b for b in d.find_elements(By.XPATH, "//*[@role='alertdialog']//button[normalize-space(.)='Record as a leaver']")
+             if b.is_displayed()), False))
+        dialog_yes.click()
+        browser.sees(f"Cara Lewis left: their last day was {uk(far)}.")
+        shot(site, "leaver-recorded-can-be-undone")
+        browser.button("Undo leaving").click()
+        browser.sees("Undo Cara Lewis's leaving?")
+        browser.wait.until(lambda d: next(
+            (b for b in d.find_elements(By.XPATH, "//*[@role='alertdialog']//button[normalize-space(.)='Undo leaving']")
+             if b.is_displayed()), False)).click()
+        browser.sees("Cara Lewis has not left after all.")
+        browser.button("Archive").click()
+        browser.sees("Archive Cara Lewis?")
+        shot(site, "archive-confirm")
+        browser.button("Cancel").click()
+
+
+# ---- 6 and 7. wide tables and phones ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_the_lead_pages_fit_a_laptop_and_a_phone(site: Site, size: str) -> None:
+    browser = signed_in_as(site, "lead.north@example.nhs.uk")
+    driver = site.driver
+    with browser.recording_failure():
+        for path in ("/team", "/team/matrix", "/team/supervision", "/supervision/sessions"):
+            width, height = SIZES[size]
+            driver.set_window_size(width, height)
+            browser.go(path)
+            time.sleep(0.4)
+            header = driver.find_element(By.CSS_SELECTOR, ".app-header").size["height"]
+            assert header <= 64, f"the header is {header}px high on {path}"
+            page_width = driver.execute_script("return document.documentElement.scrollWidth")
+            assert page_width <= driver.execute_script("return window.innerWidth"), f"{path} spills sideways"
+            if path == "/team/supervision":  # the heat-map opens on its newest months, this one in view
+                grid = driver.find_element(By.CSS_SELECTOR, "[data-month]").find_element(By.XPATH, "ancestor::div[1]")
+                browser.wait.until(lambda d: d.execute_script(
+                    "const g = arguments[0]; return g.scrollWidth <= g.clientWidth || "
+                    "g.scrollLeft + g.clientWidth >= g.scrollWidth - 2", grid))
+                this_month = clock.today().strftime("%b %Y")
+                header = browser.sees(this_month)
+                right = driver.execute_script("return arguments[0].getBoundingClientRect().right", header)
+                assert right <= driver.execute_script("return window.innerWidth")
+            shot(site, "lead" + path.replace("/", "-"), size)
+    driver.set_window_size(*SIZES["laptop"])
