@@ -267,9 +267,9 @@ def test_a_certificate_is_chosen_with_the_visible_button_by_mouse_and_keyboard(s
         assert button.value_of_css_property("background-color") in ("rgba(0, 0, 0, 0)", "rgba(255, 255, 255, 1)")
         driver.execute_script(WATCH_PICKER)
         button.click()
-        browser.wait.until(lambda d, grid=grid: d.execute_script("return window.__picked") == 1)  # the chooser opened
+        browser.wait.until(lambda d: d.execute_script("return window.__picked") == 1)  # the chooser opened
         button.send_keys(Keys.ENTER)
-        browser.wait.until(lambda d, grid=grid: d.execute_script("return window.__picked") == 2)  # and by keyboard
+        browser.wait.until(lambda d: d.execute_script("return window.__picked") == 2)  # and by keyboard
         status_says(browser, "No file chosen yet.")
 
         file_input(driver).send_keys(str(files / "notes.txt"))
@@ -308,7 +308,7 @@ def test_imports_and_backups_take_files_through_the_same_button(
         chooser = browser.button(button)
         driver.execute_script(WATCH_PICKER)
         chooser.send_keys(Keys.ENTER)
-        browser.wait.until(lambda d, grid=grid: d.execute_script("return window.__picked") == 1)
+        browser.wait.until(lambda d: d.execute_script("return window.__picked") == 1)
         file_input(driver).send_keys(str(files / bad))
         status_says(browser, f"{bad} is not a")
         if good:
