@@ -18,6 +18,6 @@ if __name__ == "__main__":
 
         run_app(Settings.from_env())
     else:
-        from tracker.cli import main as cli_main
+        from cli import main as cli_main
 
         sys.exit(cli_main(sys.argv[1:]))

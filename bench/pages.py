@@ -18,11 +18,11 @@ from pathlib import Path
 
 from bench import Bench, section
 from tracker import db
+from tracker.access import Scope
 from tracker.dates import uk
 from tracker.models import Organisation, User
 from tracker.passwords import generate_password, hash_password
-from tracker.population import Scope
-from tracker.team_cache import CACHE
+from tracker.views.team_cache import CACHE
 
 PAGE_TARGET_S = 0.3
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,6 @@ from peewee import chunked
 
 from bench import synthetic
 from tracker import db
-from tracker.catalogue import load_catalogues
 from tracker.models import (
     Absence,
     Course,
@@ -37,6 +36,7 @@ from tracker.models import (
     SupervisorAssignment,
     TrainingRecord,
 )
+from tracker.services.catalogue import load_catalogues
 
 AS_OF = date(2026, 11, 20)  # the date every benchmark asks about
 DEFAULT_PATH = Path(__file__).resolve().parent / "out" / "population.db"

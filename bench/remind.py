@@ -17,8 +17,8 @@ from bench import Bench, section
 from jobs.reminders import ScanResult, scan_once
 from tracker.db import database
 from tracker.models import Person, ReminderLedger
-from tracker.population import snapshot
 from tracker.settings import Settings
+from tracker.views.population import snapshot
 
 T = TypeVar("T")
 

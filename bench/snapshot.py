@@ -11,8 +11,9 @@ from typing import Any
 
 from bench import Bench, section
 from bench.floor import run_floor
-from tracker import compliance, population
+from tracker import compliance
 from tracker.models import Employment
+from tracker.views import population
 
 SNAPSHOT_TARGET_S = 1.0
 RATIO_TARGET = 2.0

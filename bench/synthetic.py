@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from tracker.catalogue import COURSES, default_role_courses
 from tracker.dates import add_months, month_end, month_start
+from tracker.services.catalogue import COURSES, default_role_courses
 
 FIRST = ["Asha", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Grace", "Hamza", "Isla", "Jon", "Kiran", "Lena"]
 LAST = ["Patel", "Okafor", "Smith", "Nowak", "Evans", "Khan", "Murphy", "Jones", "Ahmed", "Clarke", "Wood"]

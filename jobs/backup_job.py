@@ -13,9 +13,9 @@ from pathlib import Path
 from tracker import db
 from tracker.db import database
 from tracker.errors import NotFound, ValidationError
-from tracker.retention import anonymise_leavers, retention_days_of
 from tracker.services import audit, backup
 from tracker.services.evidence import uploads_dir
+from tracker.services.retention import anonymise_leavers, retention_days_of
 from tracker.settings import Settings, current_settings
 
 DEFAULT_KEEP = 14

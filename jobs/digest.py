@@ -12,9 +12,9 @@ from jobs.directory import Directory, Lead, load_directory
 from jobs.notices import DASHBOARD_PAGE, DIGEST, Notice, iso_week
 from jobs.reminders import ScanResult, reachable, run_planned
 from tracker import compliance as c
-from tracker import population
 from tracker.models import Organisation, Pcn
 from tracker.settings import Settings
+from tracker.views import population
 
 DIGEST_LOCK = "weekly-digest"
 NAMES_SHOWN = 15

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracker.access import Scope
 from tracker.models import Employment, Person, SupervisorAssignment, User
-from tracker.population import Scope
 
 
 @dataclass(frozen=True)

@@ -54,21 +54,42 @@ def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
     return message
 
 
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """Verifies the server's certificate and name (TLS 1.2 or later), against TRACKER_SMTP_CA_FILE if set."""
+    cafile = str(settings.smtp_ca_file) if settings.smtp_ca_file else None
+    context = ssl.create_default_context(cafile=cafile)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 def _open(settings: Settings) -> smtplib.SMTP:
     host, port = settings.smtp_host or "", settings.smtp_port
     client: smtplib.SMTP
     if settings.smtp_security == "ssl":
-        client = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context())
+        client = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=tls_context(settings))
     else:
         client = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
         if settings.smtp_security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+            try:
+                client.starttls(context=tls_context(settings))
+            except BaseException:
+                client.close()
+                raise
     if settings.smtp_user:
         client.login(settings.smtp_user, settings.smtp_password or "")
     return client
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"the mail server's certificate was not trusted ({exc.verify_message or exc.reason}); nothing was "
+            "sent. Check TRACKER_SMTP_HOST is the name on its certificate, or give its CA in TRACKER_SMTP_CA_FILE"
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
+        return "the mail server does not offer STARTTLS; nothing was sent (TRACKER_SMTP_SECURITY=starttls)"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with the mail server failed ({exc.reason or exc}); nothing was sent"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items())
         return f"recipient refused ({codes})"

@@ -1,7 +1,7 @@
 """What is due, for whom, on a date: the reminder stages, read from the engine's verdicts.
 
 Nothing here decides a status. The training list, course statuses and month statuses come from
-tracker.compliance (through tracker.population); this module only maps them to stages and recipients:
+tracker.compliance (through tracker.views.population); this module only maps them to stages and recipients:
 
 | engine says | stage | who | repeats |
 | --- | --- | --- | --- |
@@ -173,7 +173,9 @@ def supervision_notices(result: c.PersonCompliance, people: Directory, day: Scan
     if this_month is not None and this_month.status == c.IN_PROGRESS:
         label, period = day.this_label
         item = f"supervision:{period}"
-        so_far = f"{this_month.minutes} of {this_month.required} minutes"
+        so_far = f"{this_month.period_total} of {this_month.required} minutes"
+        if this_month.period_months > 1:  # a longer period: its total so far, named by its months
+            label = this_month.period_label
         if staff is not None:
             text = f"Supervision in {label}: {so_far} so far. Arrange a session with your supervisor."
             yield Notice(staff, result.person_id, item, "supervision-due", period, YOU, text, MY_PAGE)
@@ -192,9 +194,11 @@ def missed_month_notices(result: c.PersonCompliance, people: Directory, day: Sca
     if not leads:
         return
     label, period = day.last_label
+    if last_month.period_months > 1:
+        label = last_month.period_label
     text = (
         f"{result.name} missed supervision in {label} "
-        f"({last_month.minutes} of {last_month.required} minutes)."
+        f"({last_month.period_total} of {last_month.required} minutes)."
     )
     for lead in leads:
         yield Notice(

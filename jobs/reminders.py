@@ -23,12 +23,13 @@ from jobs.directory import Recipient, load_directory
 from jobs.locks import exclusive
 from jobs.mailer import OutgoingEmail, send_all
 from jobs.notices import Notice, plan_notices
-from tracker import compliance, population
+from tracker import compliance
 from tracker.clock import utc_now
 from tracker.db import database
 from tracker.services import audit, inbox
 from tracker.services.confirmations import confirmation_url
 from tracker.settings import Settings, current_settings
+from tracker.views import population
 
 log = logging.getLogger(__name__)
 SCAN_LOCK = "reminder-scan"

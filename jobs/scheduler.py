@@ -42,7 +42,7 @@ _scheduler: AsyncIOScheduler | None = None
 
 
 @dataclass(frozen=True)
-class Outcome:
+class JobOutcome:
     count: int
     errors: int = 0
     message: str = ""
@@ -54,7 +54,7 @@ class JobSpec:
     name: str
     trigger: Callable[[Settings], BaseTrigger]
     describe: Callable[[Settings], str]
-    run: Callable[[date, Settings], Outcome]
+    run: Callable[[date, Settings], JobOutcome]
     wanted: Callable[[datetime], bool] | None = None  # when set, a scheduled run with nothing to do is skipped
 
 
@@ -81,13 +81,13 @@ def _cron(settings: Settings, minutes_later: int = 0, **fields: str | int) -> Cr
     return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone), **fields)
 
 
-def scan_outcome(result: ScanResult) -> Outcome:
+def scan_outcome(result: ScanResult) -> JobOutcome:
     if result.busy:
-        return Outcome(0, 0, "another instance was running the scan")
-    return Outcome(result.reminders_sent, result.reminders_failed, result.summary())
+        return JobOutcome(0, 0, "another instance was running the scan")
+    return JobOutcome(result.reminders_sent, result.reminders_failed, result.summary())
 
 
-def _run_hooks(hooks: list[Hook], as_of: date) -> Outcome:
+def _run_hooks(hooks: list[Hook], as_of: date) -> JobOutcome:
     count = errors = 0
     problems = []
     for hook in list(hooks):
@@ -98,7 +98,7 @@ def _run_hooks(hooks: list[Hook], as_of: date) -> Outcome:
             problems.append(f"{getattr(hook, '__name__', 'job')}: {exc}")
             log.exception("scheduled hook %s failed", hook)
     ran = f"ran {len(hooks)} task(s)" if hooks else "nothing registered"
-    return Outcome(count, errors, "; ".join([ran, *problems]))
+    return JobOutcome(count, errors, "; ".join([ran, *problems]))
 
 
 JOBS: tuple[JobSpec, ...] = (
@@ -136,16 +136,16 @@ JOBS: tuple[JobSpec, ...] = (
 )
 
 
-def _retry(as_of: date, settings: Settings, now: datetime | None = None) -> Outcome:
+def _retry(as_of: date, settings: Settings, now: datetime | None = None) -> JobOutcome:
     """The failed reminders and digests whose wait is over; those no longer planned wait their next turn."""
     now = now or clock.utc_now()
     scans = [retry_once(as_of, settings, now=now), retry_digest(as_of, settings, now=now)]
     sent, failed = sum(r.reminders_sent for r in scans), sum(r.reminders_failed for r in scans)
     if any(r.busy for r in scans):  # the other instance is sending: what it did not ask for is its business
-        return Outcome(sent, failed, f"retried: {sent} reminder(s) sent, {failed} failed again; another instance "
+        return JobOutcome(sent, failed, f"retried: {sent} reminder(s) sent, {failed} failed again; another instance "
                                      "was sending")
     lapsed = ledger.lapse_unclaimed(now, keep_items=[lead_reports.ITEM])
-    return Outcome(sent, failed, f"retried: {sent} reminder(s) sent, {failed} failed again, {lapsed} no longer due")
+    return JobOutcome(sent, failed, f"retried: {sent} reminder(s) sent, {failed} failed again, {lapsed} no longer due")
 
 
 def spec(job_id: str) -> JobSpec:
@@ -162,14 +162,14 @@ def run_job(job_id: str, settings: Settings, as_of: date | None = None) -> JobRu
     return record_run(job_id, day, lambda: job.run(day, settings))
 
 
-def record_run(job_id: str, as_of: date, work: Callable[[], Outcome]) -> JobRun:
+def record_run(job_id: str, as_of: date, work: Callable[[], JobOutcome]) -> JobRun:
     """Run `work` as a run of job_id, kept in JobRun whatever happens (a failure is recorded, not raised)."""
     run = JobRun.create(job_id=job_id, as_of=as_of, status="running")
     try:
         outcome = work()
     except Exception as exc:
         log.exception("job %s failed", job_id)
-        outcome, status = Outcome(0, 1, f"{type(exc).__name__}: {exc}"), "failed"
+        outcome, status = JobOutcome(0, 1, f"{type(exc).__name__}: {exc}"), "failed"
     else:
         status = "ok" if not outcome.errors else "failed"
     JobRun.update(

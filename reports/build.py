@@ -10,7 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from reports.data import (
+from reports.employer import build_scope_pdf
+from reports.person import build_person_pdf
+from reports.supervisor import build_supervisor_pdf
+from tracker.access import Scope
+from tracker.views.report_data import (
     PersonStatementData,
     ScopeReportData,
     SupervisorLogData,
@@ -18,10 +22,6 @@ from reports.data import (
     scope_report_data,
     supervisor_log_data,
 )
-from reports.employer import build_scope_pdf
-from reports.person import build_person_pdf
-from reports.supervisor import build_supervisor_pdf
-from tracker.population import Scope
 
 KINDS = ("employer", "pcn", "person", "supervisor")
 ReportData = ScopeReportData | PersonStatementData | SupervisorLogData

@@ -24,7 +24,7 @@ def course_bars(courses: Sequence[tuple[str, float]], width: float) -> Drawing:
     """courses: (label, % compliant) in reading order, drawn top to bottom."""
     f = fonts()
     plot_height = max(BAR_PITCH * len(courses), BAR_PITCH)
-    drawing = Drawing(width, plot_height + 48)
+    drawing = Drawing(width, plot_height + 48, initialFontName=fonts().regular)  # not reportlab's Helvetica
     _title(drawing, "Compliant with each course (% of those who need it)")
     chart = HorizontalBarChart()
     chart.x, chart.y = LABEL_WIDTH, 22
@@ -61,7 +61,7 @@ def course_bars(courses: Sequence[tuple[str, float]], width: float) -> Drawing:
 def compliance_line(points: Sequence[tuple[date, float]], width: float, height: float = 190) -> Drawing:
     """points: (day, % green), oldest first; one per month."""
     f = fonts()
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=fonts().regular)
     _title(drawing, "Staff fully compliant (green), month by month (%)")
     chart = HorizontalLineChart()
     chart.x, chart.y = 34, 30

@@ -1,11 +1,12 @@
 """`python main.py report employer|pcn|person|supervisor NAME --as-of DATE --out FILE.pdf [--from --to]
 [--for EMAIL]`: with --for, the report as that login may have it (reports.rights), as the app would give it.
 
-tracker/cli.py parses the arguments and connects the database, then calls `run_report(args)`.
+cli.py parses the arguments and connects the database, then calls `run_report(args)`.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 import tempfile
@@ -16,6 +17,14 @@ from reports.build import ReportRequest, gather, render
 from tracker import clock
 from tracker.dates import uk
 from tracker.errors import NotFound, TrackerError
+
+
+def _command_line_user() -> str:
+    """Who asked, when no login is named: the operating-system account that ran the command."""
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):
+        return "the command line"
 
 
 def run_report(args: Any) -> int:
@@ -29,7 +38,7 @@ def run_report(args: Any) -> int:
         kind=args.kind,
         name=args.name,
         as_of=as_of,
-        generated_by=getattr(args, "generated_by", None) or "command line",
+        generated_by=getattr(args, "generated_by", None) or getattr(args, "for_user", None) or _command_line_user(),
         period_from=getattr(args, "from_date", None),
         period_to=getattr(args, "to_date", None),
     )
@@ -48,8 +57,8 @@ def _gather(request: ReportRequest, for_user: str | None):  # type: ignore[no-un
     if not for_user:
         return gather(request)
     from reports.rights import gather_for
-    from tracker.access import viewer_for_user
     from tracker.services.users import find_user
+    from tracker.views.access_facts import viewer_for_user
 
     user = find_user(for_user)
     viewer = viewer_for_user(user.id) if user is not None else None

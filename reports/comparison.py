@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
-from reports.data import EmployerColumn, ScopeReportData
-from reports.policies import PolicyComparison, PolicyPosition
 from reports.style import fit, fonts, styles, usable_width
 from reports.tables import Grid, heading, make_table
 from tracker.dates import uk
+from tracker.views.policy_comparison import PolicyComparison, PolicyPosition
+from tracker.views.report_data import EmployerColumn, ScopeReportData
 
 PER_TABLE = 5  # employers side by side on one table
 LABEL_WIDTH = 170.0

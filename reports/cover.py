@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from reports.data import Meta
 from reports.style import NHS_BLUE, NHS_PALE_GREY, WHITE, PageFrame, fonts, look, styles, usable_width
 from tracker.dates import uk
+from tracker.views.report_data import Meta
 
 KEY_WIDTH = 165 * mm
 COURSE_KEY = ("compliant", "due_soon", "due", "expired", "missing")

@@ -9,10 +9,10 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from reports.charts import compliance_line, course_bars
 from reports.comparison import comparison_section
 from reports.cover import cover_page, figure_tiles, page_frame
-from reports.data import ScopeReportData
 from reports.sections import exceptions, matrix, supervision
 from reports.style import LANDSCAPE, render, styles, usable_width
 from tracker.dates import uk
+from tracker.views.report_data import ScopeReportData
 
 
 def build_scope_pdf(data: ScopeReportData) -> bytes:

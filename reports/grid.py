@@ -26,7 +26,7 @@ PAD = 2.5
 
 
 @dataclass(frozen=True)
-class Column:
+class GridColumn:
     title: str  # may hold "\n" for a two-line header
     width: float
     align: str = "left"  # left | center
@@ -38,6 +38,7 @@ class Row:
     statuses: dict[int, str] = field(default_factory=dict)  # column -> status, drawn in its colours
     bold: frozenset[int] = frozenset()  # columns in bold
     height: float = 0.0
+    bookmark: str = ""  # an outline entry for this row (a person), under the section's heading
 
 
 def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
@@ -66,7 +67,7 @@ def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
 class GridPage(Flowable):
     """One page's worth of a grid: the header row and the given rows, drawn directly."""
 
-    def __init__(self, columns: Sequence[Column], rows: Sequence[Row], header_height: float, size: float,
+    def __init__(self, columns: Sequence[GridColumn], rows: Sequence[Row], header_height: float, size: float,
                  narrow: bool = True):
         super().__init__()
         self.columns = list(columns)
@@ -118,8 +119,13 @@ class GridPage(Flowable):
         for (status, bold), placed in groups.items():
             ink.text(self.bold_font if bold else self.font, self.size, look(status).ink if status else BLACK, placed)
         ink.done()
+        doc = getattr(self.canv, "_doctemplate", None)
+        if doc is not None and hasattr(doc, "add_outline_entry"):
+            for r, row in enumerate(self.rows):
+                if row.bookmark:
+                    doc.add_outline_entry(row.bookmark, 1, y=tops[r])
 
-    def _placed(self, lines: Sequence[str], column: Column, left: float, bottom: float, height: float,
+    def _placed(self, lines: Sequence[str], column: GridColumn, left: float, bottom: float, height: float,
                 font: str) -> list[tuple[float, float, str]]:
         """Where each line of a cell goes: centred vertically, and across where the column says so."""
         baseline = bottom + (height + len(lines) * self.leading) / 2 - self.size * 0.98
@@ -213,7 +219,7 @@ class Ink:
 
 def paged_grid(
     intro: Sequence[Flowable],
-    columns: Sequence[Column],
+    columns: Sequence[GridColumn],
     rows: Sequence[Row],
     *,
     pagesize: tuple[float, float],

@@ -9,10 +9,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from reports.cover import generated_line, page_frame
-from reports.data import PersonStatementData
 from reports.style import PORTRAIT, look, render, styles, usable_width
 from reports.tables import Grid, heading, key_value_table, make_table
 from tracker.dates import uk
+from tracker.views.report_data import PersonStatementData
 
 KINDS = {"clinical": "Clinical", "educational": "Educational", "practice": "Practice"}
 FORMATS = {"one_to_one": "One to one", "group": "Group"}
@@ -87,11 +87,13 @@ def _training(data: PersonStatementData) -> list[Flowable]:
                   via, uk(t.expires_on) if t.completed_on else "", uk(t.due_by), renewal], [(2, t.status)])
     story.append(make_table(grid) if grid.rows else Paragraph("No course is required on this date.", s.body))
     story += heading("Training records up to the date")
-    grid = Grid(["Completed", "Course", "Provider", "Evidence"], [55, 240, 130, 76])
+    grid = Grid(["Completed", "Course or check", "Provider or body", "Number", "Printed expiry", "Evidence"],
+                [55, 170, 110, 70, 55, 76])
     for r in data.training:
         evidence = "approved" if r.evidence_state == "approved" else f"{r.evidence_state}: does not count"
         grid.add([uk(r.completed_on), Paragraph(f"{_esc(r.course_name)} ({r.course})", s.cell),
-                  Paragraph(_esc(r.provider), s.cell), evidence])
+                  Paragraph(_esc(r.provider), s.cell), Paragraph(_esc(r.reference), s.cell), uk(r.expires_on),
+                  evidence])
     story.append(make_table(grid) if grid.rows else Paragraph("No training recorded by this date.", s.body))
     return story
 
@@ -105,9 +107,10 @@ def _supervision(data: PersonStatementData) -> list[Flowable]:
                   "yes" if a.first_contact else "", uk(a.start), uk(a.end) or "current"])
     story.append(make_table(grid) if grid.rows else Paragraph("No named supervisor by this date.", s.body))
     story += heading("Supervision month by month")
-    grid = Grid(["Month", "Minutes that count", "Minimum", "Status"], [90, 90, 70, 90])
+    grid = Grid(["Month", "Minutes that count", "Minimum", "Status", "Period (minutes in it)"], [90, 90, 70, 90, 170])
     for m in data.compliance.months:
-        grid.add([m.month.strftime("%B %Y"), str(m.minutes), str(m.required), look(m.status).label],
+        period = "the month" if m.period_months == 1 else f"{m.period_label} ({m.period_total})"
+        grid.add([m.month.strftime("%B %Y"), str(m.minutes), str(m.required), look(m.status).label, period],
                  [(3, m.status)])
     story.append(make_table(grid, align=[(1, "RIGHT"), (2, "RIGHT")]) if grid.rows
                  else Paragraph("Not employed in the last 12 months.", s.body))

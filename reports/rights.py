@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reports.build import ReportData, ReportRequest, gather
-from reports.data import find_employer, find_pcn, find_person
 from tracker import access
+from tracker.access import Scope
 from tracker.errors import PermissionDenied
 from tracker.models import Organisation, Pcn, Person
-from tracker.population import Scope
+from tracker.views import access_facts
+from tracker.views.report_data import find_employer, find_pcn, find_person
 
 
 def authorise(viewer: access.Viewer, request: ReportRequest) -> None:
@@ -30,7 +31,7 @@ def authorise(viewer: access.Viewer, request: ReportRequest) -> None:
             return
         raise PermissionDenied("a PCN's report is for the lead of that PCN and administrators")
     person = find_person(request.name)
-    facts = access.person_facts(person.id, request.as_of)
+    facts = access_facts.person_facts(person.id, request.as_of)
     if request.kind == "person":
         access.check_view_person(viewer, person.id, facts)
         return
@@ -49,7 +50,7 @@ def gather_for(viewer: access.Viewer, request: ReportRequest) -> ReportData:
 
 
 @dataclass(frozen=True)
-class Choices:
+class ReportChoices:
     """What the reports page offers this viewer."""
 
     employers: tuple[str, ...]
@@ -59,7 +60,7 @@ class Choices:
     own_log: bool
 
 
-def choices(viewer: access.Viewer) -> Choices:
+def choices(viewer: access.Viewer) -> ReportChoices:
     if viewer.is_admin:
         employers = tuple(name for (name,) in Organisation.select(Organisation.name).order_by(Organisation.name)
                           .tuples())
@@ -71,7 +72,7 @@ def choices(viewer: access.Viewer) -> Choices:
     else:
         employers, pcns = (), ()
     own = Person.get_or_none(Person.id == viewer.person_id) if viewer.person_id is not None else None
-    return Choices(
+    return ReportChoices(
         employers=employers,
         pcns=pcns,
         any_person=viewer.is_admin or viewer.is_lead,

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
-from reports.data import ScopeReportData
-from reports.grid import Column, Row, paged_grid, wrap
+from reports.grid import GridColumn, Row, paged_grid, wrap
 from reports.style import LANDSCAPE, fit, fonts, look, styles, usable_width
 from tracker import compliance as c
 from tracker.dates import uk
+from tracker.views.report_data import ScopeReportData
 
 SIZE = 6.4
 LEADING = SIZE * 1.2
@@ -46,8 +46,8 @@ def _who(p: c.PersonCompliance, kind: str) -> list[tuple[str, ...]]:
     return [(_fit(p.name, NAME_WIDTH), p.staff_id), detail]
 
 
-def _who_columns(kind: str) -> list[Column]:
-    return [Column("Name\nStaff id", NAME_WIDTH), Column("Employer\nRole" if kind == "pcn" else "Role", DETAIL_WIDTH)]
+def _who_columns(kind: str) -> list[GridColumn]:
+    return [GridColumn("Name\nStaff id", NAME_WIDTH), GridColumn("Employer\nRole" if kind == "pcn" else "Role", DETAIL_WIDTH)]
 
 
 # ---- training matrix ----------------------------------------------------------------------------------
@@ -77,8 +77,8 @@ def matrix(data: ScopeReportData) -> list[Flowable]:
     for number, group in enumerate(groups, start=1):
         part = f" (part {number} of {len(groups)})" if len(groups) > 1 else ""
         width = room / max(len(group), 1)
-        columns = _who_columns(data.kind) + [Column("Overall", RAG_WIDTH, "center")]
-        columns += [Column(code, width, "center") for code, _ in group]
+        columns = _who_columns(data.kind) + [GridColumn("Overall", RAG_WIDTH, "center")]
+        columns += [GridColumn(code, width, "center") for code, _ in group]
         rows = []
         for p in data.people:
             by_code = {t.course: t for t in p.training}
@@ -109,8 +109,8 @@ def matrix(data: ScopeReportData) -> list[Flowable]:
 def supervision(data: ScopeReportData) -> list[Flowable]:
     s = styles()
     month_width = (usable_width(LANDSCAPE) - NAME_WIDTH - DETAIL_WIDTH - LAST_WIDTH) / len(data.months)
-    columns = _who_columns(data.kind) + [Column("Last\nsession", LAST_WIDTH, "center")]
-    columns += [Column(m.strftime("%b\n%Y"), month_width, "center") for m in data.months]
+    columns = _who_columns(data.kind) + [GridColumn("Last\nsession", LAST_WIDTH, "center")]
+    columns += [GridColumn(m.strftime("%b\n%Y"), month_width, "center") for m in data.months]
     rows = []
     for p in data.people:
         by_month = {m.month: m for m in p.months}
@@ -120,7 +120,8 @@ def supervision(data: ScopeReportData) -> list[Flowable]:
             if m is None:
                 row.cells.append((NOT_REQUIRED,))
                 continue
-            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min"))
+            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min" if m.period_months == 1
+                              else f"{m.minutes} ({m.period_total}/{m.required})"))
             row.statuses[col] = m.status
         rows.append(row)
     intro = [
@@ -146,7 +147,8 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
     red = [p for p in data.people if p.rag == c.RED]
     intro: list[Flowable] = [Paragraph("Exceptions: who is red, and why", s.h1)]
     if not red:
-        return [PageBreak(), *intro, Paragraph(f"Nobody is red as at {uk(data.meta.as_of)}.", s.body)]
+        return [PageBreak(), *intro, Paragraph(f"Nobody is red as at {uk(data.meta.as_of)}.", s.body),
+                *supervisor_kinds(data)]
     intro.append(Paragraph(
         f"{len(red):,} of {len(data.people):,} people are red as at {uk(data.meta.as_of)}: a course expired or never "
         "done past its allowance, or last month's supervision missed. Amber reasons are listed with them.",
@@ -154,8 +156,8 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
     ))
     width = usable_width(LANDSCAPE)
     widths = [120.0, 50.0, 150.0, width - 120 - 50 - 150 - 52, 52.0]
-    columns = [Column("Name", widths[0]), Column("Staff id", widths[1]), Column("Employer and role", widths[2]),
-               Column("Why (with dates)", widths[3]), Column("Last session", widths[4], "center")]
+    columns = [GridColumn("Name", widths[0]), GridColumn("Staff id", widths[1]), GridColumn("Employer and role", widths[2]),
+               GridColumn("Why (with dates)", widths[3]), GridColumn("Last session", widths[4], "center")]
     f = fonts()
     leading = EXCEPTION_SIZE * 1.2
     rows = []
@@ -169,7 +171,17 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
             (uk(p.last_session) or "none",),
         ]
         height = max(len(cell) for cell in cells) * leading + 4
-        rows.append(Row(cells, {}, frozenset({0}), height))
+        rows.append(Row(cells, {}, frozenset({0}), height, bookmark=f"{p.name} ({p.staff_id})"))
     return paged_grid(intro, columns, rows, pagesize=LANDSCAPE, header_height=14.0, size=EXCEPTION_SIZE,
-                      continued="Exceptions", narrow=False)
+                      continued="Exceptions", narrow=False) + supervisor_kinds(data)
+
+
+def supervisor_kinds(data: ScopeReportData) -> list[Flowable]:
+    """Named clinical supervisors not of the kind the supervisee's role expects (a warning, not a status)."""
+    if not data.supervisor_warnings:
+        return []
+    s = styles()
+    return [Paragraph("Clinical supervisors not of the kind the role expects", s.h2)] + [
+        Paragraph(f"<b>{_esc(name)}</b>: {_esc(why)}", s.small) for name, why in data.supervisor_warnings
+    ]
 

@@ -23,14 +23,19 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus.tables import CellStyle
 
 log = logging.getLogger(__name__)
 
 # Streams are compressed; ASCII85 on top only makes them a quarter bigger and slower to write.
 rl_config.useA85 = 0
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# DejaVu Sans ships inside the package (reports/fonts, with its licence), so an installed copy has it wherever
+# it runs; every font a report names is embedded (subset), none is left for the reader to find.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+DOCUMENT_LANGUAGE = "en-GB"
+PRODUCER = "Compliance tracker"
 
 # NHS identity colours (https://www.england.nhs.uk/nhsidentity/identity-guidelines/colours/)
 NHS_BLUE = colors.HexColor("#005EB8")
@@ -118,6 +123,9 @@ def load_fonts(folder: Path) -> Fonts:
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(folder / file)))
     pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold")
+    # A reportlab Table sets each cell's font before drawing its flowables, Helvetica unless told otherwise: the
+    # PDF would name a font it never embeds, and no cell of ours is drawn in it.
+    CellStyle.fontname = "DejaVuSans"
     return Fonts("DejaVuSans", "DejaVuSans-Bold", "DejaVuSansCondensed", "DejaVuSansCondensed-Bold")
 
 
@@ -216,14 +224,25 @@ def _page_furniture(frame: PageFrame) -> Callable[[canvas.Canvas, SimpleDocTempl
 
 
 class _NumberedCanvas(canvas.Canvas):
-    """Keeps every page until save, then writes "Page N of M" on each."""
+    """Keeps every page until save, then writes "Page N of M" on each. The document says its language, opens
+    with its outline showing, and starts each page in DejaVu Sans (reportlab would name an unembedded Helvetica)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["lang"] = kwargs.get("lang") or DOCUMENT_LANGUAGE  # platypus passes None for both
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts().regular
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._page_bookmarks: list[tuple[str, dict[str, Any]]] = []
+        self.showOutline()
+
+    def bookmarkPage(self, key: str, **where: Any) -> None:  # noqa: N802 (reportlab's name)
+        """Kept with its page: the pages reach the document only at save, and a bookmark names the page it is
+        made on (made now, every bookmark would point at the first page)."""
+        self._page_bookmarks.append((key, where))
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._pages.append(dict(self.__dict__))
+        self._page_bookmarks = []
         self._startPage()
 
     def save(self) -> None:
@@ -237,8 +256,51 @@ class _NumberedCanvas(canvas.Canvas):
             self.setFillColor(NHS_DARK_GREY)
             self.drawRightString(width - MARGIN, FOOTER_HEIGHT - 1 * mm, f"Page {number} of {total}")
             self.restoreState()
+            for key, where in state["_page_bookmarks"]:
+                super().bookmarkPage(key, **where)
             super().showPage()
         super().save()
+
+
+# Outline (bookmark) level of each heading style; a person's entry (grid rows) goes under its section.
+OUTLINE_LEVELS = {"title": 0, "h1": 0, "h2": 1}
+
+
+class OutlinedDoc(SimpleDocTemplate):
+    """A SimpleDocTemplate whose headings become the PDF's outline: the title and each h1 at the top level, each
+    h2 under the h1 before it; GridPage rows with a bookmark (a person) go under their section too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entries = 0
+        self._last_top = 0.0
+        self.outline_level = -1  # the level of the last entry; an entry may go at most one deeper
+
+    def add_outline_entry(self, title: str, level: int, y: float | None = None) -> None:
+        """An outline entry for `title` at the current frame position (or height `y` in the flowable's space)."""
+        level = max(0, min(level, self.outline_level + 1))
+        self._entries += 1
+        key = f"outline-{self._entries}"
+        if y is None:
+            self.canv.bookmarkPage(key, fit="XYZ", top=self._last_top)
+        else:
+            self.canv.bookmarkHorizontal(key, 0, y)
+        self.canv.addOutlineEntry(title, key, level=level, closed=level >= 1)
+        self.outline_level = level
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        frame = getattr(self, "frame", None)
+        if frame is not None:
+            self._last_top = frame._y + float(getattr(flowable, "height", 0) or 0)
+        if isinstance(flowable, Paragraph) and flowable.style.name in OUTLINE_LEVELS:
+            title = " ".join(flowable.getPlainText().split())
+            if title:
+                self.add_outline_entry(title, OUTLINE_LEVELS[flowable.style.name])
+
+
+def document_author(requested_by: str) -> str:
+    """The PDF's Author: the app, and the person (or command-line user) who asked for the report."""
+    return f"{PRODUCER}, for {requested_by}" if requested_by else PRODUCER
 
 
 def render(
@@ -252,7 +314,7 @@ def render(
 ) -> bytes:
     """Lay out the story on A4 pages with the shared header, footer and page numbers; return the PDF."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = OutlinedDoc(
         buffer,
         pagesize=pagesize,
         leftMargin=MARGIN,
@@ -261,8 +323,9 @@ def render(
         bottomMargin=FOOTER_HEIGHT + 5 * mm,
         title=title,
         subject=subject,
-        author=author,
-        creator="Compliance tracker",
+        author=document_author(author),
+        creator=PRODUCER,
+        lang=DOCUMENT_LANGUAGE,
     )
     furniture = _page_furniture(frame)
     doc.build(list(story), onFirstPage=furniture, onLaterPages=furniture, canvasmaker=_NumberedCanvas)

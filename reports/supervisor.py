@@ -12,17 +12,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from reports.cover import figure_tiles, generated_line, page_frame
-from reports.data import SupervisorLogData
 from reports.person import FORMATS, KINDS, MODES
 from reports.style import PORTRAIT, render, styles, usable_width
 from reports.tables import Grid, heading, key_value_table, make_table
 from tracker.dates import uk
+from tracker.views.report_data import SupervisorLogData
 
 CHUNK = 300  # session rows per table
 
 
 @dataclass(frozen=True)
-class LogTotals:
+class SupervisorLogTotals:
     sessions: int
     minutes: int
     by_kind: dict[str, tuple[int, int]]  # kind -> (sessions, minutes)
@@ -30,7 +30,7 @@ class LogTotals:
     by_supervisee: dict[tuple[str, str], tuple[int, int]]  # (name, staff id) -> (sessions, minutes)
 
 
-def totals(data: SupervisorLogData) -> LogTotals:
+def totals(data: SupervisorLogData) -> SupervisorLogTotals:
     def add(tally: dict, key: object, minutes: int) -> None:  # type: ignore[type-arg]
         sessions, total = tally.get(key, (0, 0))
         tally[key] = (sessions + 1, total + minutes)
@@ -43,7 +43,7 @@ def totals(data: SupervisorLogData) -> LogTotals:
         add(by_format, session.format, session.minutes)
         for attendee in session.attendees:
             add(by_person, (attendee.name, attendee.staff_id), session.minutes)
-    return LogTotals(len(data.sessions), sum(s.minutes for s in data.sessions), by_kind, by_format, by_person)
+    return SupervisorLogTotals(len(data.sessions), sum(s.minutes for s in data.sessions), by_kind, by_format, by_person)
 
 
 def _esc(text: str) -> str:
@@ -92,7 +92,7 @@ def build_supervisor_pdf(data: SupervisorLogData) -> bytes:
                   subject=f"Sessions {uk(data.period_from)} to {uk(data.period_to)}", author=data.meta.generated_by)
 
 
-def _breakdowns(sums: LogTotals, width: float) -> list[Flowable]:
+def _breakdowns(sums: SupervisorLogTotals, width: float) -> list[Flowable]:
     s = styles()
     story: list[Flowable] = [*heading("By kind and format")]
     grid = Grid(["", "Sessions", "Minutes"], [150, 70, 70])

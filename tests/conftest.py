@@ -7,15 +7,47 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tracker import db
-from tracker.catalogue import load_catalogues
+from tracker.services.catalogue import load_catalogues
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 _pg_state: dict[str, object] = {}
+
+# TRACKER_TEST_TODAY (an ISO date or date-time with offset, e.g. 2028-02-29T12:00:00+00:00) runs the whole
+# session as if the real clock said that (time-machine, ticking on from there): .ci/run re-runs a subset on
+# awkward days (29 February, New Year's Eve late, the spring clock change) so no test leans on today's date.
+TEST_TODAY = os.environ.get("TRACKER_TEST_TODAY")
+_travel: dict[str, object] = {}
+
+
+def _travel_destination(text: str) -> datetime:
+    moment = datetime.fromisoformat(text if "T" in text else f"{text}T12:00:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/London"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_TODAY and "traveller" not in _travel:
+        import time_machine
+
+        traveller = time_machine.travel(_travel_destination(TEST_TODAY), tick=True)
+        traveller.start()
+        _travel["traveller"] = traveller
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return f"clock travelled to {TEST_TODAY} (TRACKER_TEST_TODAY)" if TEST_TODAY else None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = _travel.pop("traveller", None)
+    if traveller is not None:
+        traveller.stop()  # type: ignore[attr-defined]
 
 
 def _postgres_answers(url: str) -> bool:

@@ -15,7 +15,7 @@ from peewee import Model
 from tests import factories as f
 from tests.ui_fixtures import login_user
 from tracker import clock, models
-from tracker.access import Viewer, viewer_for_user
+from tracker.access import Viewer
 from tracker.models import (
     Employment,
     Organisation,
@@ -26,6 +26,7 @@ from tracker.models import (
     User,
 )
 from tracker.settings import Settings
+from tracker.views.access_facts import viewer_for_user
 
 PRIVATE_MARKER = "PRIVATE-NOTE-7f3a9c"
 START = date(2024, 1, 1)

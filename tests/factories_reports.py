@@ -20,7 +20,6 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from tests import factories as f
-from tracker.catalogue import default_role_courses
 from tracker.dates import last_months
 from tracker.models import (
     EmployerPolicy,
@@ -34,6 +33,7 @@ from tracker.models import (
     SupervisionSession,
     SupervisorAssignment,
 )
+from tracker.services.catalogue import default_role_items
 
 AS_OF = date(2026, 11, 22)
 TRAINED_ON = date(2026, 3, 1)
@@ -65,7 +65,7 @@ def _monthly_sessions(supervisor: Person, person: Person, skip: tuple[date, ...]
 
 
 def _train_all(person: Person, role: str, except_for: dict[str, date | None]) -> None:
-    for code in default_role_courses(role):
+    for code in default_role_items(role):
         if code in except_for:
             done = except_for[code]
             if done is not None:

@@ -21,12 +21,23 @@ from pathlib import Path
 
 from tests.ui_fixtures import login_user
 from tracker import clock
-from tracker.access import Viewer, viewer_for_user
+from tracker.access import Viewer
 from tracker.importers import import_bytes
 from tracker.models import EmployerPolicy, InboxMessage, Organisation, Person, PolicyTopic, User
-from tracker.services import catalogue_admin, evidence, inbox, policies, rules, supervision, tokens
+from tracker.services import (
+    catalogue_admin,
+    evidence,
+    inbox,
+    policies,
+    role_pages,
+    rules,
+    supervision,
+    tokens,
+    training_events,
+)
 from tracker.services.confirmations import confirmation_url
 from tracker.settings import Settings, current_settings, use_settings
+from tracker.views.access_facts import viewer_for_user
 
 ACTOR = "sweep@example.nhs.uk"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,6 +60,7 @@ FIELDS = {
     "gln": "supervisor's last name", "emp": "employer (people import)", "pcn": "PCN (people import)",
     "role": "role name", "rnote": "role notes", "course": "course name", "prov": "training provider",
     "rprov": "provider of a rejected certificate", "why": "reason a certificate was rejected",
+    "ref": "registration or certificate number", "rref": "number on a rejected certificate",
     "top": "supervision topics", "act": "agreed actions", "note": "private notes", "pnote": "another attendee's note",
     "sum": "group session summary", "qry": "query of a record",
     "topic": "policy topic", "desc": "topic description", "stmt": "policy statement", "own": "policy owner",
@@ -58,6 +70,10 @@ FIELDS = {
     "hdr": "column name in an import file", "ifn": "first name in an import preview",
     "iemp": "employer in an import preview", "icell": "a left-out cell in an import preview",
     "typed": "an address typed into a form and refused (echoed in the message)",
+    "rpg": "role page: what the role does", "rbl": "role page: boundaries of care (a list)",
+    "rsup": "role page: supervision text", "rfund": "role page: funding", "rsrc": "role page: sources",
+    "mdl": "role page: a markdown link to a javascript: address", "eprov": "team training event's provider",
+    "pprov": "planned team training event's provider",
 }
 NO_SLASH = [k for k in KINDS if "/" not in PAYLOADS[k].format(t="")]  # usable in file names
 START = date(2024, 1, 1)
@@ -87,6 +103,7 @@ class World:
     topics: list[PolicyTopic]
     users: dict[str, User]
     confirm_path: str  # a pending confirmation link of S0's
+    events: list[int] = dataclasses.field(default_factory=list)  # team training events S0 attended (E0..E7)
 
     def viewer(self, role: str) -> Viewer:
         found = viewer_for_user(self.users[role].id)
@@ -148,9 +165,10 @@ def _evidence(world: World, settings: Settings, today: date) -> None:
     admin = world.viewer("admin")
     for k, person in enumerate(world.people):
         evidence.upload_certificate(admin, settings, person.id, f"XC{k}", today - timedelta(days=5),
-                                    hostile("prov", k), PDF, today=today)
+                                    hostile("prov", k), PDF, reference=hostile("ref", k), today=today)
         rejected = evidence.upload_certificate(admin, settings, world.staff.id, f"XC{k}",
-                                               today - timedelta(days=20 + k), hostile("rprov", k), PDF, today=today)
+                                               today - timedelta(days=20 + k), hostile("rprov", k), PDF,
+                                               reference=hostile("rref", k), today=today)
         evidence.reject(admin, rejected.id, hostile("why", k), today=today)
 
 
@@ -204,6 +222,32 @@ def _messages_and_tokens(world: World) -> None:
         InboxMessage.create(user=user.id, subject="A link", body="", link=hostile("link", url_kind))
 
 
+def _role_pages(world: World) -> None:
+    """XR0's page carries every payload in each part, and a markdown link to a javascript: address."""
+    markdown_link = "[see the guidance](" + hostile("mdl", KINDS.index("javascript: URL")) + ")"
+    role_pages.save_role_page(world.viewer("admin"), "XR0", {
+        "summary": "\n\n".join(every("rpg")),
+        "boundaries": "\n".join("- " + words for words in every("rbl")),
+        "requirements": markdown_link,
+        "supervision": "\n\n".join(every("rsup")),
+        "funding": "\n\n".join(every("rfund")),
+        "sources": "\n".join("- " + words for words in every("rsrc")),
+    })
+
+
+def _training_events(world: World, today: date) -> None:
+    """S0 attended an event for each payload, with that payload as provider; and is invited to one. The course is
+    one no planted role requires, so the records change nothing the reminder preview shows."""
+    admin = world.viewer("admin")
+    for k, person in enumerate(world.people):
+        attendees = [world.staff.id] + ([person.id] if k else [])
+        world.events.append(training_events.record_event(
+            admin, course="MH", on=today - timedelta(days=3 + k), provider=hostile("eprov", k), minutes=60,
+            attendees=attendees, today=today).event_id)
+    training_events.record_event(admin, course="XC5", on=today + timedelta(days=10), provider=hostile("pprov", 5),
+                                 minutes=30, attendees=[world.staff.id], today=today, planned=True)
+
+
 def hostile_backups(settings: Settings) -> list[str]:
     """Files in the backup folder whose names are payloads (anyone with the folder can name a file)."""
     from jobs.backup_job import backup_folder
@@ -238,6 +282,8 @@ def _plant(settings: Settings, today: date) -> World:
     _evidence(world, settings, today)
     world.confirm_path = "/confirm/" + _sessions(world, settings, today).rsplit("/confirm/", 1)[1]
     _policies(world)
+    _role_pages(world)
+    _training_events(world, today)
     _messages_and_tokens(world)
     hostile_backups(settings)
     return world

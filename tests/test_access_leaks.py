@@ -14,14 +14,13 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from reports.build import ReportRequest, gather, render
+from reports.subject_access import build_zip
 from tests import factories as f
 from tests.factories_proof import PRIVATE_MARKER, World, build_world
-from tracker import api, clock, exports
+from tracker import clock
 from tracker.access import Viewer
-from tracker.calendar_ics import user_feed
 from tracker.db import database as proxy
 from tracker.errors import NotFound, PermissionDenied
-from tracker.export_bundle import bundle_zip
 from tracker.models import (
     AuditEvent,
     Course,
@@ -31,8 +30,10 @@ from tracker.models import (
     TrainingRecord,
     User,
 )
-from tracker.services import caseload, evidence, policies, supervision, tokens
-from tracker.subject_access import build_zip
+from tracker.services import evidence, policies, supervision, tokens
+from tracker.views import api, exports
+from tracker.views.calendar_ics import user_feed
+from tracker.views.export_bundle import bundle_zip
 
 ROLES = ("staff", "supervisor", "lead_employer", "lead_pcn", "admin")
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -73,9 +74,9 @@ def write_matrix(w: World) -> list[tuple[str, Write, set[str]]]:
         ("reject Asha's certificate", lambda v: evidence.reject(v, asha_pending, "blurred"),
          {"lead_employer", "lead_pcn", "admin"}),
         ("reject Cara's certificate", lambda v: evidence.reject(v, cara_pending, "blurred"), {"lead_pcn", "admin"}),
-        ("log a session with Asha", lambda v: caseload.log_own_session(
+        ("log a session with Asha", lambda v: supervision.log_own_session(
             v, t - timedelta(days=1), 60, "clinical", None, "video", [w.asha.id], today=t), {"supervisor"}),
-        ("log a session with Cara", lambda v: caseload.log_own_session(
+        ("log a session with Cara", lambda v: supervision.log_own_session(
             v, t - timedelta(days=1), 60, "clinical", None, "video", [w.cara.id], today=t), set()),
         ("set North's policy", lambda v: policies.set_position(v, w.north.id, topic, statement="s", version="9"),
          {"lead_employer", "admin"}),

@@ -28,7 +28,8 @@ from tests.app_routes import product_routes
 from tests.factories_proof import PRIVATE_MARKER, ROLE_EMAILS, World, build_world
 from tests.ui_fixtures import csrf_of, sign_in, ui_database  # noqa: F401
 from tracker.models import Course, TrainingRecord
-from tracker.services import inbox, tokens
+from tracker.services import inbox, tokens, training_events
+from tracker.views import tokens as token_views
 
 ROLES = ("signed_out", "staff", "supervisor", "lead_employer", "lead_pcn", "admin")
 SIGNED_IN = frozenset(ROLES[1:])
@@ -67,6 +68,8 @@ class Fixtures:
     world: World
     asha_certificate: int
     cara_certificate: int
+    asha_event: int = 0  # a team training event Asha attended (in the PCN)
+    dan_event: int = 0  # one only Dan attended (outside the PCN): an admin's alone
 
 
 def _certificate(w: World, person_id: int) -> int:
@@ -88,6 +91,8 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
         "/admin/people": ADMIN, "/admin/people/new": ADMIN, "/admin/employers": ADMIN, "/admin/roles": ADMIN,
         "/admin/courses": ADMIN, "/admin/rules": ADMIN, "/admin/users": ADMIN, "/admin/imports": ADMIN,
         "/admin/jobs": ADMIN, "/admin/backup": ADMIN,
+        "/roles": SIGNED_IN, "/team/directory": SIGNED_IN, "/training-events": SIGNED_IN,
+        "/training-events/new": LEADS_AND_ADMIN,
     }
     table: dict[str, list[Check]] = {path: [Check(path, rule(frozenset(who)))] for path, who in pages.items()}
     home = {"signed_out": LOGIN, "staff": to("/me"), "supervisor": to("/supervisees"), "lead_employer": to("/team"),
@@ -108,6 +113,15 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
             Check(f"/people/{w.dan.id}", rule(ADMIN)),
         ],
         "/admin/people/{person_id}": [Check(f"/admin/people/{w.asha.id}", rule(ADMIN))],
+        "/roles/{code}": [Check("/roles/SPLW", rule(SIGNED_IN)), Check("/roles/CP", rule(SIGNED_IN))],
+        "/training-events/{event_id:int}": [
+            Check(f"/training-events/{x.asha_event}", rule(frozenset({"staff"}) | LEADS_AND_ADMIN)),
+            Check(f"/training-events/{x.dan_event}", rule(ADMIN)),
+        ],
+        "/training-events/{event_id:int}/register.pdf": [
+            Check(f"/training-events/{x.asha_event}/register.pdf", rule(LEADS_AND_ADMIN), page=False),
+            Check(f"/training-events/{x.dan_event}/register.pdf", rule(ADMIN), page=False),
+        ],
         "/files/certificates/{record_id}": [
             Check(f"/files/certificates/{x.asha_certificate}", rule(SIGNED_IN), page=False),
             Check(f"/files/certificates/{x.cara_certificate}", rule(frozenset({"lead_pcn", "admin"})), page=False),
@@ -139,6 +153,15 @@ def expected_routes(x: Fixtures) -> dict[str, list[Check]]:
             Check(f"/reports/pdf/person?name={w.cara.staff_id}", rule(frozenset({"lead_pcn", "admin"})), page=False),
             Check(f"/reports/pdf/supervisor?name={w.grace.staff_id}", rule(SIGNED_IN - {"staff"}), page=False),
         ],
+        "/reports/view/{kind}": [  # the reports' accessible twins: the same rights as the PDFs
+            Check(f"/reports/view/employer?name={w.north.name}", rule(frozenset({"lead_employer", "admin"}))),
+            Check(f"/reports/view/person?name={w.asha.staff_id}", rule(SIGNED_IN)),
+            Check(f"/reports/view/person?name={w.cara.staff_id}", rule(frozenset({"lead_pcn", "admin"}))),
+        ],
+        # sign-in with an identity provider, which this test does not configure: nothing starts, nothing signs in
+        "/auth/oidc/start": [Check("/auth/oidc/start", same(to("/login")), page=False)],
+        "/auth/oidc/callback": [
+            Check("/auth/oidc/callback?code=guessed&state=guessed", same(to("/login?oidc=state")), page=False)],
     })
     for path in ("/people", "/compliance", "/sessions"):  # a signed-in browser is not an API client
         table[f"/api/v1{path}"] = [Check(f"/api/v1{path}", same(NO_TOKEN), page=False)]
@@ -179,7 +202,10 @@ def notes_may_appear(role: str, check: Check) -> bool:
 def fixtures(ui_database: str, tmp_path: Path) -> Fixtures:  # noqa: F811
     w = build_world(tmp_path)  # its data folder is the app's (ui_database points the app at tmp_path/data)
     inbox.notify(w.users["staff"].id, ASHAS_MESSAGE, "Your fire safety training is due.")
-    return Fixtures(w, _certificate(w, w.asha.id), _certificate(w, w.cara.id))
+    admin = w.viewer("admin")
+    events = [training_events.record_event(admin, course="IG", on=w.today, provider="Trust", minutes=30,
+                                           attendees=[who.id], today=w.today).event_id for who in (w.asha, w.dan)]
+    return Fixtures(w, _certificate(w, w.asha.id), _certificate(w, w.cara.id), *events)
 
 
 async def signed_in_visitors(create_user: Callable[[], Visitor]) -> dict[str, Visitor]:
@@ -272,7 +298,7 @@ async def test_api_tokens_see_only_what_their_owner_may(fixtures: Fixtures, user
             assert (await user.http_client.get(path, headers=headers)).status_code == cara[role], (role, path)
         sessions = await user.http_client.get("/api/v1/sessions", headers=headers)
         assert sessions.status_code == 200 and PRIVATE_MARKER not in sessions.text, role
-    revoked = tokens.tokens_of(w.users["lead_pcn"].id)[0]
+    revoked = token_views.tokens_of(w.users["lead_pcn"].id)[0]
     tokens.revoke(revoked.id, w.users["admin"])
     gone = await user.http_client.get("/api/v1/people", headers={"Authorization": f"Bearer {secrets['lead_pcn']}"})
     assert gone.status_code == 401

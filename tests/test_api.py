@@ -13,8 +13,8 @@ from nicegui import app
 from tests import factories as f
 from tests import factories_data as fd
 from tracker.models import ApiToken, AuditEvent, Organisation
-from tracker.population import snapshot
 from tracker.services import tokens
+from tracker.views.population import snapshot
 from ui.pages import api_v1
 
 AS_OF = "2026-11-22"
@@ -164,11 +164,14 @@ def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
     assert {p["staff_id"]: p["rag"] for p in body["people"]} == {s: r.rag for s, r in engine.items()}
     asha = next(p for p in body["people"] if p["staff_id"] == "E1001")
     sg2 = next(c for c in asha["training"] if c["course"] == "SG-L2")
-    assert sg2 == {"course": "SG-L2", "status": "due_soon", "completed_on": "2023-12-01", "expires_on": "2026-12-01"}
+    assert sg2 == {"course": "SG-L2", "kind": "course", "status": "due_soon", "completed_on": "2023-12-01",
+                   "expires_on": "2026-12-01", "met_by": ["SG-L2"]}
     assert asha["supervision"]["last_session"] == "2026-10-14"
     assert asha["supervision"]["months"][-2:] == [
-        {"month": "2026-10", "minutes": 60, "status": "met"},
-        {"month": "2026-11", "minutes": 0, "status": "in_progress"},
+        {"month": "2026-10", "minutes": 60, "status": "met", "period_from": "2026-10-01", "period_to": "2026-10-31",
+         "period_minutes": 60, "required": 60},
+        {"month": "2026-11", "minutes": 0, "status": "in_progress", "period_from": "2026-11-01",
+         "period_to": "2026-11-30", "period_minutes": 0, "required": 60},
     ]
 
 

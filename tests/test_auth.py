@@ -9,11 +9,10 @@ import pytest
 
 from tests import factories as f
 from tests.ui_fixtures import PASSWORD, login_user
-from tracker import auth
 from tracker import sign_in_throttle as throttle
 from tracker.errors import PermissionDenied, TrackerError, ValidationError
 from tracker.models import ApiToken, AuditEvent, SignInAttempt, User
-from tracker.services import tokens, users
+from tracker.services import auth, tokens, users
 
 NOON = datetime(2026, 11, 22, 12, 0)
 HOME, ATTACKER = "198.51.100.7", "203.0.113.66"
@@ -130,6 +129,8 @@ def test_the_first_administrator_only_while_no_user_exists(database: str) -> Non
     with pytest.raises(TrackerError, match="already done"):
         auth.create_first_admin("second@example.nhs.uk", PASSWORD, PASSWORD)
     assert User.select().count() == 1
+    [event] = AuditEvent.select().where(AuditEvent.action == "create_first_admin")
+    assert (event.actor, event.entity, event.entity_id) == ("admin@example.nhs.uk", "user", str(viewer.user_id))
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from cli import main
 from tests import factories as f
 from tracker import db
-from tracker.cli import main
 from tracker.errors import ValidationError
 from tracker.models import Person
 from tracker.services.backup import backup, backup_to_folder, check_sqlite_backup, prune_backups, sqlite_path

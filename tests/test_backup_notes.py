@@ -15,8 +15,9 @@ from jobs import backup_job
 from tests import factories_data as fd
 from tests.old_schemas import make_release_2
 from tracker import db, note_crypto
-from tracker.services import backup, caseload, supervision
+from tracker.services import backup, supervision
 from tracker.settings import Settings, current_settings, use_settings
+from tracker.views import caseload
 
 TODAY = date(2026, 11, 20)
 NOTE = "ASHA-IS-WORRIED-ABOUT-HER-HOUSING"

@@ -22,13 +22,12 @@ from openpyxl import Workbook
 from tests import factories as f
 from tests.factories_proof import World, build_world, row_counts
 from tests.ui_fixtures import PASSWORD, ui_database  # noqa: F401
-from tracker import clock, db, exports
+from tracker import clock, db
 from tracker.errors import ImportRejected, TrackerError
 from tracker.importers import MAX_BYTES, import_bytes, import_file
 from tracker.models import Person, SessionAttendee, TrainingRecord
 from tracker.services import (
     absences,
-    caseload,
     evidence,
     inbox,
     organisations,
@@ -40,6 +39,7 @@ from tracker.services import (
     training,
     users,
 )
+from tracker.views import exports
 
 ACTOR = "corpus@example.nhs.uk"
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -231,9 +231,9 @@ def form_cases(w: World, left: Person, absent_from: date) -> list[tuple[str, Cal
         ("session next date 31/06", session_form(w, next_date="31/06/2026")),
         ("session topics too long", session_form(w, topics=long)),
         ("session notes too long", session_form(w, private_notes="n" * 8001)),
-        ("supervisor logs for a stranger", lambda: caseload.log_own_session(
+        ("supervisor logs for a stranger", lambda: supervision.log_own_session(
             w.viewer("supervisor"), t, 60, "clinical", None, "video", [w.cara.id], today=t)),
-        ("staff logs a session", lambda: caseload.log_own_session(
+        ("staff logs a session", lambda: supervision.log_own_session(
             w.viewer("staff"), t, 60, "clinical", None, "video", [w.ben.id], today=t)),
         ("query empty", lambda: supervision.query_attendance(ACTOR, w.session.id, w.asha.id, "  ")),
         ("query too long", lambda: supervision.query_attendance(ACTOR, w.session.id, w.asha.id, "q" * 2001)),
@@ -469,7 +469,8 @@ def file_cases(w: World, tmp_path: Path) -> list[tuple[str, Callable[[], object]
     xlsx = {
         "date as a number": ("training", [a, "FIRE", 45000, None]),
         "date as words": ("training", [a, "FIRE", "last Tuesday", None]),
-        "future date cell": ("training", [a, "FIRE", datetime.now() + timedelta(days=3), None]),
+        "future date cell": ("training", [a, "FIRE", datetime.combine(clock.today() + timedelta(days=3), datetime.min.time()),
+                                             None]),
         "minutes as a date": ("supervision", [datetime(2025, 2, 3), g, a, datetime(2025, 1, 1), "clinical"]),
         "minutes fraction": ("supervision", [datetime(2025, 2, 3), g, a, 59.5, "clinical"]),
         "formula with no value": ("supervision", [datetime(2025, 2, 3), g, a, "=30+30", "clinical"]),
@@ -592,7 +593,7 @@ def cli_cases(w: World, tmp_path: Path, url: str) -> list[tuple[str, list[str], 
 def test_the_command_line_refuses_bad_input_with_a_message_and_a_status(
     database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tracker import cli
+    import cli
 
     w = build_world(tmp_path)
     monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path / "data"))
@@ -637,8 +638,8 @@ async def test_html_in_a_name_is_shown_as_text_on_the_page_and_in_the_pdf(user: 
     from nicegui import ui
     from pypdf import PdfReader
 
+    from reports.subject_access import statement_pdf
     from tests.ui_fixtures import sign_in
-    from tracker.subject_access import statement_pdf
 
     w = build_world(tmp_path)
     person = people.create_person(ACTOR, "X1", *SCRIPT_NAME, "SPLW", w.north.name, "01/02/2025")

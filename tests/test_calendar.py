@@ -13,8 +13,8 @@ from nicegui import app
 
 from tests import factories as f
 from tests import factories_data as fd
-from tracker import access, calendar_ics
 from tracker.services import tokens
+from tracker.views import access_facts, calendar_ics
 from ui.pages import calendar_feed
 
 STAMP = datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("Europe/London"))  # the night before the clocks change
@@ -97,7 +97,7 @@ def test_the_feed_joins_a_supervisors_own_expiries_and_the_sessions_they_give(da
     f.employer_requirement(t.practice, "SG-L3", None)  # the practice asks its GPs for Level 3
     f.trained(t.gp, "SG-L3", date(2025, 5, 1))
     f.session(t.gp, t.asha, date(2026, 9, 1))
-    viewer = access.viewer_for_user(fd.user("gp@example.org", "staff;supervisor", person=t.gp).id)
+    viewer = access_facts.viewer_for_user(fd.user("gp@example.org", "staff;supervisor", person=t.gp).id)
     found = events(calendar_ics.user_feed(viewer, date(2026, 6, 1), STAMP))
     assert found["Safeguarding Adults and Children Level 3 expires"]["start"] == date(2028, 5, 1)
     assert found["Supervision with Asha Patel"]["start"] == date(2026, 9, 1)
@@ -107,7 +107,7 @@ def test_a_supervisees_feed_shows_their_sessions_not_other_peoples(database):
     t = fd.team()
     f.session(t.gp, t.asha, date(2026, 9, 1))
     f.session(t.gp, t.ben, date(2026, 9, 2))
-    viewer = access.viewer_for_user(fd.user("asha@example.org", person=t.asha).id)
+    viewer = access_facts.viewer_for_user(fd.user("asha@example.org", person=t.asha).id)
     found = events(calendar_ics.user_feed(viewer, date(2026, 6, 1), STAMP))
     sessions = {k: v for k, v in found.items() if k.startswith("Supervision")}
     assert sessions == {"Supervision with Grace Hughes": sessions["Supervision with Grace Hughes"]}

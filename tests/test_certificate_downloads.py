@@ -12,11 +12,11 @@ from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
-from tracker.access import viewer_for_user
 from tracker.errors import ValidationError
 from tracker.models import Course, TrainingRecord, User
 from tracker.services import evidence
 from tracker.settings import current_settings
+from tracker.views.access_facts import viewer_for_user
 
 pytestmark = pytest.mark.usefixtures("ui_database")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from cli import build_parser, main, report_namespace, safe_url
 from tests import factories as f
 from tracker import db
-from tracker.cli import build_parser, main, report_namespace, safe_url
 from tracker.errors import ValidationError
 from tracker.models import (
     AuditEvent,
@@ -47,7 +47,7 @@ def test_init_creates_the_schema_then_says_it_is_up_to_date(capsys, tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'tracker.db'}"
     code, out, _ = run(capsys, "init", "--database", url)
     assert code == 0
-    assert f"created the schema (version {db.LATEST_VERSION})" in out and "loaded the built-in catalogues: 27 roles, 22 courses" in out
+    assert f"created the schema (version {db.LATEST_VERSION})" in out and "loaded the built-in catalogues: 29 roles, 31 courses" in out
     code, out, _ = run(capsys, "init", "--database", url)
     assert (code, out.splitlines()) == (0, [f"the schema is up to date (version {db.LATEST_VERSION}) in {url}",
                                             "the built-in catalogues were already loaded"])
@@ -114,12 +114,17 @@ def test_status_json_is_the_shape_of_interfaces(database, capsys):
     assert asha == {
         "staff_id": "E1001", "name": "Asha Patel", "role": "Social Prescribing Link Worker",
         "employer": "Northside Community Trust", "rag": "amber",
-        "training": [{"course": "SG-L2", "status": "due_soon", "completed_on": "2023-12-01",
-                      "expires_on": "2026-12-01"}],
+        "training": [{"course": "SG-L2", "kind": "course", "name": "Safeguarding Adults and Children Level 2",
+                      "status": "due_soon", "completed_on": "2023-12-01", "expires_on": "2026-12-01",
+                      "met_by": ["SG-L2"]}],
         "supervision": {
             "last_session": "2026-10-14",
-            "months": [{"month": "2026-10", "minutes": 60, "status": "met"},
-                       {"month": "2026-11", "minutes": 0, "status": "in_progress"}],
+            "months": [
+                {"month": "2026-10", "minutes": 60, "status": "met",
+                 "period": {"from": "2026-10-01", "to": "2026-10-31", "months": 1, "minutes": 60, "required": 60}},
+                {"month": "2026-11", "minutes": 0, "status": "in_progress",
+                 "period": {"from": "2026-11-01", "to": "2026-11-30", "months": 1, "minutes": 0, "required": 60}},
+            ],
         },
     }
 

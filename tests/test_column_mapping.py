@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from tests import factories_data as fd
-from tracker import column_mapping as cm
 from tracker.errors import ImportRejected, ValidationError
 from tracker.models import AuditEvent, TrainingRecord
+from tracker.services import column_mapping as cm
 
 TODAY = date(2026, 11, 22)
 ELEARNING = ["Employee Number", "Competence Name", "Completion Date", "Delivered By", "Department"]

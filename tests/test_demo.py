@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections import Counter
@@ -31,7 +32,7 @@ from tracker.models import (
     User,
 )
 from tracker.passwords import verify_password
-from tracker.population import load_rules, snapshot
+from tracker.views.population import load_rules, snapshot
 
 TODAY = date(2026, 11, 22)
 
@@ -201,9 +202,44 @@ def test_hand_checked_people(demo: DemoSummary) -> None:
     assert course(sian, "SG-L2").expires_on == date(2027, 6, 22)
     assert all(m.status == c.MET and m.required == 90 for m in sian.months)
     assert priya.rag == c.AMBER
-    assert priya.reasons == ("Resuscitation (Basic Life Support) expires on 17/12/2026",)
+    # her GPhC registration was checked in August, but the register's renewal date is 12/12/2026 (issue 14)
+    assert priya.reasons == (
+        "GPhC registration expires on 12/12/2026",
+        "Resuscitation (Basic Life Support) expires on 17/12/2026",
+    )
     assert zaneta.rag == c.RED
     assert zaneta.reasons == ("Safeguarding Adults and Children Level 2 expired on 22/09/2026",)
+
+
+def test_hand_checked_people_whose_status_the_workforce_rules_change(demo: DemoSummary) -> None:
+    """Three people the rules of issue 14 move (checked by hand against PRODUCT.md, as at 22/11/2026)."""
+    people = by_name()
+    sophie, priya, chidi = people["Sophie Bennett"], people["Priya Raman"], people["Chidi Eze"]
+    # Safeguarding recorded as two subjects (adults and children Level 3): the pair meets SG-L1 and SG-L2, from
+    # the earlier of the two dates; before, both were missing and she was red.
+    for code in ("SG-L1", "SG-L2"):
+        met = course(sophie, code)
+        assert (met.status, met.met_by) == (c.COMPLIANT, ("SGA-L3", "SGC-L3"))
+    assert sophie.rag == c.GREEN, sophie.reasons
+    # The expiry printed on the register (20 days away) counts before the 12-month re-check (in August 2027).
+    registration = course(priya, "REG-GPHC")
+    assert (registration.kind, registration.status) == ("registration", c.DUE_SOON)
+    assert registration.expires_on == date(2026, 12, 12)
+    assert registration.completed_on == date(2026, 8, 22)
+    # A senior clinical pharmacist is supervised every 3 months: October's gap is no miss while the quarter runs.
+    october = chidi.month(date(2026, 10, 1))
+    assert october is not None and october.period_months == 3 and october.status in (c.MET, c.IN_PROGRESS)
+    assert chidi.rag == c.GREEN, chidi.reasons
+    rules = load_rules()
+    monthly = c.Rules(
+        courses=rules.courses,
+        requirements=rules.requirements,
+        supervision=[dataclasses.replace(s, period_months=1) for s in rules.supervision],
+        policies=rules.policies,
+    )
+    chidi_monthly = by_name(rules=monthly)["Chidi Eze"]
+    assert chidi_monthly.rag == c.RED
+    assert chidi_monthly.reasons[0].startswith("Supervision missed in October 2026")
 
 
 def test_group_session_alone_does_not_meet_the_charitys_rule(demo: DemoSummary) -> None:
@@ -273,8 +309,9 @@ def _month_ends(last: date, count: int = 12) -> list[date]:
 
 @pytest.mark.parametrize("scope_of", ["everyone", "charity", "pcn"])
 def test_a_trend_of_snapshots_read_once_equals_a_snapshot_at_each_date(demo: DemoSummary, scope_of: str) -> None:
+    from tracker.access import Scope
     from tracker.models import Pcn
-    from tracker.population import Scope, snapshots
+    from tracker.views.population import snapshots
 
     charity = Organisation.get(Organisation.kind == "vcse")
     scope = {
@@ -287,3 +324,20 @@ def test_a_trend_of_snapshots_read_once_equals_a_snapshot_at_each_date(demo: Dem
     for day in days:
         assert trend[day] == snapshot(day, scope), day
     assert len({len(trend[d]) for d in days}) > 1 or scope_of == "everyone"
+
+
+def test_demo_has_a_past_team_event_with_records_and_a_planned_one(demo: DemoSummary) -> None:
+    from tracker.models import TrainingEvent, TrainingEventAttendee
+    from tracker.views.access_facts import viewer_for_user
+    from tracker.views.roles import role_page
+
+    past, planned = sorted(TrainingEvent.select(), key=lambda e: e.date)
+    assert (past.planned, planned.planned) == (False, True)
+    past_people = list(TrainingEventAttendee.select().where(TrainingEventAttendee.event == past.id))
+    assert len(past_people) == 16 and all(a.record_id is not None for a in past_people)
+    assert TrainingEventAttendee.select().where(
+        (TrainingEventAttendee.event == planned.id) & TrainingEventAttendee.record.is_null(False)).count() == 0
+    admin = viewer_for_user(User.get(User.roles.contains("admin")).id)
+    assert admin is not None
+    link_workers = role_page(admin, "SPLW", TODAY)
+    assert link_workers.holders and "what matters to you" in link_workers.text.summary

@@ -12,9 +12,9 @@ from tests import factories as f
 from tracker.access import Viewer
 from tracker.errors import ConflictError, PermissionDenied, ValidationError
 from tracker.models import AuditEvent, TrainingRecord
-from tracker.population import person_compliance
 from tracker.services import evidence
 from tracker.settings import Settings
+from tracker.views.population import person_compliance
 
 TODAY = date(2026, 11, 22)
 PDF = b"%PDF-1.7\n%%EOF\n"

@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 
 from tests import factories as f
 from tests import factories_data as fd
-from tracker import exports
+from tracker.access import Scope
 from tracker.importers import import_bytes
 from tracker.models import Person
-from tracker.population import Scope
-from tracker.services import audit
+from tracker.services import audit, training
+from tracker.views import exports
 
 AS_OF = date(2026, 11, 22)
 
@@ -79,9 +79,9 @@ def test_an_exported_people_file_imports_back_unchanged(database):
 
 def test_filters_apply_to_the_people_export(database):
     t = fd.team()
-    charity = exports.Filters(scope=Scope(employer_id=t.charity.id))
+    charity = exports.ExportFilters(scope=Scope(employer_id=t.charity.id))
     assert [r[0] for r in exports.people_table(AS_OF, charity).rows] == ["E1001", "E1002"]
-    link_workers = exports.Filters(role="SPLW", search="okafor")
+    link_workers = exports.ExportFilters(role="SPLW", search="okafor")
     assert [r[0] for r in exports.people_table(AS_OF, link_workers).rows] == ["E1002"]
 
 
@@ -89,14 +89,14 @@ def test_archived_people_are_left_out_unless_asked_for(database):
     t = fd.team()
     Person.update(archived=True).where(Person.id == t.ben.id).execute()
     assert "E1002" not in [r[0] for r in exports.people_table(AS_OF).rows]
-    assert "E1002" in [r[0] for r in exports.people_table(AS_OF, exports.Filters(include_archived=True)).rows]
+    assert "E1002" in [r[0] for r in exports.people_table(AS_OF, exports.ExportFilters(include_archived=True)).rows]
 
 
 def test_the_matrix_carries_the_engines_statuses_and_the_filters(database):
     t = fd.team()
     f.trained(t.asha, "SG-L2", date(2023, 12, 1))
     f.session(t.gp, t.asha, date(2026, 10, 14))
-    table = exports.compliance_matrix(AS_OF, exports.Filters(scope=Scope(employer_id=t.charity.id), search="asha"))
+    table = exports.compliance_matrix(AS_OF, exports.ExportFilters(scope=Scope(employer_id=t.charity.id), search="asha"))
     [row] = table.rows
     cells = dict(zip(table.headers, row, strict=True))
     assert cells["staff_id"] == "E1001"
@@ -112,9 +112,9 @@ def test_the_matrix_carries_the_engines_statuses_and_the_filters(database):
 def test_the_matrix_filters_by_status(database):
     t = fd.team()
     f.session(t.gp, t.carol, date(2026, 10, 14))
-    reds = exports.compliance_matrix(AS_OF, exports.Filters(rag="red"))
+    reds = exports.compliance_matrix(AS_OF, exports.ExportFilters(rag="red"))
     assert len(reds.rows) == 4
-    assert exports.compliance_matrix(AS_OF, exports.Filters(rag="green")).rows == []
+    assert exports.compliance_matrix(AS_OF, exports.ExportFilters(rag="green")).rows == []
 
 
 def test_a_course_not_required_of_someone_says_so(database):
@@ -134,7 +134,7 @@ def test_sessions_export_never_holds_private_notes_and_filters_by_supervisor_and
     table = exports.sessions_table(AS_OF, supervisor_id=t.gp.id, date_from=date(2026, 10, 1))
     assert table.rows == [[date(2026, 10, 14), "E2900", "E1001;E1002", 60, "clinical", "group", "in_person"]]
     assert b"private" not in exports.to_xlsx(table) + exports.to_csv(table)
-    charity_only = exports.sessions_table(AS_OF, exports.Filters(scope=Scope(employer_id=t.practice.id)))
+    charity_only = exports.sessions_table(AS_OF, exports.ExportFilters(scope=Scope(employer_id=t.practice.id)))
     assert [r[0] for r in charity_only.rows] == [date(2026, 9, 1)]
 
 
@@ -142,7 +142,16 @@ def test_training_export_leaves_out_evidence_not_yet_approved(database):
     t = fd.team()
     f.trained(t.asha, "SG-L2", date(2025, 1, 1))
     f.trained(t.asha, "FIRE", date(2026, 1, 1), state="pending")
-    assert exports.training_table(AS_OF).rows == [["E1001", "SG-L2", date(2025, 1, 1), ""]]
+    assert exports.training_table(AS_OF).rows == [["E1001", "SG-L2", date(2025, 1, 1), "", "", None]]
+
+
+def test_training_export_carries_the_reference_and_the_printed_expiry(database):
+    t = fd.team()
+    training.add_training("test", t.asha.id, "REG-HCPC", date(2025, 1, 1), "Health and Care Professions Council",
+                          reference="PA123456", expires_on=date(2026, 8, 31), today=AS_OF)
+    assert exports.training_table(AS_OF).rows == [
+        ["E1001", "REG-HCPC", date(2025, 1, 1), "Health and Care Professions Council", "PA123456", date(2026, 8, 31)]
+    ]
 
 
 def test_absences_export(database):
@@ -163,4 +172,4 @@ def test_audit_export_filters_by_actor_and_entity(database):
 
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError):
-        exports.write(exports.Table("x", ["a"]), "pdf")
+        exports.write(exports.ExportTable("x", ["a"]), "pdf")

@@ -100,7 +100,7 @@ async def test_a_scan_missed_while_down_runs_once_at_start_and_a_restart_sends_n
     try:
         await asyncio.sleep(0.3)
         assert len(finished_runs(sched.SCAN)) == 2, "the last run is recent: no catch-up"
-        restarted.get_job(sched.SCAN).modify(next_run_time=datetime.now(LONDON))  # "run now"
+        restarted.get_job(sched.SCAN).modify(next_run_time=clock.now("Europe/London"))  # "run now"
         await wait_until(lambda: len(finished_runs(sched.SCAN)) == 3)
     finally:
         sched.stop_scheduler()

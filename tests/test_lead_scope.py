@@ -15,19 +15,21 @@ from datetime import date
 import pytest
 from peewee import IntegrityError
 
+from cli import main
 from reports.build import ReportRequest, render
 from reports.rights import gather_for
 from tests import factories as f
 from tests import factories_data as fd
 from tests.factories_reports import pdf_pages
 from tests.old_schemas import make_release_2
-from tracker import access, api, db
-from tracker.access import Viewer, viewer_for_user
-from tracker.cli import main
+from tracker import access, db
+from tracker.access import Scope, Viewer
 from tracker.errors import ValidationError
 from tracker.models import AuditEvent, Employment, Organisation, Pcn, Person, User
-from tracker.population import Scope, people_in_scope
 from tracker.services import users
+from tracker.views import access_facts, api
+from tracker.views.access_facts import viewer_for_user
+from tracker.views.population import people_in_scope
 from ui.pages.exports import build_view
 
 AS_OF = date(2026, 11, 20)
@@ -115,7 +117,7 @@ def test_the_one_definition_of_in_scope_agrees_in_sql_and_on_a_person(split):
     pcn_lead = _viewer(fd.user("lead@pcn.example", "lead", lead_pcn=split.pcn))
     for viewer in (split.lead, south_lead, pcn_lead):
         in_sql = people_in_scope(access.lead_scope(viewer), AS_OF)
-        one_by_one = {p.id for p in Person.select() if access.leads(viewer, access.person_facts(p.id, AS_OF))}
+        one_by_one = {p.id for p in Person.select() if access.leads(viewer, access_facts.person_facts(p.id, AS_OF))}
         assert in_sql == one_by_one
     assert people_in_scope(Scope(employer_id=split.north.id), AS_OF) == {split.grace.id, split.asha.id}
 

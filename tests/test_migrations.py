@@ -8,9 +8,9 @@ import pytest
 from peewee import IntegrityError
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6
+from cli import main
+from tests.old_schemas import STEP_2_COLUMNS, STEP_6_COLUMNS, make_release_1_schema, undo_step_6, undo_step_8
 from tracker import db
-from tracker.cli import main
 from tracker.errors import TrackerError
 from tracker.models import (
     ApiToken,
@@ -33,6 +33,7 @@ def columns(table: str) -> set[str]:
 
 def make_release_1() -> None:
     """Today's schema with steps 2 onwards undone, at version 1, holding a person, a job and a policy."""
+    undo_step_8()
     undo_step_6()
     make_release_1_schema()
     trust = Organisation.create(name="Northside Community Trust", kind="vcse")
@@ -133,3 +134,68 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(sqlite_database):
     assert db.database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(IntegrityError), db.database.atomic():
         Employment.create(person=9999, role=Role.get(Role.code == "SPLW"), employer=9999, start_date=date(2024, 1, 1))
+
+
+# ---- step 7: workforce checks, printed expiries, supervision periods and the 2026/27 catalogue ---------------
+
+
+def test_step_7_brings_a_release_6_catalogue_up_to_2026_27_keeping_the_administrators_edits(database):
+    from tests.old_schemas import STEP_7_COLUMNS, make_release_6
+    from tracker.models import AuditEvent, Course, Requirement, SupervisionRule, TrainingRecord
+
+    make_release_6()
+    assert db.schema_version() == 6 and "kind" not in columns("course")
+    # what the administrators of the older release had done: their own band cap, a course taken off a role
+    Role.update(band_cap="8b").where(Role.code == "AP").execute()
+    care_coordinator = Role.get(Role.code == "CC")
+    ids = dict(Course.select(Course.code, Course.id).tuples())
+    fire = [ids["FIRE"]]
+    Requirement.delete().where((Requirement.role == care_coordinator.id) & (Requirement.course.in_(fire))).execute()
+    trust = Organisation.create(name="Northside Community Trust", kind="vcse")
+    asha = Person.insert(staff_id="E1001", first_name="Asha", last_name="Patel", archived=False, version=1,
+                         created_at=date(2024, 1, 1)).execute()
+    Employment.create(person=asha, role=Role.get(Role.code == "CP"), employer=trust, start_date=date(2024, 2, 1))
+    db.database.execute_sql(
+        "INSERT INTO training_record (person_id, course_id, completed_on, provider, evidence_state, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)".replace("?", "%s" if db.is_postgres() else "?"),
+        (asha, ids["IG"], date(2025, 3, 1), "e-LfH", "approved", date(2025, 3, 1)),
+    )
+
+    assert db.migrate_schema() == (6, db.LATEST_VERSION)
+    for table, column in STEP_7_COLUMNS:
+        assert column in columns(table)
+    kinds = dict(Course.select(Course.code, Course.kind).tuples())
+    assert (kinds["IG"], kinds["REG-GPHC"], kinds["DBS-ENH"], kinds["RTW"], kinds["APPRAISAL"]) == (
+        "course", "registration", "check", "check", "appraisal")
+
+    def required_of(role: str) -> set[str]:
+        query = Requirement.select(Course.code).join(Course).switch(Requirement).join(Role).where(Role.code == role)
+        return {code for (code,) in query.tuples()}
+
+    assert {"REG-GPHC", "DBS-ENH", "RTW", "APPRAISAL", "IPC", "MH"} <= required_of("CP")
+    assert {"IPC", "MH", "DBS-ENH"} <= required_of("CC") and "FIRE" not in required_of("CC")  # the edit kept
+    assert {"REG-GPHC", "SG-L3"} <= required_of("SCP")  # a new role gets every default
+    names = dict(Role.select(Role.code, Role.name).tuples())
+    assert (names["PA"], names["GP"], names["EPN"]) == (
+        "Physician Assistant", "General Practitioner", "Enhanced Practice Nurse")
+    caps = dict(Role.select(Role.code, Role.band_cap).tuples())
+    assert (caps["AP"], caps["CP"], caps["PT"], caps["EPN"]) == ("8b", "7-8a", "5", "7")
+    rule = SupervisionRule.get(SupervisionRule.role == Role.get(Role.code == "SCP").id)
+    assert (rule.min_minutes, rule.period_months) == (60, 3)
+    record = TrainingRecord.get(TrainingRecord.person == asha)
+    assert (record.completed_on, record.provider, record.reference, record.expires_on) == (
+        date(2025, 3, 1), "e-LfH", "", None)
+    assert AuditEvent.select().where(AuditEvent.action == "catalogue_2026_27").count() == 1
+
+
+# ---- step 8: role pages and team training events ------------------------------------------------------
+
+
+def test_step_8_adds_role_pages_and_team_training_events_to_a_release_7_database(database):
+    undo_step_8()
+    assert not db.database.table_exists("training_event")
+    assert db.migrate_schema() == (7, db.LATEST_VERSION)
+    assert {"role_page", "training_event", "training_event_attendee"} <= set(db.database.get_tables())
+    assert {"course_id", "date", "provider", "minutes", "planned"} <= columns("training_event")
+    assert {"event_id", "person_id", "record_id", "already_held"} <= columns("training_event_attendee")
+    assert db.migrate_schema() == (db.LATEST_VERSION, db.LATEST_VERSION)

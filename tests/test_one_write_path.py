@@ -17,8 +17,10 @@ ALLOWED = {
     ("ui/layout.py", "_header_facts"), ("ui/layout.py", "load"),
     ("ui/pages/login.py", "sign_in"), ("ui/pages/login.py", "create_first_admin"),
     ("ui/pages/login.py", "viewer_for_session"), ("ui/pages/login.py", "needs_first_admin"),
+    ("ui/pages/oidc_sign_in.py", "discover"), ("ui/pages/oidc_sign_in.py", "_finish"),  # signing in with NHSmail
     ("ui/workers.py", "fn"),  # draws a PDF from data already gathered and checked
     ("ui/pages/reports.py", "render"), ("ui/pages/reports.py", "gather_for"), ("ui/pages/reports.py", "choices"),
+    ("ui/pages/training_events.py", "register_pdf"),  # a read: the register, which asks the viewer's rights
 }
 
 

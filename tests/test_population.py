@@ -10,6 +10,7 @@ import pytest
 
 from tests import factories as f
 from tracker import db
+from tracker.access import Scope
 from tracker.models import (
     EmployerPolicy,
     Employment,
@@ -20,7 +21,7 @@ from tracker.models import (
     PolicyTopic,
     Role,
 )
-from tracker.population import Scope, load_records, person_compliance, snapshot
+from tracker.views.population import load_records, person_compliance, snapshot
 
 AS_OF = date(2025, 11, 21)
 NORTH, SOUTH = "Northside Community Trust", "Southside Practice"
@@ -330,7 +331,7 @@ def test_the_engine_agrees_with_the_benchmarks_sql_floor(database):
 
 @pytest.mark.parametrize("limit", [1000, 2], ids=["ids-in-sql", "ids-matched-in-python"])
 def test_a_scope_of_named_people_holds_exactly_them_with_their_own_records(database, monkeypatch, limit):
-    from tracker import population
+    from tracker.views import population
 
     monkeypatch.setattr(population, "MAX_IDS_IN_SQL", limit)
     people = [f.person(first=f"P{n}", staff_id=f"S{n}") for n in range(5)]

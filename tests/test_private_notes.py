@@ -16,16 +16,18 @@ from datetime import date, datetime
 import pytest
 
 from reports.build import ReportRequest, produce
+from reports.subject_access import build_zip
 from tests import factories as f
 from tests import factories_data as fd
 from tests.old_schemas import make_release_2
-from tracker import api, calendar_ics, db, note_crypto
-from tracker.access import Viewer, viewer_for_user
+from tracker import db, note_crypto
+from tracker.access import Viewer
 from tracker.errors import ValidationError
 from tracker.models import AuditEvent, SessionAttendee, SupervisionSession
-from tracker.services import caseload, supervision
+from tracker.services import supervision
 from tracker.settings import current_settings, use_settings
-from tracker.subject_access import build_zip
+from tracker.views import api, calendar_ics, caseload
+from tracker.views.access_facts import viewer_for_user
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 12, 0)

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.data import scope_report_data, trend_days
 from reports.employer import build_scope_pdf
 from reports.grid import Ink
+from reports.sections import course_groups
 from reports.style import BLACK, fonts, load_fonts, look
 from tests import factories as f
 from tests.factories_reports import (
@@ -30,9 +30,11 @@ from tests.factories_reports import (
     qpdf_check,
 )
 from tracker import compliance as c
+from tracker.access import Scope
 from tracker.dates import uk
 from tracker.errors import NotFound
-from tracker.population import Scope, snapshot
+from tracker.views.population import snapshot
+from tracker.views.report_data import scope_report_data, trend_days
 
 GENERATED_AT = datetime(2026, 11, 22, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
@@ -66,17 +68,20 @@ def test_employer_report_shows_each_persons_statuses_and_the_figures_of_the_engi
     for code, pct in summary.course_pct.items():
         assert code in headline and f"{pct:.1f}%" in headline
 
-    matrix = section(pages, "Training matrix")
+    groups = course_groups(data.courses)  # courses and checks together are more than one page's width
+    assert len(groups) > 1 and sum(map(len, groups)) == len(data.courses)
     supervision = section(pages, "Supervision month by month")
     for person in engine:
         required = {t.course: t for t in person.training}
-        first, middle, last = grid_row(matrix, person.name)
-        assert in_order(first, [person.name] + [look(required[code].status).label
-                                                for code, _ in data.courses if code in required])
-        assert look(person.rag).label in middle
-        assert middle.count("–") == len(data.courses) - len(required)
-        assert in_order(last, [person.staff_id] + [uk(t.expires_on) if t.expires_on else "No expiry"
-                                                   for code, _ in data.courses if (t := required.get(code))])
+        for number, group in enumerate(groups, start=1):
+            matrix = section(pages, f"Training matrix (part {number} of {len(groups)})")
+            first, middle, last = grid_row(matrix, person.name)
+            assert in_order(first, [person.name] + [look(required[code].status).label
+                                                    for code, _ in group if code in required])
+            assert look(person.rag).label in middle
+            assert middle.count("–") == len(group) - sum(code in required for code, _ in group)
+            assert in_order(last, [person.staff_id] + [uk(t.expires_on) if t.expires_on else "No expiry"
+                                                       for code, _ in group if (t := required.get(code))])
         first, _, last = grid_row(supervision, person.name)
         assert in_order(first, [person.name] + [look(m.status).label for m in person.months])
         assert in_order(last, [person.staff_id] + [f"{m.minutes}/{m.required} min" for m in person.months])

@@ -37,7 +37,7 @@ def test_report_command_writes_a_valid_pdf_of_each_kind(sqlite_database: str, tm
     assert run_report(args(kind, name, out)) == 0
     pdf = out.read_bytes()
     text = "\n".join(pdf_pages(pdf, tmp_path))
-    assert expect in text and "as at 22/11/2026" in text and "by command line" in text
+    assert expect in text and "as at 22/11/2026" in text and "(command line)" in text and "by command line" not in text
     assert qpdf_check(pdf, tmp_path).returncode == 0
     assert f"as at 22/11/2026 to {out}" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

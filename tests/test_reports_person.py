@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.data import person_statement_data, supervisor_log_data
 from reports.person import build_person_pdf
 from reports.style import look
 from reports.supervisor import build_supervisor_pdf
@@ -16,7 +15,8 @@ from tests.factories_reports import AS_OF, PRIVATE_NOTE, build_team, line_with, 
 from tracker.dates import uk
 from tracker.errors import NotFound, ValidationError
 from tracker.models import SessionAttendee, SupervisionSession
-from tracker.population import person_compliance
+from tracker.views.population import person_compliance
+from tracker.views.report_data import person_statement_data, supervisor_log_data
 
 
 def test_statement_lists_everything_the_persons_status_rests_on(database: str, tmp_path: Path):

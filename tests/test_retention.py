@@ -10,7 +10,7 @@ import pytest
 
 from tests import factories as f
 from tests import factories_data as fd
-from tracker import note_crypto, retention
+from tracker import note_crypto
 from tracker.models import (
     ApiToken,
     AuditEvent,
@@ -22,8 +22,8 @@ from tracker.models import (
     TrainingRecord,
     User,
 )
-from tracker.population import snapshot
-from tracker.services import audit, tokens
+from tracker.services import audit, retention, tokens
+from tracker.views.population import snapshot
 
 AS_OF = date(2032, 6, 30)
 LONG_AGO = AS_OF - timedelta(days=2191)  # one day more than six years

@@ -14,12 +14,12 @@ from tests import factories as f
 from tests import factories_data as fd
 from tracker import compliance as c
 from tracker import db
-from tracker.catalogue import load_catalogues
 from tracker.dates import add_months
-from tracker.export_bundle import bundle_zip
 from tracker.importers import import_bytes
 from tracker.models import Employment, Pcn, Person, Role, TrainingRecord
-from tracker.population import snapshot
+from tracker.services.catalogue import load_catalogues
+from tracker.views.export_bundle import bundle_zip
+from tracker.views.population import snapshot
 
 AS_OF = date(2026, 11, 22)
 DATES = [AS_OF, date(2026, 4, 15), date(2025, 8, 1), date(2024, 12, 31)]

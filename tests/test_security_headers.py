@@ -19,13 +19,13 @@ from nicegui.testing import User as Visitor
 from bench.live import live_server
 from tests import factories as f
 from tests.app_routes import app_routes
-from tests.ui_fixtures import PASSWORD, login_user, sign_in, ui_database  # noqa: F401
-from tracker import auth as tracker_auth
+from tests.ui_fixtures import PASSWORD, SIGN_IN_WAIT_RETRIES, login_user, sign_in, ui_database  # noqa: F401
 from tracker import clock
 from tracker import sign_in_throttle as throttle
 from tracker.errors import ValidationError
 from tracker.models import SignInAttempt, User
 from tracker.passwords import check_password_rules
+from tracker.services import auth as tracker_auth
 from tracker.settings import Settings
 from ui import auth
 from ui.app import storage_secret
@@ -149,10 +149,10 @@ async def test_five_wrong_passwords_hold_back_that_address_even_against_the_righ
         user.find("Password").type("not the password at all")
         user.find(marker="sign-in").click()
         assert await failures_reach(attempt)
-        await user.should_see(tracker_auth.NOT_RECOGNISED, retries=40)
+        await user.should_see(tracker_auth.NOT_RECOGNISED, retries=SIGN_IN_WAIT_RETRIES)
     user.find("Password").type(PASSWORD)
     user.find(marker="sign-in").click()
-    await user.should_see(tracker_auth.NOT_RECOGNISED, retries=40)
+    await user.should_see(tracker_auth.NOT_RECOGNISED, retries=SIGN_IN_WAIT_RETRIES)
     assert not SignInAttempt.select().where(SignInAttempt.succeeded).exists()
     response = await user.http_client.get("/me")
     assert response.status_code == 303 and response.headers["location"].startswith("/login")

@@ -26,8 +26,8 @@ from tracker.models import (
     User,
 )
 from tracker.passwords import verify_password
-from tracker.population import person_compliance
 from tracker.services import absences, assignments, organisations, people, rules, supervision, training, users
+from tracker.views.population import person_compliance
 
 TODAY = date(2026, 11, 22)
 PASSWORD = "correct horse battery 9"
@@ -301,7 +301,7 @@ def test_a_supervision_rule_names_the_kinds_that_count(database):
             "not yes or no")
     with one_audit_event():
         rules.remove_supervision_rule("ui", rule.id)
-    assert SupervisionRule.select().count() == 0
+    assert not SupervisionRule.select().where(SupervisionRule.id == rule.id).exists()
 
 
 # ---- users ------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from datetime import date
 
 from tests import factories as f
 from tracker import db
-from tracker.population import snapshot
+from tracker.views.population import snapshot
 
 
 def test_a_person_with_level_3_is_covered_for_level_2(database):

@@ -210,7 +210,7 @@ async def test_a_password_set_by_an_admin_must_be_changed_before_anything_else(u
     user.find(marker="new-password-again").clear().type("Quiet harbour lanterns 7")
     user.find(marker="save-password").click()
     assert await eventually(lambda: not User.get(User.email == "dina@example.nhs.uk").must_change_password)
-    await user.should_see("Add a completed course", retries=60)
+    await user.should_see("Add a completed course or check", retries=60)
     assert not User.get(User.email == "dina@example.nhs.uk").must_change_password
     assert (await user.http_client.get("/me", follow_redirects=False)).status_code == 200
 
@@ -229,7 +229,7 @@ async def test_people_change_their_own_password_from_the_menu(user: Visitor) -> 
     user.find(marker="current-password").clear().type(PASSWORD)
     user.find(marker="save-password").click()
     assert await eventually(lambda: user.http_client.cookies.get("session") != before)  # a new session identity
-    await user.should_see("Add a completed course", retries=60)
+    await user.should_see("Add a completed course or check", retries=60)
     other = visitor_from(OTHER_ADDRESS)
     await sign_in(other, "asha@example.nhs.uk", "Quiet harbour lanterns 7")
     await other.should_see("My compliance")

@@ -10,18 +10,20 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from reports import subject_access
 from tests import factories as f
 from tests import factories_data as fd
-from tracker import access, subject_access
+from tracker import access
 from tracker.errors import PermissionDenied
 from tracker.models import AuditEvent, SessionAttendee
 from tracker.services import audit
+from tracker.views import access_facts
 
 AS_OF = date(2026, 11, 22)
 
 
 def viewer_of(user) -> access.Viewer:  # type: ignore[no-untyped-def]
-    found = access.viewer_for_user(user.id)
+    found = access_facts.viewer_for_user(user.id)
     assert found is not None
     return found
 

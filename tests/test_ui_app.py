@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import open_clean_database
 from tracker import clock, db
 from tracker.models import Person
+from tracker.services import database_setup
 from ui import app as ui_app
 
 
@@ -31,11 +32,11 @@ def test_native_without_pywebview_says_how_to_install_it(
 
 def test_the_demo_loads_into_an_empty_database_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     open_clean_database("sqlite", tmp_path)
-    assert ui_app.load_demo_if_empty(clock.today())
+    assert database_setup.load_demo_if_empty(clock.today())
     printed = capsys.readouterr().out
     assert "admin@" in printed and "(admin)" in printed
     people = Person.select().count()
-    assert not ui_app.load_demo_if_empty(clock.today())
+    assert not database_setup.load_demo_if_empty(clock.today())
     assert "already holds people" in capsys.readouterr().out
     assert Person.select().count() == people
     db.close()

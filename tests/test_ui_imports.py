@@ -7,8 +7,8 @@ from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
-from tracker import column_mapping as cm
 from tracker.models import AuditEvent, TrainingRecord
+from tracker.services import column_mapping as cm
 
 pytestmark = pytest.mark.usefixtures("ui_database")
 

@@ -12,10 +12,12 @@ from nicegui.testing import User as Visitor
 from tests import factories as f
 from tests.ui_fixtures import Team, build_team, login_user, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
+from tracker.access import Scope
 from tracker.compliance import summarise
 from tracker.dates import add_months, month_start, uk
 from tracker.models import Pcn
-from tracker.population import Scope, snapshot
+from tracker.services.catalogue import default_role_items
+from tracker.views.population import snapshot
 
 pytestmark = pytest.mark.usefixtures("ui_database")
 
@@ -70,7 +72,7 @@ def names(team: Team, ids: list[str]) -> set[str]:
 
 def fully_trained(team: Team) -> None:
     """Ben holds every course and had supervision last month and this, so he is green and the team a mix."""
-    for course in ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP"):
+    for course in default_role_items("SPLW"):  # every course and check a link worker needs
         f.trained(team.ben, course, today() - timedelta(days=30))
     f.session(team.grace, team.ben, add_months(month_start(today()), -1) + timedelta(days=2))
     f.session(team.grace, team.ben, month_start(today()))  # this month met too, so green whatever the day
@@ -253,10 +255,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pending_certificate(team: Team, person=None, course: str = "FIRE"):  # type: ignore[no-untyped-def]
-    from tracker.access import viewer_for_user
     from tracker.models import User
     from tracker.services import evidence
     from tracker.settings import current_settings
+    from tracker.views.access_facts import viewer_for_user
 
     who = person or team.asha
     uploader = viewer_for_user(User.get(User.person == who.id).id)
@@ -285,7 +287,7 @@ async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: V
         "lead.north@example.nhs.uk",
     )
     assert AuditEvent.select().where(AuditEvent.action == "approve_certificate").count() == 1
-    from tracker.population import person_compliance
+    from tracker.views.population import person_compliance
 
     asha = person_compliance(team.asha.id, today())
     assert asha is not None

@@ -11,11 +11,11 @@ from nicegui.testing import User as Visitor
 from tests import factories as f
 from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F401
 from tracker import clock
-from tracker.access import Viewer
+from tracker.access import Scope, Viewer
 from tracker.errors import PermissionDenied, ValidationError
 from tracker.models import AuditEvent, EmployerPolicy, PolicyAcknowledgement, PolicyAdaptation, PolicyTopic
-from tracker.population import Scope, person_compliance
 from tracker.services import policies
+from tracker.views.population import person_compliance
 
 ADMIN = Viewer(1, "admin@example.nhs.uk", None, frozenset({"admin"}))
 

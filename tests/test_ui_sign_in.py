@@ -9,8 +9,8 @@ from nicegui.testing import User as Visitor
 
 from tests import factories as f
 from tests.ui_fixtures import PASSWORD, csrf_of, login_user, sign_in, sign_out, ui_database, visitor_from  # noqa: F401
-from tracker import auth as tracker_auth
 from tracker.models import AuditEvent, SignInAttempt, User
+from tracker.services import auth as tracker_auth
 from ui.auth import safe_return_path
 
 pytestmark = pytest.mark.usefixtures("ui_database")

@@ -190,10 +190,10 @@ async def test_a_past_date_shows_only_the_records_that_existed_then(user: Visito
 
 
 async def test_staff_see_why_a_certificate_was_rejected(user: Visitor, tmp_path: Path) -> None:
-    from tracker.access import viewer_for_user
     from tracker.models import User
     from tracker.services import evidence
     from tracker.settings import current_settings
+    from tracker.views.access_facts import viewer_for_user
 
     team = build_team()
     asha = viewer_for_user(User.get(User.email == "asha@example.nhs.uk").id)

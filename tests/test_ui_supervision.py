@@ -11,11 +11,12 @@ from nicegui.testing import User as Visitor
 from tests import factories as f
 from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock, note_crypto
-from tracker.access import Viewer, viewer_for_user
+from tracker.access import Viewer
 from tracker.dates import add_months, month_start, uk
 from tracker.errors import PermissionDenied
 from tracker.models import AuditEvent, SessionAttendee, SupervisionSession, User
-from tracker.services.caseload import log_own_session
+from tracker.services.supervision import log_own_session
+from tracker.views.access_facts import viewer_for_user
 
 pytestmark = pytest.mark.usefixtures("ui_database")
 

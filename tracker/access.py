@@ -11,12 +11,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from tracker.errors import PermissionDenied
-from tracker.population import Scope
 
 STAFF, SUPERVISOR, LEAD, ADMIN = "staff", "supervisor", "lead", "admin"
+
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which people to load: everyone, one employer, one PCN, or given person ids.
+
+    What "in scope" means is decided here once, in two forms of one rule: `scope_jobs` (SQL, for every query
+    of a population: dashboard, person pages, API, exports, PDFs, audit) and `holds` (the same test on one
+    job already loaded). A person is in an employer's or a PCN's scope on a day when an employment of theirs
+    active that day is with that employer (and in that PCN, where both are named: an administrator's filter;
+    a lead has exactly one of the two, tracker.access.lead_scope).
+    """
+
+    employer_id: int | None = None
+    pcn_id: int | None = None
+    person_ids: frozenset[int] | None = None
+
+    @property
+    def by_place(self) -> bool:
+        return self.employer_id is not None or self.pcn_id is not None
+
+    def holds(self, employer_id: int | None, pcn_id: int | None) -> bool:
+        """A job with this employer and PCN is in the scope (the pure twin of scope_jobs' filter)."""
+        return (self.employer_id is None or employer_id == self.employer_id) and (
+            self.pcn_id is None or pcn_id == self.pcn_id
+        )
 
 
 @dataclass(frozen=True)
@@ -159,7 +184,7 @@ def can_respond_to_session(viewer: Viewer, session: SessionFacts, person_id: int
 
 def lead_scope(viewer: Viewer) -> Scope:
     """The population a lead (or an admin) may see: the one scope every page, download, API answer and PDF
-    asks for (tracker.population.scope_jobs turns it into the people)."""
+    asks for (tracker.views.population.scope_jobs turns it into the people)."""
     if viewer.is_admin:
         return Scope()
     if viewer.is_lead:
@@ -185,90 +210,3 @@ def report_scope(viewer: Viewer, subject_person_id: int) -> Scope | None:
 def can_edit_employer(viewer: Viewer, employer_id: int) -> bool:
     """Admins, and the lead of that employer (a PCN-wide lead does not edit an employer's own records)."""
     return viewer.is_admin or (viewer.is_lead and viewer.lead_employer_id == employer_id)
-
-
-# ---- facts from the database ----------------------------------------------------------------------------
-
-
-def person_facts(person_id: int, as_of: date) -> PersonFacts:
-    """Employers and PCNs on as_of, and the supervisors with an assignment active on as_of."""
-    from tracker.models import Employment, SupervisorAssignment
-
-    employers: set[int] = set()
-    pcns: set[int] = set()
-    jobs = Employment.select(Employment.employer, Employment.pcn).where(
-        (Employment.person == person_id)
-        & (Employment.start_date <= as_of)
-        & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
-    )
-    for employer, pcn in jobs.tuples():
-        employers.add(employer)
-        if pcn is not None:
-            pcns.add(pcn)
-    supervisors = SupervisorAssignment.select(SupervisorAssignment.supervisor).where(
-        (SupervisorAssignment.supervisee == person_id)
-        & (SupervisorAssignment.start_date <= as_of)
-        & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
-    )
-    return PersonFacts(
-        person_id=person_id,
-        employer_ids=frozenset(employers),
-        pcn_ids=frozenset(pcns),
-        supervisor_ids=frozenset(s for (s,) in supervisors.tuples()),
-    )
-
-
-def session_facts(session_id: int) -> SessionFacts | None:
-    from tracker.models import SessionAttendee, SupervisionSession
-
-    row = SupervisionSession.get_or_none(SupervisionSession.id == session_id)
-    if row is None:
-        return None
-    attendees = SessionAttendee.select(SessionAttendee.person).where(SessionAttendee.session == session_id)
-    return SessionFacts(session_id, row.supervisor_id, frozenset(p for (p,) in attendees.tuples()))
-
-
-def supervisee_ids(supervisor_id: int, as_of: date) -> list[int]:
-    """People with an assignment under this supervisor active on as_of."""
-    from tracker.models import SupervisorAssignment
-
-    query = SupervisorAssignment.select(SupervisorAssignment.supervisee).where(
-        (SupervisorAssignment.supervisor == supervisor_id)
-        & (SupervisorAssignment.start_date <= as_of)
-        & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
-    )
-    return sorted({p for (p,) in query.tuples()})
-
-
-def session_epochs(user_ids: list[int]) -> dict[int, int]:
-    """The session epoch of each active user among these (a deactivated or unknown one is left out)."""
-    from tracker.models import User
-
-    if not user_ids:
-        return {}
-    rows = User.select(User.id, User.session_epoch).where(User.id.in_(user_ids) & (User.active == True))  # noqa: E712
-    return {user_id: epoch for user_id, epoch in rows.tuples()}
-
-
-def viewer_for_user(user_id: int) -> Viewer | None:
-    """The Viewer of an active user, or None when the user is gone or deactivated."""
-    from tracker.models import Person, User
-
-    user = User.get_or_none((User.id == user_id) & (User.active == True))  # noqa: E712
-    if user is None:
-        return None
-    name = ""
-    if user.person_id is not None:
-        person = Person.get_or_none(Person.id == user.person_id)
-        name = person.name if person else ""
-    return Viewer(
-        user_id=user.id,
-        email=user.email,
-        person_id=user.person_id,
-        roles=user.role_set,
-        lead_employer_id=user.lead_employer_id,
-        lead_pcn_id=user.lead_pcn_id,
-        name=name,
-        epoch=user.session_epoch,
-        must_change_password=bool(user.must_change_password),
-    )

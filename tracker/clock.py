@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-_DEFAULT_ZONE = "Europe/London"
+from tracker.settings import DEFAULT_TIMEZONE
 
 
 def zone(name: str | None = None) -> ZoneInfo:
@@ -13,7 +13,7 @@ def zone(name: str | None = None) -> ZoneInfo:
         from tracker.settings import current_settings
 
         name = current_settings().timezone
-    return ZoneInfo(name or _DEFAULT_ZONE)
+    return ZoneInfo(name or DEFAULT_TIMEZONE)
 
 
 def now(tz: str | None = None) -> datetime:

@@ -22,6 +22,13 @@ DEFAULT_MIN_MINUTES = 60
 DEFAULT_KINDS = frozenset({"clinical"})
 AMBER_DAYS_LEFT = 10
 MONTHS_SHOWN = 12
+PERIOD_MONTHS = (1, 2, 3, 4, 6, 12)  # a supervision rule's period, aligned to the calendar year
+
+# Kinds of catalogue item: all counted by the same rules
+ITEM_KINDS = ("course", "registration", "check", "appraisal")
+# Safeguarding strands: a combined record covers either single strand; an adults and a children record together
+# (a pair) cover the combined one.
+COMBINED, ADULTS, CHILDREN = "safeguarding", "safeguarding-adults", "safeguarding-children"
 
 # Course statuses
 COMPLIANT, DUE_SOON, EXPIRED, MISSING, DUE = "compliant", "due_soon", "expired", "missing", "due"
@@ -40,6 +47,7 @@ class CourseInfo:
     strand: str | None = None
     level: int | None = None
     default_renewal_months: int = 36
+    kind: str = "course"  # one of ITEM_KINDS
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class SupervisionRuleSpec:
     min_minutes: int = DEFAULT_MIN_MINUTES
     kinds: frozenset[str] = DEFAULT_KINDS
     group_counts: bool = True
+    period_months: int = 1  # the minimum is for each period of this many calendar months
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class EmploymentSpan:
 class Completion:
     course: str
     completed_on: date
+    expires_on: date | None = None  # the expiry printed on the record (a register's renewal date, a certificate's)
 
 
 @dataclass(frozen=True)
@@ -118,13 +128,16 @@ class PersonRecords:
 
 
 class RequiredCourse(NamedTuple):
-    """A course a job requires, with its effective terms and the courses whose completion satisfies it."""
+    """A course a job requires, with its effective terms and the courses whose completion satisfies it (and,
+    for a combined safeguarding item, the adults and the children items whose pair does)."""
 
     code: str
     name: str
     renewal_months: int
     new_starter_days: int
     satisfied_by: tuple[str, ...]
+    kind: str = "course"
+    pair: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -153,23 +166,38 @@ class Rules:
                 self._policies_by_employer.setdefault(p.employer_id, []).append(p)
         self._plans: dict[tuple[str, int], tuple[RequiredCourse, ...]] = {}  # per (role, employer)
         self._qualifiers: dict[str, tuple[str, ...]] = {}
+        self._pairs: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for code, course in self.courses.items():
             if course.strand and course.level is not None:
-                self._qualifiers[code] = tuple(
-                    c.code
-                    for c in self.courses.values()
-                    if c.strand == course.strand and c.level is not None and c.level >= course.level
-                )
+                covering = {course.strand} | ({COMBINED} if course.strand in (ADULTS, CHILDREN) else set())
+                self._qualifiers[code] = self._levels(covering, course.level, first=code)
+                if course.strand == COMBINED:
+                    adults, children = self._levels({ADULTS}, course.level), self._levels({CHILDREN}, course.level)
+                    if adults and children:
+                        self._pairs[code] = (adults, children)
             else:
                 self._qualifiers[code] = (code,)
 
+    def _levels(self, strands: set[str], level: int, first: str | None = None) -> tuple[str, ...]:
+        """The items of these strands at the level or above (the required item itself first)."""
+        found = sorted(
+            c.code for c in self.courses.values()
+            if c.strand in strands and c.level is not None and c.level >= level and c.code != first
+        )
+        return ((first,) if first else ()) + tuple(found)
+
     def qualifying_courses(self, course: str) -> tuple[str, ...]:
-        """The course itself, or for a levelled strand every level at or above it (Level 3 covers 2 and 1)."""
+        """The course itself, or for a levelled strand every level at or above it (Level 3 covers 2 and 1), a
+        combined adults-and-children record covering an adults or a children item."""
         return self._qualifiers.get(course, (course,))
+
+    def pair_for(self, course: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """For a combined safeguarding item: the adults items and the children items whose pair meets it."""
+        return self._pairs.get(course)
 
     def courses_required_by(self, job: EmploymentSpan) -> dict[str, tuple[int, int]]:
         """Course code -> (renewal months, new-starter days): employer rule > role rule > course default."""
-        return {code: (renewal, allowance) for code, _name, renewal, allowance, _by in self.course_plan(job)}
+        return {r.code: (r.renewal_months, r.new_starter_days) for r in self.course_plan(job)}
 
     def course_plan(self, job: EmploymentSpan) -> tuple[RequiredCourse, ...]:
         """The courses a job requires, in the order shown (by name), worked out once per role and employer."""
@@ -189,8 +217,15 @@ class Rules:
             rules = [r for r in (by_employer.get(code), by_role.get(code)) if r is not None]
             renewal = _first_set(*(r.renewal_months for r in rules), course.default_renewal_months)
             allowance = _first_set(*(r.new_starter_days for r in rules), self.new_starter_days)
-            plan.append(RequiredCourse(code, course.name, renewal, allowance, self.qualifying_courses(code)))
+            plan.append(RequiredCourse(
+                code, course.name, renewal, allowance, self.qualifying_courses(code), course.kind, self.pair_for(code)
+            ))
         return tuple(plan)
+
+    @property
+    def widest_period(self) -> int:
+        """The longest period any supervision rule sets, in months (how far back the records must go)."""
+        return max((s.period_months for s in (*self.supervision, self.default_supervision)), default=1)
 
     def supervision_rule_for(self, job: EmploymentSpan) -> SupervisionRuleSpec:
         return self._sup_employer.get(job.employer_id) or self._sup_role.get(job.role) or self.default_supervision
@@ -215,16 +250,50 @@ class CourseStatus:
     completed_on: date | None = None
     expires_on: date | None = None
     due_by: date | None = None  # the end of the new-starter allowance, for courses never done
-    satisfied_by: str | None = None  # the course code of the completion that counts
+    satisfied_by: str | None = None  # the item code(s) of the record(s) that count ("SGA-L3 + SGC-L3": a pair)
     renewal_months: int = 0
+    kind: str = "course"
+    met_by: tuple[str, ...] = ()  # the item codes of the records that count (two for a pair)
 
 
 @dataclass(frozen=True)
 class MonthStatus:
     month: date  # first day of the month
-    minutes: int
-    required: int
-    status: str
+    minutes: int  # the month's own qualifying minutes
+    required: int  # the minimum for the period
+    status: str  # the status of the month's period
+    period_months: int = 1
+    period_minutes: int | None = None  # the period's qualifying minutes up to the as-at date (None: = minutes)
+
+    @property
+    def period_start(self) -> date:
+        return period_start(self.month, self.period_months)
+
+    @property
+    def period_end(self) -> date:
+        return month_end(add_months(self.period_start, self.period_months - 1))
+
+    @property
+    def period_total(self) -> int:
+        return self.minutes if self.period_minutes is None else self.period_minutes
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_start, self.period_months)
+
+
+def period_start(day: date, months: int) -> date:
+    """The first day of the period of `months` calendar months (aligned to the calendar year) holding day."""
+    return date(day.year, day.month - (day.month - 1) % months, 1)
+
+
+def period_label(first: date, months: int) -> str:
+    """'November 2026', 'October to December 2026', 'December 2026 to January 2027' (never across a year: the
+    periods are aligned to it), 'January to December 2026'."""
+    if months == 1:
+        return first.strftime("%B %Y")
+    last = add_months(first, months - 1)
+    return f"{first:%B} to {last:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -260,6 +329,9 @@ class PersonCompliance:
 # ---- the rules ----------------------------------------------------------------------------------------
 
 
+Candidate = tuple[date, date | None, tuple[str, ...]]  # completed on, expires on (None: never), item codes
+
+
 def course_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[CourseStatus]:
     """The status of every course required of the person on as_of."""
     return _course_statuses(records, rules, as_of, _active(records, as_of))
@@ -282,40 +354,81 @@ def _course_statuses(
     else:
         plan, starts = _plan_for_several(active, rules)
 
-    latest: dict[str, date] = {}
+    latest: dict[str, Completion] = {}  # the latest record of each item on or before as_of
     for c in records.completions:
         on = c.completed_on
         if on <= as_of:
             seen = latest.get(c.course)
-            if seen is None or on > seen:
-                latest[c.course] = on
+            if seen is None or on > seen.completed_on:
+                latest[c.course] = c
 
     statuses = []
     warning_days = rules.warning_days
-    for code, name, renewal, allowance, qualifiers in plan:
-        if len(qualifiers) == 1:  # the course itself only
-            completed_on, by = latest.get(code), code
+    for required in plan:
+        code, name, renewal, allowance, qualifiers, kind, pair = required
+        if len(qualifiers) == 1 and pair is None:  # the item itself only
+            found = latest.get(code)
+            best: Candidate | None = None if found is None else (found.completed_on, _expiry(found, renewal), (code,))
         else:
-            completed_on = by = None
-            for q in qualifiers:
-                done = latest.get(q)
-                if done is not None and (completed_on is None or done > completed_on):
-                    completed_on, by = done, q
-        if completed_on is None:
+            best = _best_of(latest, qualifiers, renewal)
+            if pair is not None:
+                best = _better(best, _pair_of(latest, pair, renewal))
+        if best is None:
             due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
-            statuses.append(_never_done(code, name, renewal, due_by, as_of))
+            statuses.append(_never_done(code, name, renewal, due_by, as_of, kind))
         else:
-            statuses.append(_done(code, name, renewal, completed_on, by, as_of, warning_days))
+            completed_on, expires_on, met_by = best
+            statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
     return statuses
+
+
+def _expiry(record: Completion, renewal: int) -> date | None:
+    """The earlier of the completion date plus the renewal period (0: none) and the expiry printed on it."""
+    by_rule = add_months(record.completed_on, renewal) if renewal > 0 else None
+    printed = record.expires_on
+    if printed is None or (by_rule is not None and by_rule <= printed):
+        return by_rule
+    return printed
+
+
+def _better(a: Candidate | None, b: Candidate | None) -> Candidate | None:
+    """The latest completion counts; on a tie, the later expiry (never expiring is latest)."""
+    if a is None or b is None:
+        return a or b
+    if a[0] != b[0]:
+        return a if a[0] > b[0] else b
+    if a[1] is None or (b[1] is not None and a[1] >= b[1]):
+        return a
+    return b
+
+
+def _best_of(latest: dict[str, Completion], codes: tuple[str, ...], renewal: int) -> Candidate | None:
+    best: Candidate | None = None
+    for q in codes:
+        found = latest.get(q)
+        if found is not None:
+            best = _better(best, (found.completed_on, _expiry(found, renewal), (q,)))
+    return best
+
+
+def _pair_of(
+    latest: dict[str, Completion], pair: tuple[tuple[str, ...], tuple[str, ...]], renewal: int
+) -> Candidate | None:
+    """An adults and a children record together: the earlier date and the earlier expiry count."""
+    adults, children = _best_of(latest, pair[0], renewal), _best_of(latest, pair[1], renewal)
+    if adults is None or children is None:
+        return None
+    expiries = [e for e in (adults[1], children[1]) if e is not None]
+    return min(adults[0], children[0]), min(expiries, default=None), adults[2] + children[2]
 
 
 # Many people share a course status (the same course done on the same day, seen on the same date): each is
 # worked out once and the one immutable value handed to everyone who has it.
 @lru_cache(maxsize=1 << 14)
 def _done(
-    code: str, name: str, renewal: int, completed_on: date, by: str | None, as_of: date, warning_days: int
+    code: str, name: str, renewal: int, completed_on: date, expires_on: date | None, met_by: tuple[str, ...],
+    as_of: date, warning_days: int, kind: str,
 ) -> CourseStatus:
-    expires_on = add_months(completed_on, renewal) if renewal > 0 else None
     if expires_on is None:
         status = COMPLIANT
     elif as_of >= expires_on:
@@ -324,13 +437,15 @@ def _done(
         status = DUE_SOON
     else:
         status = COMPLIANT
-    return CourseStatus(code, name, status, completed_on, expires_on, None, by, renewal)
+    return CourseStatus(
+        code, name, status, completed_on, expires_on, None, " + ".join(met_by), renewal, kind, met_by
+    )
 
 
 @lru_cache(maxsize=1 << 12)
-def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date) -> CourseStatus:
+def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date, kind: str) -> CourseStatus:
     status = MISSING if as_of >= due_by else DUE
-    return CourseStatus(code, name, status, None, None, due_by, None, renewal)
+    return CourseStatus(code, name, status, None, None, due_by, None, renewal, kind)
 
 
 def _plan_for_several(
@@ -429,42 +544,74 @@ def supervision_months(
     records: PersonRecords, rules: Rules, as_of: date, count: int = MONTHS_SHOWN
 ) -> list[MonthStatus]:
     """Month by month supervision for the `count` months up to as_of's month, months with no employment
-    left out."""
+    left out. Each month carries the status of its rule's period (a quarter's months share one); its minutes
+    are its own."""
     windows = _month_windows(as_of, count)
     if not windows:
         return []
-    window_start, this_month = windows[0][0], windows[-1][0]
+    window_start = windows[0][0]
     employments = records.employments
-    steady = False  # employed in one job throughout, never away: one rule, and no month can be paused
     specs: list[SupervisionRuleSpec | None]
+    steady = False  # employed in one job throughout, never away: one rule, and no period can be paused
     if len(employments) == 1 and employments[0].start <= window_start and employments[0].end is None:
-        specs = [rules.supervision_rule_for(employments[0])] * len(windows)
-        steady = not records.absences
+        spec = rules.supervision_rule_for(employments[0])
+        specs = [spec] * len(windows)
+        steady = not records.absences and employments[0].start <= period_start(window_start, spec.period_months)
     else:
         specs = _rule_of_each_month(records, rules, windows)
-    base = window_start.year * 12 + window_start.month
-    minutes = [0] * len(windows)
+    widest = max((s.period_months for s in specs if s is not None), default=1)
+    earliest = _month_index(window_start) - (widest - 1)
+    by_month: dict[int, list[Attendance]] = {}
     for a in records.attendances:
         on = a.date
-        index = on.year * 12 + on.month - base
-        if 0 <= index < len(windows) and on <= as_of:
-            spec = specs[index]
-            if spec is not None and a.kind in spec.kinds and (spec.group_counts or not a.is_group):
-                minutes[index] += a.minutes
+        if on <= as_of:
+            index = on.year * 12 + on.month - 1
+            if index >= earliest:
+                by_month.setdefault(index, []).append(a)
+
+    def minutes_in(index: int, spec: SupervisionRuleSpec) -> int:
+        kinds, group_counts = spec.kinds, spec.group_counts
+        return sum(a.minutes for a in by_month.get(index, ()) if a.kind in kinds and (group_counts or not a.is_group))
+
+    last_index = _month_index(as_of)
+    periods: dict[tuple[date, int], tuple[int, str]] = {}  # (period start, rule) -> minutes, status
     result = []
-    for (first, last, _job_last, days), spec, done in zip(windows, specs, minutes, strict=True):
-        if spec is None:
+    for (first, last, _job_last, days), month_spec in zip(windows, specs, strict=True):
+        if month_spec is None:
             continue
-        if done >= spec.min_minutes:
-            status = MET
-        elif not steady and _days_away(records, first, last) * 2 > days:
-            status = PAUSED
-        elif first == this_month:
-            status = IN_PROGRESS
+        spec = month_spec
+        index = _month_index(first)
+        own = minutes_in(index, spec)
+        length = spec.period_months
+        if length == 1:
+            p_first, p_last, p_days = first, last, days
         else:
-            status = MISSED
-        result.append(_month_status(first, done, spec.min_minutes, status))
+            p_first = period_start(first, length)
+            p_last = month_end(add_months(p_first, length - 1))
+            p_days = (p_last - p_first).days + 1
+        held = periods.get((p_first, id(spec)))
+        if held is None:
+            if length == 1:
+                total = own
+            else:
+                start = _month_index(p_first)
+                total = sum(minutes_in(i, spec) for i in range(start, min(start + length, last_index + 1)))
+            if total >= spec.min_minutes:
+                status = MET
+            elif not steady and _days_away(records, p_first, p_last) * 2 > p_days:
+                status = PAUSED
+            elif p_first <= as_of <= p_last:
+                status = IN_PROGRESS
+            else:
+                status = MISSED
+            held = periods[p_first, id(spec)] = (total, status)
+        total, status = held
+        result.append(_month_status(first, own, spec.min_minutes, status, length, None if length == 1 else total))
     return result
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def _rule_of_each_month(
@@ -522,15 +669,20 @@ def _assess(
             amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
         elif c.status == DUE:
             amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
-    for m in months[-2:]:  # only the as-at month and the one before count for the colour
+    current = months[-1] if months and months[-1].month == this_month else None
+    length = 1 if current is None else current.period_months
+    if length > 1:
+        previous = _previous_month(period_start(this_month, length))
+    for m in months[-(length + 1):]:  # only the as-at period and the one before count for the colour
         if m.month == previous and m.status == MISSED:
-            red.append(f"Supervision missed in {m.month.strftime('%B %Y')} ({m.minutes} of {m.required} minutes)")
-        if m.month == this_month and m.status == IN_PROGRESS:
-            days_left = (month_end(as_of) - as_of).days + 1
-            if days_left <= AMBER_DAYS_LEFT:
-                amber.append(
-                    f"Supervision this month: {m.minutes} of {m.required} minutes, {days_left} days left"
-                )
+            red.append(f"Supervision missed in {m.period_label} ({m.period_total} of {m.required} minutes)")
+    if current is not None and current.status == IN_PROGRESS:
+        days_left = (current.period_end - as_of).days + 1
+        if days_left <= AMBER_DAYS_LEFT:
+            this = "this month" if current.period_months == 1 else f"this period ({current.period_label})"
+            amber.append(
+                f"Supervision {this}: {current.period_total} of {current.required} minutes, {days_left} days left"
+            )
     for p in policies:
         if not p.acknowledged:
             amber.append(f"Policy '{p.topic}' version {p.version} not yet acknowledged")
@@ -544,10 +696,16 @@ def _assess(
         tuple(red + amber),
         tuple(training),
         tuple(months),
-        max((a.date for a in records.attendances if a.date <= as_of), default=None),  # the last session
+        _last_session(records, as_of),
         tuple(policies),
         _current(active),
     )
+
+
+def _last_session(records: PersonRecords, as_of: date) -> date | None:
+    """The last session on or before as_of within the months shown (however far back the records go)."""
+    since = _month_windows(as_of, MONTHS_SHOWN)[0][0]
+    return max((a.date for a in records.attendances if since <= a.date <= as_of), default=None)
 
 
 def _current(active: list[EmploymentSpan]) -> EmploymentSpan | None:
@@ -622,3 +780,25 @@ def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
         course_pct={code: pct(ok, n) for code, (ok, n) in sorted(per_course.items())},
         supervision_met_last_month_pct=pct(met, due),
     )
+
+
+# ---- who may supervise --------------------------------------------------------------------------------------
+
+
+def supervisor_mismatch(
+    role: str, role_name: str, profession: str | None, accepted: dict[str, tuple[str, ...]]
+) -> str | None:
+    """Why a supervisor of this profession is not of a kind the role names for its clinical supervisor (None
+    when they are, or the role names none). Professions match by word: "mental health nurse" is a nurse."""
+    kinds = accepted.get(role)
+    if not kinds:
+        return None
+    wanted = " or ".join(kinds)
+    given = (profession or "").strip()
+    if not given:
+        return f"the supervisor's profession is not recorded; a {role_name}'s clinical supervisor should be a {wanted}"
+    words = f" {' '.join(given.lower().replace('-', ' ').split())} "
+    if any(f" {kind} " in words for kind in kinds):
+        return None
+    return f"a {profession} is not a kind of clinical supervisor a {role_name} expects (a {wanted})"
+

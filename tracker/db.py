@@ -216,6 +216,35 @@ def _v6_sessions_and_sign_in_throttle() -> None:
     ApiToken.update(revoked_at=utc_now()).where(ApiToken.user.in_(inactive) & ApiToken.revoked_at.is_null()).execute()
 
 
+def _v7_workforce_checks_and_periods() -> None:
+    """Release 7: catalogue items of several kinds (registrations, checks, appraisals beside courses), the
+    reference number and printed expiry of a record, a supervision rule's period, and the 2026/27 catalogue
+    (tracker.services.catalogue.upgrade_to_2026_27: new items, roles and defaults added, administrators' edits kept)."""
+    from tracker.models import Course, SupervisionRule, TrainingRecord
+    from tracker.services.catalogue import upgrade_to_2026_27
+
+    m = _migrator()
+    ops = []
+    for table, name, field in (
+        ("course", "kind", Course.kind),
+        ("training_record", "reference", TrainingRecord.reference),
+        ("training_record", "expires_on", TrainingRecord.expires_on),
+        ("supervision_rule", "period_months", SupervisionRule.period_months),
+    ):
+        if name not in _columns(table):
+            ops.append(m.add_column(table, name, field))
+    if ops:
+        migrate(*ops)
+    upgrade_to_2026_27()
+
+
+def _v8_role_pages_and_team_training_events() -> None:
+    """Release 8: administrators' text for role pages, and team training events with their attendees."""
+    from tracker.models import RolePage, TrainingEvent, TrainingEventAttendee
+
+    database.create_tables([RolePage, TrainingEvent, TrainingEventAttendee], safe=True)
+
+
 # Step N upgrades a database at version N-1 to version N. Version 1 is the first release's schema.
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
@@ -223,6 +252,8 @@ MIGRATIONS: dict[int, Callable[[], None]] = {
     4: _v4_private_notes_per_attendee_sealed,
     5: _v5_one_lead_scope,
     6: _v6_sessions_and_sign_in_throttle,
+    7: _v7_workforce_checks_and_periods,
+    8: _v8_role_pages_and_team_training_events,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -17,7 +17,6 @@ from peewee import chunked
 
 from tracker import demo_data as d
 from tracker import note_crypto
-from tracker.catalogue import load_catalogues
 from tracker.dates import add_months
 from tracker.db import database
 from tracker.demo_history import (
@@ -47,11 +46,14 @@ from tracker.models import (
     SupervisionRule,
     SupervisionSession,
     SupervisorAssignment,
+    TrainingEvent,
+    TrainingEventAttendee,
     TrainingRecord,
     User,
 )
 from tracker.passwords import generate_password, hash_password
 from tracker.services import audit
+from tracker.services.catalogue import load_catalogues
 
 
 @dataclass
@@ -79,6 +81,7 @@ def load_demo(today: date, actor: str = "demo") -> DemoSummary:
         records = _training(staff, ids, today, rng)
         sessions = _supervision(staff, ids, today, rng)
         _policies(staff, ids, orgs, today, rng)
+        records += _team_training(ids, today)
         _users(ids, orgs, pcn, hashes)
         users = [(email, roles, passwords[email]) for email, roles, _, _ in d.USERS]
         summary = DemoSummary(len(ids), len(orgs), sessions, records, users)
@@ -168,6 +171,41 @@ def _training(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: ra
     for batch in chunked(rows, 300):
         TrainingRecord.insert_many(batch).execute()
     return len(rows)
+
+
+def _team_training(ids: dict[str, int], today: date) -> int:
+    """An all-team session three weeks ago (a few people from each employer, one record each) and another
+    planned for a fortnight ahead (tracker.demo_data.TEAM_EVENTS). Returns the records written."""
+    from tracker.views.population import Scope, scope_jobs
+
+    courses: dict[str, int] = dict(Course.select(Course.code, Course.id).tuples())
+    order = {person_id: n for n, person_id in enumerate(ids.values())}
+    written = 0
+    for code, day, provider, per_employer, planned in d.TEAM_EVENTS:
+        on = today + timedelta(days=day)
+        by_employer: dict[int, list[int]] = {}
+        jobs = scope_jobs(Scope(), min(on, today), Employment.person, Employment.employer).tuples()
+        for person_id, employer_id in sorted(set(jobs), key=lambda j: order.get(j[0], 0)):
+            if person_id not in by_employer.setdefault(employer_id, []):
+                by_employer[employer_id].append(person_id)
+        people = list(dict.fromkeys(p for found in by_employer.values() for p in found[:per_employer]))
+        event = TrainingEvent.create(course=courses[code], date=on, provider=provider, minutes=120, planned=planned,
+                                     created_by="demo")
+        held = set() if planned else {p for (p,) in TrainingRecord.select(TrainingRecord.person).where(
+            (TrainingRecord.course == courses[code]) & (TrainingRecord.completed_on == on)).tuples()}
+        for person_id in people:
+            record = None
+            if not planned:
+                record = TrainingRecord.get_or_none((TrainingRecord.person == person_id)
+                                                    & (TrainingRecord.course == courses[code])
+                                                    & (TrainingRecord.completed_on == on))
+                if record is None:
+                    record = TrainingRecord.create(person=person_id, course=courses[code], completed_on=on,
+                                                   provider=provider)
+                    written += 1
+            TrainingEventAttendee.create(event=event, person=person_id, record=record,
+                                         already_held=person_id in held)
+    return written
 
 
 def _supervision(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: random.Random) -> int:

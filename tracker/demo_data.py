@@ -18,6 +18,12 @@ EMPLOYERS: list[tuple[str, str, str, str]] = [
 ]
 LEAD_PRACTICE = "practice"  # the PCN's lead practice hosts it
 
+# Team training events (courses no demo story depends on): course, days from the demo's today, provider, people from each employer, planned
+TEAM_EVENTS: list[tuple[str, int, str, int, bool]] = [
+    ("CONFLICT", -21, "Eastbrook Mental Health NHS Foundation Trust training team", 4, False),
+    ("MH", 14, "Riverside Community Connections", 3, True),
+]
+
 # key, first name, last name, role code, employer key, clinical supervisor (key), months in post, profession
 PEOPLE: list[tuple[str, str, str, str, str, str, int, str | None]] = [
     # Riverside Medical Practice: the lead practice, clinical director, PCN manager and practice-based roles.
@@ -29,7 +35,7 @@ PEOPLE: list[tuple[str, str, str, str, str, str, int, str | None]] = [
     ("mensah", "Grace", "Mensah", "SC", "practice", "llewellyn", 62, "nurse"),
     ("raman", "Priya", "Raman", "CP", "practice", "siddiqui", 30, "pharmacist"),
     ("cohen", "Daniel", "Cohen", "CP", "practice", "siddiqui", 26, "pharmacist"),
-    ("eze", "Chidi", "Eze", "CP", "practice", "siddiqui", 14, "pharmacist"),
+    ("eze", "Chidi", "Eze", "SCP", "practice", "siddiqui", 14, "pharmacist"),
     ("hughes", "Megan", "Hughes", "CP", "practice", "siddiqui", 30, "pharmacist"),
     ("nowak", "Bartosz", "Nowak", "PT", "practice", "siddiqui", 20, "pharmacy technician"),
     ("begum", "Aisha", "Begum", "PT", "practice", "siddiqui", 11, "pharmacy technician"),
@@ -75,7 +81,7 @@ SECONDED_ROLES = {"MHP"}  # the trust's mental health practitioners are seconded
 CLINICAL_PROFESSIONS = {"GP", "pharmacist", "physiotherapist", "nurse", "occupational therapist",
                         "mental health nurse"}
 BANDS: dict[str, str | None] = {
-    "SPLW": "5", "HWBC": "5", "CC": "4", "CP": "7", "PT": "5", "FCP": "7", "PARA": "7", "AP": "8a",
+    "SPLW": "5", "HWBC": "5", "CC": "4", "CP": "7", "SCP": "8a", "PT": "5", "FCP": "7", "PARA": "7", "AP": "8a",
     "GPA": "3", "MHP": "6", "SC": "8a", "PCNM": "8b", "OPM": "7", "GPP": None,
 }
 # fmt: on
@@ -93,6 +99,7 @@ ABSENCES = [("goldberg", "maternity", (4, 12), (5, 3))]
 SKIPPED_MONTHS: dict[str, list[int]] = {  # fmt: skip
     "robinson": [1, 6], "adeyemi": [1], "oconnor": [0], "cohen": [5], "nowak": [7, 8], "hussain": [3],
     "williams": [5], "gallagher": [9], "mehta": [4],
+    "eze": [1],  # a senior clinical pharmacist: seen every 3 months is enough, so last month's gap is not missed
 }
 SESSION_KIND = {"whitaker": "practice"}  # the PCN manager's monthly supervision is line management
 # supervisor, kind, every n months, months where month index % n equals this, day, replaces one-to-ones, roles
@@ -115,13 +122,16 @@ EXTRA_SUPERVISION: list[tuple[str, str, str, int, int]] = [
 # ("expires_in", days) negative = expired; ("months_ago", n); ("never",); ("as", other course).
 TRAINING_EXCEPTIONS: dict[str, dict[str, tuple[str, int | str] | tuple[str]]] = {
     "clarke": {"BLS": ("expires_in", -35)},
-    "raman": {"BLS": ("expires_in", 25)},
     "chen": {"IPC": ("expires_in", 40)},
     "goldberg": {"FIRE": ("expires_in", 30)},
     "kowalczyk": {"SG-L2": ("months_ago", 14)},
     "pritchard": {"SG-L2": ("months_ago", 5)},
     "campbell": {"OMMT": ("never",)},
     "doyle": {"SG-L2": ("as", "SG-L3"), "SG-L1": ("never",)},
+    # Safeguarding recorded as two subjects, adults and children Level 3: together they meet SG-L1 and SG-L2.
+    "bennett": {"SG-L2": ("as", "SGA-L3+SGC-L3"), "SG-L1": ("never",)},
+    # GPhC registration checked three months ago; the register's renewal date is in 20 days.
+    "raman": {"BLS": ("expires_in", 25), "REG-GPHC": ("printed_expiry_in", 20)},
 }
 PENDING_EVIDENCE = [("clarke", "BLS", 3)]  # key, course, days ago: uploaded, waiting for approval
 PROVIDERS = {

@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tracker import demo_data as d
-from tracker.catalogue import default_role_courses
 from tracker.dates import add_months, month_start
+from tracker.services.catalogue import REGULATOR_NAMES, default_role_items
 
 HISTORY_MONTHS = 24
 
@@ -93,8 +93,8 @@ def plan_staff(today: date, rng: random.Random) -> dict[str, Staff]:
 def _courses_for_role(role: str, profession: str | None, arrs: set[str]) -> list[str]:
     """The built-in courses of an ARRS role; for supervisors and managers, those of a comparable role."""
     if role in arrs:
-        return default_role_courses(role)
-    return default_role_courses("AP" if profession in d.CLINICAL_PROFESSIONS else "CC")
+        return default_role_items(role)
+    return default_role_items("AP" if profession in d.CLINICAL_PROFESSIONS else "CC")
 
 
 def _latest_completion(
@@ -121,10 +121,11 @@ def training_rows(
     employer_renewals = {(emp, course): months for emp, course, months in d.EMPLOYER_REQUIREMENTS}
     rows: dict[tuple[int, str, date], dict[str, Any]] = {}
 
-    def add(key: str, code: str, on: date, state: str = "approved") -> None:
-        provider = d.PROVIDERS.get(code, d.DEFAULT_PROVIDER)
+    def add(key: str, code: str, on: date, state: str = "approved", printed: date | None = None) -> None:
+        provider = REGULATOR_NAMES.get(code) or d.PROVIDERS.get(code, d.DEFAULT_PROVIDER)
         rows[(ids[key], code, on)] = dict(
-            person=ids[key], course=courses[code][0], completed_on=on, evidence_state=state, provider=provider
+            person=ids[key], course=courses[code][0], completed_on=on, evidence_state=state, provider=provider,
+            reference=_reference(code, ids[key]), expires_on=printed,
         )
 
     for s in staff.values():
@@ -141,6 +142,16 @@ def training_rows(
             done_as = str(rule[1]) if rule[0] == "as" else code
             if rule[0] == "never":
                 continue
+            if rule[0] == "printed_expiry_in":  # the register's renewal date comes before the 12-month check
+                verified = add_months(today, -3)
+                add(s.key, code, verified, printed=today + timedelta(days=int(rule[1])))
+                continue
+            if "+" in done_as:  # recorded as two subjects (adults and children), as ESR and e-learning do
+                first, second = done_as.split("+")
+                latest = _latest_completion(s, ("usual",), renewal, since, today, rng)
+                add(s.key, first, latest)
+                add(s.key, second, latest + timedelta(days=rng.randint(1, 9)))
+                continue
             if s.key in d.NEW_STARTER_DAYS_AGO:
                 if code in d.NEW_STARTER_COURSES_DONE:
                     add(s.key, done_as, s.start + timedelta(days=rng.randint(1, 20)))
@@ -153,6 +164,17 @@ def training_rows(
     for key, code, days_ago in d.PENDING_EVIDENCE:
         add(key, code, today - timedelta(days=days_ago), "pending")
     return list(rows.values())
+
+
+def _reference(code: str, person_id: int) -> str:
+    """An invented registration or certificate number in the register's own shape."""
+    n = 1000 + person_id * 7919 % 9000
+    shapes = {
+        "REG-GMC": f"7{n:04d}21", "REG-NMC": f"{n % 100:02d}A{n:04d}E", "REG-GPHC": f"20{n:05d}",
+        "REG-HCPC": f"PH{n:06d}", "REG-SWE": f"SW{n:05d}", "DBS-ENH": f"00{n:06d}{n % 9999:04d}",
+        "DBS-STD": f"00{n:06d}{n % 9999:04d}",
+    }
+    return shapes.get(code, "")
 
 
 # ---- supervision ---------------------------------------------------------------------------------------

@@ -17,15 +17,18 @@ from peewee import (
 
 from tracker.clock import utc_now
 from tracker.db import database
+from tracker.vocabulary import (  # noqa: F401 (the models' columns hold these words; importers read them here)
+    ABSENCE_REASONS,
+    CONFIRMATION_STATES,
+    EVIDENCE_STATES,
+    ITEM_KINDS,
+    ORGANISATION_KINDS,
+    SESSION_FORMATS,
+    SESSION_MODES,
+    SUPERVISION_KINDS,
+    USER_ROLES,
+)
 
-ORGANISATION_KINDS = ("pcn", "gp_practice", "vcse", "nhs_trust", "local_authority", "other")
-SUPERVISION_KINDS = ("clinical", "educational", "practice")
-SESSION_FORMATS = ("one_to_one", "group")
-SESSION_MODES = ("in_person", "video", "phone")
-ABSENCE_REASONS = ("maternity", "sickness", "career_break", "other")
-USER_ROLES = ("staff", "supervisor", "lead", "admin")
-EVIDENCE_STATES = ("approved", "pending", "rejected")
-CONFIRMATION_STATES = ("pending", "confirmed", "queried")
 ONE_LEAD_SCOPE = "user_one_lead_scope"
 
 
@@ -88,6 +91,7 @@ class SupervisorAssignment(BaseModel):
     start_date = DateField()
     end_date = DateField(null=True)
     first_contact = BooleanField(default=False)
+    warning: str | None = None  # not stored: why the supervisor is not of the kind the role expects, when named
 
 
 class Absence(BaseModel):
@@ -103,6 +107,7 @@ class Course(BaseModel):
     strand = CharField(null=True)
     level = IntegerField(null=True)
     default_renewal_months = IntegerField(default=36)
+    kind = CharField(default="course")  # course | registration | check | appraisal (ITEM_KINDS)
 
 
 class Requirement(BaseModel):
@@ -124,6 +129,7 @@ class SupervisionRule(BaseModel):
     min_minutes = IntegerField(default=60)
     kinds = CharField(default="clinical")  # ';'-separated
     group_counts = BooleanField(default=True)
+    period_months = IntegerField(default=1)  # the minimum is per period of 1, 2, 3, 4, 6 or 12 calendar months
 
     class Meta:
         indexes = ((("role", "employer"), True),)
@@ -132,8 +138,10 @@ class SupervisionRule(BaseModel):
 class TrainingRecord(BaseModel):
     person = ForeignKeyField(Person, backref="training", on_delete="RESTRICT")
     course = ForeignKeyField(Course, backref="records", on_delete="RESTRICT")
-    completed_on = DateField()
-    provider = CharField(default="")
+    completed_on = DateField()  # for a registration or check: the date it was last verified or issued
+    provider = CharField(default="")  # for a registration: the regulator; for a check: the body that issued it
+    reference = CharField(default="")  # a registration number, a DBS certificate number
+    expires_on = DateField(null=True)  # the expiry printed on the record; the earlier of it and the rule's counts
     certificate_path = CharField(null=True)
     evidence_state = CharField(default="approved")  # pending evidence does not count until approved
     decided_by = CharField(null=True)
@@ -326,6 +334,47 @@ class ApiToken(BaseModel):
     last_used_at = DateTimeField(null=True)
 
 
+class RolePage(BaseModel):
+    """An administrator's text for a role's page (without one, the built-in text in tracker/role_texts.py).
+
+    Each part is plain text with a little markdown (paragraphs, "- " lists, [words](https://...) links), drawn as
+    text by ui/role_text.py: never as HTML."""
+
+    role = ForeignKeyField(Role, unique=True, backref="page", on_delete="RESTRICT")
+    summary = TextField(default="")  # what the role does
+    boundaries = TextField(default="")  # its boundaries of care
+    requirements = TextField(default="")  # minimum role requirements (ARRS)
+    supervision = TextField(default="")  # what the guidance says of its supervision and who may give it
+    funding = TextField(default="")
+    sources = TextField(default="")
+    updated_at = DateTimeField(default=utc_now)
+    updated_by = CharField(default="")
+
+
+class TrainingEvent(BaseModel):
+    """One course held for a team (an all-team session), done on its date or planned for it."""
+
+    course = ForeignKeyField(Course, backref="events", on_delete="RESTRICT")
+    date = DateField(index=True)
+    provider = CharField(default="")  # provider or trainer
+    minutes = IntegerField(null=True)  # duration
+    planned = BooleanField(default=False)  # True: not held yet; the attendees are invited, no record written
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=utc_now)
+
+
+class TrainingEventAttendee(BaseModel):
+    event = ForeignKeyField(TrainingEvent, backref="attendees", on_delete="RESTRICT")
+    person = ForeignKeyField(Person, backref="training_events", on_delete="RESTRICT")
+    # The record the event wrote; None when the person already held that course on that date (nothing was
+    # duplicated) or the event is only planned.
+    record = ForeignKeyField(TrainingRecord, null=True, backref="event_attendance", on_delete="RESTRICT")
+    already_held = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("event", "person"), True),)
+
+
 class ImportMapping(BaseModel):
     """Remembered column mapping for a source of files (an HR or e-learning export)."""
 
@@ -364,4 +413,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     ApiToken,
     ImportMapping,
     MailOutage,
+    RolePage,
+    TrainingEvent,
+    TrainingEventAttendee,
 ]

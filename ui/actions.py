@@ -30,14 +30,14 @@ import secrets
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from nicegui import run, ui
 
 from tracker.access import Viewer, require, require_person
-from tracker.auth import viewer_for_session
 from tracker.clock import utc_now
 from tracker.errors import NeedsConfirmation, PermissionDenied, TrackerError, ValidationError
+from tracker.services.auth import viewer_for_session
 from ui import auth, session_end
 
 Check = Callable[[Viewer], None]
@@ -45,11 +45,16 @@ Needs = str | tuple[str, ...] | Check
 
 ENDED = "Your session has ended. Please sign in again."
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(Generic[T]):
+    """How a write went; `value` is what the action returned, and None unless `ok`."""
+
     ok: bool
-    value: Any = None
+    value: T
     message: str = ""
     field: str | None = None  # the field a refused value was in, to show the message there
     question: str | None = None  # the service asks before writing (NeedsConfirmation): nothing was written
@@ -116,12 +121,12 @@ def person(person_id: int | None) -> Check:
     return check
 
 
-def as_actor(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Viewer], Any]:
+def as_actor(fn: Callable[Concatenate[str, P], T], *args: P.args, **kwargs: P.kwargs) -> Callable[[Viewer], T]:
     """The action `fn(who.actor, *args)`, for a service that takes the name of who acts first."""
     return lambda who: fn(who.actor, *args, **kwargs)
 
 
-def as_viewer(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Viewer], Any]:
+def as_viewer(fn: Callable[Concatenate[Viewer, P], T], *args: P.args, **kwargs: P.kwargs) -> Callable[[Viewer], T]:
     """The action `fn(who, *args)`, for a service that takes who acts and checks their rights itself."""
     return lambda who: fn(who, *args, **kwargs)
 
@@ -157,7 +162,7 @@ def _check(who: Viewer, needs: Needs) -> None:
         needs(who)
 
 
-def _run_checked(action: Callable[[Viewer], Any], needs: Needs, user_id: int, epoch: int) -> Any:
+def _run_checked(action: Callable[[Viewer], T], needs: Needs, user_id: int, epoch: int) -> T:
     who = viewer_for_session(user_id, epoch)
     if who is None:
         raise SessionEnded()
@@ -165,25 +170,29 @@ def _run_checked(action: Callable[[Viewer], Any], needs: Needs, user_id: int, ep
     return action(who)
 
 
-def _ended() -> Outcome:
+def _refused(message: str, field: str | None = None) -> Outcome[Any]:
+    return Outcome(False, cast(Any, None), message, field)
+
+
+def _ended() -> Outcome[Any]:
     auth.end_session(auth.page_storage())
     ui.notify(ENDED, type="warning")
     ui.navigate.to("/login?expired=1")
-    return Outcome(False, None, ENDED)
+    return _refused(ENDED)
 
 
 async def write(
-    action: Callable[[Viewer], Any], *, needs: Needs, success: str | None = None, form: Form | None = None
-) -> Outcome:
+    action: Callable[[Viewer], T], *, needs: Needs, success: str | None = None, form: Form | None = None
+) -> Outcome[T]:
     """Run `action(who)` in a thread (its own connection and transaction) once `who`, read afresh, still holds
     what `needs` asks; notify how it went. An ended session writes nothing (and a write counts as activity).
     With `form`, the write happens at most once for that drawing of the form (see the module's notes)."""
     if form is not None:
         if form.busy:
-            return Outcome(False, None, "")  # the first click's write is still running: this one is the same click
+            return _refused("")  # the first click's write is still running: this one is the same click
         if form.spent:
             ui.notify(ALREADY_SAVED, type="warning")
-            return Outcome(False, None, ALREADY_SAVED)
+            return _refused(ALREADY_SAVED)
         form.busy = True
         form._enable(False)
         try:
@@ -196,7 +205,7 @@ async def write(
         return outcome
     key = (_page_id(), _place())
     if key in _running:
-        return Outcome(False, None, "")
+        return _refused("")
     _running.add(key)
     try:
         return await _write(action, needs, success)
@@ -204,30 +213,32 @@ async def write(
         _running.discard(key)
 
 
-async def _write(action: Callable[[Viewer], Any], needs: Needs, success: str | None) -> Outcome:
+async def _write(action: Callable[[Viewer], T], needs: Needs, success: str | None) -> Outcome[T]:
     session = auth.live_session(utc_now(), auth.page_storage())
     if session is None:
         return _ended()
     try:
-        value = await run.io_bound(_run_checked, action, needs, *session)
+        user_id, epoch = session
+        value = await run.io_bound(_run_checked, action, needs, user_id, epoch)
     except SessionEnded:
         return _ended()
     except PermissionDenied as exc:
         message = f"Not done: {exc.message}."
         ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=10000)
-        return Outcome(False, None, message)
+        return _refused(message)
     except NeedsConfirmation as exc:
-        return Outcome(False, None, exc.message, question=sentence(exc.message))
+        return Outcome(False, cast(Any, None), exc.message, question=sentence(exc.message))
     except TrackerError as exc:
         message = error_text(exc)
         ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=10000)
-        return Outcome(False, None, message, exc.field if isinstance(exc, ValidationError) else None)
+        return _refused(message, exc.field if isinstance(exc, ValidationError) else None)
     session_end.sweep_soon()  # this write may have ended someone's session: take their open pages away now
     if success:
         ui.notify(success, type="positive")
-    return Outcome(True, value)
+    # io_bound gives None only while the app shuts down (NiceGUI 4 will raise instead): no page is left to use it
+    return Outcome(True, cast(T, value))
 
 
-async def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a query in a thread so a slow one never blocks other users."""
-    return await run.io_bound(fn, *args, **kwargs)
+async def read(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a query in a thread so a slow one never blocks other users; typed as what `fn` returns."""
+    return cast(T, await run.io_bound(fn, *args, **kwargs))

@@ -13,12 +13,12 @@ import importlib.util
 import pkgutil
 import sys
 from collections.abc import Callable
-from datetime import date
 
 from nicegui import app, ui
 from nicegui import run as nicegui_run
 
-from tracker import clock, db
+from tracker import clock
+from tracker.services.database_setup import close_database, load_demo_if_empty, open_database
 from tracker.settings import Settings, current_settings, use_settings
 from ui import auth, session_end, theme, workers
 
@@ -36,19 +36,6 @@ def storage_secret(settings: Settings) -> str:
 
     secret = secret_key(settings)
     return secret if isinstance(secret, str) else secret.hex()
-
-
-def open_database(settings: Settings) -> None:
-    """Connect, create or upgrade the schema, and add the built-in catalogues to a new database."""
-    from tracker.catalogue import load_catalogues
-    from tracker.note_crypto import note_key
-
-    note_key(settings)  # made on first start, so operators can back it up before any note is written
-    db.close()
-    db.connect(settings.database_url)
-    before, _after = db.migrate_schema()
-    if before is None:
-        load_catalogues()
 
 
 def _startup(settings: Settings) -> Callable[[], None]:
@@ -75,7 +62,7 @@ def _shutdown(settings: Settings) -> Callable[[], None]:
             from jobs.scheduler import stop_scheduler
 
             stop_scheduler()
-        db.close()
+        close_database()
 
     return stop
 
@@ -113,24 +100,6 @@ def run_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080, na
     )
 
 
-def load_demo_if_empty(today: date) -> bool:
-    """Load the demo data set into a database with no people; print the demo users. True when loaded."""
-    from tracker.demo import load_demo
-    from tracker.models import Person
-
-    if Person.select().exists():
-        print("The database already holds people; the demo data set was not loaded.")
-        return False
-    summary = load_demo(today)
-    print(f"Loaded the demo data set: {summary.people} people, {summary.employers} employers.")
-    if summary.users:
-        print("Sign in with (passwords are shown once; change them before real use):")
-        width = max(len(email) for email, _, _ in summary.users)
-        for email, roles, password in summary.users:
-            print(f"  {email.ljust(width)}  {password}  ({roles})")
-    return True
-
-
 def native_available() -> bool:
     """pywebview (the optional `native` extra) draws the desktop window."""
     return importlib.util.find_spec("webview") is not None
@@ -146,7 +115,7 @@ def serve(*, database_url: str, host: str, port: int, native: bool, demo: bool) 
     open_database(settings)
     if demo:
         load_demo_if_empty(clock.today())
-    db.close()
+    close_database()
     print(f"{theme.PRODUCT_NAME}: open http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}")
     run_app(settings, host=host, port=port, native=native)
     return 0

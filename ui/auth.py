@@ -3,7 +3,7 @@
 `app.storage.user` (NiceGUI keeps it per browser, keyed by the random `id` in the signed session cookie) holds
 only the user's id, the session epoch it began at, two times and a CSRF token. The Viewer (roles, scope) is read
 from the database on every page request and every action; it holds only while the user is active and their
-epoch unchanged (tracker.auth.viewer_for_session), so a deactivation or a change of role ends the session.
+epoch unchanged (tracker.services.auth.viewer_for_session), so a deactivation or a change of role ends the session.
 
 Signing in never promotes the cookie the browser came with (session fixation): the sign-in form leaves a one-time
 ticket in the old storage, and GET /login/finish, given that ticket by the same browser, gives it a new `id`,
@@ -27,8 +27,8 @@ from nicegui import app, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from tracker.access import Viewer
-from tracker.auth import session_expired, viewer_for_session
 from tracker.clock import utc_now
+from tracker.services.auth import session_expired, viewer_for_session
 
 USER_ID, EPOCH, SIGNED_IN_AT, LAST_SEEN, AS_OF = "user_id", "epoch", "signed_in_at", "last_seen", "as_of"
 CSRF, PENDING = "csrf", "pending_sign_in"
@@ -109,7 +109,7 @@ def end_session(storage: Storage | None = None) -> None:
 
 def live_session(now: datetime, storage: Storage | None = None) -> tuple[int, int] | None:
     """(user id, epoch) of this browser's live session, touching it; None when there is none or it has expired.
-    Says nothing of the database: check the pair with tracker.auth.viewer_for_session."""
+    Says nothing of the database: check the pair with tracker.services.auth.viewer_for_session."""
     storage = app.storage.user if storage is None else storage
     user_id = storage.get(USER_ID)
     if user_id is None:

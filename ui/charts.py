@@ -7,7 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
-from tracker.team_views import TrendSeries
+from tracker.views.team_views import TrendSeries
 from ui import theme
 from ui.components import text
 from ui.data_table import data_table

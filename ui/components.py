@@ -109,7 +109,10 @@ def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
             with attrs(cell, data_month=m.month.isoformat(), data_status=m.status):
                 ui.label(month_name(m.month)).classes("font-semibold")
                 ui.label(status_label(m.status))
-                ui.label(f"{m.minutes}/{m.required} min")
+                if m.period_months == 1:
+                    ui.label(f"{m.minutes}/{m.required} min")
+                else:  # the period's minutes decide; the month's own are shown beside them
+                    ui.label(f"{m.minutes} min; {m.period_total}/{m.required} in {m.period_label}")
     return strip
 
 

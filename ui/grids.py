@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker import compliance as c
-from tracker import team_views as tv
+from tracker.views import team_views as tv
 from ui import theme
 from ui.components import status_label, status_tone
 from ui.data_table import Spec
@@ -93,8 +93,15 @@ def _month_cell(status: c.MonthStatus | None) -> Cell:
     return {
         "cls": "cell", "tone": status_tone(status.status),
         "data": {"month": status.month.isoformat(), "status": status.status},
-        "parts": [text_cell(status_label(status.status)), {"when": f"{status.minutes}/{status.required} min"}],
+        "parts": [text_cell(status_label(status.status)), {"when": _minutes(status)}],
     }
+
+
+def _minutes(status: c.MonthStatus) -> str:
+    """A month's minutes against the minimum; in a longer period, the period's total decides (shown with it)."""
+    if status.period_months == 1:
+        return f"{status.minutes}/{status.required} min"
+    return f"{status.minutes} min ({status.period_total}/{status.required} this {status.period_months}-month period)"
 
 
 def heatmap_table(result: tv.HeatmapPage) -> Spec:

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -28,8 +29,8 @@ from tracker import clock
 from tracker.access import Viewer
 from tracker.dates import iso, parse_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError
-from tracker.record_span import first_record_date
 from tracker.services import inbox
+from tracker.views.record_span import first_record_date
 from ui import auth, theme
 from ui.attrs import attrs
 from ui.components import date_picker, heading, text
@@ -256,12 +257,13 @@ async def frame(
     viewer = viewer or Viewer(user_id=0, email="", person_id=None, roles=frozenset())
     today = clock.today()
     notices: list[str] = []
-    page = Page(viewer, _as_of(request, today, notices), today, request, notices)
+    page = Page(viewer, _as_of(request, today, notices), today, request, notices=notices)
     theme.apply()
     ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
     unread = None
     if viewer.user_id:
-        unread, page.first_day = await run.io_bound(_header_facts, viewer.user_id)
+        # io_bound gives None only while the app shuts down: then no header is drawn for anyone
+        unread, page.first_day = cast(tuple[int, date | None], await run.io_bound(_header_facts, viewer.user_id))
     drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
     _header(page, unread, drawer)
     _navigation(page, nav_path or (request.url.path if request else None), drawer)

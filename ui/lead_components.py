@@ -9,9 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from tracker import compliance as c
-from tracker.access import Viewer
-from tracker.models import Organisation, Pcn
-from tracker.team_views import PAGE_SIZES, Filters, Option, Paged
+from tracker.views.team_views import PAGE_SIZES, Filters, Option, Paged
 from ui.attrs import attrs
 from ui.components import status_label, text
 
@@ -26,17 +24,6 @@ TEAM_PAGES = (
 
 def count_of(n: int, noun: str = "person", plural: str = "people") -> str:
     return f"{n:,} {noun if n == 1 else plural}"
-
-
-def scope_name(viewer: Viewer) -> str:
-    """What the viewer's team is, in words (reads one row; call off the event loop)."""
-    if viewer.is_admin:
-        return "Everyone, all employers"
-    if viewer.lead_employer_id is not None:
-        org = Organisation.get_or_none(Organisation.id == viewer.lead_employer_id)
-        return org.name if org else "Your employer"
-    pcn = Pcn.get_or_none(Pcn.id == viewer.lead_pcn_id)
-    return f"{pcn.name} (whole PCN)" if pcn else "Your PCN"
 
 
 def team_tabs(current: str) -> None:

@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from tracker import admin_views as av
 from tracker.access import ADMIN
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
-from tracker.models import ABSENCE_REASONS, SUPERVISION_KINDS
 from tracker.services import absences, assignments, people
+from tracker.views import admin_views as av
+from tracker.vocabulary import ABSENCE_REASONS, SUPERVISION_KINDS
 from ui.actions import as_actor, error_text, read, sentence, write
 from ui.attrs import attrs
 from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, read_date, text
@@ -346,6 +346,9 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                     success="Saved.",
                 )
                 if outcome.ok:
+                    warning = outcome.value.warning if outcome.value is not None else None
+                    if warning:
+                        ui.notify(f"Saved, but note: {warning}", type="warning", multi_line=True)
                     await reload()
 
             ui.button("Name them", on_click=assign).props("outline no-caps").mark("assign-save")

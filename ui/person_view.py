@@ -9,7 +9,7 @@ from nicegui import ui
 
 from tracker import compliance as c
 from tracker.dates import uk
-from tracker.services.profile import PolicyView, Profile
+from tracker.views.profile import PolicyView, Profile
 from ui.attrs import attrs, safe_link
 from ui.components import (
     KIND_LABELS,
@@ -74,23 +74,29 @@ def summary(profile: Profile) -> None:
             muted("Every required course is in date and supervision is on track.")
 
 
+KIND_NAMES = {"course": "Course", "registration": "Registration", "check": "Check", "appraisal": "Appraisal"}
+
+
 def training(result: c.PersonCompliance) -> None:
     with panel():
-        heading("Training", 2)
+        heading("Training and checks", 2)
         if not result.training:
-            empty_state("No course is required of this role and employer.")
+            empty_state("No course or check is required of this role and employer.")
             return
         columns = [
-            Column("Course"), Column("Status"), Column("Completed"), Column("Expires"), Column("Next step"),
+            Column("Course or check"), Column("Kind"), Column("Status"), Column("Completed"), Column("Expires"),
+            Column("Met by"), Column("Next step"),
         ]
-        with table("Required courses, their status and what to do next", columns) as rows:
+        with table("Required courses and checks, their status and what to do next", columns) as rows:
             for course in result.training:
                 with rows.row():
                     rows.cell(course.name)
+                    rows.cell(KIND_NAMES.get(course.kind, course.kind))
                     with rows.cell():
                         status_chip(course.status)
                     rows.cell(uk_date(course.completed_on))
                     rows.cell(uk_date(course.expires_on, "Never" if course.completed_on else "—"))
+                    rows.cell(" and ".join(course.met_by) or "—")
                     rows.cell(next_step(course))
 
 
@@ -154,13 +160,16 @@ def records(profile: Profile) -> None:
         if not profile.records:
             empty_state("No training has been recorded yet.")
             return
-        columns = [Column("Course"), Column("Completed"), Column("Provider"), Column("Evidence"), Column("Certificate")]
+        columns = [Column("Course or check"), Column("Completed"), Column("Provider or body"), Column("Number"),
+                   Column("Printed expiry"), Column("Evidence"), Column("Certificate")]
         with table("Recorded completions, newest first", columns) as rows:
             for r in profile.records:
                 with rows.row():
                     rows.cell(r.course)
                     rows.cell(uk(r.completed_on))
                     rows.cell(r.provider or "—")
+                    rows.cell(r.reference_shown or "—")
+                    rows.cell(uk(r.expires_on) if r.expires_on else "—")
                     with rows.cell():
                         status_chip(r.evidence_state, "Waiting for approval" if r.evidence_state == "pending" else None)
                         if r.rejected_because:

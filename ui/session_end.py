@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from nicegui import Client, app, background_tasks, run
 
-from tracker.access import session_epochs
 from tracker.clock import utc_now
+from tracker.views.access_facts import session_epochs
 from ui import auth
 
 SWEEP_SECONDS = 5.0

@@ -48,8 +48,13 @@ class Rows:
 
 
 @contextmanager
-def table(caption: str, columns: Sequence[Column]) -> Iterator[Rows]:
-    with ui.element("div").classes("w-full overflow-x-auto"), ui.element("table").classes("data-table"):
+def table(caption: str, columns: Sequence[Column], *, wide: bool = False) -> Iterator[Rows]:
+    """`wide`: a table that may scroll sideways; its scroll box is then a named region keyboard users can focus
+    and scroll (WCAG 2.1.1)."""
+    box = ui.element("div").classes("w-full overflow-x-auto")
+    if wide:
+        attrs(box.props('tabindex="0" role="region"'), aria_label=caption)
+    with box, ui.element("table").classes("data-table"):
         text("caption", caption).classes("sr-only")
         with ui.element("thead"), ui.element("tr"):
             for column in columns:

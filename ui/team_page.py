@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
-from tracker import team_views as tv
 from tracker.access import lead_scope
-from tracker.team_cache import CACHE
+from tracker.views import team_views as tv
+from tracker.views.team_cache import CACHE
 from ui.actions import read
 from ui.components import panel
 from ui.layout import Page

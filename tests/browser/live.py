@@ -34,10 +34,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(database_url: str, folder: Path) -> Iterator[str]:
-    """Serve the app from a subprocess until the block ends; the server's output must hold no error."""
+def running_app(database_url: str, folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve the app from a subprocess until the block ends; the server's output must hold no error.
+    `env` adds settings (TRACKER_OIDC_*, say) to the server's environment."""
     port = free_port()
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    env.update(extra)
     env.update(
         TRACKER_SCHEDULER="off", TRACKER_DATA_DIR=str(folder / "data"), TRACKER_DATABASE_URL=database_url,
         NICEGUI_STORAGE_PATH=str(folder / ".nicegui"), TRACKER_BASE_URL=f"http://127.0.0.1:{port}",

@@ -112,10 +112,12 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(tmp_path: Pat
         settle(driver)
         report["/login (signed out)"] = scan(driver, source)
         extra = {
-            "asha@example.nhs.uk": [f"/people/{team.asha.id}", "/account/password", "/logout"],
-            "grace@example.nhs.uk": [f"/people/{team.ben.id}"],
-            "lead.north@example.nhs.uk": [f"/people/{team.asha.id}", "/team/matrix?status=red"],
-            "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new"],
+            "asha@example.nhs.uk": [f"/people/{team.asha.id}", "/account/password", "/roles/SPLW", "/logout",
+                                    f"/reports/view/person?name={team.asha.staff_id}"],  # the reports' HTML twins
+            "grace@example.nhs.uk": [f"/people/{team.ben.id}", f"/reports/view/supervisor?name={team.grace.staff_id}"],
+            "lead.north@example.nhs.uk": [f"/people/{team.asha.id}", "/team/matrix?status=red", "/training-events/new",
+                                          "/reports/view/employer?name=Northside%20Community%20Trust"],
+            "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new", "/roles/SPLW"],
         }
         for email in USERS:
             browser.sign_in(email, PASSWORD)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from selenium.common.exceptions import NoAlertPresentException, UnexpectedAlertPresentException
@@ -142,11 +143,12 @@ def backups(world: World) -> list[str]:
 
 # path (or (role, path)) -> texts the page must show; "fn*" is every payload in the field, "fn3" one of them.
 SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
-    ("staff", "/me"): texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "why*", "topic*",
-                            "stmt*"),
+    ("staff", "/me"): texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "rref*", "why*",
+                            "topic*", "stmt*", "pprov5"),
     ("supervisor", "/me"): texts("gfn0", "gln5", "emp0", "pcn0", "topic*", "stmt*"),
     ("staff", "/my-sessions"): texts("gfn0", "fn*", "ln*", "top*", "act*", "note*", "qry0", "sum1", "sum4", "sum7"),
     ("staff", "/reports/mine"): texts("fn0", "ln0"),
+    ("staff", "/reports/view/person"): texts("fn0", "ln0"),  # the statement's accessible twin
     ("staff", "/confirm"): texts("fn0", "ln0", "gfn0", "gln5"),
     "/inbox": texts("sub*", "body*"),
     "/me/connections": texts("tok*"),
@@ -158,8 +160,9 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     "/team/supervision": texts("fn*", "ln*", "emp*", "role*"),
     "/evidence": texts("fn*", "ln*", "course*", "prov*"),
     "/policies": texts("emp*", "topic*", "stmt*", "cond1", "cond4", "agr5", "agr7"),
-    "/people/S0": texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "why*", "topic*", "stmt*"),
-    "/people/S1": texts("fn1", "ln1", "emp1", "role1", "course1", "prov1", "topic1", "stmt1"),
+    "/people/S0": texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0", "course*", "rprov*", "rref*", "why*", "topic*",
+                        "stmt*"),
+    "/people/S1": texts("fn1", "ln1", "emp1", "role1", "course1", "prov1", "ref1", "topic1", "stmt1"),
     "/people/G0": texts("gfn0", "gln5", "topic*", "stmt*"),
     "/admin/people": texts("fn*", "ln*", "emp*", "role*"),
     "/admin/people/S0": texts("fn0", "ln0", "gfn0", "emp0", "pcn0", "role0"),
@@ -173,6 +176,15 @@ SHOWS: dict[str | tuple[str, str], Callable[[World], list[str]]] = {
     ("lead", "/admin/audit"): texts("prov*", "why*", "act*", "qry*"),
     "/admin/jobs": texts("fn*", "ln*", "course*"),
     "/admin/backup": backups,
+    "/roles": texts("role*"),
+    "/roles/XR0": texts("role0", "rpg*", "rbl*", "rsup*", "rfund*", "rsrc*", "fn0", "ln0", "emp0"),
+    "/roles/XR5": texts("role5", "rnote5", "fn5", "ln5", "emp5"),
+    "/team/directory": texts("fn*", "ln*", "emp*", "role*", "gfn0", "gln5"),
+    ("staff", "/training-events"): texts("eprov*", "pprov5", "course5"),
+    ("lead", "/training-events"): texts("eprov*", "pprov5", "course5"),
+    ("admin", "/training-events"): texts("eprov*", "pprov5", "course5"),
+    "/training-events/E0": texts("eprov0", "fn0", "ln0", "emp0"),
+    "/training-events/E5": texts("eprov5", "fn0", "ln0", "fn5", "ln5", "emp5"),
 }
 
 
@@ -251,6 +263,18 @@ def session_details(site: Site) -> list[str]:
     return every("top") + every("act") + every("note") + [hostile("pnote", k) for k in range(1, len(KINDS))]
 
 
+def role_page_dialog(site: Site) -> list[str]:
+    """The edit dialog holds every part's text as the values of its boxes."""
+    click(site, ".q-btn[aria-label^='Edit the page of']")
+    site.browser.sees("Save the page")
+    values = site.driver.execute_script(
+        "return Array.from(document.querySelectorAll('textarea')).map(t => t.value).join('\\n')")
+    missing = [w for w in every("rpg") + every("rsup") if w not in values]
+    assert not missing, f"not in the edit boxes: {missing}"
+    site.driver.find_element(By.TAG_NAME, "body").send_keys("\ue00c")
+    return []
+
+
 def restore_dialog(site: Site) -> list[str]:
     click(site, ".q-btn[aria-label^='Restore']")
     return []
@@ -263,6 +287,7 @@ ACTIONS: dict[tuple[str, str], Callable[[Site], list[str]]] = {
     ("admin", "/policies"): position_dialog,
     ("admin", "/admin/jobs"): reminder_preview,
     ("admin", "/admin/backup"): restore_dialog,
+    ("admin", "/roles/XR0"): role_page_dialog,
     ("supervisor", "/supervision/sessions"): session_details,
     ("supervisor", "/supervision/log?with=S3"): supervisee_options,
 }
@@ -271,8 +296,10 @@ ACTIONS: dict[tuple[str, str], Callable[[Site], list[str]]] = {
 def extra_pages(world: World, role: str) -> list[str]:
     """Pages reached from the menu's: the inbox (the bell), people, a person's admin page, a confirmation link."""
     first, second = (f"/people/{p.id}" for p in world.people[:2])
-    return ["/inbox"] + {
-        "staff": [first, world.confirm_path],
+    shared = ["/roles/XR0", "/roles/XR5"]
+    attended = [f"/training-events/{world.events[k]}" for k in (0, 5)]
+    return ["/inbox"] + shared + (attended if role != "supervisor" else []) + {
+        "staff": [first, world.confirm_path, f"/reports/view/person?name={quote(world.staff.staff_id)}"],
         "supervisor": [first, second, f"/supervision/log?with={world.people[3].id}"],
         "lead": [first, second, f"/people/{world.supervisor.id}"],
         "admin": [first, f"/admin/people/{world.staff.id}", f"/admin/people/{world.people[4].id}", "/admin/people/new"],
@@ -287,6 +314,9 @@ def page_key(world: World, path: str) -> str:
         return "/confirm"
     if query.startswith("with="):
         return f"{path}?with={names[query[5:]]}"
+    events = {str(e): f"E{k}" for k, e in enumerate(world.events)}
+    if path.startswith("/training-events/") and path.rsplit("/", 1)[1] in events:
+        return "/training-events/" + events[path.rsplit("/", 1)[1]]
     head, _, last = path.rpartition("/")
     return f"{head}/{names[last]}" if head in ("/people", "/admin/people") and last in names else path
 

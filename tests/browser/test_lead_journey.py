@@ -16,8 +16,9 @@ from tests.ui_fixtures import PASSWORD, Team, build_team
 from tracker import clock, db
 from tracker.dates import add_months, month_start
 from tracker.models import Course, EmployerPolicy, PolicyTopic, TrainingRecord
+from tracker.services.catalogue import default_role_items
 
-EVERY_SPLW_COURSE = ("SG-L2", "IG", "EDHR", "HSW", "FIRE", "PREVENT", "OMMT", "VCSE-INTRO", "PCI-SP")
+EVERY_SPLW_COURSE = tuple(default_role_items("SPLW"))  # every course and check a link worker needs
 
 
 def a_mixed_team() -> Team:

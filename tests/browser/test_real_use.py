@@ -283,7 +283,7 @@ def test_a_certificate_is_chosen_with_the_visible_button_by_mouse_and_keyboard(s
         shot(site, "upload-chosen", "phone")
         driver.set_window_size(*SIZES["laptop"])
         before = TrainingRecord.select().count()
-        browser.field("Course").click()
+        browser.field("Course or check").click()
         browser.pick("Fire Safety")
         browser.button("Send for approval").click()
         browser.sees("Sent for approval")

@@ -25,14 +25,14 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("staff_id", "first_name", "last_name", "role", "employer", "start_date"),
         ("email", "employer_type", "pcn", "band", "fte", "end_date", "supervisor_staff_id"),
     ),
-    "training": (("staff_id", "course", "completed_on"), ("provider",)),
+    "training": (("staff_id", "course", "completed_on"), ("provider", "reference", "expires_on")),
     "supervision": (
         ("date", "supervisor_staff_id", "supervisee_staff_ids", "minutes"),
         ("kind", "format", "mode"),
     ),
     "absences": (("staff_id", "start_date", "end_date"), ("reason",)),
     "requirements": (("scope", "name", "course"), ("renewal_months", "new_starter_days")),
-    "supervision-rules": (("scope", "name", "min_minutes_per_month"), ("kinds", "group_counts")),
+    "supervision-rules": (("scope", "name", "min_minutes_per_month"), ("kinds", "group_counts", "period_months")),
 }
 
 Row = dict[str, object]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tracker import compliance as c
 from tracker.clock import today as clock_today
 from tracker.db import database
 from tracker.errors import NotFound, ValidationError
-from tracker.models import SUPERVISION_KINDS, Person, SupervisorAssignment
+from tracker.models import SUPERVISION_KINDS, Employment, Person, Role, SupervisorAssignment
+from tracker.periods import active_on
 from tracker.services import audit
+from tracker.services.catalogue import SUPERVISOR_PROFESSIONS
 from tracker.services.validate import choice, end_not_before_start, person_by_id
 
 
@@ -78,8 +81,41 @@ def assign_supervisor(
             assert current is not None
             return current
         after = audit.as_dict(placed) | {"supervisee": supervisee.staff_id, "supervisor": supervisor.staff_id}
+        warning = supervisor_warning(supervisee.id, supervisor, start) if clean_kind == "clinical" else None
+        if warning:
+            after["warning"] = warning
+            placed.warning = warning
         audit.record(actor, "assign", "supervisor_assignment", placed.id, before, after)
     return placed
+
+
+def supervisor_warning(supervisee_id: int, supervisor: Person, on: date) -> str | None:
+    """Why this supervisor is not of a kind the supervisee's role names for its clinical supervisor, if not."""
+    job = (
+        Employment.select(Role.code, Role.name)
+        .join(Role)
+        .where((Employment.person == supervisee_id) & (Employment.start_date <= on)
+               & (Employment.end_date.is_null() | (Employment.end_date >= on)))
+        .order_by(Employment.start_date.desc())
+        .tuples()
+        .first()
+    )
+    if job is None:
+        return None
+    return c.supervisor_mismatch(job[0], job[1], supervisor.profession, SUPERVISOR_PROFESSIONS)
+
+
+def supervisor_warnings(on: date, person_ids: list[int] | None = None) -> dict[int, str]:
+    """Supervisee id -> why their named clinical supervisor, whose profession is recorded, is not of the kind
+    their role expects (the exceptions list of the lead's report)."""
+    found = {}
+    for key, a in open_assignments(person_ids).items():
+        # an unrecorded profession is said when the supervisor is named; the list holds the kinds known to differ
+        if key[1] == "clinical" and not key[2] and (a.supervisor.profession or "").strip():
+            warning = supervisor_warning(key[0], a.supervisor, on)
+            if warning:
+                found[key[0]] = warning
+    return found
 
 
 def first_point_of_contact(actor: str, person_id: int, contact_id: int, start: date | None = None) -> SupervisorAssignment:
@@ -107,8 +143,7 @@ def supervisees_of(supervisor_id: int, on: date) -> list[Person]:
         .join(SupervisorAssignment, on=SupervisorAssignment.supervisee == Person.id)
         .where(
             (SupervisorAssignment.supervisor == supervisor_id)
-            & (SupervisorAssignment.start_date <= on)
-            & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= on))
+            & active_on(SupervisorAssignment, on)
         )
         .distinct()
         .order_by(Person.last_name, Person.first_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker.access import Viewer, can_decide_evidence, can_view_person, person_facts
+from tracker.access import Viewer, can_decide_evidence, can_view_person
 from tracker.clock import today as clock_today
 from tracker.clock import utc_now
 from tracker.db import database
@@ -22,6 +22,7 @@ from tracker.services import audit
 from tracker.services.training import training_input
 from tracker.services.validate import Lookups, a_date, not_in_future, person_by_id, text
 from tracker.settings import Settings
+from tracker.views.access_facts import person_facts
 
 MAX_BYTES = 5 * 1024 * 1024
 UPLOADS = "uploads"
@@ -60,6 +61,8 @@ def upload_certificate(
     provider: str,
     content: bytes,
     *,
+    reference: str = "",
+    expires_on: date | str | None = None,
     today: date | None = None,
 ) -> TrainingRecord:
     """A pending training record with its certificate; staff upload their own, leads and admins for others."""
@@ -72,7 +75,8 @@ def upload_certificate(
         raise ValidationError("the certificate is larger than 5 MB; scan it at a lower resolution", "certificate")
     ext = file_kind(content)
     person = person_by_id(person_id)
-    raw = {"staff_id": person.staff_id, "course": course, "completed_on": completed_on, "provider": provider}
+    raw = {"staff_id": person.staff_id, "course": course, "completed_on": completed_on, "provider": provider,
+           "reference": reference, "expires_on": expires_on}
     item = training_input(raw, Lookups(), today)
     assert item is not None
     folder = uploads_dir(settings) / str(person_id)
@@ -92,6 +96,7 @@ def upload_certificate(
                 )
             record = TrainingRecord.create(
                 person=person_id, course=item.course, completed_on=item.completed_on, provider=item.provider,
+                reference=item.reference, expires_on=item.expires_on,
                 certificate_path=f"{person_id}/{name}", evidence_state="pending",
             )
             after = audit.as_dict(record) | {"staff_id": person.staff_id, "course_code": item.course.code}

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.access import Viewer, can_edit_employer
+from tracker.access import Scope, Viewer, can_edit_employer
 from tracker.clock import today as clock_today
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied, ValidationError
@@ -25,9 +25,10 @@ from tracker.models import (
     PolicyAdaptation,
     PolicyTopic,
 )
-from tracker.population import Scope, scope_jobs
+from tracker.periods import active_on
 from tracker.services import audit
 from tracker.services.validate import email, optional_date, person_by_id, text
+from tracker.views.population import scope_jobs
 
 MAX_STATEMENT = 2000
 
@@ -47,8 +48,7 @@ def acknowledge(
         employed = Employment.select().where(
             (Employment.person == person.id)
             & (Employment.employer == policy.employer_id)
-            & (Employment.start_date <= today)
-            & (Employment.end_date.is_null() | (Employment.end_date >= today))
+            & active_on(Employment, today)
         )
         if not employed.exists():
             raise ValidationError(

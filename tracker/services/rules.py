@@ -10,11 +10,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.compliance import PERIOD_MONTHS
 from tracker.db import database
 from tracker.errors import NotFound, ValidationError
 from tracker.models import SUPERVISION_KINDS, Course, Organisation, Requirement, Role, SupervisionRule
 from tracker.services import audit
-from tracker.services.validate import Lookups, choice, integer, optional_integer, split_list, strict, yes_no
+from tracker.services.validate import (
+    Lookups,
+    choice,
+    integer,
+    is_blank,
+    optional_integer,
+    split_list,
+    strict,
+    yes_no,
+)
 
 SCOPES = ("role", "employer")
 MAX_RENEWAL_MONTHS = 600
@@ -55,6 +65,7 @@ class RuleInput:
     min_minutes: int
     kinds: str  # ';'-separated, in catalogue order
     group_counts: bool
+    period_months: int = 1  # the minimum is for each period of this many calendar months
 
     @property
     def key(self) -> tuple[str, int]:
@@ -104,9 +115,22 @@ def rule_input(raw: Mapping[str, object], lookups: Lookups, take: Any = strict) 
     )
     kinds = take("kinds", lambda: _kinds(raw.get("kinds")))
     group = take("group_counts", lambda: yes_no(raw.get("group_counts"), "group_counts", True))
-    if target is None or minutes is None or kinds is None or group is None:
+    period = take("period_months", lambda: _period(raw.get("period_months")))
+    if target is None or minutes is None or kinds is None or group is None or period is None:
         return None
-    return RuleInput(target, minutes, kinds, group)
+    return RuleInput(target, minutes, kinds, group, period)
+
+
+def _period(value: object) -> int:
+    if is_blank(value):
+        return 1
+    months = integer(value, "period_months", 1, 12)
+    if months not in PERIOD_MONTHS:
+        raise ValidationError(
+            f"{months} is not a period the year divides into (one of {', '.join(map(str, PERIOD_MONTHS))})",
+            "period_months",
+        )
+    return months
 
 
 def _where_target(model: Any, target: Target) -> Any:
@@ -169,7 +193,8 @@ def _requirement_key(r: Requirement) -> tuple[str, int, int]:
 def apply_supervision_rules(items: list[RuleInput], replace: bool, write: bool = True) -> RulesOutcome:
     return _upsert(
         SupervisionRule, items, _rule_key,
-        lambda i: {"min_minutes": i.min_minutes, "kinds": i.kinds, "group_counts": i.group_counts},
+        lambda i: {"min_minutes": i.min_minutes, "kinds": i.kinds, "group_counts": i.group_counts,
+                   "period_months": i.period_months},
         replace, write,
     )
 
@@ -220,10 +245,13 @@ def set_supervision_rule(
     min_minutes: int | str,
     kinds: str | list[str] = "clinical",
     group_counts: bool | str = True,
+    period_months: int | str = 1,
 ) -> SupervisionRule:
-    """The supervision a role or an employer needs each month: minutes, kinds that count, group or not."""
+    """The supervision a role or an employer needs each period (a month unless set): minutes, kinds that count,
+    group or not."""
     raw = {"scope": scope, "name": name, "min_minutes_per_month": min_minutes, "kinds": kinds,
-           "group_counts": "yes" if group_counts is True else "no" if group_counts is False else group_counts}
+           "group_counts": "yes" if group_counts is True else "no" if group_counts is False else group_counts,
+           "period_months": period_months}
     with database.atomic():
         item = rule_input(raw, Lookups())
         assert item is not None

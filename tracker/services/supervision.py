@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from tracker import note_crypto
+from tracker.access import Viewer, require
 from tracker.clock import now as clock_now
 from tracker.clock import today as clock_today
 from tracker.clock import utc_now
 from tracker.clock import zone as clock_zone
 from tracker.dates import uk
 from tracker.db import database
-from tracker.errors import NeedsConfirmation, NotFound, ValidationError
+from tracker.errors import NeedsConfirmation, NotFound, PermissionDenied, ValidationError
 from tracker.models import (
     SESSION_FORMATS,
     SESSION_MODES,
@@ -37,6 +38,7 @@ from tracker.services.validate import (
     strict,
     text,
 )
+from tracker.views.access_facts import supervisee_ids
 
 MAX_MINUTES = 480
 Spans = dict[int, list[tuple[date, date | None]]]
@@ -337,3 +339,35 @@ def sessions_given(supervisor_id: int, first: date, last: date) -> list[Supervis
     )
     return list(query)
 
+
+def log_own_session(
+    viewer: Viewer,
+    on: date | str,
+    minutes: int | str,
+    kind: str,
+    format: str | None,
+    mode: str,
+    supervisee_ids_: list[int],
+    topics: str = "",
+    actions: str = "",
+    next_date: date | str | None = None,
+    private_notes: str | Mapping[int, str] = "",
+    group_summary: str = "",
+    *,
+    today: date,
+    repeat_ok: bool = False,
+) -> SupervisionSession:
+    """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day).
+    A session just like one they logged already is asked about first (NeedsConfirmation) unless `repeat_ok`."""
+    require(viewer, "supervisor")
+    assert viewer.person_id is not None
+    allowed = set(supervisee_ids(viewer.person_id, today))
+    if isinstance(on, date):
+        allowed |= set(supervisee_ids(viewer.person_id, on))
+    strangers = [i for i in supervisee_ids_ if i not in allowed]
+    if strangers:
+        raise PermissionDenied("you may log sessions only with your own supervisees")
+    return log_session(
+        viewer.actor, viewer.person_id, on, minutes, kind, format, mode, list(supervisee_ids_),
+        topics, actions, next_date, private_notes, group_summary, today=today, repeat_ok=repeat_ok,
+    )

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker.access import Viewer
 from tracker.clock import utc_now
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied, ValidationError
@@ -64,12 +65,13 @@ def create(user_id: int, purpose: str, name: str = "", actor: str = "system") ->
     return IssuedToken(token.id, secret, purpose, name)
 
 
-def revoke(token_id: int, by: User, actor: str | None = None) -> ApiToken:
+def revoke(token_id: int, by: User | Viewer, actor: str | None = None) -> ApiToken:
     """Revoke a token: its owner or an administrator may. Revoking twice is harmless and audited once."""
+    by_id, roles = (by.user_id, by.roles) if isinstance(by, Viewer) else (by.id, by.role_set)
     token = ApiToken.get_or_none(ApiToken.id == token_id)
     if token is None:
         raise NotFound("no such token")
-    if token.user_id != by.id and "admin" not in by.role_set:
+    if token.user_id != by_id and "admin" not in roles:
         raise PermissionDenied("only the token's owner or an administrator can revoke it")
     if token.revoked_at is not None:
         return token
@@ -101,18 +103,3 @@ def verify(secret: str | None, purpose: str, now: datetime | None = None) -> Use
     # Usage bookkeeping, not a change of the record's meaning: no audit event for every API call.
     ApiToken.update(last_used_at=now or utc_now()).where(ApiToken.id == token.id).execute()
     return token.user
-
-
-def tokens_of(user_id: int, include_revoked: bool = False) -> list[ApiToken]:
-    query = ApiToken.select().where(ApiToken.user == user_id)
-    if not include_revoked:
-        query = query.where(ApiToken.revoked_at.is_null())
-    return list(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
-
-
-def all_tokens(include_revoked: bool = False) -> list[ApiToken]:
-    """For the administrators' page: every token with its user (never the hash)."""
-    query = ApiToken.select(ApiToken, User).join(User)
-    if not include_revoked:
-        query = query.where(ApiToken.revoked_at.is_null())
-    return list(query.order_by(User.email, ApiToken.created_at.desc()))

@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from tracker.clock import today as clock_today
 from tracker.dates import uk
 from tracker.db import database
+from tracker.errors import ValidationError
 from tracker.models import EVIDENCE_STATES, Course, Person, TrainingRecord
 from tracker.services import audit
 from tracker.services.bulk import insert_rows
-from tracker.services.validate import Lookups, a_date, choice, not_in_future, person_by_id, strict, text
+from tracker.services.validate import (
+    Lookups,
+    a_date,
+    choice,
+    not_in_future,
+    optional_date,
+    person_by_id,
+    strict,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,8 @@ class TrainingInput:
     course: Course
     completed_on: date
     provider: str
+    reference: str = ""
+    expires_on: date | None = None  # printed on the record
 
 
 @dataclass(frozen=True)
@@ -40,9 +53,18 @@ def training_input(
         "completed_on", lambda: not_in_future(a_date(raw.get("completed_on"), "completed_on"), today, "completed_on")
     )
     provider = take("provider", lambda: text(raw.get("provider"), "provider", max_length=200))
-    if person is None or course is None or done is None or provider is None:
+    reference = take("reference", lambda: text(raw.get("reference"), "reference", max_length=100))
+    expires = take("expires_on", lambda: optional_date(raw.get("expires_on"), "expires_on"))
+    if person is None or course is None or done is None or provider is None or reference is None:
         return None
-    return TrainingInput(person, course, done, provider)
+    if expires is not None and expires <= done:
+        take("expires_on", partial(_refuse, f"the expiry {uk(expires)} is not after the date {uk(done)}", "expires_on"))
+        return None
+    return TrainingInput(person, course, done, provider, reference, expires)
+
+
+def _refuse(message: str, field: str) -> None:
+    raise ValidationError(message, field)
 
 
 def existing_keys(person_ids: list[int], first: date, last: date) -> set[tuple[int, int, date]]:
@@ -63,7 +85,7 @@ def insert_records(items: list[TrainingInput], state: str = "approved") -> None:
     """Write many completions at once (inside the caller's transaction); duplicates must be left out first."""
     rows = [
         {"person": i.person.id, "course": i.course.id, "completed_on": i.completed_on, "provider": i.provider,
-         "evidence_state": state}
+         "reference": i.reference, "expires_on": i.expires_on, "evidence_state": state}
         for i in items
     ]
     insert_rows(TrainingRecord, rows)
@@ -76,6 +98,8 @@ def add_training(
     completed_on: date | str,
     provider: str = "",
     *,
+    reference: str = "",
+    expires_on: date | str | None = None,
     evidence_state: str = "approved",
     certificate_path: str | None = None,
     today: date | None = None,
@@ -85,7 +109,8 @@ def add_training(
     with database.atomic():
         person = person_by_id(person_id)
         lookups = Lookups()
-        raw = {"staff_id": person.staff_id, "course": course, "completed_on": completed_on, "provider": provider}
+        raw = {"staff_id": person.staff_id, "course": course, "completed_on": completed_on, "provider": provider,
+               "reference": reference, "expires_on": expires_on}
         item = training_input(raw, lookups, today or clock_today())
         assert item is not None
         found = TrainingRecord.get_or_none(
@@ -97,7 +122,7 @@ def add_training(
             return TrainingResult(found, duplicate=True)
         record = TrainingRecord.create(
             person=person, course=item.course, completed_on=item.completed_on, provider=item.provider,
-            evidence_state=state, certificate_path=certificate_path,
+            reference=item.reference, expires_on=item.expires_on, evidence_state=state, certificate_path=certificate_path,
         )
         after = audit.as_dict(record) | {"staff_id": person.staff_id, "course_code": item.course.code}
         audit.record(actor, "create", "training_record", record.id, None, after)

@@ -1,7 +1,7 @@
 """Logins: who may sign in, with which roles (staff, supervisor, lead, admin) and which scope a lead sees.
 
 Any change to what a login may do (roles, linked person, lead scope, deactivation, a new password) raises its
-session epoch in the same transaction, which ends every open session of that login (see tracker.auth). A
+session epoch in the same transaction, which ends every open session of that login (see tracker.services.auth). A
 password set by an administrator must be changed by its owner at the next sign-in; deactivating a login
 revokes its API and calendar tokens, so reactivating it brings none of them back.
 """
@@ -36,13 +36,13 @@ def parse_roles(roles: str | Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Scope:
+class RoleScope:
     person: Person | None
     employer: Organisation | None
     pcn: Pcn | None
 
 
-def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, pcn_name: str | None) -> Scope:
+def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, pcn_name: str | None) -> RoleScope:
     lookups = Lookups()
     person = lookups.person(person_staff_id, "person") if person_staff_id else None
     employer = lookups.employer(employer_name, "employer") if employer_name else None
@@ -55,7 +55,7 @@ def _scope(roles: str, person_staff_id: str | None, employer_name: str | None, p
         raise ValidationError("a lead needs a scope: the employer or the PCN whose people they see", "employer")
     if employer is not None and pcn is not None:
         raise ValidationError("a lead sees one employer or one PCN, not both", "pcn")
-    return Scope(person, employer, pcn)
+    return RoleScope(person, employer, pcn)
 
 
 def add_user(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from tracker.access import viewer_for_user
 from tracker.clock import utc_now
 from tracker.passwords import MIN_LENGTH
 from tracker.services import users
+from tracker.views.access_facts import viewer_for_user
 from ui import auth
 from ui.actions import OWN_PASSWORD, write
 from ui.components import muted, panel

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from nicegui import ui
 
 from tracker.access import ADMIN, require
-from tracker.models import Course, Organisation, Pcn, Role
 from tracker.services import catalogue_admin, organisations
+from tracker.views.admin_views import CatalogueLists, catalogue
 from ui.actions import as_actor, read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel
@@ -26,29 +25,6 @@ KINDS = {
     "other": "Other",
 }
 Redraw = Callable[[], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    employers: list[tuple[int, str, str]]  # id, name, kind
-    pcns: list[str]
-    roles: list[tuple[int, str, str, str, bool, str]]  # id, code, name, band cap, ARRS, notes
-    courses: list[tuple[int, str, str, int, str, int | None]]  # id, code, name, renewal, strand, level
-
-
-def catalogue() -> Catalogue:
-    return Catalogue(
-        [(o.id, o.name, o.kind) for o in Organisation.select().order_by(Organisation.name)],
-        [p.name for p in Pcn.select().order_by(Pcn.name)],
-        [
-            (r.id, r.code, r.name, r.band_cap or "", bool(r.is_arrs), r.notes or "")
-            for r in Role.select().order_by(Role.name)
-        ],
-        [
-            (c.id, c.code, c.name, c.default_renewal_months, c.strand or "", c.level)
-            for c in Course.select().order_by(Course.name)
-        ],
-    )
 
 
 def edit_button(label: str, marker: str, build: Callable[[], None]) -> None:
@@ -72,7 +48,7 @@ async def saved(outcome_ok: bool, dialog: ui.dialog | None, redraw: Redraw) -> N
         await redraw()
 
 
-def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+def employers_section(page: Page, data: CatalogueLists, redraw: Redraw) -> None:
     with panel():
         heading("Employers", 2)
         with table("Employing organisations", [Column("Name"), Column("Kind"), Column("")]) as cells:
@@ -106,14 +82,14 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
 
                         edit_button(name, f"edit-employer-{org_id}", edit)
         with ui.row().classes("items-end gap-3"):
-            name = ui.input("New employer").props("outlined dense").mark("employer-new")
-            kind = (
+            name_in = ui.input("New employer").props("outlined dense").mark("employer-new")
+            kind_in = (
                 ui.select(KINDS, value="other", label="Kind").props("outlined dense").classes("min-w-[12rem]")
             )
 
             async def add() -> None:
                 outcome = await write(
-                    as_actor(organisations.get_or_create_employer, name.value or "", kind.value or "other"),
+                    as_actor(organisations.get_or_create_employer, name_in.value or "", kind_in.value or "other"),
                     needs=ADMIN,
                     success="Added the employer.",
                 )
@@ -137,7 +113,7 @@ def employers_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             ui.button("Add the PCN", on_click=add_pcn).props("outline no-caps").mark("pcn-add")
 
 
-def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+def roles_section(page: Page, data: CatalogueLists, redraw: Redraw) -> None:
     with panel():
         columns = [Column("Code"), Column("Name"), Column("Band cap"), Column("ARRS"), Column("")]
         with table("Roles", columns) as cells:
@@ -185,19 +161,19 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
     with panel():
         heading("Add a role", 2)
         with ui.row().classes("items-end gap-3"):
-            code = ui.input("Code").props("outlined dense").mark("role-new-code")
-            name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("role-new-name")
-            band = ui.input("Band cap").props("outlined dense")
-            arrs = ui.checkbox("Reimbursed under ARRS", value=True)
+            code_in = ui.input("Code").props("outlined dense").mark("role-new-code")
+            name_in = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("role-new-name")
+            band_in = ui.input("Band cap").props("outlined dense")
+            arrs_in = ui.checkbox("Reimbursed under ARRS", value=True)
 
             async def add() -> None:
                 outcome = await write(
                     as_actor(
                         catalogue_admin.add_role,
-                        code.value or "",
-                        name.value or "",
-                        band.value or None,
-                        bool(arrs.value),
+                        code_in.value or "",
+                        name_in.value or "",
+                        band_in.value or None,
+                        bool(arrs_in.value),
                     ),
                     needs=ADMIN,
                     success="Added the role.",
@@ -207,7 +183,7 @@ def roles_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             ui.button("Add the role", on_click=add).props("outline no-caps").mark("role-add")
 
 
-def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
+def courses_section(page: Page, data: CatalogueLists, redraw: Redraw) -> None:
     with panel():
         muted(
             "The renewal period is the course's default (0 = never expires); requirements may set their own."
@@ -268,9 +244,9 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
     with panel():
         heading("Add a course", 2)
         with ui.row().classes("items-end gap-3"):
-            code = ui.input("Code").props("outlined dense").mark("course-new-code")
-            name = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("course-new-name")
-            renewal = (
+            code_in = ui.input("Code").props("outlined dense").mark("course-new-code")
+            name_in = ui.input("Name").props("outlined dense").classes("min-w-[18rem]").mark("course-new-name")
+            renewal_in = (
                 ui.input("Renewal (months)", value="36").props("outlined dense").mark("course-new-renewal")
             )
 
@@ -278,9 +254,9 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
                 outcome = await write(
                     as_actor(
                         catalogue_admin.add_course,
-                        code.value or "",
-                        name.value or "",
-                        renewal.value or "",
+                        code_in.value or "",
+                        name_in.value or "",
+                        renewal_in.value or "",
                     ),
                     needs=ADMIN,
                     success="Added the course.",
@@ -290,7 +266,7 @@ def courses_section(page: Page, data: Catalogue, redraw: Redraw) -> None:
             ui.button("Add the course", on_click=add).props("outline no-caps").mark("course-add")
 
 
-Section = Callable[[Page, Catalogue, Redraw], None]
+Section = Callable[[Page, CatalogueLists, Redraw], None]
 PAGES: list[tuple[str, str, str, Section, int]] = [
     ("/admin/employers", "Employers and PCNs", "domain", employers_section, 20),
     ("/admin/roles", "Roles", "work", roles_section, 30),

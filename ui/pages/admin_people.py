@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from tracker import admin_views as av
 from tracker.access import ADMIN, require
 from tracker.ids import require_id
 from tracker.services import people
-from tracker.team_views import Paged
+from tracker.views import admin_views as av
+from tracker.views.team_views import Paged
 from ui.actions import as_actor, read, write
 from ui.components import date_input, empty_state, heading, muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame

@@ -10,13 +10,13 @@ from typing import Any
 
 from nicegui import ui
 
-from tracker import admin_views as av
-from tracker import rule_preview
 from tracker.access import ADMIN, require
 from tracker.dates import uk
 from tracker.errors import TrackerError
-from tracker.models import SUPERVISION_KINDS
 from tracker.services import rules
+from tracker.views import admin_views as av
+from tracker.views import rule_preview
+from tracker.vocabulary import SUPERVISION_KINDS
 from ui.actions import as_actor, error_text, read, write
 from ui.attrs import attrs
 from ui.components import KIND_LABELS, empty_state, heading, muted, panel, text

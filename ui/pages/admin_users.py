@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
-from tracker import admin_views as av
 from tracker.access import ADMIN, require
-from tracker.models import USER_ROLES
 from tracker.passwords import generate_password
 from tracker.services import users
+from tracker.views import admin_views as av
+from tracker.vocabulary import USER_ROLES
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel, status_chip, text

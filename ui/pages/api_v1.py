@@ -20,11 +20,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nicegui import app
 from pydantic import BaseModel
 
-from tracker import access, api, clock
-from tracker.db import database
+from tracker import access, clock
+from tracker.access import Scope
 from tracker.errors import NotFound, PermissionDenied
-from tracker.population import Scope
 from tracker.services import tokens
+from tracker.views import access_facts, api
+from tracker.views.storage import connection_context
 
 PREFIX = "/api/v1"
 TITLE = "Compliance tracker API"
@@ -80,7 +81,7 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 def _viewer(credentials: HTTPAuthorizationCredentials | None) -> access.Viewer:
     user = tokens.verify(credentials.credentials if credentials else None, "api")
-    viewer = access.viewer_for_user(user.id) if user is not None else None
+    viewer = access_facts.viewer_for_user(user.id) if user is not None else None
     if viewer is None:
         raise HTTPException(401, "a valid API token is required", headers={"WWW-Authenticate": "Bearer"})
     return viewer
@@ -89,7 +90,7 @@ def _viewer(credentials: HTTPAuthorizationCredentials | None) -> access.Viewer:
 def _answer(credentials: HTTPAuthorizationCredentials | None, read: Callable[[access.Viewer], T]) -> T:
     """Check the token, then read; all in this request's worker thread on a connection of its own, closed
     afterwards. Domain refusals become HTTP answers."""
-    with database.connection_context():
+    with connection_context():
         viewer = _viewer(credentials)
         try:
             return read(viewer)

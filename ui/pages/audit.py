@@ -13,8 +13,8 @@ from nicegui import ui
 
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
-from tracker.services.audit_trail import AuditFilters, AuditPage, AuditRow, choices, search
 from tracker.settings import current_settings
+from tracker.views.audit_trail import AuditFilters, AuditPage, AuditRow, choices, search
 from ui.actions import read
 from ui.components import date_input, empty_state, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame

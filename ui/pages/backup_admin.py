@@ -14,9 +14,9 @@ from nicegui import app, ui
 from jobs import backup_job
 from tracker import clock
 from tracker.access import ADMIN, require
-from tracker.db import is_postgres
 from tracker.errors import NotFound
 from tracker.settings import Settings, current_settings
+from tracker.views.storage import is_postgres
 from ui import auth
 from ui.actions import read, write
 from ui.attrs import attrs

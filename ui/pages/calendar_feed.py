@@ -10,19 +10,20 @@ from fastapi import HTTPException
 from fastapi.responses import Response
 from nicegui import app
 
-from tracker import access, clock
-from tracker.calendar_ics import user_feed
-from tracker.db import database
+from tracker import clock
 from tracker.services import tokens
+from tracker.views import access_facts
+from tracker.views.calendar_ics import user_feed
+from tracker.views.storage import connection_context
 
 PATH = "/calendar/{token}.ics"
 
 
 def feed_bytes(token: str) -> bytes | None:
     """The feed of the token's user, or None for a token that is unknown, revoked or of an inactive user."""
-    with database.connection_context():
+    with connection_context():
         user = tokens.verify(token, "calendar")
-        viewer = access.viewer_for_user(user.id) if user is not None else None
+        viewer = access_facts.viewer_for_user(user.id) if user is not None else None
         if viewer is None:
             return None
         return user_feed(viewer, clock.today(), clock.now())

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from tracker.models import ApiToken
 from tracker.services import tokens
 from tracker.settings import current_settings
+from tracker.views import tokens as token_views
+from tracker.views.tokens import TokenRow
 from ui.actions import ANY_USER, read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, text
@@ -28,11 +29,11 @@ def _when(moment: datetime | None) -> str:
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(current_settings().timezone)).strftime("%d/%m/%Y %H:%M")
 
 
-def _owner(token: ApiToken) -> str:
-    return token.user.email
+def _owner(token: TokenRow) -> str:
+    return token.owner_email
 
 
-def _tokens_table(caption: str, rows: list[ApiToken], on_revoke, with_owner: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _tokens_table(caption: str, rows: list[TokenRow], on_revoke, with_owner: bool = False) -> None:  # type: ignore[no-untyped-def]
     if not rows:
         empty_state("None.")
         return
@@ -77,17 +78,17 @@ async def _body(page: Page) -> None:
     secret_box = ui.column().classes("w-full")
 
     @ui.refreshable
-    def mine(rows: list[ApiToken]) -> None:
+    def mine(rows: list[TokenRow]) -> None:
         _tokens_table("My calendar feeds and API tokens", rows, revoke)
 
     @ui.refreshable
-    def everyone(rows: list[ApiToken]) -> None:
+    def everyone(rows: list[TokenRow]) -> None:
         _tokens_table("Everyone's tokens", rows, revoke, with_owner=True)
 
     async def refresh() -> None:
-        mine.refresh(await read(tokens.tokens_of, viewer.user_id))
+        mine.refresh(await read(token_views.tokens_of, viewer.user_id))
         if viewer.is_admin:
-            everyone.refresh(await read(tokens.all_tokens))
+            everyone.refresh(await read(token_views.all_tokens))
 
     async def make(purpose: str, name: str) -> None:
         done = await write(lambda who: tokens.create(who.user_id, purpose, name, who.actor), needs=ANY_USER)
@@ -104,10 +105,8 @@ async def _body(page: Page) -> None:
         await refresh()
 
     async def revoke(token_id: int) -> None:
-        from tracker.models import User
-
         done = await write(
-            lambda who: tokens.revoke(token_id, User.get_by_id(who.user_id), who.actor),
+            lambda who: tokens.revoke(token_id, who, who.actor),
             needs=ANY_USER, success="Revoked.",
         )
         if done.ok:
@@ -132,11 +131,11 @@ async def _body(page: Page) -> None:
                 "outline no-caps").mark("new-token")
     with panel():
         heading("Live feeds and tokens", 2)
-        mine(await read(tokens.tokens_of, viewer.user_id))
+        mine(await read(token_views.tokens_of, viewer.user_id))
     if viewer.is_admin:
         with panel():
             heading("Everyone's live tokens", 2)
-            everyone(await read(tokens.all_tokens))
+            everyone(await read(token_views.all_tokens))
     if viewer.person_id is not None:
         with panel():
             heading("All my data", 2)

@@ -7,18 +7,18 @@ from datetime import date
 
 from nicegui import background_tasks, ui
 
-from tracker import team_views as tv
-from tracker.access import ADMIN, LEAD, lead_scope, require
+from tracker.access import ADMIN, LEAD, Scope, lead_scope, require
 from tracker.dates import add_months, month_start, uk
-from tracker.population import Scope
-from tracker.team_cache import CACHE
+from tracker.views import team_views as tv
+from tracker.views.scope_names import scope_name
+from tracker.views.team_cache import CACHE
 from ui.actions import read
 from ui.charts import trend_chart, trend_table
 from ui.components import empty_state, heading, muted, panel, text
 from ui.data_table import data_table
 from ui.grids import bar_cell, chip_cell, link_cell, simple_table, text_cell
 from ui.layout import add_nav, frame
-from ui.lead_components import figure, scope_name, style, team_tabs
+from ui.lead_components import figure, style, team_tabs
 
 PATH = "/team"
 

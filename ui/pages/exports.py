@@ -16,16 +16,17 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from nicegui import app
 
-from tracker import access, clock, exports
-from tracker.calendar_ics import user_feed
+from reports.subject_access import build_zip
+from tracker import access, clock
+from tracker.access import Scope
 from tracker.dates import parse_optional_date
 from tracker.errors import NotFound, PermissionDenied, TrackerError
-from tracker.export_bundle import bundle_zip
 from tracker.ids import optional_id
-from tracker.population import Scope
 from tracker.services.evidence import uploads_dir
 from tracker.settings import current_settings
-from tracker.subject_access import build_zip
+from tracker.views import exports
+from tracker.views.calendar_ics import user_feed
+from tracker.views.export_bundle import bundle_zip
 from ui import auth
 from ui.actions import read
 from ui.layout import forbidden
@@ -34,7 +35,7 @@ VIEWS = ("matrix", "people", "training", "sessions", "absences", "audit")
 RAGS = ("red", "amber", "green")
 
 
-def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.Filters:
+def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.ExportFilters:
     """The page's filters inside the viewer's rights: a lead cannot widen their scope by a parameter."""
     scope = access.lead_scope(viewer)  # PermissionDenied for anyone but leads and admins
     employer, pcn = optional_id(params.get("employer"), "employer"), optional_id(params.get("pcn"), "PCN")
@@ -43,7 +44,7 @@ def scoped_filters(viewer: access.Viewer, params: dict[str, str]) -> exports.Fil
     if scope.pcn_id is not None and pcn not in (None, scope.pcn_id):
         raise PermissionDenied("that PCN is outside your team")
     status = params.get("status") or None
-    return exports.Filters(
+    return exports.ExportFilters(
         scope=Scope(employer_id=scope.employer_id or employer, pcn_id=scope.pcn_id or pcn),
         role=params.get("role") or None,
         rag=status if status in RAGS else None,
@@ -61,7 +62,7 @@ def build_view(viewer: access.Viewer, view: str, fmt: str, params: dict[str, str
         )
         return exports.write(table, fmt)
     filters = scoped_filters(viewer, params)
-    tables: dict[str, Callable[[], exports.Table]] = {
+    tables: dict[str, Callable[[], exports.ExportTable]] = {
         "matrix": lambda: exports.compliance_matrix(as_of, filters),
         "people": lambda: exports.people_table(as_of, filters),
         "training": lambda: exports.training_table(as_of, filters),

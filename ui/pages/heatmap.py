@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from tracker import team_views as tv
 from tracker.access import ADMIN, LEAD, require
+from tracker.views import team_views as tv
 from ui.components import empty_state, muted
 from ui.data_table import data_table
 from ui.grids import heatmap_table

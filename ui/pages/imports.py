@@ -5,17 +5,18 @@ kind of file download from `/imports/templates/{kind}.{csv|xlsx}`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from nicegui import app, ui
 
-from tracker import column_mapping as cm
-from tracker import exports
 from tracker.access import ADMIN, require
 from tracker.dates import uk
 from tracker.errors import ImportRejected
 from tracker.importers import COLUMNS, KINDS, REPLACEABLE
+from tracker.services import column_mapping as cm
+from tracker.views import exports
 from ui import auth
 from ui.actions import read, write
 from ui.attrs import attrs
@@ -49,7 +50,7 @@ class Upload:
 
 def template(kind: str, fmt: str) -> bytes:
     required, optional = COLUMNS[kind]
-    return exports.write(exports.Table(kind, list(required + optional)), fmt)
+    return exports.write(exports.ExportTable(kind, list(required + optional)), fmt)
 
 
 def _suggest(state: Upload) -> None:
@@ -91,7 +92,7 @@ def _preview_table(view: cm.Preview) -> None:
                 for column in view.columns:
                     value = row.get(column)
                     bad = any(p.column == column for p in problems)
-                    shown = uk(value) if hasattr(value, "strftime") else ("" if value is None else str(value))
+                    shown = uk(value) if isinstance(value, date) else ("" if value is None else str(value))
                     cell = cells.cell(shown + (" ⚠" if bad else ""))
                     if bad:
                         cell.classes("text-negative font-bold")

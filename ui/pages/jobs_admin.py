@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -14,7 +15,7 @@ from jobs.mailer import send_test_email
 from jobs.reminders import Delivery, preview
 from jobs.scheduler import JobView, overview, run_job
 from tracker.access import ADMIN, require
-from tracker.settings import Settings, current_settings
+from tracker.settings import DEFAULT_TIMEZONE, Settings, current_settings
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, status_chip, text
@@ -108,7 +109,7 @@ def _failing_now(failing: ledger.Failing, zone: str) -> None:
         muted(RETRY_RULE)
 
 
-def _failures(picture: JobsPicture, zone: str = "Europe/London") -> None:
+def _failures(picture: JobsPicture, zone: str = DEFAULT_TIMEZONE) -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(picture.counts.items())) or "none yet"
     if picture.failing is not None:
         _failing_now(picture.failing, zone)
@@ -171,7 +172,7 @@ def register() -> None:
                 done = await write(lambda who: run_job(job_id, settings), needs=ADMIN)
                 if done.ok:
                     run = done.value
-                    kind = "positive" if run.status == "ok" else "warning"
+                    kind: Literal["positive", "warning"] = "positive" if run.status == "ok" else "warning"
                     ui.notify(f"{run.status.upper()}: {run.message or 'done'}", type=kind, multi_line=True)
                 jobs_section.refresh(await read(_picture, settings))
 

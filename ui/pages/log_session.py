@@ -6,8 +6,8 @@ from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
 from tracker.ids import parse_id
-from tracker.services.caseload import log_own_session, supervisee_choices
-from tracker.services.supervision import MAX_MINUTES
+from tracker.services.supervision import MAX_MINUTES, log_own_session
+from tracker.views.caseload import supervisee_choices
 from ui.actions import Form, as_viewer, read, write
 from ui.components import (
     FORMAT_LABELS,

@@ -9,14 +9,22 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from nicegui import app, run, ui
 
-from tracker.auth import SignInRefused, create_first_admin, needs_first_admin, sign_in, viewer_for_session
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
+from tracker.services.auth import (
+    SignInRefused,
+    create_first_admin,
+    needs_first_admin,
+    sign_in,
+    viewer_for_session,
+)
+from tracker.services.oidc import REFUSALS
 from tracker.settings import current_settings
 from ui import auth, session_end, theme
 from ui.actions import error_text
 from ui.components import heading, text
 from ui.layout import PAGE_BUILD_SECONDS, sign_out_form
+from ui.pages import oidc_sign_in
 
 
 def _bare_frame(title: str) -> ui.element:
@@ -49,10 +57,14 @@ BANNERS = {
 }
 
 
-def sign_in_page(redirect_to: str, banner: str | None) -> None:
+def sign_in_page(redirect_to: str, banner: str | None, refusal: str | None = None) -> None:
     with _bare_frame("Sign in"):
         if banner:
             ui.label(BANNERS[banner]).props('role="status"').classes("as-at-banner")
+        if refusal:
+            ui.label(REFUSALS[refusal]).props('role="alert"').classes("text-negative font-semibold").mark(
+                "oidc-refused"
+            )
         email = ui.input("Email address").props('type=email autocomplete=username autofocus').classes("w-full")
         password = ui.input("Password", password=True, password_toggle_button=True).props(
             "autocomplete=current-password"
@@ -76,6 +88,7 @@ def sign_in_page(redirect_to: str, banner: str | None) -> None:
         password.on("keydown.enter", submit)
         ui.button("Sign in", on_click=submit).mark("sign-in").props("unelevated no-caps").classes("w-full mt-2")
         ui.label("Forgotten your password? Ask an administrator to set a new one.").classes("muted text-sm")
+        oidc_sign_in.sign_in_button(current_settings(), redirect_to)
 
 
 def setup_page() -> None:
@@ -148,7 +161,8 @@ async def sign_out(request: Request) -> Response:
 def register() -> None:
     @ui.page("/login", response_timeout=PAGE_BUILD_SECONDS)
     async def login(
-        request: Request, redirect_to: str = "/", expired: str = "", ended: str = "", signed_out: str = ""
+        request: Request, redirect_to: str = "/", expired: str = "", ended: str = "", signed_out: str = "",
+        oidc: str = "",
     ) -> RedirectResponse | None:
         if await run.io_bound(needs_first_admin):
             return RedirectResponse("/setup", status_code=303)
@@ -156,7 +170,7 @@ def register() -> None:
         if session is not None and await run.io_bound(viewer_for_session, *session) is not None:
             return RedirectResponse(auth.safe_return_path(redirect_to), status_code=303)
         banner = "expired" if expired == "1" else "ended" if ended == "1" else "signed_out" if signed_out else None
-        sign_in_page(redirect_to, banner)
+        sign_in_page(redirect_to, banner, oidc if oidc in REFUSALS else None)
         return None
 
     @ui.page("/setup", response_timeout=PAGE_BUILD_SECONDS)

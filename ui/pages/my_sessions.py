@@ -8,7 +8,7 @@ from nicegui import ui
 
 from tracker.errors import PermissionDenied
 from tracker.services import supervision
-from tracker.services.caseload import SessionView, sessions_attended
+from tracker.views.caseload import SessionView, sessions_attended
 from ui.actions import person, read, write
 from ui.attrs import attrs
 from ui.components import (

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from tracker.access import check_view_person, person_facts, supervises
+from tracker.access import check_view_person, supervises
 from tracker.ids import require_id
-from tracker.services.profile import profile
+from tracker.views.access_facts import person_facts
+from tracker.views.profile import profile
 from ui import person_view
 from ui.actions import read
 from ui.layout import PAGE_BUILD_SECONDS, frame

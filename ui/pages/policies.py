@@ -9,8 +9,7 @@ from datetime import date
 
 from nicegui import ui
 
-from tracker.access import ADMIN, LEAD, Viewer, can_edit_employer, lead_scope, require
-from tracker.population import Scope
+from tracker.access import ADMIN, LEAD, Scope, Viewer, can_edit_employer, lead_scope, require
 from tracker.services import policies
 from tracker.services.policies import PolicyMatrix, Position, TopicRow
 from ui.actions import read
@@ -195,7 +194,7 @@ def adaptations_panel(page: Page, state: Picture, reload) -> None:  # type: igno
                     a,
                     topics.get(a.topic_id, ""),
                     can_edit,
-                    lambda a=a: adaptation_dialog(viewer, topics, employers, a, reload).open(),
+                    lambda a=a: adaptation_dialog(viewer, topics, employers, a, reload).open(),  # type: ignore[misc]
                     reload,
                 )
         if not page.is_past and (viewer.is_admin or viewer.lead_employer_id is not None):

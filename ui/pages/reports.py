@@ -9,26 +9,28 @@ Rights are checked on the server for both (reports.rights, which asks tracker.ac
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from nicegui import app, run, ui
 
 from reports.build import KINDS, ReportData, ReportRequest, filename, render
-from reports.data import PersonStatementData, ScopeReportData
 from reports.handover import collect, remember
-from reports.rights import Choices, choices, gather_for
+from reports.rights import ReportChoices, choices, gather_for
 from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
-from ui import auth, workers
+from tracker.views.report_data import PersonStatementData, ScopeReportData
+from ui import auth, report_html, workers
 from ui.actions import ANY_USER, sentence, write
 from ui.attrs import attrs
 from ui.components import date_input, heading, muted, panel, read_date
-from ui.layout import add_nav, forbidden, frame
+from ui.layout import add_nav, forbidden, frame, refusal
 
 PATH = "/reports"
 MINE = "/reports/mine"
+VIEW = "/reports/view"
 async def draw_off_the_loop(data: ReportData) -> bytes:
     """Render in the worker processes; in a thread where the app runs without them."""
     pdf = await workers.draw(render, data)
@@ -105,6 +107,22 @@ def _button(label: str, action, marker: str) -> ui.button:  # type: ignore[no-un
     return ui.button(label, icon="picture_as_pdf", on_click=action).props("no-caps").mark(marker)
 
 
+def view_path(request: ReportRequest) -> str:
+    """The report's accessible twin: the same data as a web page (headings, tables, charts as tables)."""
+    query = {"name": request.name, "as_of": request.as_of.isoformat()}
+    if request.period_from:
+        query["from"] = request.period_from.isoformat()
+    if request.period_to:
+        query["to"] = request.period_to.isoformat()
+    return f"{VIEW}/{request.kind}?{urlencode(query)}"
+
+
+def _web_button(label: str, request_of, marker: str) -> ui.button:  # type: ignore[no-untyped-def]
+    return ui.button(label, icon="article", on_click=lambda: ui.navigate.to(view_path(request_of()))).props(
+        "outline no-caps"
+    ).mark(marker)
+
+
 def _scope_panel(kind: str, names: tuple[str, ...], page_as_of: date, progress: Progress, by: str) -> None:
     title = "Employer compliance report" if kind == "employer" else "PCN compliance report"
     with panel():
@@ -113,26 +131,35 @@ def _scope_panel(kind: str, names: tuple[str, ...], page_as_of: date, progress: 
               + (", with the employers compared." if kind == "pcn" else "."))
         chosen = ui.select(list(names), value=names[0], label="Employer" if kind == "employer" else "PCN")
         chosen.mark(f"{kind}-choice")
-        _button("Make the PDF", lambda: progress.make(ReportRequest(kind, chosen.value, page_as_of, by)),
-                f"make-{kind}")
+        with ui.row().classes("gap-2"):
+            _button("Make the PDF", lambda: progress.make(ReportRequest(kind, chosen.value, page_as_of, by)),
+                    f"make-{kind}")
+            _web_button("Read it as a web page", lambda: ReportRequest(kind, chosen.value, page_as_of, by),
+                        f"view-{kind}")
 
 
-def _person_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Compliance statement", 2)
         muted("Everything one person's compliance rests on, for appraisal or inspection.")
         if offered.own_staff_id:
             own = offered.own_staff_id
-            _button("My compliance statement", lambda: progress.make(ReportRequest("person", own, page_as_of, by)),
-                    "make-own-statement")
+            with ui.row().classes("gap-2"):
+                _button("My compliance statement",
+                        lambda: progress.make(ReportRequest("person", own, page_as_of, by)), "make-own-statement")
+                _web_button("Read it as a web page", lambda: ReportRequest("person", own, page_as_of, by),
+                            "view-own-statement")
         if offered.any_person:
             staff_id = ui.input("Staff id", placeholder="for example E1001").mark("statement-staff-id")
-            _button("Make the statement",
-                    lambda: progress.make(ReportRequest("person", staff_id.value or "", page_as_of, by)),
-                    "make-statement")
+            with ui.row().classes("gap-2"):
+                _button("Make the statement",
+                        lambda: progress.make(ReportRequest("person", staff_id.value or "", page_as_of, by)),
+                        "make-statement")
+                _web_button("Read it as a web page",
+                            lambda: ReportRequest("person", staff_id.value or "", page_as_of, by), "view-statement")
 
 
-def _log_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) -> None:
+def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Supervisor's log", 2)
         muted("Sessions given in a period, with supervisees, kinds and minutes (never the private notes). "
@@ -152,7 +179,11 @@ def _log_panel(offered: Choices, page_as_of: date, progress: Progress, by: str) 
             await progress.make(ReportRequest("supervisor", who or "", page_as_of, by, *period))
 
         if offered.own_log:
-            _button("My supervisor's log", lambda: make(True), "make-own-log")
+            own = offered.own_staff_id or ""
+            with ui.row().classes("gap-2"):
+                _button("My supervisor's log", lambda: make(True), "make-own-log")
+                _web_button("Read it as a web page", lambda: ReportRequest("supervisor", own, page_as_of, by),
+                            "view-own-log")
         if staff_id is not None:
             _button("Make the log", lambda: make(False), "make-log")
 
@@ -187,12 +218,37 @@ def _direct_request(viewer: access.Viewer, kind: str, params: dict[str, str]) ->
                          parse_optional_date(params.get("from"), "from"), parse_optional_date(params.get("to"), "to"))
 
 
+async def web_report(request: Request, kind: str) -> None:
+    """GET /reports/view/{kind}?name=...&as_of=...: the report as a page, gathered as the viewer may have it."""
+    viewer = auth.viewer_of(request)
+    data: ReportData | None = None
+    problem: TrackerError | None = None
+    try:
+        if kind not in KINDS:
+            raise NotFound(f"There is no {kind} report; use one of {', '.join(KINDS)}")
+        if viewer is None:
+            raise PermissionDenied("you are not signed in")
+        data = await run.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params)))
+    except TrackerError as exc:
+        problem = exc
+    subject = data.scope_name if isinstance(data, ScopeReportData) else data.name if data is not None else ""
+    title = f"{data.meta.title}: {subject}" if data is not None else "Report"
+    async with frame(title, breadcrumbs=[("Reports", PATH)], nav_path=PATH):
+        if isinstance(problem, (PermissionDenied, NotFound)):
+            raise problem
+        if problem is not None:
+            refusal(sentence(problem.message), title="This report cannot be made")
+        elif data is not None:
+            report_html.draw(data)
+
+
 def register() -> None:
     add_nav(PATH, "Reports (PDF)", "picture_as_pdf", "Team", lambda v: v.is_lead or v.is_admin, order=60)
     add_nav(MINE, "My reports (PDF)", "picture_as_pdf", "My work",
             lambda v: v.person_id is not None and not (v.is_lead or v.is_admin), order=80)
     ui.page(PATH, response_timeout=30)(reports_page)
     ui.page(MINE, response_timeout=30)(reports_page)
+    ui.page(VIEW + "/{kind}", response_timeout=60)(web_report)
 
     @app.get("/reports/ready/{token}", include_in_schema=False)
     async def ready(request: Request, token: str) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
-from tracker.services.caseload import DUE, MISSED_LAST_MONTH, caseload
+from tracker.views.caseload import DUE, MISSED_LAST_MONTH, caseload
 from ui.actions import read
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, plural, status_chip

@@ -9,7 +9,7 @@ from nicegui import ui
 from tracker.access import SUPERVISOR, require
 from tracker.dates import add_months, month_start
 from tracker.errors import TrackerError
-from tracker.services.caseload import LogTotals, SessionView, people_supervised, supervisor_log
+from tracker.views.caseload import LogTotals, SessionView, people_supervised, supervisor_log
 from ui.actions import read
 from ui.components import (
     FORMAT_LABELS,

@@ -1,0 +1,58 @@
+"""The reports' accessible twin: the same report as a page of headings and real tables, reachable from the
+Reports page, gathered with the same rights as the PDF (a lead sees their own employer's only)."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User as Visitor
+
+from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("ui_database")
+
+
+async def test_a_lead_reads_their_employers_report_as_a_web_page(user: Visitor) -> None:
+    build_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/reports/view/employer?name=Northside Community Trust")
+    await user.should_see("Employer compliance report: Northside Community Trust")
+    for words in ("Headline figures", "Chart: compliance by course", "Training matrix", "Supervision month by month",
+                  "Exceptions: who is red, and why", "Asha Patel"):
+        await user.should_see(words)
+    await user.should_not_see("Cara Lewis")
+    headers = [e for e in user.find("Name").elements if getattr(e, "tag", "") == "th"]
+    assert headers and all(e.props.get("scope") == "col" for e in headers)
+    captions = [e for e in user.find("Training matrix: each person's status for every course they need").elements
+                if getattr(e, "tag", "") == "caption"]
+    assert captions
+
+
+async def test_a_lead_may_not_read_another_employers_report(user: Visitor) -> None:
+    build_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/reports/view/employer?name=Southgate Practice")
+    await user.should_see("You may not open this page")
+    await user.should_not_see("Cara Lewis")
+
+
+async def test_staff_read_their_own_statement_and_no_one_elses(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "asha@example.nhs.uk", then=f"/reports/view/person?name={team.asha.staff_id}")
+    await user.should_see("Compliance statement")
+    await user.should_see("Sessions attended")
+    await user.open(f"/reports/view/person?name={team.ben.staff_id}")
+    await user.should_see("You may not open this page")
+
+
+async def test_the_reports_page_offers_the_web_page(user: Visitor) -> None:
+    build_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/reports")
+    user.find(marker="view-employer").click()
+    await user.should_see("Chart: fully compliant month by month", retries=40)
+
+
+async def test_a_bad_date_or_kind_is_refused_in_words(user: Visitor) -> None:
+    build_team()
+    await sign_in(user, "lead.north@example.nhs.uk",
+                  then="/reports/view/employer?name=Northside Community Trust&as_of=01/01/2099")
+    await user.should_see("cannot be in the future")
+    await user.open("/reports/view/payroll?name=x")
+    await user.should_see("There is no payroll report")

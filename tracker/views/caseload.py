@@ -1,0 +1,224 @@
+"""A supervisor's caseload and log, and a supervisee's sessions: reads that return dataclasses, and the one
+write a supervisor makes from the app (logging a session for their own supervisees, checked here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from tracker import compliance as c
+from tracker import note_crypto
+from tracker.access import Scope, SessionFacts, may_read_private_note, may_read_summary
+from tracker.dates import add_months, month_start
+from tracker.models import Person, SessionAttendee, SupervisionSession
+from tracker.views.access_facts import supervisee_ids
+from tracker.views.population import snapshot
+
+# How urgent a supervisee's month is, most urgent first.
+MISSED_LAST_MONTH, DUE, MET, PAUSED = "missed_last_month", "due", "met", "paused"
+URGENCY = {MISSED_LAST_MONTH: 0, DUE: 1, PAUSED: 2, MET: 3}
+
+
+@dataclass(frozen=True)
+class SuperviseeRow:
+    person_id: int
+    name: str
+    staff_id: str
+    role: str
+    employer: str
+    rag: str
+    this_month: c.MonthStatus | None
+    last_month: c.MonthStatus | None
+    last_session: date | None
+    days_since: int | None
+    state: str  # one of URGENCY
+
+    @property
+    def summary(self) -> str:
+        """The minutes behind the state, in words."""
+        m, before = self.this_month, self.last_month
+        if self.state == MISSED_LAST_MONTH and before is not None:
+            so_far = f"; {m.minutes} so far this month" if m is not None else ""
+            return f"{before.minutes} of {before.required} minutes last month{so_far}"
+        if m is None:
+            return "Not employed this month"
+        if self.state == PAUSED:
+            return "Absent for most of this month"
+        return f"{m.minutes} of {m.required} minutes" + ("" if self.state == MET else " so far")
+
+
+def caseload(supervisor_id: int, as_of: date) -> list[SuperviseeRow]:
+    """The supervisor's supervisees on as_of, the most urgent first (missed last month, then due this month)."""
+    ids = supervisee_ids(supervisor_id, as_of)
+    if not ids:
+        return []
+    this, previous = month_start(as_of), add_months(month_start(as_of), -1)
+    rows = []
+    for r in snapshot(as_of, Scope(person_ids=frozenset(ids))):
+        now, before = r.month(this), r.month(previous)
+        if before is not None and before.status == c.MISSED:
+            state = MISSED_LAST_MONTH
+        elif now is not None and now.status == c.MET:
+            state = MET
+        elif now is not None and now.status == c.PAUSED:
+            state = PAUSED
+        else:
+            state = DUE
+        job = r.employment
+        rows.append(
+            SuperviseeRow(
+                person_id=r.person_id, name=r.name, staff_id=r.staff_id,
+                role=job.role_name if job else "", employer=job.employer_name if job else "",
+                rag=r.rag, this_month=now, last_month=before, last_session=r.last_session,
+                days_since=(as_of - r.last_session).days if r.last_session else None, state=state,
+            )
+        )
+    return sorted(rows, key=lambda row: (URGENCY[row.state], -(row.days_since or 10**6), row.name))
+
+
+def supervisee_choices(supervisor_id: int, on: date) -> list[tuple[int, str]]:
+    ids = supervisee_ids(supervisor_id, on)
+    people = Person.select(Person.id, Person.first_name, Person.last_name).where(Person.id.in_(ids))
+    return sorted(((p.id, p.name) for p in people), key=lambda t: t[1])
+
+
+@dataclass(frozen=True)
+class Attendee:
+    person_id: int
+    name: str
+    confirmation: str
+    query_text: str
+    private_note: str = ""  # filled only for the reader the note belongs to: this attendee or the supervisor
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session_id: int
+    on: date
+    minutes: int
+    kind: str
+    format: str
+    mode: str
+    topics: str
+    actions: str
+    next_date: date | None
+    group_summary: str  # shared by every party of a group session
+    supervisor_notes: str  # a group session's notes from before per-person notes: the supervisor's eyes only
+    supervisor_id: int
+    supervisor: str
+    attendees: tuple[Attendee, ...]
+
+    def attendee(self, person_id: int) -> Attendee | None:
+        return next((a for a in self.attendees if a.person_id == person_id), None)
+
+    def private_note_of(self, person_id: int) -> str:
+        found = self.attendee(person_id)
+        return found.private_note if found else ""
+
+
+@dataclass(frozen=True)
+class LogTotals:
+    sessions: int
+    minutes: int
+    people: int
+    by_kind: dict[str, int]
+
+    @property
+    def hours(self) -> str:
+        return f"{self.minutes // 60} h {self.minutes % 60:02d} min"
+
+
+def _views(sessions: Iterable[SupervisionSession], reader: int) -> list[SessionView]:
+    """The sessions as the person `reader` may see them: their own private notes (every attendee's, for the supervisor),
+    the group summary where they are a party, and nobody else's note (tracker.access decides)."""
+    rows = list(sessions)
+    if not rows:
+        return []
+    ids = [s.id for s in rows]
+    found: dict[int, list[SessionAttendee]] = {}
+    query = (
+        SessionAttendee.select(SessionAttendee, Person)
+        .join(Person)
+        .where(SessionAttendee.session.in_(ids))
+        .order_by(Person.last_name, Person.first_name)
+    )
+    for a in query:
+        found.setdefault(a.session_id, []).append(a)
+    facts = {
+        s.id: SessionFacts(s.id, s.supervisor_id, frozenset(a.person_id for a in found.get(s.id, ()))) for s in rows
+    }
+    attendees: dict[int, list[Attendee]] = {}
+    for sid, people in found.items():
+        for a in people:
+            note = ""
+            if may_read_private_note(reader, facts[sid], a.person_id):
+                note = note_crypto.unseal(a.private_note, note_crypto.attendee_place(sid, a.person_id))
+            attendees.setdefault(sid, []).append(Attendee(a.person.id, a.person.name, a.confirmation, a.query_text,
+                                                          note))
+    supervisors = {
+        p.id: p.name
+        for p in Person.select(Person.id, Person.first_name, Person.last_name).where(
+            Person.id.in_({s.supervisor_id for s in rows})
+        )
+    }
+    return [
+        SessionView(
+            s.id, s.date, s.minutes, s.kind, s.format, s.mode, s.topics, s.actions, s.next_date,
+            note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id))
+            if may_read_summary(reader, facts[s.id]) else "",
+            note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id))
+            if reader == s.supervisor_id else "",
+            s.supervisor_id, supervisors.get(s.supervisor_id, ""), tuple(attendees.get(s.id, ())),
+        )
+        for s in rows
+    ]
+
+
+def supervisor_log(
+    supervisor_id: int,
+    first: date,
+    last: date,
+    supervisee_id: int | None = None,
+    kind: str | None = None,
+) -> tuple[list[SessionView], LogTotals]:
+    """Sessions the supervisor gave between the dates (newest first), optionally for one supervisee or kind."""
+    query = SupervisionSession.select().where(
+        (SupervisionSession.supervisor == supervisor_id)
+        & (SupervisionSession.date >= first)
+        & (SupervisionSession.date <= last)
+    )
+    if kind:
+        query = query.where(SupervisionSession.kind == kind)
+    if supervisee_id is not None:
+        attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == supervisee_id)
+        query = query.where(SupervisionSession.id.in_(attended))
+    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), supervisor_id)
+    by_kind: dict[str, int] = {}
+    for v in views:
+        by_kind[v.kind] = by_kind.get(v.kind, 0) + v.minutes
+    people = {a.person_id for v in views for a in v.attendees}
+    return views, LogTotals(len(views), sum(v.minutes for v in views), len(people), by_kind)
+
+
+def people_supervised(supervisor_id: int) -> list[tuple[int, str]]:
+    """Everyone who has attended a session this supervisor gave (for the log's filter)."""
+    query = (
+        Person.select(Person.id, Person.first_name, Person.last_name)
+        .join(SessionAttendee)
+        .join(SupervisionSession)
+        .where(SupervisionSession.supervisor == supervisor_id)
+        .distinct()
+    )
+    return sorted(((p.id, p.name) for p in query), key=lambda t: t[1])
+
+
+def sessions_attended(person_id: int, as_of: date, months: int = 12) -> list[SessionView]:
+    """The person's sessions in the last `months` months up to as_of, newest first."""
+    first = add_months(month_start(as_of), -(months - 1))
+    attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == person_id)
+    query = SupervisionSession.select().where(
+        SupervisionSession.id.in_(attended) & (SupervisionSession.date >= first) & (SupervisionSession.date <= as_of)
+    )
+    return _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), person_id)

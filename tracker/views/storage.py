@@ -1,0 +1,17 @@
+"""What a page may know of the storage itself: a connection for a request served off the page machinery
+(the API, the calendar feed), and which database it is (a backup is a file on SQLite, a dump on PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker import db
+
+
+def connection_context() -> Any:
+    """A context holding this thread's connection open for the requests of one route."""
+    return db.database.connection_context()
+
+
+def is_postgres() -> bool:
+    return db.is_postgres()

@@ -1,0 +1,181 @@
+"""The team snapshot and the 12-month trend, worked out once per (scope, as-at date) and kept until the data
+changes.
+
+`data_marker()` is one cheap query: the database in use and the highest id of the audit trail and of every
+table compliance reads. Every service write records an audit event, and every new row raises an id, so a
+write anywhere changes the marker and the next request recomputes. Concurrent requests for the same key wait
+for one computation instead of each running the rules.
+
+The trend's past month-ends are the exception: working out eleven of them for 10,000 people takes the best
+part of half a minute, and a write rarely changes the past, so each is reused for up to PAST_MONTHS_FRESH after
+it was worked out, even if the data has changed since. The as-at date's figures are always current.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from tracker import compliance as c
+from tracker.access import Scope
+from tracker.clock import utc_now
+from tracker.db import database
+from tracker.models import (
+    Absence,
+    AuditEvent,
+    Course,
+    EmployerPolicy,
+    Employment,
+    Organisation,
+    Pcn,
+    Person,
+    PolicyAcknowledgement,
+    Requirement,
+    Role,
+    SessionAttendee,
+    SupervisionRule,
+    SupervisionSession,
+    TrainingRecord,
+)
+from tracker.views.population import load_rules, scope_jobs, snapshot, snapshots
+from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
+
+V = TypeVar("V")
+PAST_MONTHS_FRESH = timedelta(minutes=15)
+WATCHED = (
+    AuditEvent,
+    Person,
+    Employment,
+    TrainingRecord,
+    SupervisionSession,
+    SessionAttendee,
+    Absence,
+    Requirement,
+    SupervisionRule,
+    EmployerPolicy,
+    PolicyAcknowledgement,
+    Course,
+    Role,
+    Organisation,
+    Pcn,
+)
+_MARKER_SQL = "SELECT " + ", ".join(f"(SELECT MAX(id) FROM {m._meta.table_name})" for m in WATCHED)
+
+
+def data_marker() -> tuple[Any, ...]:
+    """Changes whenever anything compliance depends on is written (or another database is opened)."""
+    obj = database.obj
+    row = database.execute_sql(_MARKER_SQL).fetchone()
+    return (id(obj), getattr(obj, "database", None), *row)
+
+
+def pcns_of(as_of: date, scope: Scope) -> dict[int, int | None]:
+    """Person id -> the PCN of their current job (the latest started of those active on as_of)."""
+    query = scope_jobs(scope, as_of, Employment.person, Employment.pcn, Employment.start_date)
+    if scope.person_ids is not None:
+        query = query.where(Employment.person.in_(list(scope.person_ids)))
+    found: dict[int, int | None] = {}
+    for person_id, pcn_id, _start in sorted(_rows(query), key=lambda row: str(row[2])):
+        found[person_id] = pcn_id
+    return found
+
+
+def _rows(query: Any) -> list[tuple[Any, ...]]:
+    sql, params = query.sql()
+    return list(database.execute_sql(sql, params).fetchall())
+
+
+def build_snapshot(as_of: date, scope: Scope) -> TeamSnapshot:
+    rules = load_rules()
+    results = snapshot(as_of, scope, rules)
+    course_names = {code: info.name for code, info in rules.courses.items()}
+    pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
+    return assemble(as_of, results, course_names, pcns_of(as_of, scope), pcn_names).warm()
+
+
+def build_summary(as_of: date, scope: Scope) -> c.Summary:
+    return c.summarise(snapshot(as_of, scope), as_of)
+
+
+def _summary_builder(day: date, scope: Scope) -> Callable[[], c.Summary]:
+    return lambda: build_summary(day, scope)
+
+
+class _Memo:
+    """A small least-recently-used store of values that remember the data marker they were built at."""
+
+    def __init__(self, size: int, grace: timedelta = timedelta(0)) -> None:
+        self.size = size
+        self.grace = grace  # how long a value outlives a change of the marker
+        self._items: OrderedDict[Any, tuple[tuple[Any, ...], Any, datetime]] = OrderedDict()
+        self._guard = threading.Lock()
+        self._key_locks: dict[Any, threading.Lock] = {}
+
+    def get(self, key: Any, marker: tuple[Any, ...], build: Callable[[], V]) -> V:
+        with self._guard:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._guard:
+                held = self._items.get(key)
+                if held is not None and self._is_fresh(held, marker):
+                    self._items.move_to_end(key)
+                    return held[1]  # type: ignore[no-any-return]
+            value = build()
+            self.put(key, marker, value)
+            return value
+
+    def _is_fresh(self, held: tuple[tuple[Any, ...], Any, datetime], marker: tuple[Any, ...]) -> bool:
+        return held[0] == marker or utc_now() - held[2] < self.grace
+
+    def fresh(self, key: Any, marker: tuple[Any, ...]) -> bool:
+        with self._guard:
+            held = self._items.get(key)
+            return held is not None and self._is_fresh(held, marker)
+
+    def put(self, key: Any, marker: tuple[Any, ...], value: Any) -> None:
+        with self._guard:
+            self._items[key] = (marker, value, utc_now())
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                old, _ = self._items.popitem(last=False)
+                self._key_locks.pop(old, None)
+
+    def clear(self) -> None:
+        with self._guard:
+            self._items.clear()
+
+
+class TeamCache:
+    def __init__(self, snapshots: int = 4, summaries: int = 600) -> None:  # a 10,000-staff snapshot holds ~26 MB
+        self._snapshots = _Memo(snapshots)
+        self._summaries = _Memo(summaries, grace=PAST_MONTHS_FRESH)
+
+    def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
+        return self._snapshots.get((scope, as_of), data_marker(), lambda: build_snapshot(as_of, scope))
+
+    def trend(self, scope: Scope, as_of: date) -> list[TrendPoint]:
+        """The headline figures at the end of each of the last 11 months and on the as-at date."""
+        marker = data_marker()
+        days = trend_days(as_of)
+        missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
+        if missing:  # the month ends not yet known are worked out together, reading the records once
+            for day, results in snapshots(missing, scope).items():
+                self._summaries.put((scope, day), marker, c.summarise(results, day))
+        points = []
+        for day in days:
+            if day == as_of:
+                summary = self.snapshot(scope, as_of).summary
+            else:
+                summary = self._summaries.get((scope, day), marker, _summary_builder(day, scope))
+            points.append(TrendPoint(day, summary))
+        return points
+
+    def clear(self) -> None:
+        self._snapshots.clear()
+        self._summaries.clear()
+
+
+CACHE = TeamCache()

@@ -1,0 +1,413 @@
+"""Read models for the operational lead's pages: the team snapshot, the training matrix, the supervision
+heat-map, headline figures and the 12-month trend.
+
+Everything is built from tracker.views.population results (the one rules engine); filtering, search, sorting and
+pagination are pure functions over them. tracker.views.team_cache keeps a snapshot per (scope, as-at date) until
+the data changes, so warm requests never re-run the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Generic, TypeVar
+
+from tracker import compliance as c
+from tracker.dates import add_months, last_months, month_end, month_start
+from tracker.ids import parse_id
+
+T = TypeVar("T")
+RAG_ORDER = {c.RED: 0, c.AMBER: 1, c.GREEN: 2}
+STATUSES = (c.RED, c.AMBER, c.GREEN)
+SORTS = ("name", "status", "employer", "role")
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+TREND_POINTS = c.MONTHS_SHOWN  # the months a trend shows, in the dashboard and the reports alike
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Member:
+    """One person in the team on the as-at date, with what the filters and the cells need."""
+
+    result: c.PersonCompliance
+    pcn_id: int | None
+    courses: Mapping[str, c.CourseStatus]
+    key: str  # lower-case name and staff id, for search
+
+    @property
+    def person_id(self) -> int:
+        return self.result.person_id
+
+    @property
+    def name(self) -> str:
+        return self.result.name
+
+    @property
+    def staff_id(self) -> str:
+        return self.result.staff_id
+
+    @property
+    def rag(self) -> str:
+        return self.result.rag
+
+    @property
+    def employer_id(self) -> int | None:
+        job = self.result.employment
+        return job.employer_id if job else None
+
+    @property
+    def employer_name(self) -> str:
+        job = self.result.employment
+        return job.employer_name if job else ""
+
+    @property
+    def role(self) -> str:
+        job = self.result.employment
+        return job.role if job else ""
+
+    @property
+    def role_name(self) -> str:
+        job = self.result.employment
+        return job.role_name if job else ""
+
+
+@dataclass(frozen=True)
+class TeamSnapshot:
+    as_of: date
+    members: tuple[Member, ...]  # in name order
+    summary: c.Summary
+    course_names: Mapping[str, str]
+    employers: tuple[Option, ...]
+    roles: tuple[Option, ...]
+    pcns: tuple[Option, ...]
+
+    def course_name(self, code: str) -> str:
+        return self.course_names.get(code, code)
+
+    @cached_property
+    def course_figures(self) -> tuple[CourseFigure, ...]:
+        return tuple(course_figures(self))
+
+    @cached_property
+    def employer_figures(self) -> tuple[EmployerFigure, ...]:
+        return tuple(employer_figures(self))
+
+    @cached_property
+    def month_totals(self) -> tuple[MonthTotal, ...]:
+        """Supervision met per month across everyone (the heat-map's totals with no filter)."""
+        return month_totals(self.as_of, self.members)
+
+    @cached_property
+    def needs_attention(self) -> tuple[Member, ...]:
+        return tuple(needs_attention(self, 10))
+
+    def warm(self) -> TeamSnapshot:
+        """Work out the figures every page shows now (in the builder's thread), not on a page request."""
+        _ = (self.course_figures, self.employer_figures, self.month_totals, self.needs_attention)
+        return self
+
+
+def assemble(
+    as_of: date,
+    results: Iterable[c.PersonCompliance],
+    course_names: Mapping[str, str],
+    pcn_of: Mapping[int, int | None],
+    pcn_names: Mapping[int, str],
+) -> TeamSnapshot:
+    """A snapshot from the engine's results, the PCN each person works in, and the names to show."""
+    members = tuple(
+        sorted(
+            (
+                Member(
+                    r,
+                    pcn_of.get(r.person_id),
+                    {s.course: s for s in r.training},
+                    f"{r.name} {r.staff_id}".lower(),
+                )
+                for r in results
+            ),
+            key=lambda m: (m.name.lower(), m.staff_id),
+        )
+    )
+    employers = {m.employer_id: m.employer_name for m in members if m.employer_id is not None}
+    roles = {m.role: m.role_name for m in members if m.role}
+    pcns = {m.pcn_id: pcn_names.get(m.pcn_id, f"PCN {m.pcn_id}") for m in members if m.pcn_id is not None}
+    return TeamSnapshot(
+        as_of=as_of,
+        members=members,
+        summary=c.summarise((m.result for m in members), as_of),
+        course_names=dict(course_names),
+        employers=_options(employers),
+        roles=_options(roles),
+        pcns=_options(pcns),
+    )
+
+
+def _options(named: Mapping[int, str] | Mapping[str, str]) -> tuple[Option, ...]:
+    return tuple(sorted((Option(str(k), v) for k, v in named.items()), key=lambda o: o.label.lower()))
+
+
+# ---- filters, search, sorting, pagination ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    employer_id: int | None = None
+    role: str | None = None
+    pcn_id: int | None = None
+    status: str | None = None
+    search: str = ""
+    sort: str = "name"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> Filters:
+        """From a page's query parameters; anything unreadable is simply not applied."""
+        status = params.get("status") or None
+        sort = params.get("sort") or "name"
+        return cls(
+            employer_id=parse_id(params.get("employer")),
+            role=params.get("role") or None,
+            pcn_id=parse_id(params.get("pcn")),
+            status=status if status in STATUSES else None,
+            search=(params.get("q") or "").strip()[:100],
+            sort=sort if sort in SORTS else "name",
+        )
+
+    def to_params(self) -> dict[str, str]:
+        params = {
+            "employer": "" if self.employer_id is None else str(self.employer_id),
+            "role": self.role or "",
+            "pcn": "" if self.pcn_id is None else str(self.pcn_id),
+            "status": self.status or "",
+            "q": self.search,
+            "sort": "" if self.sort == "name" else self.sort,
+        }
+        return {k: v for k, v in params.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.employer_id or self.role or self.pcn_id or self.status or self.search)
+
+
+def select(snapshot: TeamSnapshot, filters: Filters) -> list[Member]:
+    """The members that pass every filter and the search (name or staff id), in the chosen order."""
+    words = filters.search.lower().split()
+    chosen = [
+        m
+        for m in snapshot.members
+        if (filters.employer_id is None or m.employer_id == filters.employer_id)
+        and (filters.role is None or m.role == filters.role)
+        and (filters.pcn_id is None or m.pcn_id == filters.pcn_id)
+        and (filters.status is None or m.rag == filters.status)
+        and all(w in m.key for w in words)
+    ]
+    if filters.sort == "status":
+        chosen.sort(key=lambda m: RAG_ORDER.get(m.rag, 3))  # stable: name order within each status
+    elif filters.sort == "employer":
+        chosen.sort(key=lambda m: m.employer_name.lower())
+    elif filters.sort == "role":
+        chosen.sort(key=lambda m: m.role_name.lower())
+    return chosen
+
+
+@dataclass(frozen=True)
+class Paged(Generic[T]):
+    items: tuple[T, ...]
+    total: int
+    page: int  # 1-based
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.size)
+
+
+def paginate(items: Sequence[T], page: int, size: int = DEFAULT_PAGE_SIZE) -> Paged[T]:
+    """One page of the items; a page beyond the end shows the last one, a size not offered the default."""
+    size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, page), pages)
+    return Paged(tuple(items[(page - 1) * size : page * size]), len(items), page, size)
+
+
+def tally(members: Iterable[Member]) -> dict[str, int]:
+    counts = {s: 0 for s in STATUSES}
+    for m in members:
+        counts[m.rag] = counts.get(m.rag, 0) + 1
+    return counts
+
+
+# ---- the matrix and the heat-map --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    columns: tuple[Option, ...]  # course code and name, for the courses anyone listed needs
+    rows: Paged[Member]
+    counts: dict[str, int]
+
+
+def course_columns(snapshot: TeamSnapshot, members: Iterable[Member]) -> tuple[Option, ...]:
+    codes: set[str] = set()
+    for m in members:
+        codes.update(m.courses)
+    return tuple(sorted((Option(code, snapshot.course_name(code)) for code in codes), key=lambda o: o.label))
+
+
+def matrix(
+    snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE
+) -> MatrixPage:
+    chosen = select(snapshot, filters)
+    return MatrixPage(course_columns(snapshot, chosen), paginate(chosen, page, size), tally(chosen))
+
+
+@dataclass(frozen=True)
+class MonthTotal:
+    month: date
+    met: int
+    counted: int  # people with the month met or missed (paused and in-progress months are left out)
+
+    @property
+    def pct(self) -> float:
+        return round(100.0 * self.met / self.counted, 1) if self.counted else 0.0
+
+
+@dataclass(frozen=True)
+class HeatmapPage:
+    months: tuple[date, ...]  # first days, oldest first
+    rows: Paged[Member]
+    totals: tuple[MonthTotal, ...]
+
+
+def month_totals(as_of: date, members: Iterable[Member]) -> tuple[MonthTotal, ...]:
+    months = tuple(last_months(as_of, c.MONTHS_SHOWN))
+    met = dict.fromkeys(months, 0)
+    counted = dict.fromkeys(months, 0)
+    for m in members:
+        for month in m.result.months:
+            if month.status in (c.MET, c.MISSED) and month.month in counted:
+                counted[month.month] += 1
+                met[month.month] += month.status == c.MET
+    return tuple(MonthTotal(month, met[month], counted[month]) for month in months)
+
+
+def heatmap(
+    snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE
+) -> HeatmapPage:
+    chosen = select(snapshot, filters)
+    totals = snapshot.month_totals if not filters.active else month_totals(snapshot.as_of, chosen)
+    return HeatmapPage(tuple(t.month for t in totals), paginate(chosen, page, size), totals)
+
+
+# ---- the dashboard ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseFigure:
+    code: str
+    name: str
+    pct: float
+    compliant: int
+    required: int
+
+
+def course_figures(snapshot: TeamSnapshot) -> list[CourseFigure]:
+    """Per course: how many of those who need it are in date (compliant or due soon), lowest share first."""
+    tallies: dict[str, list[int]] = {}
+    for m in snapshot.members:
+        for status in m.result.training:
+            t = tallies.setdefault(status.course, [0, 0])
+            t[1] += 1
+            t[0] += status.status in (c.COMPLIANT, c.DUE_SOON)
+    figures = [
+        CourseFigure(code, snapshot.course_name(code), snapshot.summary.course_pct.get(code, 0.0), ok, n)
+        for code, (ok, n) in tallies.items()
+    ]
+    return sorted(figures, key=lambda f: (f.pct, f.name))
+
+
+@dataclass(frozen=True)
+class EmployerFigure:
+    employer_id: int
+    name: str
+    people: int
+    counts: dict[str, int]
+
+    @property
+    def green_pct(self) -> float:
+        return round(100.0 * self.counts.get(c.GREEN, 0) / self.people, 1) if self.people else 0.0
+
+
+def employer_figures(snapshot: TeamSnapshot) -> list[EmployerFigure]:
+    grouped: dict[int, list[Member]] = {}
+    for m in snapshot.members:
+        if m.employer_id is not None:
+            grouped.setdefault(m.employer_id, []).append(m)
+    figures = [
+        EmployerFigure(eid, people[0].employer_name, len(people), tally(people))
+        for eid, people in grouped.items()
+    ]
+    return sorted(figures, key=lambda f: (f.green_pct, f.name.lower()))
+
+
+def needs_attention(snapshot: TeamSnapshot, limit: int = 10) -> list[Member]:
+    """Red first, then amber, each in name order: whom the lead should look at first."""
+    return sorted((m for m in snapshot.members if m.rag != c.GREEN), key=lambda m: RAG_ORDER[m.rag])[:limit]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: date
+    summary: c.Summary
+
+    @property
+    def label(self) -> str:
+        return self.day.strftime("%b %Y")
+
+    @property
+    def people(self) -> int:
+        return self.summary.people
+
+    @property
+    def pct_green(self) -> float:
+        return self.summary.fully_compliant_pct
+
+
+def trend_days(as_of: date, points: int = TREND_POINTS) -> list[date]:
+    """The last day of each of the previous months, then the as-at date itself, oldest first."""
+    first = month_start(as_of)
+    return [month_end(add_months(first, -k)) for k in range(points - 1, 0, -1)] + [as_of]
+
+
+@dataclass
+class TrendSeries:
+    labels: list[str] = field(default_factory=list)
+    fully_compliant: list[float] = field(default_factory=list)
+    supervision_met: list[float] = field(default_factory=list)
+    people: list[int] = field(default_factory=list)
+
+
+def trend_series(points: Sequence[TrendPoint]) -> TrendSeries:
+    series = TrendSeries()
+    for p in points:
+        series.labels.append(p.label)
+        series.fully_compliant.append(p.summary.fully_compliant_pct)
+        series.supervision_met.append(p.summary.supervision_met_last_month_pct)
+        series.people.append(p.summary.people)
+    return series
