@@ -212,6 +212,9 @@ CASES: dict[str, Case] = {
         "change_employment", "person", "update"),
     "people.record_leaver": Case(
         lambda w: lambda: people.record_leaver(ACTOR, w.dan.id, _days_ago(0)), "leaver", "person", "update"),
+    "people.correct_leaving": Case(
+        lambda w: (lambda p: lambda: people.correct_leaving(ACTOR, p.id, _days_ago(390)))(_archivable(w)),
+        "leaver_corrected", "person", "update"),
     "people.archive_person": Case(
         lambda w: (lambda p: lambda: people.archive_person(ACTOR, p.id))(_archivable(w)), "archive", "person", "update"),
     "people.restore_person": Case(

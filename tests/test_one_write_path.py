@@ -14,7 +14,7 @@ UI = Path(__file__).resolve().parents[1] / "ui"
 ALLOWED = {
     ("ui/actions.py", "_run_checked"), ("ui/actions.py", "fn"),
     ("ui/auth.py", "viewer_for_session"), ("ui/session_end.py", "session_epochs"),
-    ("ui/layout.py", "_unread"), ("ui/layout.py", "load"),
+    ("ui/layout.py", "_header_facts"), ("ui/layout.py", "load"),
     ("ui/pages/login.py", "sign_in"), ("ui/pages/login.py", "create_first_admin"),
     ("ui/pages/login.py", "viewer_for_session"), ("ui/pages/login.py", "needs_first_admin"),
     ("ui/pages/oidc_sign_in.py", "discover"), ("ui/pages/oidc_sign_in.py", "_finish"),  # signing in with NHSmail

@@ -12,7 +12,7 @@ from nicegui.testing import User as Visitor
 from tests import factories as f
 from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F401
 from tracker import clock
-from tracker.dates import add_months, month_start
+from tracker.dates import add_months, month_start, uk
 from tracker.models import (
     Absence,
     AuditEvent,
@@ -126,12 +126,41 @@ async def test_a_change_of_role_ends_the_old_job_the_day_before(user: Visitor) -
 async def test_a_leaver_is_recorded_then_archived_and_hidden_from_the_list(user: Visitor) -> None:
     team = build_team()
     await sign_in(user, "admin@example.nhs.uk", then=f"/admin/people/{team.cara.id}")
+    user.find("Last day").elements.pop().value = uk(today() + timedelta(days=30))
     user.find(marker="leaver-save").click()
+    await user.should_see("Record Cara Lewis as a leaver?")
+    await user.should_see("That is 30 days from today.")
+    user.find(marker="confirm-cancel").click()  # asked first: nothing is written until confirmed
+    assert Employment.get(Employment.person == team.cara.id).end_date is None
+    user.find(marker="leaver-save").click()
+    user.find(marker="confirm-yes").click()
     await user.should_see("Recorded Cara Lewis as a leaver", retries=40)
+    assert Employment.get(Employment.person == team.cara.id).end_date == today() + timedelta(days=30)
+    await user.should_see(f"Cara Lewis left: their last day was {uk(today() + timedelta(days=30))}.", retries=40)
+    user.find("Correct the last day").elements.pop().value = uk(today())
+    user.find(marker="leaver-correct").click()
+    user.find(marker="confirm-yes").click()
+    await user.should_see("Cara Lewis's last day is changed.", retries=40)
+    await user.should_see(f"Cara Lewis left: their last day was {uk(today())}.", retries=40)
+    assert Employment.get(Employment.person == team.cara.id).end_date == today()
+    user.find(marker="leaver-undo").click()
+    user.find(marker="confirm-yes").click()
+    await user.should_see("Cara Lewis has not left after all.", retries=40)
+    await user.should_see("Record as a leaver", retries=40)
+    assert Employment.get(Employment.person == team.cara.id).end_date is None
+    assert [e.action for e in AuditEvent.select().where(AuditEvent.entity == "person").order_by(AuditEvent.id)
+            ][-3:] == ["leaver", "leaver_corrected", "leaver_undone"]
+    user.find("Last day").elements.pop().value = uk(today())
+    user.find(marker="leaver-save").click()
+    user.find(marker="confirm-yes").click()
+    await user.should_see("Recorded Cara Lewis as a leaver", retries=40)
+    await user.should_see("Cara Lewis left", retries=40)
     user.find(marker="archive").click()
+    await user.should_see("Archive Cara Lewis?")
+    user.find(marker="confirm-yes").click()
     await user.should_see("Archived.", retries=40)
     cara = Person.get_by_id(team.cara.id)
-    assert cara.archived and cara.version == 3
+    assert cara.archived and cara.version == 6
     await user.open("/admin/people")
     await user.should_see("Showing 1–3 of 3 people")
     user.find(marker="people-archived").elements.pop().set_value(True)

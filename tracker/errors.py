@@ -33,6 +33,10 @@ class ConflictError(TrackerError):
     """A record changed since it was read (optimistic concurrency)."""
 
 
+class NeedsConfirmation(TrackerError):
+    """Nothing was written: the action looks like a mistake (a repeat), so the user is asked first."""
+
+
 class SettingsError(TrackerError):
     pass
 

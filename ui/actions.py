@@ -13,19 +13,30 @@ while its user signs out in another tab, is deactivated or loses a role. So ever
    that person's rights (scope, own records) itself; for a service that takes an actor name, pass `who.actor`.
 
 A refusal writes nothing and says why; an ended session sends the user to sign in again.
+
+One click, one record: a form drawn on a page holds a `Form` (a token for that drawing of the form) and passes it
+as `write(..., form=form)`. While its write runs the form's buttons are disabled and a second click is dropped;
+once it has saved, the same form is refused ("already saved") until the page draws it afresh (`form.renew()`).
+Writes without a form still never run twice at once from the same place on one page (a double-click on a button
+whose handler writes waits for nothing and is dropped).
+
+A service may ask before it writes (`NeedsConfirmation`, e.g. "this looks like the session you logged at 10:02 —
+save another?"): the Outcome then carries the question, nothing is written, and the page asks the user.
 """
 
 from __future__ import annotations
 
+import secrets
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from nicegui import run, ui
 
 from tracker.access import Viewer, require, require_person
 from tracker.clock import utc_now
-from tracker.errors import PermissionDenied, TrackerError, ValidationError
+from tracker.errors import NeedsConfirmation, PermissionDenied, TrackerError, ValidationError
 from tracker.services.auth import viewer_for_session
 from ui import auth, session_end
 
@@ -46,6 +57,51 @@ class Outcome(Generic[T]):
     value: T
     message: str = ""
     field: str | None = None  # the field a refused value was in, to show the message there
+    question: str | None = None  # the service asks before writing (NeedsConfirmation): nothing was written
+
+
+ALREADY_SAVED = "This form was saved already; it was not saved again."
+
+
+@dataclass
+class Form:
+    """One drawing of a form: its token is spent by the first write that succeeds, and refused after that."""
+
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    busy: bool = False
+    spent: bool = False
+    buttons: list[ui.button] = field(default_factory=list)
+
+    def guard(self, *buttons: ui.button) -> Form:
+        """These buttons are disabled while the form's write runs (and stay so once it has saved)."""
+        self.buttons.extend(buttons)
+        return self
+
+    def renew(self) -> None:
+        """The form is drawn afresh (emptied for the next record): a new token, the buttons usable again."""
+        self.token, self.busy, self.spent = secrets.token_urlsafe(16), False, False
+        self._enable(True)
+
+    def _enable(self, on: bool) -> None:
+        for button in self.buttons:
+            if not button.is_deleted:
+                button.set_enabled(on)
+
+
+# Writes running now without a form: (page, place in the code). A second click from the same place waits for nothing.
+_running: set[tuple[str, str]] = set()
+
+
+def _place() -> str:
+    caller = sys._getframe(2)  # write()'s caller: the handler that the click ran
+    return f"{caller.f_code.co_filename}:{caller.f_code.co_firstlineno}:{caller.f_lineno}"
+
+
+def _page_id() -> str:
+    try:
+        return str(ui.context.client.id)
+    except (AttributeError, RuntimeError):
+        return ""
 
 
 def ANY_USER(who: Viewer) -> None:  # noqa: N802 - read as a constant: `needs=ANY_USER`
@@ -126,10 +182,38 @@ def _ended() -> Outcome[Any]:
 
 
 async def write(
-    action: Callable[[Viewer], T], *, needs: Needs, success: str | None = None
+    action: Callable[[Viewer], T], *, needs: Needs, success: str | None = None, form: Form | None = None
 ) -> Outcome[T]:
     """Run `action(who)` in a thread (its own connection and transaction) once `who`, read afresh, still holds
-    what `needs` asks; notify how it went. An ended session writes nothing (and a write counts as activity)."""
+    what `needs` asks; notify how it went. An ended session writes nothing (and a write counts as activity).
+    With `form`, the write happens at most once for that drawing of the form (see the module's notes)."""
+    if form is not None:
+        if form.busy:
+            return _refused("")  # the first click's write is still running: this one is the same click
+        if form.spent:
+            ui.notify(ALREADY_SAVED, type="warning")
+            return _refused(ALREADY_SAVED)
+        form.busy = True
+        form._enable(False)
+        try:
+            outcome = await _write(action, needs, success)
+        finally:
+            form.busy = False
+        form.spent = outcome.ok
+        if not outcome.ok:
+            form._enable(True)
+        return outcome
+    key = (_page_id(), _place())
+    if key in _running:
+        return _refused("")
+    _running.add(key)
+    try:
+        return await _write(action, needs, success)
+    finally:
+        _running.discard(key)
+
+
+async def _write(action: Callable[[Viewer], T], needs: Needs, success: str | None) -> Outcome[T]:
     session = auth.live_session(utc_now(), auth.page_storage())
     if session is None:
         return _ended()
@@ -142,6 +226,8 @@ async def write(
         message = f"Not done: {exc.message}."
         ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=10000)
         return _refused(message)
+    except NeedsConfirmation as exc:
+        return Outcome(False, cast(Any, None), exc.message, question=sentence(exc.message))
     except TrackerError as exc:
         message = error_text(exc)
         ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=10000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -114,15 +116,85 @@ def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
     return strip
 
 
-def date_input(label: str, value: date | None = None, *, required: bool = False) -> ui.input:
-    """A text box for dd/mm/yyyy with a calendar to pick from; type or pick."""
+# Quasar's date picker speaks US English unless told otherwise ("Tue, Dec 1", weeks from Sunday). Code, not data:
+# the en-GB names, weeks from Monday and a header that reads "Tue 1 Dec", as a JavaScript object literal.
+UK_DATE_LOCALE = (
+    "{days: ['Sunday','Monday','Tuesday','Wednesday','Thursday','Friday','Saturday'],"
+    " daysShort: ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'],"
+    " months: ['January','February','March','April','May','June','July','August','September','October',"
+    "'November','December'],"
+    " monthsShort: ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'],"
+    " firstDayOfWeek: 1, format24h: true, pluralDay: 'days',"
+    " headerTitle: (d, m) => ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'][d.getDay()] + ' ' + m.day + ' '"
+    " + ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m.month - 1]}"
+)
+
+
+def date_picker(value: date | None = None, *, earliest: date | None = None, latest: date | None = None) -> ui.date:
+    """Every calendar in the app: UK style, dd/mm/yyyy, and only the days from `earliest` to `latest` can be picked
+    (and navigated to), by mouse or by keyboard."""
+    picker = ui.date(value=uk(value) if value else None, mask="DD/MM/YYYY")
+    picker.props[":locale"] = UK_DATE_LOCALE
+    limits = []
+    # code, not data: the limits are dates we format ourselves, written as JavaScript strings by json.dumps
+    if earliest is not None:
+        limits.append("d >= " + json.dumps(earliest.strftime("%Y/%m/%d")))
+        picker.props["navigation-min-year-month"] = earliest.strftime("%Y/%m")
+    if latest is not None:
+        limits.append("d <= " + json.dumps(latest.strftime("%Y/%m/%d")))
+        picker.props["navigation-max-year-month"] = latest.strftime("%Y/%m")
+    if limits:
+        picker.props[":options"] = "d => " + " && ".join(limits)
+    return picker
+
+
+def date_input(
+    label: str,
+    value: date | None = None,
+    *,
+    required: bool = False,
+    earliest: date | None = None,
+    latest: date | None = None,
+) -> ui.input:
+    """A text box for dd/mm/yyyy with a calendar to pick from; type or pick. `latest` keeps future days out of the
+    calendar (a session's date); what is typed is still checked by the service, with a message at the field."""
     field = ui.input(label, value=uk(value) if value else "", placeholder="dd/mm/yyyy")
     attrs(field.props('inputmode="numeric" autocomplete="off"'), aria_required="true" if required else None)
     with field.add_slot("append"):
         with attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}"):
             with ui.menu() as menu:
-                ui.date(mask="DD/MM/YYYY").bind_value(field).on_value_change(menu.close)
+                date_picker(value, earliest=earliest, latest=latest).bind_value(field).on_value_change(menu.close)
     return field
+
+
+def whole_number_input(label: str, value: int | None, low: int, high: int, *, unit: str = "") -> ui.input:
+    """A whole number from `low` to `high`, typed as text: never rounded or clamped. Anything else is refused with a
+    message at the field (and `read_whole_number` refuses it again before any write)."""
+    field = ui.input(label, value="" if value is None else str(value),
+                     validation=lambda v: whole_number_problem(v, low, high, unit))
+    field.props('inputmode="numeric" autocomplete="off"')
+    return field
+
+
+def whole_number_problem(raw: object, low: int, high: int, unit: str = "") -> str | None:
+    """What is wrong with `raw` as a whole number from low to high, in words; None when nothing is."""
+    words = str(raw if raw is not None else "").strip()
+    span = f"from {low} to {high}" + (f" {unit}" if unit else "")
+    if not words:
+        return f"Enter a whole number {span}."
+    if not re.fullmatch(r"[+-]?\d+", words):
+        return f"Enter a whole number {span}: '{words}' is not one." if len(words) <= 20 else f"Enter a whole number {span}."
+    if not low <= int(words) <= high:
+        return f"Enter a whole number {span}: {int(words)} is out of range."
+    return None
+
+
+def read_whole_number(field: ui.input, low: int, high: int, unit: str = "") -> int | None:
+    """The number in a whole_number_input, or None after showing the field's message (nothing may be written)."""
+    if not field.validate():
+        field.run_method("focus")
+        return None
+    return int(str(field.value).strip())
 
 
 def read_date(field: ui.input, name: str, *, required: bool = False) -> date | None:

@@ -21,6 +21,23 @@ export default {
   props: {
     spec: { type: Object, required: true },
   },
+  // A grid of months opens on its newest months (the one in progress included), the names staying in view; it
+  // stays at the newest end as the page is laid out or resized, until the user scrolls it themselves.
+  mounted() {
+    if (!this.spec.scrollEnd) return;
+    const el = this.$el;
+    const toEnd = () => { if (!this.userScrolled) el.scrollLeft = el.scrollWidth; };
+    for (const name of ["wheel", "pointerdown", "keydown", "touchstart"]) {
+      el.addEventListener(name, () => { this.userScrolled = true; }, { passive: true });
+    }
+    this.resizes = new ResizeObserver(toEnd);
+    this.resizes.observe(el);
+    if (el.firstElementChild) this.resizes.observe(el.firstElementChild);
+    toEnd();
+  },
+  unmounted() {
+    if (this.resizes) this.resizes.disconnect();
+  },
   render() {
     const spec = this.spec;
     const tones = spec.tones || {};

@@ -15,6 +15,8 @@ class DataTable(Element, component="data_table.js"):
     def __init__(self, spec: Spec) -> None:
         super().__init__()
         self._props["spec"] = spec
+        # a table wider than its place scrolls inside it (a phone, a wide matrix), never the whole page
+        self.classes("table-scroll")
 
     @property
     def spec(self) -> Spec:

@@ -121,7 +121,7 @@ def heatmap_table(result: tv.HeatmapPage) -> Spec:
     ]
     return _table(
         "grid-table", "Supervision each month: status and minutes done of those needed", head, rows,
-        foot=[{"cells": totals}],
+        foot=[{"cells": totals}], scrollEnd=True,
     )
 
 

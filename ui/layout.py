@@ -13,11 +13,11 @@ header or with ?as_of=dd/mm/yyyy), kept in app.storage.user while the user moves
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -30,9 +30,10 @@ from tracker.access import Viewer
 from tracker.dates import iso, parse_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError
 from tracker.services import inbox
+from tracker.views.record_span import first_record_date
 from ui import auth, theme
 from ui.attrs import attrs
-from ui.components import heading, text
+from ui.components import date_picker, heading, text
 
 SECTIONS = ("My work", "Supervision", "Team", "Administration")
 # How long a page may take to build before NiceGUI gives up (its default is 3 s): on a saturated server a slow
@@ -90,6 +91,7 @@ class Page:
     as_of: date
     today: date
     request: Request | None = None
+    first_day: date | None = None  # the earliest record held: the as-at picker offers days from then to today
     notices: list[str] = field(default_factory=list)
     titles: list[TextElement] = field(default_factory=list)  # the heading and the last breadcrumb
 
@@ -156,8 +158,9 @@ def _url_with(request: Request | None, **params: str) -> str:
     return request.url.path + ("?" + urlencode(query) if query else "")
 
 
-def _unread(user_id: int) -> int:
-    return inbox.unread_count(user_id)
+def _header_facts(user_id: int) -> tuple[int, date | None]:
+    """The unread count and the earliest record held, in one trip to a worker thread."""
+    return inbox.unread_count(user_id), first_record_date()
 
 
 def sign_out_form(button_classes: str = "") -> None:
@@ -178,19 +181,20 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
         ui.button(icon="menu", on_click=drawer.toggle).props(
             'flat round color=white aria-label="Show or hide the menu"'
         )
-        ui.link(theme.PRODUCT_NAME, "/").classes("text-lg font-bold")
+        ui.link(theme.PRODUCT_NAME, "/").classes("text-lg font-bold header-product")
         ui.space()
         as_at = ui.button(icon="event").props("flat no-caps color=white").classes("as-at-button")
         with attrs(as_at, aria_label=f"Viewing as at {uk(page.as_of)}; change the date"):
-            text("span", f"As at {uk(page.as_of)}").classes("ml-1")
-            with ui.menu():
-                picker = ui.date(value=uk(page.as_of), mask="DD/MM/YYYY")
-                # code, not data: days up to today (the server's date, written as a JavaScript string)
-                picker.props[":options"] = "d => d <= " + json.dumps(page.today.strftime("%Y/%m/%d"))
+            text("span", f"As at {uk(page.as_of)}").classes("ml-1 as-at-long")
+            text("span", uk(page.as_of)).classes("ml-1 as-at-short")  # a phone's header has room for the date only
+            with ui.menu(), ui.column().classes("gap-1 p-2 items-stretch"):
+                earliest = min(page.first_day or page.today, page.as_of)
+                picker = date_picker(page.as_of, earliest=earliest, latest=page.today).mark("as-at-picker")
                 picker.on_value_change(
                     lambda e: ui.navigate.to(_url_with(page.request, as_of=str(e.value or "today")))
                 )
-                ui.button("Back to today", on_click=lambda: ui.navigate.to(_url_with(page.request, as_of="today")))
+                ui.button("Back to today", on_click=lambda: ui.navigate.to(_url_with(page.request, as_of="today"))).props(
+                    "flat no-caps")
         if unread is not None:
             bell = ui.button(icon="notifications", on_click=lambda: ui.navigate.to("/inbox")).props("flat round color=white")
             with attrs(bell, aria_label=f"Inbox: {unread} unread"):
@@ -198,7 +202,7 @@ def _header(page: Page, unread: int | None, drawer: ui.left_drawer) -> None:
                     ui.badge(str(unread), color="red").props("floating")
         account = ui.button(icon="account_circle").props("flat no-caps color=white")
         with attrs(account, aria_label=f"Signed in as {page.viewer.display_name}"):
-            text("span", page.viewer.display_name).classes("ml-1")
+            text("span", page.viewer.display_name).classes("ml-1 header-name")
             with ui.menu():
                 ui.menu_item(page.viewer.email).props("disable")
                 ui.menu_item("Change your password", on_click=lambda: ui.navigate.to(auth.PASSWORD_PAGE)).mark(
@@ -253,12 +257,13 @@ async def frame(
     viewer = viewer or Viewer(user_id=0, email="", person_id=None, roles=frozenset())
     today = clock.today()
     notices: list[str] = []
-    page = Page(viewer, _as_of(request, today, notices), today, request, notices)
+    page = Page(viewer, _as_of(request, today, notices), today, request, notices=notices)
     theme.apply()
     ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
     unread = None
     if viewer.user_id:
-        unread = await run.io_bound(_unread, viewer.user_id)
+        # io_bound gives None only while the app shuts down: then no header is drawn for anyone
+        unread, page.first_day = cast(tuple[int, date | None], await run.io_bound(_header_facts, viewer.user_id))
     drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
     _header(page, unread, drawer)
     _navigation(page, nav_path or (request.url.path if request else None), drawer)

@@ -13,9 +13,10 @@ from tracker.errors import TrackerError
 from tracker.services import absences, assignments, people
 from tracker.views import admin_views as av
 from tracker.vocabulary import ABSENCE_REASONS, SUPERVISION_KINDS
-from ui.actions import as_actor, error_text, read, write
+from ui.actions import as_actor, error_text, read, sentence, write
 from ui.attrs import attrs
-from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, text
+from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, read_date, text
+from ui.confirm import confirm
 from ui.layout import Page
 from ui.tables import Column, table
 
@@ -151,7 +152,7 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
         heading("Leaving and archiving", 2)
         if r.open_job is not None:
             with ui.row().classes("items-end gap-4"):
-                end = date_input("Last day", page.today, required=True)
+                end = date_input("Last day", page.today, required=True).mark("leaver-date")
 
                 async def leave() -> None:
                     outcome = await write(
@@ -162,7 +163,52 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
                     if outcome.ok:
                         await reload()
 
-                ui.button("Record as a leaver", on_click=leave).props("outline no-caps").mark("leaver-save")
+                def ask_leave() -> None:
+                    try:
+                        last = read_date(end, "Last day", required=True)
+                    except TrackerError as exc:
+                        ui.notify(sentence(exc.message), type="negative")
+                        return
+                    assert last is not None
+                    when = "" if last <= page.today else f" That is {(last - page.today).days} days from today."
+                    confirm(
+                        f"Record {r.name} as a leaver?",
+                        [f"Their last day will be {uk(last)}: every job they hold ends that day.{when}",
+                         "From the next day they no longer count in the team's figures or get reminders.",
+                         "You can correct the last day or undo this afterwards; every change is in the audit trail."],
+                        "Record as a leaver", leave,
+                    )
+
+                ui.button("Record as a leaver", on_click=ask_leave).props("outline no-caps").mark("leaver-save")
+        elif r.jobs and not r.archived:
+            last_day = max(j.end for j in r.jobs if j.end is not None)
+            ui.label(f"{r.name} left: their last day was {uk(last_day)}.").mark("leaver-last-day")
+            with ui.row().classes("items-end gap-4"):
+                corrected = date_input("Correct the last day", last_day, required=True).mark("leaver-correct-date")
+
+                async def correct(new_end: str | None) -> None:
+                    outcome = await write(
+                        as_actor(people.correct_leaving, r.person_id, new_end, r.version),
+                        needs=ADMIN,
+                        success=f"{r.name}'s last day is changed." if new_end else f"{r.name} has not left after all.",
+                    )
+                    if outcome.ok:
+                        await reload()
+
+                def ask_correct() -> None:
+                    value = corrected.value or ""
+                    confirm(f"Change {r.name}'s last day?",
+                            [f"Their last day will be {value} instead of {uk(last_day)}."],
+                            "Change the last day", lambda: correct(value))
+
+                def ask_undo() -> None:
+                    confirm(f"Undo {r.name}'s leaving?",
+                            [f"The jobs that ended on {uk(last_day)} are open again, as if they had not left.",
+                             "They count in the team's figures again."],
+                            "Undo leaving", lambda: correct(None))
+
+                ui.button("Change the last day", on_click=ask_correct).props("outline no-caps").mark("leaver-correct")
+                ui.button("Undo leaving", on_click=ask_undo).props("flat no-caps").mark("leaver-undo")
         muted("People are never deleted. Archiving a leaver hides them from lists; their history stays.")
 
         async def archive() -> None:
@@ -175,7 +221,16 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
             if outcome.ok:
                 await reload()
 
-        archiving = ui.button("Restore" if r.archived else "Archive", on_click=archive).props("outline no-caps")
+        def ask_archive() -> None:
+            if r.archived:
+                confirm(f"Restore {r.name}?", [f"{r.name} shows in lists and searches again."], "Restore", archive)
+            else:
+                confirm(f"Archive {r.name}?",
+                        [f"{r.name} is hidden from lists, searches and the team's figures.",
+                         "Nothing is deleted: their history stays, and they can be restored at any time."],
+                        "Archive", archive, danger=True)
+
+        archiving = ui.button("Restore" if r.archived else "Archive", on_click=ask_archive).props("outline no-caps")
         attrs(archiving, color=None if r.archived else "negative").mark("archive")
 
 

@@ -70,6 +70,28 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .data-table tfoot td, .data-table tfoot th {{ font-weight: 600; border-top: 2px solid {NHS_TEXT}; }}
 .q-table th {{ font-weight: 600; font-size: 0.85rem; color: {NHS_TEXT}; }}
 .q-field__label {{ color: {NHS_SECONDARY_TEXT}; }}
+.app-header .as-at-short {{ display: none; }}
+.app-header .q-btn__content {{ flex-wrap: nowrap; }}
+.panel {{ min-width: 0; max-width: 100%; }}
+.table-scroll {{ min-width: 0; max-width: 100%; overflow-x: auto; scrollbar-width: auto; scrollbar-color: {NHS_SECONDARY_TEXT} {NHS_PALE_GREY};
+  padding-bottom: 0.25rem; }}
+@media (max-width: 600px) {{
+  .app-header {{ flex-wrap: nowrap !important; gap: 0.25rem !important; padding: 0.25rem 0.5rem !important; }}
+  .app-header .header-product {{ font-size: 1rem; line-height: 1.2; min-width: 0; flex: 1 1 auto; overflow: hidden;
+    text-overflow: ellipsis; white-space: nowrap; }}
+  .app-header .q-space {{ display: none; }}
+  .app-header .header-name, .app-header .as-at-long {{ display: none; }}
+  .app-header .as-at-short {{ display: inline; }}
+  .app-header .q-btn {{ padding: 4px 6px; }}
+  .nicegui-content {{ padding: 0.75rem 0.5rem 1.5rem; }}
+  .panel {{ padding: 0.75rem; }}
+  h1.page-title {{ font-size: 1.5rem; }}
+}}
+.file-field-carrier {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }}
+.file-field-button {{ background: #FFFFFF !important; color: {NHS_BLUE} !important; border: 2px solid {NHS_BLUE};
+  font-weight: 600; }}
+.file-field-error {{ color: {NHS_RED}; font-weight: 600; }}
 """
 
 

@@ -154,6 +154,35 @@ def record_leaver(actor: str, person_id: int, end_date: date | str, version: int
     return Person.get_by_id(person_id)
 
 
+def correct_leaving(
+    actor: str, person_id: int, end_date: date | str | None, version: int | None = None
+) -> Person:
+    """Move a leaver's last day (`end_date`), or undo their leaving (`end_date` None): the jobs that ended on
+    their last day end on the new one, or are open again. Audited as a correction; an archived person is
+    restored first, so their record is seen while it changes."""
+    new_end = None if end_date is None or (isinstance(end_date, str) and not end_date.strip()) else a_date(
+        end_date, "end_date")
+    with database.atomic():
+        person = _checked(person_id, version)
+        if person.archived:
+            raise ValidationError(f"restore {person.name} before changing their last day", "end_date")
+        jobs = list(person.employments)
+        if any(j.end_date is None for j in jobs) or not jobs:
+            raise ValidationError(f"{person.name} has not left: there is no last day to change", "end_date")
+        last_day = max(j.end_date for j in jobs)
+        ending = [j for j in jobs if j.end_date == last_day]
+        before = [audit.as_dict(j) for j in ending]
+        for job in ending:
+            if new_end is not None:
+                end_not_before_start(job.start_date, new_end)
+            job.end_date = new_end
+            job.save()
+        _bump(person, version)
+        audit.record(actor, "leaver_undone" if new_end is None else "leaver_corrected", "person", person.id,
+                     {"employments": before}, {"employments": [audit.as_dict(j) for j in ending]})
+    return Person.get_by_id(person_id)
+
+
 def archive_person(actor: str, person_id: int, version: int | None = None) -> Person:
     """Hide a leaver from lists; the record and its history stay (people are never deleted)."""
     with database.atomic():

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tracker import note_crypto
 from tracker.access import Viewer, require
+from tracker.clock import now as clock_now
 from tracker.clock import today as clock_today
 from tracker.clock import utc_now
+from tracker.clock import zone as clock_zone
 from tracker.dates import uk
 from tracker.db import database
-from tracker.errors import NotFound, PermissionDenied, ValidationError
+from tracker.errors import NeedsConfirmation, NotFound, PermissionDenied, ValidationError
 from tracker.models import (
     SESSION_FORMATS,
     SESSION_MODES,
@@ -223,6 +225,29 @@ def session_summary(session: SupervisionSession, item: SessionInput) -> dict[str
     }
 
 
+def same_session_held(item: SessionInput) -> SupervisionSession | None:
+    """A session already held with the same supervisor, day, minutes, kind and attendees (a likely repeat)."""
+    candidates = SupervisionSession.select().where(
+        (SupervisionSession.supervisor == item.supervisor.id) & (SupervisionSession.date == item.on)
+        & (SupervisionSession.minutes == item.minutes) & (SupervisionSession.kind == item.kind)
+    ).order_by(SupervisionSession.recorded_at.desc())
+    wanted = item.key[-1]
+    for held in candidates:
+        attendees = frozenset(a.person_id for a in SessionAttendee.select(SessionAttendee.person).where(
+            SessionAttendee.session == held.id))
+        if attendees == wanted:
+            return held
+    return None
+
+
+def repeat_question(held: SupervisionSession) -> str:
+    """'this looks like the session you logged at 10:02 — save another?' (the time in the app's zone)."""
+    recorded = held.recorded_at if isinstance(held.recorded_at, datetime) else datetime.fromisoformat(str(held.recorded_at))
+    local = recorded.replace(tzinfo=UTC).astimezone(clock_zone())
+    when = local.strftime("%H:%M") if local.date() == clock_now().date() else local.strftime("%H:%M on %d/%m/%Y")
+    return f"this looks like the session you logged at {when} — save another?"
+
+
 def log_session(
     actor: str,
     supervisor_id: int,
@@ -239,8 +264,10 @@ def log_session(
     group_summary: str = "",
     *,
     today: date | None = None,
+    repeat_ok: bool = False,
 ) -> SupervisionSession:
     """Record a session given by `supervisor_id` to one or more supervisees; every one employed on the date.
+    A session just like one already held is asked about (NeedsConfirmation) unless `repeat_ok`.
 
     `private_notes`: each attendee's own note with the supervisor (person id -> text; a plain text for a
     one-to-one session); `group_summary`: what every attendee of a group session may read."""
@@ -260,6 +287,9 @@ def log_session(
         }
         item = session_input(raw, Lookups(), today or clock_today(), employment_spans(list(staff)))
         assert item is not None
+        held = None if repeat_ok else same_session_held(item)
+        if held is not None:
+            raise NeedsConfirmation(repeat_question(held))
         session = insert_session(item)
         audit.record(actor, "create", "supervision_session", session.id, None, session_summary(session, item))
     return session
@@ -325,8 +355,10 @@ def log_own_session(
     group_summary: str = "",
     *,
     today: date,
+    repeat_ok: bool = False,
 ) -> SupervisionSession:
-    """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day)."""
+    """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day).
+    A session just like one they logged already is asked about first (NeedsConfirmation) unless `repeat_ok`."""
     require(viewer, "supervisor")
     assert viewer.person_id is not None
     allowed = set(supervisee_ids(viewer.person_id, today))
@@ -337,5 +369,5 @@ def log_own_session(
         raise PermissionDenied("you may log sessions only with your own supervisees")
     return log_session(
         viewer.actor, viewer.person_id, on, minutes, kind, format, mode, list(supervisee_ids_),
-        topics, actions, next_date, private_notes, group_summary, today=today,
+        topics, actions, next_date, private_notes, group_summary, today=today, repeat_ok=repeat_ok,
     )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
-from nicegui import app, events, ui
+from nicegui import app, ui
 
 from jobs import backup_job
 from tracker import clock
@@ -21,8 +21,12 @@ from ui import auth
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel
+from ui.file_field import FileField
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
 from ui.tables import Column, table
+
+# Larger than any practice's database we have seen; a bigger file is refused at the button, not half-read.
+MAX_BACKUP_BYTES = 1024 * 1024 * 1024
 
 PATH = "/admin/backup"
 CONFIRM_WORD = "RESTORE"
@@ -134,10 +138,9 @@ def register() -> None:
                         ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
                 dialog.open()
 
-            async def uploaded(e: events.UploadEventArguments) -> None:
-                content = await e.file.read()
+            async def uploaded(name: str, content: bytes) -> None:
                 done = await write(
-                    lambda who: backup_job.keep_upload(settings, content, e.file.name, datetime.now(UTC)),
+                    lambda who: backup_job.keep_upload(settings, content, name, datetime.now(UTC)),
                     needs=ADMIN,
                 )
                 if done.ok:
@@ -155,6 +158,6 @@ def register() -> None:
                 heading("Restore from a file", 2)
                 muted("Upload a backup made by this app (.db for SQLite, .dump for PostgreSQL); you are asked to "
                       "confirm before anything changes.")
-                ui.upload(label="Backup file", auto_upload=True, on_upload=uploaded).props(
-                    'accept=".db,.dump"').mark("upload-backup")
+                FileField("Choose the backup file", suffixes=(".db", ".dump"), kinds=".db or .dump backup",
+                          max_bytes=MAX_BACKUP_BYTES, on_file=uploaded).mark("upload-backup")
             muted(f"Times are Europe/London; today is {clock.today().strftime('%d/%m/%Y')}.")

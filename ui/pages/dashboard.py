@@ -176,7 +176,7 @@ def register() -> None:
             with (
                 ui.element("div")
                 .classes("grid gap-4 w-full")
-                .style("grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr))")
+                .style("grid-template-columns: repeat(auto-fit, minmax(min(26rem, 100%), 1fr))")  # one column on a phone
             ):
                 courses(snapshot)
                 attention(snapshot)

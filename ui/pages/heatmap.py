@@ -28,6 +28,7 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
             "No one matches these filters." if view.filters.active else "No one is employed on this date."
         )
         return
+    muted("It opens on the newest months, this one included; scroll sideways for earlier ones. Names stay in view.")
     data_table(heatmap_table(result)).classes("w-full grid-wrap").mark("heatmap")
     pager(result.rows, on_page)
 

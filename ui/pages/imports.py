@@ -9,7 +9,7 @@ from datetime import date
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
-from nicegui import app, events, ui
+from nicegui import app, ui
 
 from tracker.access import ADMIN, require
 from tracker.dates import uk
@@ -23,6 +23,7 @@ from ui import auth
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, text
+from ui.file_field import FileField
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
 from ui.tables import Column, table
 
@@ -180,12 +181,11 @@ def register() -> None:
 
             with panel():
                 heading("2. Upload the file", 2)
-                muted(f"CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or Excel (.xlsx), up to "
+                muted(f"CSV (comma, semicolon or tab; UTF-8 or Windows-1252; .csv or .txt) or Excel (.xlsx), up to "
                       f"{MAX_BYTES // 1024 // 1024} MB.")
-                ui.upload(label="File to import", auto_upload=True, max_file_size=MAX_BYTES,
-                          on_upload=lambda e: uploaded(e),
-                          on_rejected=lambda: ui.notify("That file is too big.", type="negative")).props(
-                    'accept=".csv,.txt,.xlsx"').mark("upload-file")
+                FileField("Choose the file to import", suffixes=(".csv", ".txt", ".xlsx"),
+                          kinds="CSV, text (.txt) or Excel (.xlsx)", max_bytes=MAX_BYTES,
+                          on_file=lambda name, content: uploaded(name, content)).mark("upload-file")
 
             mapping_box = ui.column().classes("w-full")
             preview_box = ui.column().classes("w-full")
@@ -228,9 +228,9 @@ def register() -> None:
                     ui.button("Check the file", icon="fact_check", on_click=check).props(
                         "unelevated no-caps").mark("check")
 
-            async def uploaded(e: events.UploadEventArguments) -> None:
-                state.data = await e.file.read()
-                state.filename = e.file.name
+            async def uploaded(name: str, content: bytes) -> None:
+                state.data = content
+                state.filename = name
                 state.checked = None
                 try:
                     state.headers = await read(cm.headers_of, state.data, state.filename)

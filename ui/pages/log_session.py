@@ -6,13 +6,24 @@ from nicegui import ui
 
 from tracker.access import SUPERVISOR, require
 from tracker.ids import parse_id
-from tracker.services.supervision import log_own_session
+from tracker.services.supervision import MAX_MINUTES, log_own_session
 from tracker.views.caseload import supervisee_choices
-from ui.actions import as_viewer, read, write
-from ui.components import FORMAT_LABELS, KIND_LABELS, MODE_LABELS, date_input, empty_state, muted, panel
+from ui.actions import Form, as_viewer, read, write
+from ui.components import (
+    FORMAT_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    date_input,
+    empty_state,
+    muted,
+    panel,
+    read_whole_number,
+    whole_number_input,
+)
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, flash, frame
 
 QUICK_MINUTES = (30, 45, 60, 90)
+MIN_MINUTES = 1
 
 
 def _preselected(raw: str | None, choices: dict[int, str]) -> list[int]:
@@ -38,13 +49,14 @@ def register() -> None:
                     value=_preselected(page.param("with"), choices),
                 ).props("use-chips").classes("w-full").mark("supervisees")
                 with ui.row().classes("gap-4 items-start w-full"):
-                    on = date_input("Date", page.today, required=True).classes("w-44").mark("date")
-                    minutes = ui.number("Minutes", value=60, min=1, max=480, step=5, format="%d").classes(
-                        "w-28"
+                    on = date_input("Date", page.today, required=True, latest=page.today).classes("w-44").mark(
+                        "date")
+                    minutes = whole_number_input("Minutes", 60, MIN_MINUTES, MAX_MINUTES, unit="minutes").classes(
+                        "w-40"
                     ).mark("minutes")
                     with ui.row().classes("gap-2 items-center pt-4"):
                         for m in QUICK_MINUTES:
-                            ui.button(f"{m} min", on_click=lambda m=m: minutes.set_value(m)).props(
+                            ui.button(f"{m} min", on_click=lambda m=m: minutes.set_value(str(m))).props(
                                 "outline no-caps size=sm"
                             )
                 with ui.row().classes("gap-6 items-center w-full"):
@@ -84,25 +96,47 @@ def register() -> None:
                 fmt.on_value_change(lambda e: draw_notes())
                 draw_notes()
 
-                async def save() -> None:
+                form = Form()
+
+                async def save(repeat_ok: bool = False) -> None:
                     people = [int(i) for i in (who.value or [])]
                     if not people:
                         ui.notify("Choose at least one supervisee.", type="negative")
                         return
+                    length = read_whole_number(minutes, MIN_MINUTES, MAX_MINUTES, "minutes")
+                    if length is None:
+                        return  # the field says what is wrong; nothing is written
                     names = ", ".join(choices.get(i, "") for i in people)
                     group = fmt.value == "group"
                     private = {pid: typed.get(str(pid), "") for pid in (people if group else people[:1])}
                     outcome = await write(
                         as_viewer(
-                            log_own_session, on.value or "", "" if minutes.value is None else int(minutes.value),
+                            log_own_session, on.value or "", length,
                             kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
                             next_date.value or None, {pid: n for pid, n in private.items() if n},
-                            typed.get("summary", "") if group else "", today=page.today,
+                            typed.get("summary", "") if group else "", today=page.today, repeat_ok=repeat_ok,
                         ),
-                        needs=SUPERVISOR,
+                        needs=SUPERVISOR, form=form,
                     )
-                    if outcome.ok:
+                    if outcome.question:
+                        ask_repeat(outcome.question)
+                    elif outcome.ok:
                         flash(f"Session logged with {names}. They will be asked to confirm it.")
                         ui.navigate.to("/supervisees")
 
-                ui.button("Save the session", icon="save", on_click=save).props("unelevated no-caps").mark("save")
+                def ask_repeat(question: str) -> None:
+                    with ui.dialog() as dialog, ui.card().classes("max-w-lg").props('role="alertdialog"'):
+                        ui.label(question).classes("text-lg").mark("repeat-question")
+                        with ui.row().classes("gap-2"):
+                            async def another() -> None:
+                                dialog.close()
+                                await save(repeat_ok=True)
+
+                            ui.button("Save another", on_click=another).props("unelevated no-caps").mark(
+                                "save-another")
+                            ui.button("Do not save", on_click=dialog.close).props("flat no-caps").mark("no-repeat")
+                    dialog.open()
+
+                saving = ui.button("Save the session", icon="save", on_click=lambda: save()).props(
+                    "unelevated no-caps").mark("save")
+                form.guard(saving)

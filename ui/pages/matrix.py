@@ -29,6 +29,7 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
             "No one matches these filters." if view.filters.active else "No one is employed on this date."
         )
         return
+    muted("Scroll sideways to see every course; names and overall status stay in view.")
     data_table(matrix_table(result)).classes("w-full grid-wrap").mark("matrix")
     pager(result.rows, on_page)
     with ui.element("details").classes("w-full"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import events, ui
+from nicegui import ui
 
 from tracker.access import Viewer
 from tracker.dates import uk
@@ -14,14 +14,17 @@ from tracker.settings import current_settings
 from tracker.views.profile import PolicyView, Profile, profile
 from tracker.views.training_events import EventSummary, upcoming_for
 from ui import person_view
-from ui.actions import person, read, write
+from ui.actions import Form, person, read, write
 from ui.components import date_input, heading, muted, panel, text
+from ui.file_field import FileField
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
+
+CERTIFICATE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]]) -> None:
     """Record a completion with its certificate; it counts once a lead or admin approves it."""
-    chosen: dict[str, bytes] = {}
+    form = Form()
     with panel():
         heading("Add a completed course or check with its certificate", 2)
         muted("PDF, JPEG or PNG, up to 5 MB. It counts once your operational lead approves it. For a registration "
@@ -29,30 +32,24 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
         with ui.row().classes("w-full gap-4 items-start"):
             course = ui.select(dict(data.courses), label="Course or check", with_input=True).classes(
                 "min-w-[22rem]").mark("course")
-            done_on = date_input("Completed, checked or issued on", page.today, required=True)
+            done_on = date_input("Completed, checked or issued on", page.today, required=True, latest=page.today)
             provider = ui.input("Provider or body (optional)").classes("min-w-[14rem]")
         with ui.row().classes("w-full gap-4 items-start"):
             reference = ui.input("Registration or certificate number (optional)").classes("min-w-[18rem]").mark(
                 "reference")
             expires_on = date_input("Expiry printed on it (optional)")
 
-        async def received(e: events.UploadEventArguments) -> None:
-            chosen["content"] = await e.file.read()
-            picked.text = f"Chosen: {e.file.name}"
-
-        uploader = ui.upload(
-            label="Choose the certificate file", auto_upload=True, max_file_size=evidence.MAX_BYTES,
-            on_upload=received,
-            on_rejected=lambda: ui.notify("That file is larger than 5 MB.", type="negative"),
-        ).props('accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered').classes("w-96")
-        picked = ui.label("No file chosen yet.").classes("muted")
+        certificate = FileField(
+            "Choose the certificate file", suffixes=CERTIFICATE_SUFFIXES, kinds="PDF, JPEG or PNG",
+            max_bytes=evidence.MAX_BYTES,
+        ).mark("certificate")
 
         async def send() -> None:
             def upload(who: Viewer) -> object:
                 assert who.person_id is not None  # needs=person(...) let only this person through
                 return evidence.upload_certificate(
                     who, current_settings(), who.person_id, course.value or "", done_on.value or "",
-                    provider.value or "", chosen.get("content", b""),
+                    provider.value or "", certificate.content or b"",
                     reference=reference.value or "", expires_on=expires_on.value or None,
                 )
 
@@ -60,13 +57,13 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
                 upload,
                 needs=person(page.viewer.person_id),
                 success="Sent for approval. It will count once approved.",
+                form=form,
             )
             if outcome.ok:
-                chosen.clear()
-                uploader.reset()
+                certificate.reset()
                 await on_done()
 
-        ui.button("Send for approval", on_click=send).props("unelevated no-caps").mark("send-certificate")
+        form.guard(ui.button("Send for approval", on_click=send).props("unelevated no-caps").mark("send-certificate"))
 
 
 def coming_training(coming: list[EventSummary]) -> None:

@@ -1,0 +1,23 @@
+"""The span of days the records cover: the earliest day worth viewing "as at" (read by the header's picker)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from peewee import fn
+
+from tracker.models import Employment, SupervisionSession, TrainingRecord
+
+
+def first_record_date() -> date | None:
+    """The earliest employment start, course completion or supervision session held; None when there are none."""
+    found = [
+        model.select(fn.MIN(column)).scalar()
+        for model, column in (
+            (Employment, Employment.start_date),
+            (TrainingRecord, TrainingRecord.completed_on),
+            (SupervisionSession, SupervisionSession.date),
+        )
+    ]
+    days = [d if isinstance(d, date) else date.fromisoformat(str(d)) for d in found if d is not None]
+    return min(days) if days else None
