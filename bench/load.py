@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import random
 import re
@@ -203,10 +204,13 @@ async def sign_in(http: httpx.AsyncClient, base: str, email: str) -> None:
     await http.get(finish)  # as the browser does: this gives it its new, signed-in session cookie
 
 
-async def log_a_session(http: httpx.AsyncClient, base: str, supervisee: int) -> float:
+async def log_a_session(http: httpx.AsyncClient, base: str, supervisee: int, minutes: int = 60) -> float:
+    """Log a session of `minutes` (a supervisor's sessions on one day differ in length, or the app rightly asks
+    whether the second one is a repeat)."""
     page = await http.get(f"/supervision/log?with={supervisee}")
     client_id, elements = page_elements(page.text)
     async with Socket(base, client_id, http.cookies) as socket:
+        await socket.emit(listener(elements, "nicegui-input", "Minutes", "update:value"), str(minutes))
         started = time.perf_counter()
         await socket.emit(listener(elements, "q-btn", "Save the session", "click"))
         where = await socket.navigated()
@@ -231,6 +235,7 @@ async def one_session(
             stats.errors.append(f"sign-in {login.email}: {type(exc).__name__}: {exc}")
             return
         socket: Socket | None = None  # the open page's socket, as a browser keeps it until it leaves the page
+        lengths = itertools.cycle(range(480, 0, -1))  # no two of this supervisor's sessions alike
         while time.monotonic() < deadline:
             await asyncio.sleep(rng.uniform(*THINK_SECONDS))
             if socket is not None:
@@ -241,7 +246,7 @@ async def one_session(
                 counted = time.monotonic() >= measure_from
                 if login.supervisees and rng.random() < 0.2:
                     step = "logging a session"
-                    took = await log_a_session(http, base, rng.choice(login.supervisees))
+                    took = await log_a_session(http, base, rng.choice(login.supervisees), next(lengths))
                     if counted:
                         stats.actions.append(took)
                     continue

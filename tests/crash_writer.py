@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
         else:
             session = supervision.log_session(
                 ACTOR, supervisor.id, date(2025, 1, 1) + timedelta(days=n % 365), 30, "clinical", None, "video",
-                [supervisee.id], f"topic {n}",
+                [supervisee.id], f"topic {n}", repeat_ok=True,  # a session a day, over and over, on purpose
             )
             print(f"session {session.id}", flush=True)
 

@@ -43,10 +43,10 @@ def _sessions_seen(server: LiveServer, token: str) -> int:
     return len(answer.json()["sessions"])
 
 
-async def _log_through(server: LiveServer, email: str, supervisee: int) -> httpx.Cookies:
+async def _log_through(server: LiveServer, email: str, supervisee: int, minutes: int) -> httpx.Cookies:
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
         await sign_in(http, server.url, email)
-        await log_a_session(http, server.url, supervisee)
+        await log_a_session(http, server.url, supervisee, minutes)
         return http.cookies
 
 
@@ -95,9 +95,9 @@ def test_two_instances_share_the_data_and_only_one_runs_the_scan(
                launch(postgres_database, tmp_path, name="second", scheduler=True, extra_env=mail, data_dir=shared))
     with live_servers(*servers) as (first, second):
         assert _sessions_seen(first, token) == _sessions_seen(second, token) == 0
-        cookies = asyncio.run(_log_through(first, supervisor.email, t.asha.id))
+        cookies = asyncio.run(_log_through(first, supervisor.email, t.asha.id, 60))
         assert _sessions_seen(second, token) == 1  # written through the first, read through the second
-        asyncio.run(_log_through(second, supervisor.email, t.asha.id))
+        asyncio.run(_log_through(second, supervisor.email, t.asha.id, 45))  # another session that day
         assert _sessions_seen(first, token) == 2
         elsewhere = httpx.get(second.url + "/me", cookies=cookies, follow_redirects=False)
         assert elsewhere.status_code == 303  # a session lives on the instance that signed it in: sticky sessions

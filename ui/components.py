@@ -116,35 +116,36 @@ def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
     return strip
 
 
-# Quasar's date picker speaks US English unless told otherwise ("Tue, Dec 1", weeks from Sunday). Code, not data:
-# the en-GB names, weeks from Monday and a header that reads "Tue 1 Dec", as a JavaScript object literal.
-UK_DATE_LOCALE = (
-    "{days: ['Sunday','Monday','Tuesday','Wednesday','Thursday','Friday','Saturday'],"
-    " daysShort: ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'],"
-    " months: ['January','February','March','April','May','June','July','August','September','October',"
-    "'November','December'],"
-    " monthsShort: ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'],"
-    " firstDayOfWeek: 1, format24h: true, pluralDay: 'days',"
-    " headerTitle: (d, m) => ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'][d.getDay()] + ' ' + m.day + ' '"
-    " + ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m.month - 1]}"
-)
-
-
 def date_picker(value: date | None = None, *, earliest: date | None = None, latest: date | None = None) -> ui.date:
     """Every calendar in the app: UK style, dd/mm/yyyy, and only the days from `earliest` to `latest` can be picked
     (and navigated to), by mouse or by keyboard."""
     picker = ui.date(value=uk(value) if value else None, mask="DD/MM/YYYY")
-    picker.props[":locale"] = UK_DATE_LOCALE
-    limits = []
+    # Quasar's date picker speaks US English unless told otherwise ("Tue, Dec 1", weeks from Sunday). Code, not
+    # data: the en-GB names, weeks from Monday and a header that reads "Tue 1 Dec", as a JavaScript object literal.
+    picker.props[":locale"] = (
+        "{days: ['Sunday','Monday','Tuesday','Wednesday','Thursday','Friday','Saturday'],"
+        " daysShort: ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'],"
+        " months: ['January','February','March','April','May','June','July','August','September','October',"
+        "'November','December'],"
+        " monthsShort: ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'],"
+        " firstDayOfWeek: 1, format24h: true, pluralDay: 'days',"
+        " headerTitle: (d, m) => ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'][d.getDay()] + ' ' + m.day + ' '"
+        " + ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m.month - 1]}"
+    )
     # code, not data: the limits are dates we format ourselves, written as JavaScript strings by json.dumps
     if earliest is not None:
-        limits.append("d >= " + json.dumps(earliest.strftime("%Y/%m/%d")))
         picker.props["navigation-min-year-month"] = earliest.strftime("%Y/%m")
     if latest is not None:
-        limits.append("d <= " + json.dumps(latest.strftime("%Y/%m/%d")))
         picker.props["navigation-max-year-month"] = latest.strftime("%Y/%m")
-    if limits:
-        picker.props[":options"] = "d => " + " && ".join(limits)
+    if earliest is not None and latest is not None:
+        picker.props[":options"] = (
+            "d => d >= " + json.dumps(earliest.strftime("%Y/%m/%d"))
+            + " && d <= " + json.dumps(latest.strftime("%Y/%m/%d"))
+        )
+    elif earliest is not None:
+        picker.props[":options"] = "d => d >= " + json.dumps(earliest.strftime("%Y/%m/%d"))
+    elif latest is not None:
+        picker.props[":options"] = "d => d <= " + json.dumps(latest.strftime("%Y/%m/%d"))
     return picker
 
 

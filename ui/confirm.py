@@ -38,8 +38,9 @@ def confirm(
             done()
 
         with ui.row().classes("gap-2 pt-2"):
-            ui.button(action, on_click=go).props(
-                "unelevated no-caps" + (" color=negative" if danger else "")).mark("confirm-yes")
+            yes = ui.button(action, on_click=go).props("unelevated no-caps").mark("confirm-yes")
+            if danger:
+                yes.props("color=negative")
             ui.button("Cancel", on_click=done).props("flat no-caps").mark("confirm-cancel")
     dialog.open()
     return dialog

@@ -47,8 +47,9 @@ class FileField:
             self.uploader = ui.upload(auto_upload=True, max_file_size=max_bytes, on_upload=self._received)
             attrs(self.uploader, accept=",".join(self.suffixes)).classes("file-field-carrier")
             attrs(self.uploader, aria_hidden="true")
-        # code, not data: the uploader's element id is a number NiceGUI gave it
-        self.button.on("click", js_handler=f"() => getElement({int(self.uploader.id)}).$refs.qRef.pickFiles()")
+        # the button opens the chooser in the browser, inside the click, as browsers require of a file chooser
+        self.button.on("click", js_handler=(
+            "(e) => e.target.closest('.file-field').querySelector('.file-field-carrier input[type=file]').click()"))
         self.uploader.on(
             "rejected", self._rejected,
             js_handler="(entries) => emit(entries.map(r => ({why: r.failedPropValidation, name: r.file.name, "
