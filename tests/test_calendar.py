@@ -138,3 +138,11 @@ def test_an_api_token_does_not_open_a_calendar_feed(database, client):
     issued = tokens.create(owner.id, "api")
     assert client.get(f"/calendar/{issued.secret}.ics").status_code == 404
     assert client.get("/calendar/made-up.ics").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["Smith, Jones; and \\ Co", "Line one\nBEGIN:VEVENT\nSUMMARY:planted", "<img src=x onerror=alert(1)>"])
+def test_the_calendar_name_is_escaped_text(database, name):
+    ics = calendar_ics.build_calendar(name, [calendar_ics.CalendarEntry("a", date(2026, 3, 29), "One")], STAMP)
+    [line] = [x for x in ics.split(b"\r\n") if x.startswith(b"X-WR-CALNAME")]
+    assert b"\n" not in line and b";" not in line.replace(b"\\;", b"")
+    assert len(Calendar.from_ical(ics).walk("VEVENT")) == 1

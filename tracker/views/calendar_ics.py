@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vText
 
 from tracker import compliance as c
 from tracker.access import Viewer
@@ -44,7 +44,7 @@ def build_calendar(name: str, entries: Iterable[CalendarEntry], stamp: datetime)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))  # TEXT, escaped per RFC 5545 (an X- property is not, by default)
     cal.add("x-wr-timezone", ZONE)
     cal.add_component(Timezone.from_tzid(ZONE))
     utc_stamp = stamp.astimezone(ZoneInfo("UTC")) if stamp.tzinfo else stamp.replace(tzinfo=ZoneInfo("UTC"))
