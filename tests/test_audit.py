@@ -503,3 +503,21 @@ def test_a_leads_trail_holds_the_events_about_the_people_they_lead_on_both_datab
     assert seen("lead_employer") == ["Asha", "Asha's session"]
     assert seen("lead_pcn") == ["Asha", "Asha's session", "Cara", "Cara's absence"]
     assert seen("admin") == ["Asha", "Asha's session", "Cara", "Cara's absence", "Dan"]
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_the_trail_reads_in_plain_english_with_names_uk_dates_and_london_times(
+    user: Visitor, tmp_path: Path
+) -> None:
+    w = build_world(tmp_path)
+    _event("grace@example.nhs.uk", "create", "supervision_session", w.session.id, datetime(2026, 12, 1, 21, 33, 40),
+           {"supervisor_staff_id": w.grace.staff_id, "recorded_at": "2026-12-01T21:33:40"})
+    _event("grace@example.nhs.uk", "assign", "supervisor_assignment", 999, datetime(2026, 7, 1, 8, 5),
+           {"supervisor": w.grace.id, "supervisee": w.ben.id})
+    _event("grace@example.nhs.uk", "made_up_thing", "odd_record", 5, datetime(2026, 7, 1, 8, 6))
+    await sign_in(user, w.users["admin"].email, then="/admin/audit?who=grace")
+    await _count_says(user, 3)
+    await user.should_see(f"{w.grace.name} logged a supervision session for {w.asha.name} on 01/12/2026 at 21:33")
+    await user.should_see(f"{w.grace.name} named {w.grace.name} as supervisor of {w.ben.name} on 01/07/2026 at 09:05")
+    await user.should_see(f"{w.grace.name} made up thing an odd record on 01/07/2026 at 09:06")
+    await user.should_not_see(PRIVATE_MARKER)

@@ -126,7 +126,7 @@ def requirement_rows_table(
         Column("Course"),
         Column("Renewal (months)", numeric=True),
         Column("New-starter days", numeric=True),
-        Column(""),
+        Column("Actions"),
     ]
     with table(caption, columns) as cells:
         for r in rows:
@@ -247,7 +247,7 @@ def supervision_section(
             Column("Minutes a month", numeric=True),
             Column("Kinds that count"),
             Column("Group sessions"),
-            Column(""),
+            Column("Actions"),
         ]
         with table("Supervision each role and employer needs", columns) as cells:
             for r in rows:

@@ -124,7 +124,7 @@ def users_table(page: Page, found: av.Choices, rows: list[Login], redraw: Redraw
         Column("Person"),
         Column("Lead of"),
         Column("State"),
-        Column(""),
+        Column("Actions"),
     ]
     with table("Logins", columns) as cells:
         for login in rows:

@@ -15,6 +15,7 @@ from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
 from tracker.settings import current_settings
 from tracker.views.audit_trail import AuditFilters, AuditPage, AuditRow, choices, search
+from tracker.views.audit_words import sentences, shown_changes
 from ui.actions import read
 from ui.components import date_input, empty_state, muted, panel, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
@@ -61,7 +62,7 @@ def _short(value: str) -> str:
 
 
 def _changes(row: AuditRow) -> None:
-    changes = row.changes
+    changes = shown_changes(row)
     if not changes:
         muted("No field changed")
         return
@@ -73,21 +74,23 @@ def _changes(row: AuditRow) -> None:
             text("li", f"and {len(changes) - MAX_CHANGES} more").classes("text-sm muted")
 
 
-def _results(result: AuditPage, filters: AuditFilters) -> None:
+def _results(result: AuditPage, filters: AuditFilters, words: list[str], raw: bool) -> None:
     muted(f"{result.total} events match; page {result.page} of {result.pages}.").props('role="status"').mark("count")
     if not result.rows:
         empty_state("No audit event matches these filters.")
         return
-    columns = [Column("When"), Column("Who"), Column("Action"), Column("Record"), Column("Changes")]
+    columns = [Column("When"), Column("What happened")]
     with table("Audit events, newest first", columns) as cells:
-        for row in result.rows:
+        for row, said in zip(result.rows, words, strict=True):
             with cells.row(event=str(row.id)):
-                cells.cell(row.at.strftime("%d/%m/%Y %H:%M:%S"), header=True)
-                cells.cell(row.actor)
-                cells.cell(row.action)
-                cells.cell(f"{row.entity} {row.entity_id or ''}".strip())
+                cells.cell(row.at.strftime("%d/%m/%Y %H:%M"), header=True)
                 with cells.cell():
-                    _changes(row)
+                    text("span", said).mark("audit-sentence")
+                    if raw:  # the recorded detail, folded away
+                        with ui.element("details").classes("text-sm"):
+                            text("summary", "Details")
+                            muted(f"{row.actor} · {row.action} · {row.entity} {row.entity_id or ''}".strip())
+                            _changes(row)
     with ui.element("nav").classes("row items-center gap-4").props('aria-label="Pages"'):
         if result.page > 1:
             ui.link("Newer events", url_for(filters, result.page - 1)).mark("newer")
@@ -133,5 +136,6 @@ def register() -> None:
             result = await read(
                 search, page.viewer, filters, page.today, _page_number(page), zone=current_settings().timezone
             )
+            words = await read(sentences, result.rows)
             with panel():
-                _results(result, filters)
+                _results(result, filters, words, True)

@@ -27,6 +27,7 @@ from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
 from tracker.services.evidence import uploads_dir
 from tracker.settings import current_settings
+from tracker.views.people_picker import people_to_choose
 from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, report_html, workers
 from ui.actions import ANY_USER, sentence, write
@@ -210,7 +211,14 @@ def _pack_panel(offered: ReportChoices, page_as_of: date, progress: Progress) ->
         ui.button("Make the evidence pack", icon="folder_zip", on_click=make).props("no-caps").mark("make-evidence")
 
 
-def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
+def _person_select(label: str, people: dict[str, str], marker: str) -> ui.select:
+    """Choose a person by name: the list narrows as you type (Quasar's use-input filtering)."""
+    return ui.select(people, label=label, with_input=True, clearable=True).classes("min-w-[22rem]").props(
+        "outlined").mark(marker)
+
+
+def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str,
+                  people: dict[str, str]) -> None:
     with panel():
         heading("Compliance statement", 2)
         muted("Everything one person's compliance rests on, for appraisal or inspection.")
@@ -222,7 +230,7 @@ def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, 
                 _web_button("Read it as a web page", lambda: ReportRequest("person", own, page_as_of, by),
                             "view-own-statement")
         if offered.any_person:
-            staff_id = ui.input("Staff id", placeholder="for example E1001").mark("statement-staff-id")
+            staff_id = _person_select("Person (type part of a name)", people, "statement-staff-id")
             with ui.row().classes("gap-2"):
                 _button("Make the statement",
                         lambda: progress.make(ReportRequest("person", staff_id.value or "", page_as_of, by)),
@@ -231,7 +239,8 @@ def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, 
                             lambda: ReportRequest("person", staff_id.value or "", page_as_of, by), "view-statement")
 
 
-def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
+def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str,
+               people: dict[str, str]) -> None:
     with panel():
         heading("Supervisor's log", 2)
         muted("Sessions given in a period, with supervisees, kinds and minutes (never the private notes). "
@@ -239,7 +248,8 @@ def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by:
         with ui.row().classes("items-end gap-4"):
             start = date_input("From")
             end = date_input("To")
-            staff_id = ui.input("Supervisor's staff id").mark("log-staff-id") if offered.any_person else None
+            staff_id = (_person_select("Supervisor (type part of a name)", people, "log-staff-id")
+                        if offered.any_person else None)
 
         async def make(own: bool) -> None:
             try:
@@ -278,9 +288,10 @@ async def reports_page() -> None:
             _scope_panel("pcn", offered.pcns, page.as_of, progress, by)
         if offered.employers or offered.pcns:
             _pack_panel(offered, page.as_of, progress)
-        _person_panel(offered, page.as_of, progress, by)
+        people = await run.io_bound(people_to_choose, viewer, page.as_of) if offered.any_person else {}
+        _person_panel(offered, page.as_of, progress, by, people or {})
         if offered.own_log or offered.any_person:
-            _log_panel(offered, page.as_of, progress, by)
+            _log_panel(offered, page.as_of, progress, by, people or {})
 
 
 def _direct_request(viewer: access.Viewer, kind: str, params: dict[str, str]) -> ReportRequest:
