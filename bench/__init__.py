@@ -60,18 +60,24 @@ class Section:
     name: str
     description: str
     run: Callable[[Bench], None]
+    by_default: bool = True  # False: run only when named (`python -m bench national`)
 
 
 SECTIONS: dict[str, Section] = {}
 
 
-def section(name: str, description: str = "") -> Callable[[Callable[[Bench], None]], Callable[[Bench], None]]:
-    """Register a benchmark section under `name` (run in registration order when no name is given)."""
+def section(
+    name: str, description: str = "", by_default: bool = True
+) -> Callable[[Callable[[Bench], None]], Callable[[Bench], None]]:
+    """Register a benchmark section under `name` (run in registration order when no name is given, unless
+    `by_default` is False: then only when named)."""
 
     def register(fn: Callable[[Bench], None]) -> Callable[[Bench], None]:
         if name in SECTIONS and SECTIONS[name].run is not fn:
             raise ValueError(f"two bench sections are called {name!r}")
-        SECTIONS[name] = Section(name, description or (fn.__doc__ or "").strip().splitlines()[0], fn)
+        SECTIONS[name] = Section(
+            name, description or (fn.__doc__ or "").strip().splitlines()[0], fn, by_default
+        )
         return fn
 
     return register

@@ -49,13 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     discover()
     if args.list:
         for s in SECTIONS.values():
-            print(f"{s.name:<16}{s.description}")
+            print(f"{s.name:<16}{s.description}{'' if s.by_default else ' (only when named)'}")
         return 0
     unknown = [name for name in args.sections if name not in SECTIONS]
     if unknown:
         print(f"unknown section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
         return 1
-    chosen = [SECTIONS[name] for name in args.sections] or list(SECTIONS.values())
+    chosen = [SECTIONS[name] for name in args.sections] or [s for s in SECTIONS.values() if s.by_default]
 
     targets = [("sqlite", lambda: ensure_population(args.path, rebuild=args.rebuild))]
     if args.postgres:

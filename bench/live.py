@@ -35,6 +35,8 @@ class LiveServer:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    launched: float = 0.0  # time.monotonic() when the process was started
+    started_in: float = 0.0  # seconds from launch until it first answered (the cold start)
 
     @property
     def pid(self) -> int:
@@ -69,6 +71,7 @@ def _wait_until_up(server: LiveServer) -> None:
             raise RuntimeError(f"the server stopped with status {server.process.returncode}:\n{server.output()}")
         try:
             if httpx.get(server.url + "/login", timeout=2).status_code < 500:
+                server.started_in = time.monotonic() - server.launched
                 return
         except httpx.HTTPError:
             pass
@@ -113,12 +116,13 @@ def launch(
     env.pop("TRACKER_SMTP_HOST", None)
     env.update(extra_env or {})
     log = workdir / f"{name}.log"
+    launched = time.monotonic()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "main.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database_url],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
-    return LiveServer(f"http://127.0.0.1:{port}", process, log)
+    return LiveServer(f"http://127.0.0.1:{port}", process, log, launched)
 
 
 @contextmanager

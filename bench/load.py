@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import re
 import sqlite3
@@ -311,6 +312,38 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+# issue 15's targets: sessions -> (page p95, action p95) in seconds; memory and cold start
+P95_TARGETS = {20: (0.3, 0.3), 50: (1.0, None)}
+RSS_TARGET_MB = 400
+COLD_START_TARGET_S = 4.0
+MIN_PAGES_FOR_P95 = 300
+
+
+def verdict(value: float, target: float | None, unit: str = "ms", scale: float = 1000) -> str:
+    if target is None:
+        return ""
+    return f"  target <= {target * scale:g} {unit}: " + ("ok" if value <= target else "MISSED")
+
+
+def targets(sessions: int, stats: Stats, started_s: float) -> list[str]:
+    """Each of issue 15's targets for this level, with its figure and ok/MISSED, and the machine's load."""
+    page_target, action_target = P95_TARGETS.get(sessions, (None, None))
+    page, action = percentile(stats.pages, 95), percentile(stats.actions, 95)
+    peak_mb = max(stats.rss or [0]) / 2**20
+    lines = [
+        f"  target: page p95 {page * 1000:.0f} ms{verdict(page, page_target)}",
+        f"  target: action p95 {action * 1000:.0f} ms{verdict(action, action_target)}",
+        f"  target: errors {len(stats.errors)}  target 0: {'ok' if not stats.errors else 'MISSED'}",
+        f"  target: cold start {started_s:.1f} s{verdict(started_s, COLD_START_TARGET_S, 's', 1)}",
+        f"  load average {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores",
+    ]
+    if sessions == 50:
+        lines.append(f"  target: server memory peak {peak_mb:.0f} MB{verdict(peak_mb, RSS_TARGET_MB, 'MB', 1)}")
+    if len(stats.pages) < MIN_PAGES_FOR_P95:
+        lines.append(f"  (p95 rests on {len(stats.pages)} page loads, fewer than {MIN_PAGES_FOR_P95}: run longer)")
+    return lines
+
+
 def describe(sessions: int, stats: Stats, seconds: float) -> list[str]:
     ms = lambda v: f"{v * 1000:7.0f} ms"  # noqa: E731
     return [
@@ -356,6 +389,7 @@ def run_levels(database_url: str | None, levels: list[int], seconds: float) -> l
                 stats = asyncio.run(drive(server, logins, seconds, seed=sessions))
         lines += describe(sessions, stats, seconds)
         lines.append(f"  server memory when started {started_rss / 2**20:.0f} MiB")
+        lines += targets(sessions, stats, server.started_in)
     return lines
 
 
