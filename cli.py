@@ -22,7 +22,7 @@ from tracker.dates import parse_date, uk
 from tracker.errors import ImportRejected, SettingsError, TrackerError, ValidationError
 from tracker.importers import KINDS, import_file
 from tracker.services.catalogue import load_catalogues
-from tracker.settings import Settings, use_settings
+from tracker.settings import Settings, current_settings, use_settings
 from tracker.views.export_kinds import EXPORT_KINDS
 
 URL_PREFIXES = ("sqlite://", "postgresql://", "postgres://", "postgresext://")
@@ -233,7 +233,6 @@ def cmd_evidence_pack(args: argparse.Namespace) -> int:
     """`report evidence employer NAME | pcn NAME --as-of DATE --out FILE.zip`: the inspection evidence pack."""
     from reports.evidence_pack import build_pack
     from tracker.services.evidence import uploads_dir
-    from tracker.settings import current_settings
 
     if args.name not in ("employer", "pcn") or not args.scope_name:
         raise ValidationError("use: report evidence employer NAME | pcn NAME --as-of DATE --out FILE.zip", "kind")
@@ -266,13 +265,13 @@ def cmd_remind(args: argparse.Namespace, url: str) -> int:
     request = argparse.Namespace(as_of=_date(args.as_of, "--as-of"), dry_run=args.dry_run)
     from jobs.command import run_remind
 
-    return int(run_remind(request))
+    return int(run_remind(request, current_settings()))
 
 
 def cmd_serve(args: argparse.Namespace, url: str) -> int:
     from ui.app import serve
 
-    return int(serve(database_url=url, host=args.host, port=args.port, native=args.native, demo=args.demo))
+    return int(serve(current_settings(), database_url=url, host=args.host, port=args.port, native=args.native, demo=args.demo))
 
 
 # ---- parsing ------------------------------------------------------------------------------------------

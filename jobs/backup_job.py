@@ -16,7 +16,7 @@ from tracker.errors import NotFound, ValidationError
 from tracker.services import audit, backup
 from tracker.services.evidence import uploads_dir
 from tracker.services.retention import anonymise_leavers, retention_days_of
-from tracker.settings import Settings, current_settings
+from tracker.settings import Settings
 
 DEFAULT_KEEP = 14
 BACKUPS = "backups"
@@ -46,16 +46,14 @@ def nightly_backup(settings: Settings, keep: int = DEFAULT_KEEP, now: datetime |
     return NightlyBackup(path, backup.prune_backups(backup_folder(settings), keep))
 
 
-def backup_hook(as_of: date) -> int:
+def backup_hook(as_of: date, settings: Settings) -> int:
     """For register_nightly: one backup made."""
-    settings = current_settings()
     nightly_backup(settings, keep_of(settings))
     return 1
 
 
-def retention_hook(as_of: date) -> int:
+def retention_hook(as_of: date, settings: Settings) -> int:
     """For register_nightly: leavers past the retention period anonymised; returns how many."""
-    settings = current_settings()
     return len(anonymise_leavers(as_of, retention_days_of(settings), uploads_dir(settings)))
 
 

@@ -9,7 +9,7 @@ from typing import Protocol
 from jobs.reminders import ScanResult, scan_once
 from jobs.scheduler import SCAN, record_run, scan_outcome
 from tracker import clock
-from tracker.settings import current_settings
+from tracker.settings import Settings
 
 
 class RemindArgs(Protocol):
@@ -17,9 +17,8 @@ class RemindArgs(Protocol):
     dry_run: bool
 
 
-def run_remind(args: RemindArgs) -> int:
+def run_remind(args: RemindArgs, settings: Settings) -> int:
     """Run the scan (the database is already connected); print what was, or would be, sent. Exit status 0."""
-    settings = current_settings()
     as_of = args.as_of or clock.today(settings.timezone)
     if args.dry_run:
         result = scan_once(as_of, settings, dry_run=True)

@@ -106,10 +106,10 @@ def plan_digest(as_of: date, settings: Settings) -> list[Notice]:
     return reachable(notices, settings)
 
 
-def send_digest(as_of: date, settings: Settings | None = None, *, dry_run: bool = False) -> ScanResult:
+def send_digest(as_of: date, settings: Settings, *, dry_run: bool = False) -> ScanResult:
     return run_planned(as_of, settings, plan_digest, DIGEST_LOCK, dry_run=dry_run)
 
 
-def retry_digest(as_of: date, settings: Settings | None = None, *, now: datetime | None = None) -> ScanResult:
+def retry_digest(as_of: date, settings: Settings, *, now: datetime | None = None) -> ScanResult:
     """This week's failed digests whose wait is over (the retry job)."""
     return run_planned(as_of, settings, plan_digest, DIGEST_LOCK, now=now, retries_only=True)

@@ -15,7 +15,7 @@ from tracker.clock import utc_now
 from tracker.dates import uk
 from tracker.db import database
 from tracker.models import ReminderLedger
-from tracker.settings import Settings, current_settings
+from tracker.settings import Settings
 
 ITEM, STAGE = "monthly-report", "monthly"
 
@@ -35,9 +35,8 @@ def _claim(key: str, email: str, period: str) -> ReminderLedger | None:
         return row if row.status == "failed" else None
 
 
-def send_lead_reports(run_on: date, settings: Settings | None = None) -> int:
+def send_lead_reports(run_on: date, settings: Settings) -> int:
     """Email every lead their report(s) as at the end of last month; returns how many were sent."""
-    settings = settings or current_settings()
     if not settings.email_enabled:
         return 0
     as_of = report_date(run_on)

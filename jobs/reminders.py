@@ -28,7 +28,7 @@ from tracker.clock import utc_now
 from tracker.db import database
 from tracker.services import audit, inbox
 from tracker.services.confirmations import confirmation_url
-from tracker.settings import Settings, current_settings
+from tracker.settings import Settings
 from tracker.views import population
 
 log = logging.getLogger(__name__)
@@ -143,14 +143,13 @@ def group(notices: Iterable[Notice], settings: Settings) -> list[Delivery]:
 Planner = Callable[[date, Settings], list[Notice]]
 
 
-def preview(as_of: date, settings: Settings | None = None, planner: Planner = plan) -> list[Delivery]:
+def preview(as_of: date, settings: Settings, planner: Planner = plan) -> list[Delivery]:
     """What a scan on as_of would send now (nothing is written)."""
-    settings = settings or current_settings()
     return group(ledger.pending(planner(as_of, settings)), settings)
 
 
 def scan_once(
-    as_of: date, settings: Settings | None = None, *, dry_run: bool = False, deliver: bool = True,
+    as_of: date, settings: Settings, *, dry_run: bool = False, deliver: bool = True,
     now: datetime | None = None,
 ) -> ScanResult:
     """Run the scan for as_of. dry_run: only say what would go. deliver=False: claim but do not send (benchmarks).
@@ -158,14 +157,14 @@ def scan_once(
     return run_planned(as_of, settings, plan, SCAN_LOCK, dry_run=dry_run, deliver=deliver, now=now)
 
 
-def retry_once(as_of: date, settings: Settings | None = None, *, now: datetime | None = None) -> ScanResult:
+def retry_once(as_of: date, settings: Settings, *, now: datetime | None = None) -> ScanResult:
     """Try again the failed reminders whose wait is over at `now`; nothing new is claimed (the retry job)."""
     return run_planned(as_of, settings, plan, SCAN_LOCK, now=now, retries_only=True)
 
 
 def run_planned(
     as_of: date,
-    settings: Settings | None,
+    settings: Settings,
     planner: Planner,
     lock_name: str,
     *,
@@ -175,7 +174,6 @@ def run_planned(
     retries_only: bool = False,
 ) -> ScanResult:
     """Plan, then (holding lock_name) claim in the ledger and deliver: shared by the scan and the digest."""
-    settings = settings or current_settings()
     result = ScanResult(as_of, dry_run)
     if dry_run:
         with cycle_collection_paused():

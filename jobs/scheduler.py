@@ -35,7 +35,7 @@ RETRY_EVERY_MINUTES = 5  # the shortest wait of the ledger's back-off (jobs.ledg
 MISFIRE_GRACE_SECONDS = 3600
 NIGHTLY_AT = (3, 15)  # outside 01:00-02:00, which the clock change skips or repeats
 
-Hook = Callable[[date], int | None]
+Hook = Callable[[date, Settings], int | None]  # given the settings the scheduler was started with
 _monthly: list[Hook] = []
 _nightly: list[Hook] = []
 _scheduler: AsyncIOScheduler | None = None
@@ -59,13 +59,14 @@ class JobSpec:
 
 
 def register_monthly(fn: Hook) -> None:
-    """Add a function the monthly job runs (on the 1st) with the date; it returns how many things it did."""
+    """Add a function the monthly job runs (on the 1st) with the date and the settings; it returns how many things
+    it did."""
     if fn not in _monthly:
         _monthly.append(fn)
 
 
 def register_nightly(fn: Hook) -> None:
-    """Add a function the nightly job runs (a backup, say) with the date."""
+    """Add a function the nightly job runs (a backup, say) with the date and the settings."""
     if fn not in _nightly:
         _nightly.append(fn)
 
@@ -87,12 +88,12 @@ def scan_outcome(result: ScanResult) -> JobOutcome:
     return JobOutcome(result.reminders_sent, result.reminders_failed, result.summary())
 
 
-def _run_hooks(hooks: list[Hook], as_of: date) -> JobOutcome:
+def _run_hooks(hooks: list[Hook], as_of: date, settings: Settings) -> JobOutcome:
     count = errors = 0
     problems = []
     for hook in list(hooks):
         try:
-            count += int(hook(as_of) or 0)
+            count += int(hook(as_of, settings) or 0)
         except Exception as exc:  # one failing hook must not stop the others
             errors += 1
             problems.append(f"{getattr(hook, '__name__', 'job')}: {exc}")
@@ -118,7 +119,7 @@ JOBS: tuple[JobSpec, ...] = (
         MONTHLY, "Monthly reports",
         lambda s: _cron(s, 40, day=1),
         lambda s: "the 1st of each month at {:02d}:{:02d}".format(*_at(s, 40)),
-        lambda day, s: _run_hooks(_monthly, day),
+        lambda day, s: _run_hooks(_monthly, day, s),
     ),
     JobSpec(
         RETRY, "Reminder retries",
@@ -131,7 +132,7 @@ JOBS: tuple[JobSpec, ...] = (
         NIGHTLY, "Nightly tasks",
         lambda s: CronTrigger(hour=NIGHTLY_AT[0], minute=NIGHTLY_AT[1], timezone=ZoneInfo(s.timezone)),
         lambda s: "every night at {:02d}:{:02d}".format(*NIGHTLY_AT),
-        lambda day, s: _run_hooks(_nightly, day),
+        lambda day, s: _run_hooks(_nightly, day, s),
     ),
 )
 

@@ -105,6 +105,49 @@ def test_ui_uses_only_views_services_and_pure_helpers_of_the_domain() -> None:
     assert bad == []
 
 
+# Settings come down from the composition root (cli.py / main.py read the environment): on the Page a page is
+# given, from the request's app in a plain route, as an argument to every job. Nowhere below reads them itself.
+SETTINGS_GETTERS = ("current_settings", "from_env", "environ", "getenv")
+NO_SETTINGS_GLOBAL = ("ui", "jobs", "tracker/clock.py")
+
+
+def _names_used(path: Path) -> set[str]:
+    """Every name and attribute a file mentions or imports (a call, a reference, an import of the name)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(alias.name.rsplit(".", 1)[-1] for alias in node.names)
+    return found
+
+
+def settings_reads(places: tuple[str, ...] = NO_SETTINGS_GLOBAL) -> list[str]:
+    paths = [p for place in places for p in ([ROOT / place] if place.endswith(".py") else _files(place))]
+    return sorted(
+        f"{path.relative_to(ROOT)} uses {name}"
+        for path in paths
+        for name in sorted(_names_used(path) & set(SETTINGS_GETTERS))
+    )
+
+
+def test_ui_jobs_and_the_clock_are_given_settings_and_never_read_them() -> None:
+    assert settings_reads() == []
+
+
+def test_the_settings_check_sees_a_read_of_the_global(tmp_path: Path) -> None:
+    sample = ROOT / "ui" / "_settings_probe.py"
+    sample.write_text("def f():\n    from tracker import settings\n    return settings.current_settings().base_url\n",
+                      encoding="utf-8")
+    try:
+        assert settings_reads(("ui",)) == ["ui/_settings_probe.py uses current_settings"]
+    finally:
+        sample.unlink()
+
+
 def test_the_rules_engine_touches_no_storage() -> None:
     assert _hits(_imports(ROOT / "tracker" / "compliance.py"), STORAGE) == []
 

@@ -51,7 +51,7 @@ def test_keep_comes_from_the_settings():
 
 
 def test_the_backup_hook_makes_one_backup(settings):
-    assert backup_job.backup_hook(date(2026, 11, 22)) == 1
+    assert backup_job.backup_hook(date(2026, 11, 22), settings) == 1
     assert len(backup_job.backups_held(settings)) == 1
 
 
@@ -83,7 +83,7 @@ def test_only_held_backups_can_be_restored_or_downloaded(settings):
 def test_the_retention_hook_anonymises_leavers_past_the_period(settings):
     old = f.person("Olive", "Old", "CC", start=date(2010, 1, 1), end=date(2018, 1, 1), staff_id="OLD")
     today = f.person("Tom", "Today", "CC", start=date(2020, 1, 1), staff_id="NOW")
-    assert backup_job.retention_hook(date(2026, 11, 22)) == 1
+    assert backup_job.retention_hook(date(2026, 11, 22), settings) == 1
     assert Person.get_by_id(old.id).staff_id.startswith("ANON-")
     assert Person.get_by_id(today.id).staff_id == "NOW"
     assert date(2018, 1, 1) + timedelta(days=2190) < date(2026, 11, 22)

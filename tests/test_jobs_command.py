@@ -25,7 +25,7 @@ def overdue(database, mail_server, tmp_path, monkeypatch):  # noqa: F811
 
 
 def test_a_dry_run_prints_what_would_be_sent_and_sends_nothing(overdue, capsys):
-    status = run_remind(argparse.Namespace(as_of=date(2026, 12, 15), dry_run=True))
+    status = run_remind(argparse.Namespace(as_of=date(2026, 12, 15), dry_run=True), settings_module.current_settings())
     out = capsys.readouterr().out
     assert status == 0
     assert "would send to Asha Patel <asha@team.test> (email and in-app), 1 item(s):" in out
@@ -35,7 +35,7 @@ def test_a_dry_run_prints_what_would_be_sent_and_sends_nothing(overdue, capsys):
 
 
 def test_a_real_run_sends_prints_and_is_kept_as_a_run_of_the_daily_scan(overdue, capsys):
-    status = run_remind(argparse.Namespace(as_of=date(2026, 12, 15), dry_run=False))
+    status = run_remind(argparse.Namespace(as_of=date(2026, 12, 15), dry_run=False), settings_module.current_settings())
     out = capsys.readouterr().out
     assert status == 0
     assert "sent to Sam Okafor <sam@team.test> (email), 1 item(s):" in out
@@ -44,6 +44,6 @@ def test_a_real_run_sends_prints_and_is_kept_as_a_run_of_the_daily_scan(overdue,
     run = JobRun.get()
     assert (run.job_id, run.as_of, run.status, run.count) == ("daily-scan", date(2026, 12, 15), "ok", 2)
 
-    run_remind(argparse.Namespace(as_of=date(2026, 12, 15), dry_run=False))
+    run_remind(argparse.Namespace(as_of=date(2026, 12, 15), dry_run=False), settings_module.current_settings())
     assert "0 reminder(s) sent" in capsys.readouterr().out
     assert len(overdue.received) == 2

@@ -15,6 +15,7 @@ from tests.jobs_support import mail_server, settings_for, supervised_monthly, te
 from tracker import clock
 from tracker.dates import add_months
 from tracker.models import JobRun
+from tracker.settings import Settings
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -129,10 +130,10 @@ def test_the_monthly_job_runs_what_is_registered_and_one_failure_does_not_stop_t
     monkeypatch.setattr(sched, "_monthly", [])
     seen: list[date] = []
 
-    def broken(as_of: date) -> int:
+    def broken(as_of: date, settings: Settings) -> int:
         raise RuntimeError("printer on fire")
 
-    def reports(as_of: date) -> int:
+    def reports(as_of: date, settings: Settings) -> int:
         seen.append(as_of)
         return 3
 

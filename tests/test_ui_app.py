@@ -11,6 +11,7 @@ from tests.conftest import open_clean_database
 from tracker import clock, db
 from tracker.models import Person
 from tracker.services import database_setup
+from tracker.settings import Settings
 from ui import app as ui_app
 
 
@@ -25,7 +26,7 @@ def test_native_without_pywebview_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(ui_app, "native_available", lambda: False)
-    status = ui_app.serve(database_url="sqlite:///unused.db", host="127.0.0.1", port=8080, native=True, demo=False)
+    status = ui_app.serve(Settings(), database_url="sqlite:///unused.db", host="127.0.0.1", port=8080, native=True, demo=False)
     assert status == 1
     assert "pip install -e '.[native]'" in capsys.readouterr().err
 

@@ -1,4 +1,8 @@
-"""The only place that reads the clock. Everything else is given the date."""
+"""The only place that reads the clock. Everything else is given the date.
+
+The time zone is passed in (the configured one travels from the composition root on `Settings`); without one
+the clock uses the default zone, never a settings global.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,6 @@ from tracker.settings import DEFAULT_TIMEZONE
 
 
 def zone(name: str | None = None) -> ZoneInfo:
-    if name is None:
-        from tracker.settings import current_settings
-
-        name = current_settings().timezone
     return ZoneInfo(name or DEFAULT_TIMEZONE)
 
 

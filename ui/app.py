@@ -19,8 +19,9 @@ from nicegui import run as nicegui_run
 
 from tracker import clock
 from tracker.services.database_setup import close_database, load_demo_if_empty, open_database
-from tracker.settings import Settings, current_settings, use_settings
+from tracker.settings import Settings, use_settings
 from ui import auth, session_end, theme, workers
+from ui.app_settings import hand_over
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
 
@@ -69,7 +70,8 @@ def _shutdown(settings: Settings) -> Callable[[], None]:
 
 def register_app(settings: Settings) -> None:
     """The middleware, every page module, and start-up/shutdown; call once before ui.run."""
-    use_settings(settings)
+    use_settings(settings)  # for the domain's own fall-backs (signing and note keys); ui/ reads app.state
+    hand_over(app, settings)
     auth.register()
     for name in page_modules():
         importlib.import_module(name).register()
@@ -105,16 +107,16 @@ def native_available() -> bool:
     return importlib.util.find_spec("webview") is not None
 
 
-def serve(*, database_url: str, host: str, port: int, native: bool, demo: bool) -> int:
+def serve(settings: Settings, *, database_url: str, host: str, port: int, native: bool, demo: bool) -> int:
     """`python main.py serve`: run the app until stopped. Returns the exit status."""
     if native and not native_available():
         print(NATIVE_HINT, file=sys.stderr)
         return 1
-    settings = dataclasses.replace(current_settings(), database_url=database_url)
+    settings = dataclasses.replace(settings, database_url=database_url)
     use_settings(settings)
     open_database(settings)
     if demo:
-        load_demo_if_empty(clock.today())
+        load_demo_if_empty(clock.today(settings.timezone))
     close_database()
     print(f"{theme.PRODUCT_NAME}: open http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}")
     run_app(settings, host=host, port=port, native=native)

@@ -7,7 +7,7 @@ A page module's `register()` calls `add_nav(...)` for its menu entry and defines
         rows = await run.io_bound(load, page.as_of)
         ...
 
-`page.viewer` is the signed-in user, `page.as_of` the date being viewed (today, or a past date chosen in the
+`page.viewer` is the signed-in user, `page.settings` the settings the app was started with, `page.as_of` the date being viewed (today, or a past date chosen in the
 header or with ?as_of=dd/mm/yyyy), kept in app.storage.user while the user moves between pages.
 """
 
@@ -30,8 +30,10 @@ from tracker.access import Viewer
 from tracker.dates import iso, parse_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError
 from tracker.services import inbox
+from tracker.settings import Settings
 from tracker.views.record_span import first_record_date
 from ui import auth, theme
+from ui.app_settings import settings_of_app
 from ui.attrs import attrs
 from ui.components import date_picker, heading, text
 
@@ -85,11 +87,12 @@ def home_path(viewer: Viewer) -> str | None:
 
 @dataclass
 class Page:
-    """What a page body needs: who is looking, at which date, and the request's query parameters."""
+    """What a page body needs: who is looking, at which date, the app's settings and the request's query parameters."""
 
     viewer: Viewer
     as_of: date
     today: date
+    settings: Settings
     request: Request | None = None
     first_day: date | None = None  # the earliest record held: the as-at picker offers days from then to today
     notices: list[str] = field(default_factory=list)
@@ -255,9 +258,10 @@ async def frame(
     request = _request()
     viewer = auth.viewer_of(request) if request is not None else None
     viewer = viewer or Viewer(user_id=0, email="", person_id=None, roles=frozenset())
-    today = clock.today()
+    settings = settings_of_app(app)
+    today = clock.today(settings.timezone)
     notices: list[str] = []
-    page = Page(viewer, _as_of(request, today, notices), today, request, notices=notices)
+    page = Page(viewer, _as_of(request, today, notices), today, settings, request, notices=notices)
     theme.apply()
     ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
     unread = None

@@ -26,6 +26,7 @@ from tracker.errors import NotFound, PermissionDenied
 from tracker.services import tokens
 from tracker.views import access_facts, api
 from tracker.views.storage import connection_context
+from ui.app_settings import settings_of
 
 PREFIX = "/api/v1"
 TITLE = "Compliance tracker API"
@@ -100,8 +101,16 @@ def _answer(credentials: HTTPAuthorizationCredentials | None, read: Callable[[ac
             raise HTTPException(403, exc.message) from None
 
 
-def _as_of(value: str | None) -> date:
-    return _date(value, "as_of") or clock.today()
+def today_here(request: Request) -> date:
+    """Today in the app's time zone (from the settings the app was started with)."""
+    return clock.today(settings_of(request).timezone)
+
+
+Today = Annotated[date, Depends(today_here)]
+
+
+def _as_of(value: str | None, today: date) -> date:
+    return _date(value, "as_of") or today
 
 
 def only_known_parameters(request: Request) -> None:
@@ -122,15 +131,15 @@ router = APIRouter(
 
 @router.get("/people", response_model=api.PeoplePage, summary="People employed on a date")
 def list_people(
-    credentials: Credentials, as_of: AsOf = None, offset: Offset = 0, limit: Limit = 1000
+    credentials: Credentials, today: Today, as_of: AsOf = None, offset: Offset = 0, limit: Limit = 1000
 ) -> api.PeoplePage:
-    day = _as_of(as_of)
+    day = _as_of(as_of, today)
     return _answer(credentials, lambda viewer: api.people(api.visible_scope(viewer, day), day, offset, limit))
 
 
 @router.get("/people/{staff_id}", response_model=api.PersonOut, responses=NOT_FOUND, summary="One person")
-def get_person(credentials: Credentials, staff_id: str, as_of: AsOf = None) -> api.PersonOut:
-    day = _as_of(as_of)
+def get_person(credentials: Credentials, today: Today, staff_id: str, as_of: AsOf = None) -> api.PersonOut:
+    day = _as_of(as_of, today)
 
     def read(viewer: access.Viewer) -> api.PersonOut:
         pid = api.person_id_for(viewer, staff_id, day)
@@ -144,9 +153,9 @@ def get_person(credentials: Credentials, staff_id: str, as_of: AsOf = None) -> a
 
 @router.get("/compliance", response_model=api.CompliancePage, summary="Compliance of everyone in view as at a date")
 def list_compliance(
-    credentials: Credentials, as_of: AsOf = None, offset: Offset = 0, limit: Limit = 1000
+    credentials: Credentials, today: Today, as_of: AsOf = None, offset: Offset = 0, limit: Limit = 1000
 ) -> api.CompliancePage:
-    day = _as_of(as_of)
+    day = _as_of(as_of, today)
     return _answer(credentials, lambda viewer: api.compliance(api.visible_scope(viewer, day), day, offset, limit))
 
 
@@ -154,8 +163,8 @@ def list_compliance(
     "/compliance/{staff_id}", response_model=api.ComplianceOut, responses=NOT_FOUND,
     summary="One person's compliance as at a date",
 )
-def get_compliance(credentials: Credentials, staff_id: str, as_of: AsOf = None) -> api.ComplianceOut:
-    day = _as_of(as_of)
+def get_compliance(credentials: Credentials, today: Today, staff_id: str, as_of: AsOf = None) -> api.ComplianceOut:
+    day = _as_of(as_of, today)
 
     def read(viewer: access.Viewer) -> api.ComplianceOut:
         pid = api.person_id_for(viewer, staff_id, day)
@@ -170,6 +179,7 @@ def get_compliance(credentials: Credentials, staff_id: str, as_of: AsOf = None) 
 @router.get("/sessions", response_model=api.SessionsPage, responses=NOT_FOUND, summary="Supervision sessions")
 def list_sessions(
     credentials: Credentials,
+    today: Today,
     as_of: AsOf = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -177,7 +187,7 @@ def list_sessions(
     offset: Offset = 0,
     limit: Limit = 1000,
 ) -> api.SessionsPage:
-    day = _as_of(as_of)
+    day = _as_of(as_of, today)
     start, end = _date(date_from, "date_from"), _date(date_to, "date_to")  # a reversed range holds nothing
 
     def read(viewer: access.Viewer) -> api.SessionsPage:

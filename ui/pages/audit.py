@@ -13,7 +13,6 @@ from nicegui import ui
 
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
-from tracker.settings import current_settings
 from tracker.views.audit_trail import AuditFilters, AuditPage, AuditRow, choices, search
 from tracker.views.audit_words import sentences, shown_changes
 from ui.actions import read
@@ -134,7 +133,7 @@ def register() -> None:
             for problem in problems:
                 ui.label(problem).props('role="alert"').classes("text-negative")
             result = await read(
-                search, page.viewer, filters, page.today, _page_number(page), zone=current_settings().timezone
+                search, page.viewer, filters, page.today, _page_number(page), zone=page.settings.timezone
             )
             words = await read(sentences, result.rows)
             with panel():

@@ -12,13 +12,13 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from nicegui import app, ui
 
 from jobs import backup_job
-from tracker import clock
 from tracker.access import ADMIN, require
 from tracker.errors import NotFound
-from tracker.settings import Settings, current_settings
+from tracker.settings import Settings
 from tracker.views.storage import is_postgres
 from ui import auth
 from ui.actions import read, write
+from ui.app_settings import settings_of
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel
 from ui.file_field import FileField
@@ -66,7 +66,7 @@ def register() -> None:
         if viewer is None or not viewer.is_admin:
             return forbidden("Only administrators may download backups.")
         try:
-            path = await read(backup_job.held_path, current_settings(), name)
+            path = await read(backup_job.held_path, settings_of(request), name)
         except NotFound as exc:
             return PlainTextResponse(exc.message, status_code=404)
         return FileResponse(path, media_type="application/octet-stream", filename=path.name,
@@ -76,7 +76,7 @@ def register() -> None:
     async def backup_admin() -> None:
         async with frame("Backups", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
-            settings = current_settings()
+            settings = page.settings
             _guidance(settings)
 
             @ui.refreshable
@@ -160,4 +160,4 @@ def register() -> None:
                       "confirm before anything changes.")
                 FileField("Choose the backup file", suffixes=(".db", ".dump"), kinds=".db or .dump backup",
                           max_bytes=MAX_BACKUP_BYTES, on_file=uploaded).mark("upload-backup")
-            muted(f"Times are Europe/London; today is {clock.today().strftime('%d/%m/%Y')}.")
+            muted(f"Times are Europe/London; today is {page.today.strftime('%d/%m/%Y')}.")

@@ -6,7 +6,7 @@ middleware must let /calendar/ through. A revoked or unknown token gets 404 (and
 
 from __future__ import annotations
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from nicegui import app
 
@@ -15,22 +15,23 @@ from tracker.services import tokens
 from tracker.views import access_facts
 from tracker.views.calendar_ics import user_feed
 from tracker.views.storage import connection_context
+from ui.app_settings import settings_of
 
 PATH = "/calendar/{token}.ics"
 
 
-def feed_bytes(token: str) -> bytes | None:
+def feed_bytes(token: str, zone: str) -> bytes | None:
     """The feed of the token's user, or None for a token that is unknown, revoked or of an inactive user."""
     with connection_context():
         user = tokens.verify(token, "calendar")
         viewer = access_facts.viewer_for_user(user.id) if user is not None else None
         if viewer is None:
             return None
-        return user_feed(viewer, clock.today(), clock.now())
+        return user_feed(viewer, clock.today(zone), clock.now(zone))
 
 
-def calendar_feed(token: str) -> Response:
-    body = feed_bytes(token)
+def calendar_feed(request: Request, token: str) -> Response:
+    body = feed_bytes(token, settings_of(request).timezone)
     if body is None:
         raise HTTPException(404, "no such calendar")
     return Response(

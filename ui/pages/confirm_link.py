@@ -7,6 +7,7 @@ the session is already confirmed. The sign-in middleware lets /confirm/ through 
 
 from __future__ import annotations
 
+from fastapi import Request
 from nicegui import ui
 
 from tracker.errors import NotFound, TrackerError
@@ -18,9 +19,9 @@ from tracker.services.confirmations import (
     describe,
     read_confirmation_token,
 )
-from tracker.settings import current_settings
 from ui import auth, theme
 from ui.actions import read
+from ui.app_settings import settings_of
 from ui.components import KIND_LABELS, MODE_LABELS, definition_list, heading, text
 from ui.layout import PAGE_BUILD_SECONDS
 
@@ -62,10 +63,11 @@ def register() -> None:
     auth.allow_without_sign_in(CONFIRM_PREFIX, prefix=True)
 
     @ui.page(CONFIRM_PREFIX + "{token}", response_timeout=PAGE_BUILD_SECONDS)
-    async def confirm_page(token: str) -> None:
+    async def confirm_page(request: Request, token: str) -> None:
+        settings = settings_of(request)
         with _bare("Confirm a supervision session"):
             try:
-                session_id, person_id = read_confirmation_token(current_settings(), token)
+                session_id, person_id = read_confirmation_token(settings, token)
                 found = await read(describe, session_id, person_id)
             except NotFound as exc:
                 _refused(exc.message[:1].upper() + exc.message[1:] + ".")
@@ -85,7 +87,7 @@ def register() -> None:
 
             async def confirm() -> None:
                 try:  # the link is this write's only authority: check it again now, not as the page was built
-                    read_confirmation_token(current_settings(), token)
+                    read_confirmation_token(settings, token)
                     outcome = await read(confirm_by_link, session_id, person_id)
                 except TrackerError as exc:
                     intro.text = exc.message

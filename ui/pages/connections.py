@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from tracker.services import tokens
-from tracker.settings import current_settings
 from tracker.views import tokens as token_views
 from tracker.views.tokens import TokenRow
 from ui.actions import ANY_USER, read, write
@@ -23,17 +22,17 @@ PATH = "/me/connections"
 PURPOSE_LABELS = {"api": "API token", "calendar": "Calendar feed"}
 
 
-def _when(moment: datetime | None) -> str:
+def _when(moment: datetime | None, zone: str) -> str:
     if moment is None:
         return "never"
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(current_settings().timezone)).strftime("%d/%m/%Y %H:%M")
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
 
 
 def _owner(token: TokenRow) -> str:
     return token.owner_email
 
 
-def _tokens_table(caption: str, rows: list[TokenRow], on_revoke, with_owner: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _tokens_table(caption: str, rows: list[TokenRow], zone: str, on_revoke, with_owner: bool = False) -> None:  # type: ignore[no-untyped-def]
     if not rows:
         empty_state("None.")
         return
@@ -47,8 +46,8 @@ def _tokens_table(caption: str, rows: list[TokenRow], on_revoke, with_owner: boo
                     cells.cell(_owner(t), header=True)
                 cells.cell(t.name or "(no name)", header=not with_owner)
                 cells.cell(PURPOSE_LABELS.get(t.purpose, t.purpose))
-                cells.cell(_when(t.created_at))
-                cells.cell(_when(t.last_used_at))
+                cells.cell(_when(t.created_at, zone))
+                cells.cell(_when(t.last_used_at, zone))
                 with cells.cell():
                     revoke = ui.button("Revoke", on_click=lambda token_id=t.id: on_revoke(token_id))
                     attrs(revoke.props("outline dense no-caps color=negative"),
@@ -74,16 +73,16 @@ def register() -> None:
 
 async def _body(page: Page) -> None:
     viewer = page.viewer
-    settings = current_settings()
+    settings = page.settings
     secret_box = ui.column().classes("w-full")
 
     @ui.refreshable
     def mine(rows: list[TokenRow]) -> None:
-        _tokens_table("My calendar feeds and API tokens", rows, revoke)
+        _tokens_table("My calendar feeds and API tokens", rows, settings.timezone, revoke)
 
     @ui.refreshable
     def everyone(rows: list[TokenRow]) -> None:
-        _tokens_table("Everyone's tokens", rows, revoke, with_owner=True)
+        _tokens_table("Everyone's tokens", rows, settings.timezone, revoke, with_owner=True)
 
     async def refresh() -> None:
         mine.refresh(await read(token_views.tokens_of, viewer.user_id))

@@ -23,12 +23,12 @@ from tracker.dates import parse_optional_date
 from tracker.errors import NotFound, PermissionDenied, TrackerError
 from tracker.ids import optional_id
 from tracker.services.evidence import uploads_dir
-from tracker.settings import current_settings
 from tracker.views import exports
 from tracker.views.calendar_ics import user_feed
 from tracker.views.export_bundle import bundle_zip
 from ui import auth
 from ui.actions import read
+from ui.app_settings import settings_of
 from ui.layout import forbidden
 
 VIEWS = ("matrix", "people", "training", "sessions", "absences", "audit")
@@ -92,7 +92,8 @@ def register() -> None:
         viewer = auth.viewer_of(request)
         if viewer is None or viewer.person_id is None:
             return forbidden("Your sign-in is not linked to a person record.")
-        content = await read(build_zip, viewer, viewer.person_id, clock.today(), uploads_dir(current_settings()))
+        settings = settings_of(request)
+        content = await read(build_zip, viewer, viewer.person_id, clock.today(settings.timezone), uploads_dir(settings))
         return _download(content, "application/zip", "my-data.zip")
 
     @app.get("/exports/my-calendar.ics", include_in_schema=False)
@@ -100,7 +101,8 @@ def register() -> None:
         viewer = auth.viewer_of(request)
         if viewer is None:
             return forbidden()
-        content = await read(user_feed, viewer, clock.today(), clock.now())
+        zone = settings_of(request).timezone
+        content = await read(user_feed, viewer, clock.today(zone), clock.now(zone))
         return _download(content, "text/calendar; charset=utf-8", "tracker.ics")
 
     @app.get("/exports/everything.zip", include_in_schema=False)
@@ -109,8 +111,9 @@ def register() -> None:
         if viewer is None or not viewer.is_admin:
             return forbidden("Only administrators export the whole data set.")
         fmt = format if format in ("csv", "xlsx") else "csv"
-        content = await read(bundle_zip, clock.today(), fmt)
-        return _download(content, "application/zip", f"tracker-export-{clock.today().isoformat()}.zip")
+        today = clock.today(settings_of(request).timezone)
+        content = await read(bundle_zip, today, fmt)
+        return _download(content, "application/zip", f"tracker-export-{today.isoformat()}.zip")
 
     @app.get("/exports/{name}", include_in_schema=False)
     async def table_view(request: Request, name: str) -> Response:
@@ -121,8 +124,9 @@ def register() -> None:
         if view not in VIEWS or fmt not in ("csv", "xlsx"):
             return PlainTextResponse("There is no such export.", status_code=404)
         params = dict(request.query_params)
+        today = clock.today(settings_of(request).timezone)
         try:
-            content = await read(build_view, viewer, view, fmt, params, clock.today())
+            content = await read(build_view, viewer, view, fmt, params, today)
         except TrackerError as exc:
             return _refusal(exc)
-        return _download(content, exports.media_type(fmt), f"{view}-{params.get('as_of') or clock.today()}.{fmt}")
+        return _download(content, exports.media_type(fmt), f"{view}-{params.get('as_of') or today}.{fmt}")

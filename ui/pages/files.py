@@ -13,9 +13,9 @@ from nicegui import app
 from tracker.errors import NotFound, PermissionDenied
 from tracker.ids import parse_id
 from tracker.services import evidence
-from tracker.settings import current_settings
 from ui import auth
 from ui.actions import read
+from ui.app_settings import settings_of
 from ui.layout import forbidden
 
 SAFE_HEADERS = {
@@ -36,7 +36,7 @@ def register() -> None:
         if number is None:
             return PlainTextResponse(NOT_FOUND, status_code=404)
         try:
-            found = await read(evidence.certificate_for, viewer, current_settings(), number)
+            found = await read(evidence.certificate_for, viewer, settings_of(request), number)
         except PermissionDenied as exc:
             return forbidden(exc.message)
         except NotFound as exc:

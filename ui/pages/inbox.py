@@ -16,9 +16,9 @@ from ui.layout import PAGE_BUILD_SECONDS, frame
 SHOWN = 50
 
 
-def local_time(moment: datetime) -> str:
+def local_time(moment: datetime, zone: str) -> str:
     """A stored UTC time as dd/mm/yyyy HH:MM in the app's time zone."""
-    return moment.replace(tzinfo=UTC).astimezone(clock.zone()).strftime("%d/%m/%Y %H:%M")
+    return moment.replace(tzinfo=UTC).astimezone(clock.zone(zone)).strftime("%d/%m/%Y %H:%M")
 
 
 def register() -> None:
@@ -57,7 +57,7 @@ def register() -> None:
                                 text("h2", item.subject).classes("section-title m-0")
                                 if not item.read:
                                     status_chip("in_progress", "New")
-                            muted(local_time(item.created_at))
+                            muted(local_time(item.created_at, page.settings.timezone))
                             if item.body:
                                 ui.label(item.body).classes("whitespace-pre-line")
                             with ui.row().classes("gap-3 items-center"):

@@ -15,7 +15,7 @@ from jobs.mailer import send_test_email
 from jobs.reminders import Delivery, preview
 from jobs.scheduler import JobView, overview, run_job
 from tracker.access import ADMIN, require
-from tracker.settings import DEFAULT_TIMEZONE, Settings, current_settings
+from tracker.settings import DEFAULT_TIMEZONE, Settings
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, status_chip, text
@@ -153,7 +153,7 @@ def register() -> None:
     async def jobs_admin() -> None:
         async with frame("Scheduled jobs", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
-            settings = current_settings()
+            settings = page.settings
             muted(_email_status(settings))
             if not settings.scheduler:
                 muted("The scheduler is off in this process (TRACKER_SCHEDULER=off); times shown are the schedule.")

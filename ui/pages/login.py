@@ -19,9 +19,10 @@ from tracker.services.auth import (
     viewer_for_session,
 )
 from tracker.services.oidc import REFUSALS
-from tracker.settings import current_settings
+from tracker.settings import Settings
 from ui import auth, session_end, theme
 from ui.actions import error_text
+from ui.app_settings import settings_of
 from ui.components import heading, text
 from ui.layout import PAGE_BUILD_SECONDS, sign_out_form
 from ui.pages import oidc_sign_in
@@ -57,7 +58,7 @@ BANNERS = {
 }
 
 
-def sign_in_page(redirect_to: str, banner: str | None, refusal: str | None = None) -> None:
+def sign_in_page(settings: Settings, redirect_to: str, banner: str | None, refusal: str | None = None) -> None:
     with _bare_frame("Sign in"):
         if banner:
             ui.label(BANNERS[banner]).props('role="status"').classes("as-at-banner")
@@ -88,7 +89,7 @@ def sign_in_page(redirect_to: str, banner: str | None, refusal: str | None = Non
         password.on("keydown.enter", submit)
         ui.button("Sign in", on_click=submit).mark("sign-in").props("unelevated no-caps").classes("w-full mt-2")
         ui.label("Forgotten your password? Ask an administrator to set a new one.").classes("muted text-sm")
-        oidc_sign_in.sign_in_button(current_settings(), redirect_to)
+        oidc_sign_in.sign_in_button(settings, redirect_to)
 
 
 def setup_page() -> None:
@@ -125,7 +126,7 @@ def same_origin(request: Request) -> bool:
     claimed = request.headers.get("origin") or request.headers.get("referer")
     if not claimed:
         return False
-    ours = {request.headers.get("host", ""), urlsplit(current_settings().base_url).netloc} - {""}
+    ours = {request.headers.get("host", ""), urlsplit(settings_of(request).base_url).netloc} - {""}
     return urlsplit(claimed).netloc in ours
 
 
@@ -170,7 +171,7 @@ def register() -> None:
         if session is not None and await run.io_bound(viewer_for_session, *session) is not None:
             return RedirectResponse(auth.safe_return_path(redirect_to), status_code=303)
         banner = "expired" if expired == "1" else "ended" if ended == "1" else "signed_out" if signed_out else None
-        sign_in_page(redirect_to, banner, oidc if oidc in REFUSALS else None)
+        sign_in_page(settings_of(request), redirect_to, banner, oidc if oidc in REFUSALS else None)
         return None
 
     @ui.page("/setup", response_timeout=PAGE_BUILD_SECONDS)

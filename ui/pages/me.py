@@ -10,7 +10,6 @@ from tracker.access import Viewer
 from tracker.dates import uk
 from tracker.errors import PermissionDenied
 from tracker.services import evidence, policies
-from tracker.settings import current_settings
 from tracker.views.profile import PolicyView, Profile, profile
 from tracker.views.training_events import EventSummary, upcoming_for
 from ui import person_view
@@ -48,7 +47,7 @@ def upload_form(page: Page, data: Profile, on_done: Callable[[], Awaitable[None]
             def upload(who: Viewer) -> object:
                 assert who.person_id is not None  # needs=person(...) let only this person through
                 return evidence.upload_certificate(
-                    who, current_settings(), who.person_id, course.value or "", done_on.value or "",
+                    who, page.settings, who.person_id, course.value or "", done_on.value or "",
                     provider.value or "", certificate.content or b"",
                     reference=reference.value or "", expires_on=expires_on.value or None,
                 )

@@ -22,8 +22,9 @@ from tracker.access import Viewer
 from tracker.clock import utc_now
 from tracker.services import oidc
 from tracker.services.auth import THROTTLED, SignInRefused, sign_in_with_identity
-from tracker.settings import Settings, current_settings
+from tracker.settings import Settings
 from ui import auth
+from ui.app_settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def _refused(reason: str) -> RedirectResponse:
 
 
 async def start(request: Request, redirect_to: str = "/") -> Response:
-    settings = current_settings()
+    settings = settings_of(request)
     if not settings.oidc_enabled:
         return RedirectResponse("/login", status_code=303)
     try:
@@ -87,7 +88,7 @@ def _fresh(pending: object, state: str, now: datetime) -> bool:
 
 
 async def callback(request: Request, code: str = "", state: str = "", error: str = "") -> Response:
-    now, settings = utc_now(), current_settings()
+    now, settings = utc_now(), settings_of(request)
     pending = app.storage.user.pop(PENDING_OIDC, None)  # one use, whatever happens next
     if not settings.oidc_enabled or not _fresh(pending, state, now):
         return _refused("state")

@@ -10,8 +10,9 @@ Rights are checked on the server for all of them (reports.rights, which asks tra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -26,11 +27,11 @@ from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
 from tracker.services.evidence import uploads_dir
-from tracker.settings import current_settings
 from tracker.views.people_picker import people_to_choose
 from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, report_html, workers
 from ui.actions import ANY_USER, sentence, write
+from ui.app_settings import settings_of
 from ui.attrs import attrs
 from ui.components import date_input, heading, muted, panel, read_date
 from ui.layout import add_nav, forbidden, frame, refusal
@@ -66,9 +67,8 @@ async def assemble_off_the_loop(material: PackMaterial) -> bytes:
     return pack
 
 
-def pack_gatherer(kind: str, name: str, as_of: date) -> Callable[[access.Viewer], PackMaterial]:
+def pack_gatherer(kind: str, name: str, as_of: date, uploads: Path) -> Callable[[access.Viewer], PackMaterial]:
     """The pack's read, as whoever the viewer is when it runs (rights checked then, in the thread)."""
-    uploads = uploads_dir(current_settings())
     return lambda who: gather_pack_for(who, kind, name, as_of, uploads)
 
 
@@ -95,8 +95,9 @@ def describe(data: ReportData) -> str:
 class Progress:
     """Says what is happening while a report is made, then offers the file."""
 
-    def __init__(self, viewer: access.Viewer) -> None:
+    def __init__(self, viewer: access.Viewer, uploads: Path) -> None:
         self.viewer = viewer
+        self.uploads = uploads  # where the certificates an evidence pack carries are kept
         self.busy = False
         with ui.row().classes("items-center gap-3").props('role="status" aria-live="polite"').mark("progress"):
             self.spinner = ui.spinner(size="2em")
@@ -143,7 +144,7 @@ class Progress:
         self.busy, self.spinner.visible, self.link.visible = True, True, False
         self.words.text = f"Gathering the records and certificates of {name} as at {uk(as_of)}…"
         try:
-            gathered = await write(pack_gatherer(kind, name, as_of), needs=ANY_USER)
+            gathered = await write(pack_gatherer(kind, name, as_of, self.uploads), needs=ANY_USER)
             if not gathered.ok or gathered.value is None:
                 self.words.text = gathered.message or "The evidence pack was not finished; try again."
                 return
@@ -280,7 +281,7 @@ async def reports_page() -> None:
             raise PermissionDenied("your sign-in is not linked to a person or a team to report on")
         muted(f"Every report is as at {uk(page.as_of)}; pick another date with the date button at the top. "
               "Large reports take a few seconds: this page says what it is doing.")
-        progress = Progress(viewer)
+        progress = Progress(viewer, uploads_dir(page.settings))
         by = viewer.display_name
         if offered.employers:
             _scope_panel("employer", offered.employers, page.as_of, progress, by)
@@ -294,13 +295,36 @@ async def reports_page() -> None:
             _log_panel(offered, page.as_of, progress, by, people or {})
 
 
-def _direct_request(viewer: access.Viewer, kind: str, params: dict[str, str]) -> ReportRequest:
-    today = clock.today()
+def _direct_request(viewer: access.Viewer, kind: str, params: dict[str, str], today: date) -> ReportRequest:
     as_of = parse_optional_date(params.get("as_of"), "as_of") or today
     if as_of > today:
         raise ValidationError("as_of: the as-at date cannot be in the future", "as_of")
     return ReportRequest(kind, params.get("name", ""), as_of, viewer.display_name,
                          parse_optional_date(params.get("from"), "from"), parse_optional_date(params.get("to"), "to"))
+
+
+Download = tuple[bytes, str, str]  # the content, its file name and its media type
+
+
+async def direct_download(
+    request: Request, kind: str, kinds: tuple[str, ...], unknown: str,
+    make: Callable[[access.Viewer, ReportRequest], Awaitable[Download]],
+) -> Response:
+    """A report or pack built straight from its address: signed in, a known kind, the request's dates checked,
+    rights refused with 403, any other problem said in plain text."""
+    viewer = auth.viewer_of(request)
+    if viewer is None:
+        return forbidden()
+    if kind not in kinds:
+        return PlainTextResponse(unknown, status_code=404)
+    try:
+        today = clock.today(settings_of(request).timezone)
+        content, name, media_type = await make(viewer, _direct_request(viewer, kind, dict(request.query_params), today))
+    except PermissionDenied as exc:
+        return forbidden(sentence(exc.message))
+    except TrackerError as exc:
+        return PlainTextResponse(sentence(exc.message), status_code=404 if isinstance(exc, NotFound) else 400)
+    return pdf_response(content, name, media_type)
 
 
 async def web_report(request: Request, kind: str) -> None:
@@ -313,7 +337,8 @@ async def web_report(request: Request, kind: str) -> None:
             raise NotFound(f"There is no {kind} report; use one of {', '.join(KINDS)}")
         if viewer is None:
             raise PermissionDenied("you are not signed in")
-        data = await run.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params)))
+        today = clock.today(settings_of(request).timezone)
+        data = await run.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params), today))
     except TrackerError as exc:
         problem = exc
     subject = data.scope_name if isinstance(data, ScopeReportData) else data.name if data is not None else ""
@@ -352,36 +377,21 @@ def register() -> None:
 
     @app.get("/reports/pdf/{kind}", include_in_schema=False)
     async def direct(request: Request, kind: str) -> Response:
-        viewer = auth.viewer_of(request)
-        if viewer is None:
-            return forbidden()
-        if kind not in KINDS:
-            return PlainTextResponse(f"There is no {kind} report; use one of {', '.join(KINDS)}.", status_code=404)
-        try:
-            report = _direct_request(viewer, kind, dict(request.query_params))
-            pdf = await produce(viewer, report)
-        except PermissionDenied as exc:
-            return forbidden(sentence(exc.message))
-        except TrackerError as exc:
-            return PlainTextResponse(sentence(exc.message), status_code=404 if isinstance(exc, NotFound) else 400)
-        return pdf_response(pdf, filename(report))
+        async def report_pdf(viewer: access.Viewer, report: ReportRequest) -> Download:
+            return await produce(viewer, report), filename(report), "application/pdf"
+
+        return await direct_download(request, kind, KINDS, f"There is no {kind} report; use one of "
+                                     f"{', '.join(KINDS)}.", report_pdf)
 
     @app.get(EVIDENCE + "/{kind}", include_in_schema=False)
     async def evidence(request: Request, kind: str) -> Response:
-        viewer = auth.viewer_of(request)
-        if viewer is None:
-            return forbidden()
-        if kind not in PACK_KINDS:
-            return PlainTextResponse(f"There is no {kind} evidence pack; use employer or pcn.", status_code=404)
-        try:
-            report = _direct_request(viewer, kind, dict(request.query_params))
-            material = await run.io_bound(gather_pack_for, viewer, kind, report.name, report.as_of,
-                                          uploads_dir(current_settings()))
+        uploads = uploads_dir(settings_of(request))
+
+        async def pack_zip(viewer: access.Viewer, report: ReportRequest) -> Download:
+            material = await run.io_bound(gather_pack_for, viewer, kind, report.name, report.as_of, uploads)
             if material is None:
                 raise TrackerError(STOPPING)
-            pack = await assemble_off_the_loop(material)
-        except PermissionDenied as exc:
-            return forbidden(sentence(exc.message))
-        except TrackerError as exc:
-            return PlainTextResponse(sentence(exc.message), status_code=404 if isinstance(exc, NotFound) else 400)
-        return pdf_response(pack, pack_filename(kind, report.name, report.as_of), ZIP)
+            return await assemble_off_the_loop(material), pack_filename(kind, report.name, report.as_of), ZIP
+
+        return await direct_download(request, kind, PACK_KINDS,
+                                     f"There is no {kind} evidence pack; use employer or pcn.", pack_zip)

@@ -20,7 +20,7 @@ from typing import Any
 
 from nicegui import app
 
-from tracker.settings import current_settings
+from ui.app_settings import settings_of_scope
 from ui.csp import content_security_policy, new_nonce, with_nonce
 
 Scope = MutableMapping[str, Any]
@@ -114,7 +114,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.inner(scope, receive, send)
             return
-        https = current_settings().base_url.startswith("https://")
+        https = settings_of_scope(scope).base_url.startswith("https://")
         host = _host(scope)
         held: list[Message] = []  # a NiceGUI page, kept back until it is whole to be given its nonce
 

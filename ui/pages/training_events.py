@@ -22,6 +22,7 @@ from tracker.views import directory
 from tracker.views import training_events as events
 from tracker.views.training_events import EventDetail, EventSummary
 from ui.actions import read, sentence, write
+from ui.app_settings import settings_of
 from ui.attrs import attrs
 from ui.components import date_input, definition_list, empty_state, heading, muted, panel, plural, status_chip
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, flash, forbidden, frame
@@ -107,7 +108,7 @@ async def new_event(page: Page) -> None:
         outcome = await write(
             lambda who: training_events.record_event(
                 who, course=course_code, on=on.value, provider=provider.value, minutes=minutes.value or None,
-                attendees=ids, today=clock.today(), planned=is_planned),
+                attendees=ids, today=clock.today(page.settings.timezone), planned=is_planned),
             needs=(LEAD, ADMIN),
         )
         if outcome.ok:
@@ -142,7 +143,7 @@ def attendees_table(page: Page, detail: EventDetail, redraw) -> None:  # type: i
                         async def remove(person_id: int = person.person_id, name: str = person.name) -> None:
                             outcome = await write(
                                 lambda who: training_events.remove_attendee(who, event.event_id, person_id,
-                                                                            clock.today()),
+                                                                            clock.today(page.settings.timezone)),
                                 needs=(LEAD, ADMIN), success=f"{name} is no longer on this event.")
                             if outcome.ok:
                                 await redraw()
@@ -163,7 +164,7 @@ async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type:
         async def add() -> None:
             chosen = person.value
             outcome = await write(
-                lambda who: training_events.add_attendee(who, event.event_id, chosen, clock.today()),
+                lambda who: training_events.add_attendee(who, event.event_id, chosen, clock.today(page.settings.timezone)),
                 needs=(LEAD, ADMIN), success="Added to the event.")
             if outcome.ok:
                 await redraw()
@@ -172,7 +173,7 @@ async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type:
         if event.planned:
             async def held() -> None:
                 outcome = await write(
-                    lambda who: training_events.mark_held(who, event.event_id, clock.today()),
+                    lambda who: training_events.mark_held(who, event.event_id, clock.today(page.settings.timezone)),
                     needs=(LEAD, ADMIN))
                 if outcome.ok:
                     ui.notify(told(outcome.value, event.course), type="positive", multi_line=True)
@@ -181,9 +182,10 @@ async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type:
             ui.button("Mark as held", icon="task_alt", on_click=held).props("no-caps").mark("mark-held")
 
 
-def register_pdf(viewer: Viewer, event_id: int) -> bytes:
-    detail = events.register(viewer, event_id, clock.today())
-    return build_register_pdf(detail, viewer.display_name, uk(clock.today()))
+def register_pdf(viewer: Viewer, event_id: int, zone: str) -> bytes:
+    today = clock.today(zone)
+    detail = events.register(viewer, event_id, today)
+    return build_register_pdf(detail, viewer.display_name, uk(today))
 
 
 def register() -> None:
@@ -227,7 +229,7 @@ def register() -> None:
         if viewer is None:
             return forbidden()
         try:
-            pdf = await run.io_bound(register_pdf, viewer, event_id)
+            pdf = await run.io_bound(register_pdf, viewer, event_id, settings_of(request).timezone)
         except PermissionDenied as exc:
             return forbidden(sentence(exc.message))
         except NotFound as exc:

@@ -1,0 +1,36 @@
+"""The settings the composition root built the app with, carried on the app object itself.
+
+`register_app(settings)` hands them over once (`hand_over`); a page gets them on its frame (`page.settings`),
+a plain route or middleware from its request (`settings_of(request)`, Starlette's `app.state`). ui/ never reads
+the environment or the settings global (tests/test_architecture.py checks).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from starlette.requests import HTTPConnection
+from starlette.types import Scope
+
+from tracker.settings import Settings
+
+_STATE_NAME = "tracker_settings"
+
+
+def hand_over(app: Any, settings: Settings) -> None:
+    setattr(app.state, _STATE_NAME, settings)
+
+
+def settings_of_app(app: Any) -> Settings:
+    settings = getattr(app.state, _STATE_NAME, None)
+    if settings is None:
+        raise RuntimeError("the app was started without settings: call ui.app.register_app(settings) first")
+    return cast(Settings, settings)
+
+
+def settings_of(request: HTTPConnection) -> Settings:
+    return settings_of_app(request.app)
+
+
+def settings_of_scope(scope: Scope) -> Settings:
+    return settings_of_app(scope["app"])
