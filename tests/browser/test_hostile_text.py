@@ -264,6 +264,14 @@ def session_details(site: Site) -> list[str]:
     return every("top") + every("act") + every("note") + [hostile("pnote", k) for k in range(1, len(KINDS))]
 
 
+def audit_details(site: Site) -> list[str]:
+    """Each event's recorded detail is folded under "Details": open them all, as a reader clicking each would."""
+    for summary in site.driver.find_elements(By.CSS_SELECTOR, "details > summary"):
+        summary.click()
+    settle(site.driver)
+    return []
+
+
 def role_page_dialog(site: Site) -> list[str]:
     """The edit dialog holds every part's text as the values of its boxes."""
     click(site, ".q-btn[aria-label^='Edit the page of']")
@@ -290,6 +298,8 @@ ACTIONS: dict[tuple[str, str], Callable[[Site], list[str]]] = {
     ("admin", "/admin/backup"): restore_dialog,
     ("admin", "/roles/XR0"): role_page_dialog,
     ("supervisor", "/supervision/sessions"): session_details,
+    ("admin", "/admin/audit"): audit_details,
+    ("lead", "/admin/audit"): audit_details,
     ("supervisor", "/supervision/log?with=S3"): supervisee_options,
 }
 
