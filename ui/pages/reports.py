@@ -30,7 +30,7 @@ from tracker.services.evidence import uploads_dir
 from tracker.views.people_picker import people_to_choose
 from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, report_html, workers
-from ui.actions import ANY_USER, sentence, write
+from ui.actions import ANY_USER, read, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
 from ui.components import date_input, heading, muted, panel, read_date
@@ -289,7 +289,7 @@ async def reports_page() -> None:
             _scope_panel("pcn", offered.pcns, page.as_of, progress, by)
         if offered.employers or offered.pcns:
             _pack_panel(offered, page.as_of, progress)
-        people = await run.io_bound(people_to_choose, viewer, page.as_of) if offered.any_person else {}
+        people = await read(people_to_choose, viewer, page.as_of) if offered.any_person else {}
         _person_panel(offered, page.as_of, progress, by, people or {})
         if offered.own_log or offered.any_person:
             _log_panel(offered, page.as_of, progress, by, people or {})
