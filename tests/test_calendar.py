@@ -14,7 +14,9 @@ from nicegui import app
 from tests import factories as f
 from tests import factories_data as fd
 from tracker.services import tokens
+from tracker.settings import Settings
 from tracker.views import access_facts, calendar_ics
+from ui.app_settings import hand_over
 from ui.pages import calendar_feed
 
 STAMP = datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("Europe/London"))  # the night before the clocks change
@@ -116,6 +118,7 @@ def test_a_supervisees_feed_shows_their_sessions_not_other_peoples(database):
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
+    hand_over(app, Settings())
     calendar_feed.register()
     yield TestClient(app, raise_server_exceptions=False)
 
