@@ -296,6 +296,11 @@ def period_label(first: date, months: int) -> str:
     return f"{first:%B} to {last:%B %Y}"
 
 
+def review_overdue(review_date: date | None, as_of: date) -> bool:
+    """A policy or an adaptation is overdue for review from the day after its review date (none set: never)."""
+    return review_date is not None and review_date < as_of
+
+
 @dataclass(frozen=True)
 class PolicyStatus:
     policy_id: int
