@@ -38,6 +38,7 @@ STATUSES: dict[str, tuple[str, str]] = {
     "acknowledged": ("Acknowledged", "green"),
     "not_acknowledged": ("To acknowledge", "amber"),
     "review_overdue": ("Review overdue", "red"),
+    "no_certificate": ("No certificate attached", "amber"),
 }
 
 KIND_LABELS = {"clinical": "Clinical", "educational": "Educational", "practice": "Practice (day to day)"}

@@ -13,7 +13,7 @@ from tracker.dates import uk
 from tracker.services import evidence
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
-from ui.components import date_input, empty_state, heading, muted, panel, text
+from ui.components import date_input, empty_state, heading, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import count_of
 
@@ -64,15 +64,26 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
         )
         if w.has_certificate:
             ui.link("Open the certificate (new tab)", f"/files/certificates/{w.record_id}", new_tab=True)
+        else:
+            with ui.row().classes("items-center gap-2"):
+                status_chip("no_certificate", evidence.NO_CERTIFICATE).mark(f"no-certificate-{w.record_id}")
+                muted("Approve it only if you have checked the completion another way, and say how.")
         with ui.row().classes("items-end gap-4 w-full"):
             done_on = attrs(date_input("Completion date", w.completed_on, required=True),
                             aria_label=f"Completion date of {w.course} for {w.name}").mark(f"date-{w.record_id}")
+            checked = None
+            if not w.has_certificate:
+                checked = attrs(ui.input("How you checked it without a certificate").classes("min-w-[24rem]"),
+                                aria_label=f"How you checked {w.course} for {w.name} without a certificate").mark(
+                    f"without-certificate-{w.record_id}")
 
             async def approve() -> None:
                 outcome = await write(
-                    as_viewer(evidence.approve, w.record_id, done_on.value or ""),
+                    as_viewer(evidence.approve, w.record_id, done_on.value or "",
+                              without_certificate=(checked.value or "") if checked is not None else ""),
                     needs=(LEAD, ADMIN),
-                    success=f"Approved: {w.course} for {w.name} now counts.",
+                    success=f"Approved: {w.course} for {w.name} now counts"
+                            + ("." if w.has_certificate else " (approved without a certificate)."),
                 )
                 if outcome.ok:
                     await on_done()
