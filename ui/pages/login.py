@@ -18,7 +18,7 @@ from tracker.services.auth import (
     sign_in,
     viewer_for_session,
 )
-from tracker.services.oidc import REFUSALS
+from tracker.services.oidc import REFUSALS, refusal_words
 from tracker.settings import Settings
 from ui import auth, session_end, theme, threads
 from ui.actions import error_text
@@ -63,7 +63,7 @@ def sign_in_page(settings: Settings, redirect_to: str, banner: str | None, refus
         if banner:
             ui.label(BANNERS[banner]).props('role="status"').classes("as-at-banner")
         if refusal:
-            ui.label(REFUSALS[refusal]).props('role="alert"').classes("text-negative font-semibold").mark(
+            ui.label(refusal_words(refusal, settings.oidc_label)).props('role="alert"').classes("text-negative font-semibold").mark(
                 "oidc-refused"
             )
         email = ui.input("Email address").props('type=email autocomplete=username autofocus').classes("w-full")
