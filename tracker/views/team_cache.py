@@ -164,6 +164,7 @@ class TeamCache:
     def __init__(self, snapshots: int = 4, summaries: int = 600) -> None:  # a 10,000-staff snapshot holds ~26 MB
         self._snapshots = _Memo(snapshots)
         self._summaries = _Memo(summaries, grace=PAST_MONTHS_FRESH)
+        self._other = _Memo(64)
 
     def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
         marker = data_marker()
@@ -196,9 +197,14 @@ class TeamCache:
             points.append(TrendPoint(day, summary))
         return points
 
+    def remembered(self, key: Any, build: Callable[[], V]) -> V:
+        """Any other read worked out from what compliance reads, kept until the data changes."""
+        return self._other.get(key, data_marker(), build)
+
     def clear(self) -> None:
         self._snapshots.clear()
         self._summaries.clear()
+        self._other.clear()
 
 
 CACHE = TeamCache()
