@@ -114,6 +114,16 @@ async def test_a_session_form_wrong_everywhere_shows_each_problem_at_its_field_a
     assert SupervisionSession.select().count() == 0
 
 
+async def test_minutes_the_field_refuses_are_never_saved_as_the_service_might_read_them(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "grace@example.nhs.uk", then=f"/supervision/log?with={team.asha.id}")
+    user.find(marker="minutes").elements.pop().value = "45.0"  # not a whole number as typed: never read as 45
+    user.find(marker="save").click()
+    await user.should_see("There is a problem", retries=40)
+    await user.should_see("Minutes: Enter a whole number from 1 to 480 minutes: '45.0' is not one.")
+    assert SupervisionSession.select().count() == 0
+
+
 async def test_a_session_cannot_be_logged_for_someone_who_is_not_a_supervisee(user: Visitor) -> None:
     team = build_team()
     await sign_in(user, "grace@example.nhs.uk", then=f"/supervision/log?with={team.cara.id}")

@@ -107,10 +107,11 @@ def register() -> None:
                 async def save(repeat_ok: bool = False) -> None:
                     problems.clear()
                     people = [int(i) for i in (who.value or [])]
-                    # every field goes to the service, which refuses all that is wrong at once (nothing is written);
-                    # minutes typed wrong keep the words the field says while typing
+                    # every field goes to the service, which refuses all that is wrong at once (nothing is written).
+                    # Minutes typed wrong go as none at all (refused whatever else the service might read in "45.0")
+                    # and keep the words the field says while typing.
                     typed_wrong = whole_number_problem(minutes.value, MIN_MINUTES, MAX_MINUTES, "minutes")
-                    length: int | str = str(minutes.value or "") if typed_wrong else int(str(minutes.value).strip())
+                    length: int | str = "" if typed_wrong else int(str(minutes.value).strip())
                     names = ", ".join(choices.get(i, "") for i in people)
                     group = fmt.value == "group"
                     private = {pid: typed.get(str(pid), "") for pid in (people if group else people[:1])}
