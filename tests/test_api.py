@@ -14,7 +14,9 @@ from tests import factories as f
 from tests import factories_data as fd
 from tracker.models import ApiToken, AuditEvent, Organisation
 from tracker.services import tokens
+from tracker.settings import Settings
 from tracker.views.population import snapshot
+from ui.app_settings import hand_over
 from ui.pages import api_v1
 
 AS_OF = "2026-11-22"
@@ -22,6 +24,7 @@ AS_OF = "2026-11-22"
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
+    hand_over(app, Settings())  # as the composition root does (run alone, the app would have none)
     api_v1.register()
     yield TestClient(app, raise_server_exceptions=False)
 
@@ -252,6 +255,7 @@ def test_schemathesis_finds_no_server_error_and_every_answer_matches_the_schema(
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 
+    hand_over(app, Settings())
     api_v1.register()
     t = fd.team()
     f.trained(t.asha, "SG-L2", date(2023, 12, 1))
