@@ -133,12 +133,48 @@ def test_an_unknown_staff_id_is_404(database, client):
     assert "NOBODY" in answer.json()["detail"]
 
 
-@pytest.mark.parametrize("bad", ["2026-02-30", "22/11/2026", "2026-11-22T10:00", "yesterday", "1700000000"])
-def test_a_bad_date_is_422_never_500(database, client, bad):
+BAD_DATES = [
+    "31/02/2026", "2026-02-30", "2026-13-01", "00/11/2026", "0000-01-01", "11/22/2026", "", " ", "yesterday",
+    "2026-11-22T10:00", "22-11-2026", "22/11/26", "2/11/2026", "1 Feb 2026", "46000", "1700000000",
+    "２０２６-11-22", "22/11/2026\x00", "0001-01-01", "31/12/1899", "9" * 20_000, "22/11/2026" * 1000,
+]
+
+
+@pytest.mark.parametrize("bad", BAD_DATES, ids=[repr(b[:24]) for b in BAD_DATES])
+def test_a_bad_date_is_400_naming_both_forms_never_500(database, client, bad):
     headers = bearer(fd.user("admin@example.org", roles="admin").id)
-    answer = client.get("/api/v1/compliance", params={"as_of": bad}, headers=headers)
-    assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["query", "as_of"]
+    for path, name in (("/api/v1/compliance", "as_of"), ("/api/v1/people", "as_of"),
+                       ("/api/v1/sessions", "date_from"), ("/api/v1/sessions", "date_to")):
+        answer = client.get(path, params={name: bad}, headers=headers)
+        assert answer.status_code == 400, (path, name, answer.text[:200])
+        detail = answer.json()["detail"]
+        assert detail.startswith(f"{name}: ")
+        assert "dd/mm/yyyy" in detail and "yyyy-mm-dd" in detail
+        assert len(detail) < 300  # a huge value is not echoed back whole
+
+
+def test_a_uk_date_gives_the_same_answer_as_the_iso_date(database, client):
+    t = fd.team()
+    f.trained(t.asha, "SG-L2", date(2023, 12, 1))
+    f.session(t.gp, t.asha, date(2026, 11, 22))
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    for path in ("/api/v1/people", "/api/v1/compliance", "/api/v1/compliance/E1001", "/api/v1/people/E1001"):
+        uk = client.get(path, params={"as_of": "22/11/2026"}, headers=headers)
+        iso = client.get(path, params={"as_of": AS_OF}, headers=headers)
+        assert uk.status_code == 200
+        assert uk.json() == iso.json()
+    uk_range = client.get("/api/v1/sessions", params={"date_from": "22/11/2026", "date_to": "22/11/2026"},
+                          headers=headers).json()
+    assert uk_range["total"] == 1
+    assert uk_range == client.get("/api/v1/sessions", params={"date_from": AS_OF, "date_to": AS_OF},
+                                  headers=headers).json()
+
+
+def test_a_us_date_is_refused_as_one(database, client):
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    answer = client.get("/api/v1/compliance", params={"as_of": "11/22/2026"}, headers=headers)
+    assert answer.status_code == 400
+    assert "US date" in answer.json()["detail"]
 
 
 def test_sessions_are_filtered_by_an_inclusive_date_range(database, client):
@@ -219,7 +255,9 @@ def test_the_schema_documents_every_route_with_models_and_bearer_auth(database, 
     assert {"PersonOut", "ComplianceOut", "SessionOut", "ErrorOut"} <= set(schema["components"]["schemas"])
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     people = schema["paths"]["/api/v1/people"]["get"]
-    assert {"200", "401", "403", "422"} <= set(people["responses"])
+    assert {"200", "400", "401", "403", "422"} <= set(people["responses"])
+    as_of = next(p for p in people["parameters"] if p["name"] == "as_of")
+    assert "dd/mm/yyyy" in as_of["description"] and "yyyy-mm-dd" in as_of["description"]
     assert "private_notes" not in str(schema)
 
 
@@ -281,3 +319,13 @@ def test_a_misspelt_parameter_is_refused_not_ignored(database, client):
     answer = client.get("/api/v1/compliance", params={"asof": "2026-11-22"}, headers=headers)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["query", "asof"]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "01/01/1900", "9999-12-31", "31/12/9999", "29/02/2000"])
+def test_the_ends_of_the_calendar_are_answered_not_500(database, client, day):
+    t = fd.team()
+    f.session(t.gp, t.asha, date(2026, 10, 14))
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    for path in ("/api/v1/people", "/api/v1/compliance", "/api/v1/sessions"):
+        assert client.get(path, params={"as_of": day}, headers=headers).status_code == 200, path
+    assert client.get("/api/v1/sessions", params={"date_from": day, "date_to": day}, headers=headers).status_code == 200

@@ -2,12 +2,14 @@
 
 Every call carries `Authorization: Bearer <token>` (an API token from tracker.services.tokens); results are
 limited to what the token's owner may see (tracker.access). 401 without a live token, 403 outside the
-owner's rights, 404 for an unknown staff id, 422 for a bad date or parameter. The schema is served at
+owner's rights, 404 for an unknown staff id, 400 for a date that is not a real date written dd/mm/yyyy or
+yyyy-mm-dd, 422 for any other bad or unknown parameter. The schema is served at
 /api/v1/openapi.json. The app's sign-in middleware must let /api/v1/ through: these routes check the token.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
@@ -22,7 +24,8 @@ from pydantic import BaseModel
 
 from tracker import access, clock
 from tracker.access import Scope
-from tracker.errors import NotFound, PermissionDenied
+from tracker.dates import parse_date
+from tracker.errors import NotFound, PermissionDenied, ValidationError
 from tracker.services import tokens
 from tracker.views import access_facts, api
 from tracker.views.storage import connection_context
@@ -41,6 +44,7 @@ class ErrorOut(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A date that is not a real date from 1900 on, written dd/mm/yyyy or yyyy-mm-dd"},
     401: {"model": ErrorOut, "description": "No valid API token"},
     403: {"model": ErrorOut, "description": "Outside the token owner's rights"},
 }
@@ -48,33 +52,54 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
 
 bearer = HTTPBearer(auto_error=False, description="An API token made in the app (Settings, API tokens)")
 
-DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+DATE_FORMS = "dd/mm/yyyy or yyyy-mm-dd"
+_DATE_SHAPE = re.compile(r"\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}", re.ASCII)  # then tracker.dates says if it is real
+FIRST_YEAR = 1900  # the engine's month arithmetic has no answer near year 1; no record of this app is that old
+# For the schema only (a client, and schemathesis, may generate from it): the real dates of years 1900 to 9999 in
+# either form, 29 February in leap years only. Anything else is refused by _date with a 400, never FastAPI's 422.
+_YEAR = r"(19\d{2}|[2-9]\d{3})"
+_LEAP_YEAR = r"((19|[2-9]\d)(0[48]|[2468][048]|[13579][26])|([2468][048]|[3579][26])00)"
+_DAYS_AND_MONTHS = (  # (day, month, year) alternatives
+    (r"(0[1-9]|1\d|2[0-8])", r"(0[1-9]|1[0-2])", _YEAR), (r"(29|30)", r"(0[13-9]|1[0-2])", _YEAR),
+    (r"31", r"(0[13578]|1[02])", _YEAR), (r"29", r"02", _LEAP_YEAR),
+)
+UK_DATE_PATTERN = "^(" + "|".join(f"{d}/{m}/{y}" for d, m, y in _DAYS_AND_MONTHS) + ")$"
+ISO_DATE_PATTERN = "^(" + "|".join(f"{y}-{m}-{d}" for d, m, y in _DAYS_AND_MONTHS) + ")$"
 
 
 def _date_query(description: str) -> Any:
-    """A yyyy-mm-dd query parameter, documented as an OpenAPI date; checked as a real date in _date."""
-    return Query(pattern=DATE_PATTERN, description=description, json_schema_extra={"format": "date"})
+    """A date query parameter: UK dd/mm/yyyy or ISO yyyy-mm-dd, checked (and parsed) in _date."""
+    return Query(description=f"{description} ({DATE_FORMS})", json_schema_extra={"anyOf": [
+        {"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN},
+        {"type": "string", "pattern": UK_DATE_PATTERN},
+    ]})
 
 
-AsOf = Annotated[str | None, _date_query("yyyy-mm-dd; default today (Europe/London)")]
-DateFrom = Annotated[str | None, _date_query("yyyy-mm-dd, inclusive")]
-DateTo = Annotated[str | None, _date_query("yyyy-mm-dd, inclusive")]
+AsOf = Annotated[str | None, _date_query("the date to answer as at; default today (Europe/London)")]
+DateFrom = Annotated[str | None, _date_query("sessions on or after this date")]
+DateTo = Annotated[str | None, _date_query("sessions on or before this date")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 StaffId = Annotated[str, Query(min_length=1, max_length=64, description="one person's staff id")]
 
 
 def _date(value: str | None, name: str) -> date | None:
-    """A real calendar date, or a 422 in FastAPI's own error shape (the pattern has already passed)."""
+    """A real calendar date written dd/mm/yyyy or yyyy-mm-dd (parsed by tracker.dates), or a 400 saying so.
+    Only those two shapes: the importers' other forms (1 Feb 2025, Excel day numbers) are not offered here."""
     if value is None:
         return None
+    if not _DATE_SHAPE.fullmatch(value):
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise HTTPException(400, f"{name}: '{shown}' is not a date: write it {DATE_FORMS}")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise RequestValidationError([{
-            "type": "value_error", "loc": ("query", name), "msg": f"'{value}' is not a date (yyyy-mm-dd)",
-            "input": value,
-        }]) from None
+        day = parse_date(value, name)
+    except ValidationError as exc:
+        message = exc.message if "yyyy-mm-dd" in exc.message else f"{exc.message} (or write it yyyy-mm-dd)"
+        raise HTTPException(400, f"{name}: {message}") from None
+    if day.year < FIRST_YEAR:
+        raise HTTPException(400, f"{name}: '{value}' is before {FIRST_YEAR}: write a date from 01/01/{FIRST_YEAR} on, "
+                                 f"{DATE_FORMS}")
+    return day
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
