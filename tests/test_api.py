@@ -12,7 +12,8 @@ from nicegui import app
 
 from tests import factories as f
 from tests import factories_data as fd
-from tracker.models import ApiToken, AuditEvent, Organisation
+from tracker.compliance import ITEM_KINDS
+from tracker.models import ApiToken, AuditEvent, Course, Organisation
 from tracker.services import tokens
 from tracker.settings import Settings
 from tracker.views.population import snapshot
@@ -203,7 +204,7 @@ def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
     assert {p["staff_id"]: p["rag"] for p in body["people"]} == {s: r.rag for s, r in engine.items()}
     asha = next(p for p in body["people"] if p["staff_id"] == "E1001")
     sg2 = next(c for c in asha["training"] if c["course"] == "SG-L2")
-    assert sg2 == {"course": "SG-L2", "kind": "course", "status": "due_soon", "completed_on": "2023-12-01",
+    assert sg2 == {"course": "SG-L2", "name": Course.get(Course.code == "SG-L2").name, "kind": "course", "status": "due_soon", "completed_on": "2023-12-01",
                    "expires_on": "2026-12-01", "met_by": ["SG-L2"]}
     assert asha["supervision"]["last_session"] == "2026-10-14"
     assert asha["supervision"]["months"][-2:] == [
@@ -212,6 +213,35 @@ def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
         {"month": "2026-11", "minutes": 0, "status": "in_progress", "period_from": "2026-11-01",
          "period_to": "2026-11-30", "period_minutes": 0, "required": 60},
     ]
+
+
+def test_role_is_the_code_with_its_name_beside_it_in_people_and_compliance(database, client):
+    fd.team()
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    people = client.get("/api/v1/people", params={"as_of": AS_OF}, headers=headers).json()["people"]
+    compliance = client.get("/api/v1/compliance", params={"as_of": AS_OF}, headers=headers).json()["people"]
+    roles = {p["staff_id"]: (p["role"], p["role_name"]) for p in people}
+    assert roles == {p["staff_id"]: (p["role"], p["role_name"]) for p in compliance}
+    assert roles["E2001"][0] == "CP" and roles["E1001"][0] == "SPLW"
+    assert all(name and name != code for code, name in roles.values())
+    one = client.get("/api/v1/compliance/E2001", params={"as_of": AS_OF}, headers=headers).json()
+    assert (one["role"], one["role_name"]) == roles["E2001"]
+
+
+def test_compliance_entries_carry_the_items_name_and_kind(database, client):
+    fd.team()
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    carol = client.get("/api/v1/compliance/E2001", params={"as_of": AS_OF}, headers=headers).json()
+    names = {c.code: (c.name, c.kind) for c in Course.select()}
+    assert carol["training"]
+    for entry in carol["training"]:
+        assert (entry["name"], entry["kind"]) == names[entry["course"]]
+        assert entry["kind"] in ITEM_KINDS
+    kinds = {e["course"]: e["kind"] for e in carol["training"]}
+    assert kinds["REG-GPHC"] == "registration" and kinds["DBS-ENH"] == "check"
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CourseOut"]
+    assert schema["properties"]["kind"]["enum"] == list(ITEM_KINDS)
+    assert {"course", "name", "kind"} <= set(schema["required"])
 
 
 def test_sessions_never_carry_private_notes(database, client):
