@@ -276,6 +276,49 @@ def test_paging_returns_the_total_and_a_slice(database, client):
     assert client.get("/api/v1/people", params={"limit": 0}, headers=headers).status_code == 422
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
+def test_walking_every_page_by_next_returns_each_item_exactly_once(database, client, limit):
+    t = fd.team()
+    for day in (date(2026, 4, 1), date(2026, 4, 1), date(2026, 5, 2), date(2026, 6, 3), date(2026, 7, 4)):
+        f.session(t.gp, [t.asha, t.ben], day)
+    headers = bearer(fd.user("admin@example.org", roles="admin", person=t.gp).id)
+    for path, key, ident, params in (
+        ("/api/v1/people", "people", "staff_id", {"as_of": "22/11/2026"}),
+        ("/api/v1/compliance", "people", "staff_id", {}),
+        ("/api/v1/sessions", "sessions", "id", {"date_from": "01/04/2026", "staff_id": "E1002"}),
+    ):
+        first = client.get(path, params={**params, "limit": limit}, headers=headers)
+        assert first.status_code == 200
+        everything = client.get(path, params=params, headers=headers).json()
+        assert everything["next"] is None and everything["total"] in (4, 5)
+        seen, page, pages = [], first.json(), 1
+        while True:
+            seen += [item[ident] for item in page[key]]
+            if page["next"] is None:
+                break
+            assert page["next"].startswith(path + "?")
+            answer = client.get(page["next"], headers=headers)
+            assert answer.status_code == 200
+            page, pages = answer.json(), pages + 1
+        assert seen == [item[ident] for item in everything[key]]
+        assert len(set(seen)) == len(seen) == everything["total"]
+        assert pages == -(-everything["total"] // limit)
+
+
+def test_next_keeps_the_filters_and_fixes_the_date(database, client):
+    t = fd.team()
+    for day in (date(2026, 4, 1), date(2026, 5, 2)):
+        f.session(t.gp, t.asha, day)
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    params = {"date_from": "01/04/2026", "as_of": "22/11/2026", "limit": 1}
+    page = client.get("/api/v1/sessions", params=params, headers=headers).json()
+    assert page["next"] == "/api/v1/sessions?date_from=01%2F04%2F2026&as_of=2026-11-22&limit=1&offset=1"
+    last = client.get(page["next"], headers=headers).json()
+    assert (last["offset"], last["next"], [s["date"] for s in last["sessions"]]) == (1, None, ["2026-05-02"])
+    people = client.get("/api/v1/people", params={"limit": 3}, headers=headers).json()  # as_of: today
+    assert people["next"] == f"/api/v1/people?limit=3&as_of={people['as_of']}&offset=3"
+
+
 def test_the_schema_documents_every_route_with_models_and_bearer_auth(database, client):
     schema = client.get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) == {

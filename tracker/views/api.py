@@ -54,6 +54,7 @@ class PeoplePage(BaseModel):
     total: int
     offset: int
     people: list[PersonOut]
+    next: str | None = Field(None, description="the path and query of the next page; null on the last page")
 
 
 class CourseOut(BaseModel):
@@ -98,6 +99,7 @@ class CompliancePage(BaseModel):
     total: int
     offset: int
     people: list[ComplianceOut]
+    next: str | None = Field(None, description="the path and query of the next page; null on the last page")
 
 
 class AttendeeOut(BaseModel):
@@ -123,6 +125,7 @@ class SessionsPage(BaseModel):
     total: int
     offset: int
     sessions: list[SessionOut]
+    next: str | None = Field(None, description="the path and query of the next page; null on the last page")
 
 
 # ---- who the viewer may see --------------------------------------------------------------------------

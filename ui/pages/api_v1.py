@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -138,6 +139,18 @@ def _as_of(value: str | None, today: date) -> date:
     return _date(value, "as_of") or today
 
 
+Paged = TypeVar("Paged", api.PeoplePage, api.CompliancePage, api.SessionsPage)
+
+
+def with_next(page: Paged, request: Request, day: date, offset: int, limit: int) -> Paged:
+    """The page with the path and query of the one after it (None on the last page): the same parameters,
+    the offset moved on, and as_of fixed to the date answered, so a walk that spans midnight reads one day."""
+    if offset + limit >= page.total:
+        return page
+    query = dict(request.query_params) | {"as_of": day.isoformat(), "offset": str(offset + limit), "limit": str(limit)}
+    return page.model_copy(update={"next": f"{request.url.path}?{urlencode(query)}"})
+
+
 def only_known_parameters(request: Request) -> None:
     """A misspelt parameter (asof=) is refused rather than silently ignored: 422 naming it."""
     route = request.scope.get("route")
@@ -156,10 +169,12 @@ router = APIRouter(
 
 @router.get("/people", response_model=api.PeoplePage, summary="People employed on a date")
 def list_people(
-    credentials: Credentials, today: Today, as_of: AsOf = None, offset: Offset = 0, limit: Limit = 1000
+    request: Request, credentials: Credentials, today: Today, as_of: AsOf = None, offset: Offset = 0,
+    limit: Limit = 1000,
 ) -> api.PeoplePage:
     day = _as_of(as_of, today)
-    return _answer(credentials, lambda viewer: api.people(api.visible_scope(viewer, day), day, offset, limit))
+    page = _answer(credentials, lambda viewer: api.people(api.visible_scope(viewer, day), day, offset, limit))
+    return with_next(page, request, day, offset, limit)
 
 
 @router.get("/people/{staff_id}", response_model=api.PersonOut, responses=NOT_FOUND, summary="One person")
@@ -178,10 +193,12 @@ def get_person(credentials: Credentials, today: Today, staff_id: str, as_of: AsO
 
 @router.get("/compliance", response_model=api.CompliancePage, summary="Compliance of everyone in view as at a date")
 def list_compliance(
-    credentials: Credentials, today: Today, as_of: AsOf = None, offset: Offset = 0, limit: Limit = 1000
+    request: Request, credentials: Credentials, today: Today, as_of: AsOf = None, offset: Offset = 0,
+    limit: Limit = 1000,
 ) -> api.CompliancePage:
     day = _as_of(as_of, today)
-    return _answer(credentials, lambda viewer: api.compliance(api.visible_scope(viewer, day), day, offset, limit))
+    page = _answer(credentials, lambda viewer: api.compliance(api.visible_scope(viewer, day), day, offset, limit))
+    return with_next(page, request, day, offset, limit)
 
 
 @router.get(
@@ -203,6 +220,7 @@ def get_compliance(credentials: Credentials, today: Today, staff_id: str, as_of:
 
 @router.get("/sessions", response_model=api.SessionsPage, responses=NOT_FOUND, summary="Supervision sessions")
 def list_sessions(
+    request: Request,
     credentials: Credentials,
     today: Today,
     as_of: AsOf = None,
@@ -219,7 +237,7 @@ def list_sessions(
         pid = api.person_id_for(viewer, staff_id, day) if staff_id else None
         return api.sessions(viewer, day, start, end, pid, offset, limit)
 
-    return _answer(credentials, read)
+    return with_next(_answer(credentials, read), request, day, offset, limit)
 
 
 def openapi_schema() -> dict[str, Any]:
