@@ -334,6 +334,44 @@ def test_the_schema_documents_every_route_with_models_and_bearer_auth(database, 
     assert "private_notes" not in str(schema)
 
 
+def test_the_docs_page_is_html_naming_every_route_and_field_without_a_script(database, client):
+    answer = client.get("/api/v1/docs")  # public, like the schema: it holds no data
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in schema["paths"]:
+        assert f'<span class="path">{path}</span>' in answer.text
+    for name in ("as_of", "date_from", "offset", "limit", "staff_id"):
+        assert f"<code>{name}</code>" in answer.text
+    for model in ("PersonOut", "ComplianceOut", "CourseOut", "SessionOut"):
+        for field in schema["components"]["schemas"][model]["properties"]:
+            assert f"<code>{field}</code>" in answer.text
+    assert "/api/v1/openapi.json" in answer.text
+    assert "<script" not in answer.text.lower()
+    assert "Bearer &lt;token&gt;" in answer.text
+
+
+def test_the_docs_page_escapes_every_text_of_the_schema():
+    from ui import api_docs
+
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    schema = {
+        "info": {"title": hostile, "version": hostile, "description": hostile},
+        "paths": {f"/x/{hostile}": {"get": {
+            "summary": hostile,
+            "parameters": [{"name": hostile, "in": "query", "description": hostile,
+                            "schema": {"type": hostile, "enum": [hostile], "default": hostile}}],
+            "responses": {hostile: {"description": hostile, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{hostile}"}}}}},
+        }}},
+        "components": {"schemas": {hostile: {"properties": {hostile: {"type": "array", "items": {"format": hostile},
+                                                                      "description": hostile}}}}},
+    }
+    page = api_docs.render(schema, hostile)
+    assert "<script" not in page.lower() and "<img" not in page
+    assert page.count("&lt;script&gt;") >= 12
+
+
 def test_register_twice_adds_the_routes_once(database):
     api_v1.register()
     api_v1.register()

@@ -3,8 +3,10 @@
 Every call carries `Authorization: Bearer <token>` (an API token from tracker.services.tokens); results are
 limited to what the token's owner may see (tracker.access). 401 without a live token, 403 outside the
 owner's rights, 404 for an unknown staff id, 400 for a date that is not a real date written dd/mm/yyyy or
-yyyy-mm-dd, 422 for any other bad or unknown parameter. The schema is served at
-/api/v1/openapi.json. The app's sign-in middleware must let /api/v1/ through: these routes check the token.
+yyyy-mm-dd, 422 for any other bad or unknown parameter. Paged results give the path of the next page.
+
+The schema is served at /api/v1/openapi.json and, as a page to read, at /api/v1/docs (both public: they hold
+no data). The app's sign-in middleware must let /api/v1/ through: these routes check the token.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nicegui import app
@@ -30,6 +33,7 @@ from tracker.errors import NotFound, PermissionDenied, ValidationError
 from tracker.services import tokens
 from tracker.views import access_facts, api
 from tracker.views.storage import connection_context
+from ui import api_docs
 from ui.app_settings import settings_of
 
 PREFIX = "/api/v1"
@@ -252,6 +256,12 @@ def openapi_schema() -> dict[str, Any]:
 @router.get("/openapi.json", include_in_schema=False)
 def openapi_json() -> dict[str, Any]:
     return openapi_schema()
+
+
+@router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+def docs_html() -> HTMLResponse:
+    """The schema as a page people read (no script, every text escaped); public like the schema: it holds no data."""
+    return HTMLResponse(api_docs.render(openapi_schema(), f"{PREFIX}/openapi.json"))
 
 
 def register() -> None:
