@@ -38,8 +38,10 @@ def type_of(schema: dict[str, Any]) -> str:
         return f'<a href="#model-{e(name)}">{e(name)}</a>'
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
-            kinds = [type_of(part) for part in schema[key]]
-            return " or ".join(dict.fromkeys(kinds))
+            parts = schema[key]
+            if all(part.get("type") == "string" and "$ref" not in part for part in parts):
+                return "string"  # forms of one string (a date written two ways): the description says which
+            return " or ".join(dict.fromkeys(type_of(part) for part in parts))
     kind = str(schema.get("type", "any"))
     if kind == "array":
         return f"list of {type_of(schema.get('items') or {})}"

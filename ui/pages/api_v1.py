@@ -74,7 +74,7 @@ ISO_DATE_PATTERN = "^(" + "|".join(f"{y}-{m}-{d}" for d, m, y in _DAYS_AND_MONTH
 
 def _date_query(description: str) -> Any:
     """A date query parameter: UK dd/mm/yyyy or ISO yyyy-mm-dd, checked (and parsed) in _date."""
-    return Query(description=f"{description} ({DATE_FORMS})", json_schema_extra={"anyOf": [
+    return Query(description=f"{description} ({DATE_FORMS}, from {FIRST_YEAR})", json_schema_extra={"anyOf": [
         {"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN},
         {"type": "string", "pattern": UK_DATE_PATTERN},
     ]})
