@@ -29,7 +29,15 @@ from tracker.db import database
 from tracker.models import Employment, Pcn
 from tracker.views import changes
 from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, snapshots
-from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, member_of, trend_days, with_members
+from tracker.views.team_views import (
+    TeamSnapshot,
+    TrendPoint,
+    assemble,
+    member_of,
+    team_tally,
+    trend_days,
+    with_members,
+)
 
 V = TypeVar("V")
 PAST_MONTHS_FRESH = timedelta(minutes=15)
@@ -84,13 +92,15 @@ def refreshed(held: TeamSnapshot, touched: frozenset[int], scope: Scope) -> Team
         if (scope.person_ids is None or r.person_id in scope.person_ids)
         and (not scope.by_place or any(e.active_on(as_of) and scope.holds(e.employer_id, e.pcn_id) for e in r.employments))
     ]
-    with c.collector_paused():
-        results = c.assess_all(in_scope, rules, as_of)
+    results = c.assess_all(in_scope, rules, as_of)
     pcn_of = pcns_of(as_of, Scope(employer_id=scope.employer_id, pcn_id=scope.pcn_id, person_ids=touched))
-    kept = [m for m in held.members if m.person_id not in touched]
     pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
-    members = kept + [member_of(r, pcn_of.get(r.person_id)) for r in results]
-    return with_members(as_of, members, course_names, pcn_names).warm()
+    with c.collector_paused():  # thousands of small objects beside a heap of millions: no cycle to collect
+        kept = [m for m in held.members if m.person_id not in touched]
+        gone = [m for m in held.members if m.person_id in touched]
+        fresh = [member_of(r, pcn_of.get(r.person_id)) for r in results]
+        counted = held.counted - team_tally(as_of, gone) + team_tally(as_of, fresh)
+        return with_members(as_of, kept + fresh, course_names, pcn_names, counted).warm()
 
 
 def build_summary(as_of: date, scope: Scope) -> c.Summary:
