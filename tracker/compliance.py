@@ -7,6 +7,7 @@ Nothing here reads the clock or the database. The page, the reminder scan and th
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -344,6 +345,27 @@ def _active(records: PersonRecords, as_of: date) -> list[EmploymentSpan]:
 def _course_statuses(
     records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
 ) -> list[CourseStatus]:
+    warning_days = rules.warning_days
+    statuses = []
+    for required, best, due_by in _course_terms(records, rules, as_of, active):
+        code, name, renewal, _allowance, _qualifiers, kind, _pair = required
+        if best is None:
+            statuses.append(_never_done(code, name, renewal, due_by, as_of, kind))  # type: ignore[arg-type]
+        else:
+            completed_on, expires_on, met_by = best
+            statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
+    return statuses
+
+
+# A required item with the record that counts for it on a date (None: never done) or, never done, its due date.
+CourseTerms = tuple[RequiredCourse, Candidate | None, date | None]
+
+
+def _course_terms(
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
+) -> list[CourseTerms]:
+    """What decides each required item's status on as_of: the record that counts, or the allowance's end. It
+    depends on as_of only through the jobs active and the records made by then."""
     if not active:
         return []
     plan: Sequence[RequiredCourse]
@@ -354,16 +376,8 @@ def _course_statuses(
     else:
         plan, starts = _plan_for_several(active, rules)
 
-    latest: dict[str, Completion] = {}  # the latest record of each item on or before as_of
-    for c in records.completions:
-        on = c.completed_on
-        if on <= as_of:
-            seen = latest.get(c.course)
-            if seen is None or on > seen.completed_on:
-                latest[c.course] = c
-
-    statuses = []
-    warning_days = rules.warning_days
+    latest = _latest(records.completions, as_of)
+    terms: list[CourseTerms] = []
     for required in plan:
         code, name, renewal, allowance, qualifiers, kind, pair = required
         if len(qualifiers) == 1 and pair is None:  # the item itself only
@@ -375,11 +389,36 @@ def _course_statuses(
                 best = _better(best, _pair_of(latest, pair, renewal))
         if best is None:
             due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
-            statuses.append(_never_done(code, name, renewal, due_by, as_of, kind))
+            terms.append((required, None, due_by))
         else:
-            completed_on, expires_on, met_by = best
-            statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
-    return statuses
+            terms.append((required, best, None))
+    return terms
+
+
+def _latest(completions: Iterable[Completion], as_of: date) -> dict[str, Completion]:
+    """The latest record of each item on or before as_of (the first listed, of two on one day)."""
+    latest: dict[str, Completion] = {}
+    for c in completions:
+        on = c.completed_on
+        if on <= as_of:
+            seen = latest.get(c.course)
+            if seen is None or on > seen.completed_on:
+                latest[c.course] = c
+    return latest
+
+
+def _status_on(best: Candidate | None, due_by: date | None, as_of: date, warning_days: int) -> str:
+    """A required item's status on as_of, given the record that counts (or, never done, its due date)."""
+    if best is None:
+        return MISSING if as_of >= due_by else DUE  # type: ignore[operator]
+    expires_on = best[1]
+    if expires_on is None:
+        return COMPLIANT
+    if as_of >= expires_on:
+        return EXPIRED
+    if (expires_on - as_of).days <= warning_days:
+        return DUE_SOON
+    return COMPLIANT
 
 
 def _expiry(record: Completion, renewal: int) -> date | None:
@@ -429,14 +468,7 @@ def _done(
     code: str, name: str, renewal: int, completed_on: date, expires_on: date | None, met_by: tuple[str, ...],
     as_of: date, warning_days: int, kind: str,
 ) -> CourseStatus:
-    if expires_on is None:
-        status = COMPLIANT
-    elif as_of >= expires_on:
-        status = EXPIRED
-    elif (expires_on - as_of).days <= warning_days:
-        status = DUE_SOON
-    else:
-        status = COMPLIANT
+    status = _status_on((completed_on, expires_on, met_by), None, as_of, warning_days)
     return CourseStatus(
         code, name, status, completed_on, expires_on, None, " + ".join(met_by), renewal, kind, met_by
     )
@@ -444,7 +476,7 @@ def _done(
 
 @lru_cache(maxsize=1 << 12)
 def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date, kind: str) -> CourseStatus:
-    status = MISSING if as_of >= due_by else DUE
+    status = _status_on(None, due_by, as_of, 0)
     return CourseStatus(code, name, status, None, None, due_by, None, renewal, kind)
 
 
@@ -636,9 +668,15 @@ def policy_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[P
 def _policy_statuses(
     records: PersonRecords, rules: Rules, active: list[EmploymentSpan]
 ) -> list[PolicyStatus]:
+    return _policy_statuses_of(records.acknowledged, rules, active)
+
+
+def _policy_statuses_of(
+    acknowledged: set[tuple[int, str]], rules: Rules, active: list[EmploymentSpan]
+) -> list[PolicyStatus]:
     employers = [active[0].employer_id] if len(active) == 1 else sorted({e.employer_id for e in active})
     return [
-        _policy_status(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in records.acknowledged)
+        _policy_status(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in acknowledged)
         for employer in employers
         for p in rules.policies_for(employer)
     ]
@@ -655,34 +693,20 @@ def _assess(
     training = _course_statuses(records, rules, as_of, active)
     months = supervision_months(records, rules, as_of)
     policies = _policy_statuses(records, rules, active)
-    this_month = month_start(as_of)
-    previous = _previous_month(this_month)
-
-    red: list[str] = []
-    amber: list[str] = []
+    red, amber = _supervision_reasons(months, as_of)
+    course_red: list[str] = []
+    course_amber: list[str] = []
     for c in training:
         if c.status == EXPIRED:
-            red.append(f"{c.name} expired on {_uk(c.expires_on)}")
+            course_red.append(f"{c.name} expired on {_uk(c.expires_on)}")
         elif c.status == MISSING:
-            red.append(f"{c.name} has not been done (due by {_uk(c.due_by)})")
+            course_red.append(f"{c.name} has not been done (due by {_uk(c.due_by)})")
         elif c.status == DUE_SOON:
-            amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
+            course_amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
         elif c.status == DUE:
-            amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
-    current = months[-1] if months and months[-1].month == this_month else None
-    length = 1 if current is None else current.period_months
-    if length > 1:
-        previous = _previous_month(period_start(this_month, length))
-    for m in months[-(length + 1):]:  # only the as-at period and the one before count for the colour
-        if m.month == previous and m.status == MISSED:
-            red.append(f"Supervision missed in {m.period_label} ({m.period_total} of {m.required} minutes)")
-    if current is not None and current.status == IN_PROGRESS:
-        days_left = (current.period_end - as_of).days + 1
-        if days_left <= AMBER_DAYS_LEFT:
-            this = "this month" if current.period_months == 1 else f"this period ({current.period_label})"
-            amber.append(
-                f"Supervision {this}: {current.period_total} of {current.required} minutes, {days_left} days left"
-            )
+            course_amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
+    red[:0] = course_red
+    amber[:0] = course_amber
     for p in policies:
         if not p.acknowledged:
             amber.append(f"Policy '{p.topic}' version {p.version} not yet acknowledged")
@@ -700,6 +724,31 @@ def _assess(
         tuple(policies),
         _current(active),
     )
+
+
+def _supervision_reasons(months: Sequence[MonthStatus], as_of: date) -> tuple[list[str], list[str]]:
+    """The red and the amber reasons supervision gives on as_of. Only the months of the as-at period and the
+    month before it are read: `months` may be any run of the months shown that ends with as_of's and holds
+    those (supervision_months with a smaller count)."""
+    red: list[str] = []
+    amber: list[str] = []
+    this_month = month_start(as_of)
+    previous = _previous_month(this_month)
+    current = months[-1] if months and months[-1].month == this_month else None
+    length = 1 if current is None else current.period_months
+    if length > 1:
+        previous = _previous_month(period_start(this_month, length))
+    for m in months[-(length + 1):]:  # only the as-at period and the one before count for the colour
+        if m.month == previous and m.status == MISSED:
+            red.append(f"Supervision missed in {m.period_label} ({m.period_total} of {m.required} minutes)")
+    if current is not None and current.status == IN_PROGRESS:
+        days_left = (current.period_end - as_of).days + 1
+        if days_left <= AMBER_DAYS_LEFT:
+            this = "this month" if current.period_months == 1 else f"this period ({current.period_label})"
+            amber.append(
+                f"Supervision {this}: {current.period_total} of {current.required} minutes, {days_left} days left"
+            )
+    return red, amber
 
 
 def _last_session(records: PersonRecords, as_of: date) -> date | None:
@@ -722,6 +771,69 @@ def assess_all(population: Iterable[PersonRecords], rules: Rules, as_of: date) -
         for records in population:
             if active := _active(records, as_of):
                 results.append(_assess(records, rules, as_of, active))
+    return results
+
+
+# ---- a trend: one person's status on many days -------------------------------------------------------------
+
+
+def statuses_on(
+    records: PersonRecords,
+    rules: Rules,
+    days: Sequence[date],
+    acknowledged_on: Iterable[tuple[int, str, date]] | None = None,
+) -> list[DayStatus | None]:
+    """The person's status on each of `days` (None where not employed): for every day, exactly
+    `day_status(assess(records as on that day, rules, day))`, the work shared between days done once.
+
+    `acknowledged_on` gives each acknowledgement (policy id, version, date) when the days span some of them;
+    without it `records.acknowledged` holds on every day. The records that count for each required item are
+    found once for each set of jobs and records made by then (the dates of change are the records' dates and the
+    jobs' starts and ends); the statuses they give (expired, due soon, missing) follow from their dates alone.
+    Supervision reads only the months that decide the day's colour and the previous month's figure."""
+    results: list[DayStatus | None] = []
+    done_dates = sorted(c.completed_on for c in records.completions)
+    acks = sorted(acknowledged_on or (), key=lambda a: a[2])
+    ack_dates = [a[2] for a in acks]
+    terms_of: dict[tuple[tuple[int, ...], int], list[CourseTerms]] = {}
+    unacknowledged_of: dict[tuple[tuple[int, ...], int], bool] = {}
+    warning_days = rules.warning_days
+    for day in days:
+        active = _active(records, day)
+        if not active:
+            results.append(None)
+            continue
+        jobs = tuple(id(e) for e in active)
+        key = (jobs, bisect_right(done_dates, day))
+        terms = terms_of.get(key)
+        if terms is None:
+            terms = terms_of[key] = _course_terms(records, rules, day, active)
+        courses = tuple((t[0].code, _status_on(t[1], t[2], day, warning_days)) for t in terms)
+
+        this_month = month_start(day)
+        months = supervision_months(records, rules, day, count=2)
+        current = months[-1] if months and months[-1].month == this_month else None
+        if current is not None and current.period_months > 1:
+            months = supervision_months(records, rules, day, count=min(MONTHS_SHOWN, current.period_months + 1))
+        red, amber = _supervision_reasons(months, day)
+        previous = _previous_month(this_month)
+        last = next((m.status for m in months if m.month == previous), None)
+
+        count = bisect_right(ack_dates, day) if acknowledged_on is not None else -1
+        unacknowledged = unacknowledged_of.get((jobs, count))
+        if unacknowledged is None:
+            acknowledged = records.acknowledged if count < 0 else {(p, v) for p, v, _on in acks[:count]}
+            unacknowledged = unacknowledged_of[jobs, count] = not all(
+                p.acknowledged for p in _policy_statuses_of(acknowledged, rules, active)
+            )
+
+        if red or any(s == EXPIRED or s == MISSING for _c, s in courses):
+            rag = RED
+        elif amber or unacknowledged or any(s == DUE_SOON or s == DUE for _c, s in courses):
+            rag = AMBER
+        else:
+            rag = GREEN
+        results.append(DayStatus(rag, courses, last))
     return results
 
 
@@ -751,32 +863,54 @@ class Summary:
 
 def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
     """Headline figures: % green, % compliant per course (of those who need it), % met last month."""
-    results = list(results)
+    previous = add_months(month_start(as_of), -1)
+    return summarise_statuses(day_status(r, previous) for r in results)
+
+
+class DayStatus(NamedTuple):
+    """What the headline figures count of one person on one day."""
+
+    rag: str
+    courses: tuple[tuple[str, str], ...]  # (item code, status) of each required item, in the order shown
+    last_month: str | None  # the status of the previous month's supervision (None: not employed in it)
+
+
+def day_status(result: PersonCompliance, previous: date) -> DayStatus:
+    """The figures of an assessment (`previous`: the first day of the month before its as-at month)."""
+    m = result.month(previous)
+    return DayStatus(
+        result.rag, tuple((c.course, c.status) for c in result.training), None if m is None else m.status
+    )
+
+
+def summarise_statuses(statuses: Iterable[DayStatus]) -> Summary:
+    """The headline figures of everyone's status on one day."""
     counts = {RED: 0, AMBER: 0, GREEN: 0}
     per_course: dict[str, list[int]] = {}
-    previous = add_months(month_start(as_of), -1)
-    met = due = 0
-    for r in results:
+    met = due = people = 0
+    for r in statuses:
+        people += 1
         counts[r.rag] += 1
-        for c in r.training:
-            tally = per_course.setdefault(c.course, [0, 0])
+        for course, status in r.courses:
+            tally = per_course.get(course)
+            if tally is None:
+                tally = per_course[course] = [0, 0]
             tally[1] += 1
-            if c.status in (COMPLIANT, DUE_SOON):
+            if status == COMPLIANT or status == DUE_SOON:
                 tally[0] += 1
-        m = r.month(previous)
-        if m is not None and m.status in (MET, MISSED):
+        if r.last_month == MET or r.last_month == MISSED:
             due += 1
-            met += m.status == MET
+            met += r.last_month == MET
 
     def pct(a: int, b: int) -> float:
         return round(100.0 * a / b, 1) if b else 0.0
 
     return Summary(
-        people=len(results),
+        people=people,
         green=counts[GREEN],
         amber=counts[AMBER],
         red=counts[RED],
-        fully_compliant_pct=pct(counts[GREEN], len(results)),
+        fully_compliant_pct=pct(counts[GREEN], people),
         course_pct={code: pct(ok, n) for code, (ok, n) in sorted(per_course.items())},
         supervision_met_last_month_pct=pct(met, due),
     )

@@ -40,7 +40,7 @@ from tracker.models import (
     SupervisionSession,
     TrainingRecord,
 )
-from tracker.views.population import load_rules, scope_jobs, snapshot, snapshots
+from tracker.views.population import load_rules, scope_jobs, snapshot, trend_summaries
 from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
 
 V = TypeVar("V")
@@ -162,8 +162,8 @@ class TeamCache:
         days = trend_days(as_of)
         missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
         if missing:  # the month ends not yet known are worked out together, reading the records once
-            for day, results in snapshots(missing, scope).items():
-                self._summaries.put((scope, day), marker, c.summarise(results, day))
+            for day, summary in trend_summaries(missing, scope).items():
+                self._summaries.put((scope, day), marker, summary)
         points = []
         for day in days:
             if day == as_of:
