@@ -423,7 +423,7 @@ def _status_on(best: Candidate | None, due_by: date | None, as_of: date, warning
 
 def _expiry(record: Completion, renewal: int) -> date | None:
     """The earlier of the completion date plus the renewal period (0: none) and the expiry printed on it."""
-    by_rule = add_months(record.completed_on, renewal) if renewal > 0 else None
+    by_rule = _months_after(record.completed_on, renewal) if renewal > 0 else None
     printed = record.expires_on
     if printed is None or (by_rule is not None and by_rule <= printed):
         return by_rule
@@ -503,6 +503,7 @@ def _plan_for_several(
 _month_status = lru_cache(maxsize=1 << 12)(MonthStatus)
 _policy_status = lru_cache(maxsize=1 << 12)(PolicyStatus)
 _uk = lru_cache(maxsize=1 << 14)(uk)
+_months_after = lru_cache(maxsize=1 << 16)(add_months)  # a record's date plus its renewal recurs widely
 
 
 @lru_cache(maxsize=256)
@@ -573,11 +574,18 @@ def _month_windows(as_of: date, count: int) -> tuple[tuple[date, date, date, int
 
 
 def supervision_months(
-    records: PersonRecords, rules: Rules, as_of: date, count: int = MONTHS_SHOWN
+    records: PersonRecords,
+    rules: Rules,
+    as_of: date,
+    count: int = MONTHS_SHOWN,
+    by_month: dict[int, list[Attendance]] | None = None,
 ) -> list[MonthStatus]:
     """Month by month supervision for the `count` months up to as_of's month, months with no employment
     left out. Each month carries the status of its rule's period (a quarter's months share one); its minutes
-    are its own."""
+    are its own. A month's status is the same whatever the count (the months before it do not change it).
+
+    `by_month`: all the person's attendances by month index (`attendances_by_month`), when asked for many
+    dates."""
     windows = _month_windows(as_of, count)
     if not windows:
         return []
@@ -593,19 +601,24 @@ def supervision_months(
         specs = _rule_of_each_month(records, rules, windows)
     widest = max((s.period_months for s in specs if s is not None), default=1)
     earliest = _month_index(window_start) - (widest - 1)
-    by_month: dict[int, list[Attendance]] = {}
-    for a in records.attendances:
-        on = a.date
-        if on <= as_of:
-            index = on.year * 12 + on.month - 1
-            if index >= earliest:
-                by_month.setdefault(index, []).append(a)
+    last_index = _month_index(as_of)
+    if by_month is None:
+        by_month = {}
+        for a in records.attendances:
+            on = a.date
+            if on <= as_of:
+                index = on.year * 12 + on.month - 1
+                if index >= earliest:
+                    by_month.setdefault(index, []).append(a)
+    else:  # only the months up to as_of's are read; of as_of's month, only the days up to as_of count
+        own = by_month.get(last_index)
+        if own is not None and any(a.date > as_of for a in own):
+            by_month = {**by_month, last_index: [a for a in own if a.date <= as_of]}
 
     def minutes_in(index: int, spec: SupervisionRuleSpec) -> int:
         kinds, group_counts = spec.kinds, spec.group_counts
         return sum(a.minutes for a in by_month.get(index, ()) if a.kind in kinds and (group_counts or not a.is_group))
 
-    last_index = _month_index(as_of)
     periods: dict[tuple[date, int], tuple[int, str]] = {}  # (period start, rule) -> minutes, status
     result = []
     for (first, last, _job_last, days), month_spec in zip(windows, specs, strict=True):
@@ -640,6 +653,14 @@ def supervision_months(
         total, status = held
         result.append(_month_status(first, own, spec.min_minutes, status, length, None if length == 1 else total))
     return result
+
+
+def attendances_by_month(records: PersonRecords) -> dict[int, list[Attendance]]:
+    """All the person's attendances by month index (year * 12 + month - 1), in the order recorded."""
+    by_month: dict[int, list[Attendance]] = {}
+    for a in records.attendances:
+        by_month.setdefault(_month_index(a.date), []).append(a)
+    return by_month
 
 
 def _month_index(day: date) -> int:
@@ -795,7 +816,12 @@ def statuses_on(
     done_dates = sorted(c.completed_on for c in records.completions)
     acks = sorted(acknowledged_on or (), key=lambda a: a[2])
     ack_dates = [a[2] for a in acks]
-    terms_of: dict[tuple[tuple[int, ...], int], list[CourseTerms]] = {}
+    by_month = attendances_by_month(records)
+    warning = timedelta(days=rules.warning_days)
+    # per (jobs, records made): the terms, and the days on which a status they give can change
+    terms_of: dict[tuple[tuple[int, ...], int], tuple[list[CourseTerms], list[date]]] = {}
+    # per (jobs, records made, days of change passed): the statuses, and whether any is red, any amber
+    courses_of: dict[tuple[tuple[int, ...], int, int], tuple[tuple[tuple[str, str], ...], bool, bool]] = {}
     unacknowledged_of: dict[tuple[tuple[int, ...], int], bool] = {}
     warning_days = rules.warning_days
     for day in days:
@@ -805,16 +831,27 @@ def statuses_on(
             continue
         jobs = tuple(id(e) for e in active)
         key = (jobs, bisect_right(done_dates, day))
-        terms = terms_of.get(key)
-        if terms is None:
-            terms = terms_of[key] = _course_terms(records, rules, day, active)
-        courses = tuple((t[0].code, _status_on(t[1], t[2], day, warning_days)) for t in terms)
+        found = terms_of.get(key)
+        if found is None:
+            terms = _course_terms(records, rules, day, active)
+            found = terms_of[key] = (terms, _days_of_change(terms, warning))
+        terms, changes = found
+        passed = bisect_right(changes, day)  # a status changes only on one of these days
+        made = courses_of.get((*key, passed))
+        if made is None:
+            courses = tuple((t[0].code, _status_on(t[1], t[2], day, warning_days)) for t in terms)
+            made = courses_of[(*key, passed)] = (
+                courses,
+                any(s == EXPIRED or s == MISSING for _c, s in courses),
+                any(s == DUE_SOON or s == DUE for _c, s in courses),
+            )
+        courses, course_red, course_amber = made
 
         this_month = month_start(day)
-        months = supervision_months(records, rules, day, count=2)
+        months = supervision_months(records, rules, day, 2, by_month)
         current = months[-1] if months and months[-1].month == this_month else None
         if current is not None and current.period_months > 1:
-            months = supervision_months(records, rules, day, count=min(MONTHS_SHOWN, current.period_months + 1))
+            months = supervision_months(records, rules, day, min(MONTHS_SHOWN, current.period_months + 1), by_month)
         red, amber = _supervision_reasons(months, day)
         previous = _previous_month(this_month)
         last = next((m.status for m in months if m.month == previous), None)
@@ -827,14 +864,26 @@ def statuses_on(
                 p.acknowledged for p in _policy_statuses_of(acknowledged, rules, active)
             )
 
-        if red or any(s == EXPIRED or s == MISSING for _c, s in courses):
+        if red or course_red:
             rag = RED
-        elif amber or unacknowledged or any(s == DUE_SOON or s == DUE for _c, s in courses):
+        elif amber or unacknowledged or course_amber:
             rag = AMBER
         else:
             rag = GREEN
         results.append(DayStatus(rag, courses, last))
     return results
+
+
+def _days_of_change(terms: list[CourseTerms], warning: timedelta) -> list[date]:
+    """The days on which a status `_status_on` gives for these terms can change (it is the same on every day
+    from one of them to the next): each expiry, the warning's start before it, and each due date."""
+    found: set[date] = set()
+    for _required, best, due_by in terms:
+        if best is None:
+            found.add(due_by)  # type: ignore[arg-type]
+        elif best[1] is not None:
+            found.update((best[1] - warning, best[1]))
+    return sorted(found)
 
 
 @contextmanager
