@@ -611,9 +611,9 @@ def supervision_months(
                 if index >= earliest:
                     by_month.setdefault(index, []).append(a)
     else:  # only the months up to as_of's are read; of as_of's month, only the days up to as_of count
-        own = by_month.get(last_index)
-        if own is not None and any(a.date > as_of for a in own):
-            by_month = {**by_month, last_index: [a for a in own if a.date <= as_of]}
+        latest = by_month.get(last_index)
+        if latest is not None and any(a.date > as_of for a in latest):
+            by_month = {**by_month, last_index: [a for a in latest if a.date <= as_of]}
 
     def minutes_in(index: int, spec: SupervisionRuleSpec) -> int:
         kinds, group_counts = spec.kinds, spec.group_counts
