@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests import factories as f
 from tracker import compliance as c
 from tracker.access import Scope
-from tracker.dates import add_months, month_start
+from tracker.dates import add_months, month_end, month_start
 from tracker.models import EmployerPolicy, Organisation, PolicyAcknowledgement, PolicyTopic, SupervisionRule
 from tracker.views.population import load_rules, snapshot, snapshots, trend_summaries
 from tracker.views.report_data import trend as report_trend
@@ -40,12 +40,13 @@ POLICIES = [c.PolicyItem(1, 1, "Home visits", "2"), c.PolicyItem(2, 2, "Lone wor
 
 days_between = st.dates(D(2023, 6, 1), D(2026, 12, 31))
 renewals = st.sampled_from([None, 0, 1, 6, 12, 36])
+periods = st.sampled_from((1, 1, 1, *c.PERIOD_MONTHS))  # monthly most often, as in practice
 
 
 @st.composite
-def rules_strategy(draw: st.DrawFn) -> c.Rules:
+def rules_strategy(draw: st.DrawFn, items: bool = True) -> c.Rules:
     requirements = []
-    for course in COURSES:
+    for course in COURSES if items else ():
         for scope, keys in (("role", ROLES), ("employer", EMPLOYERS)):
             for key in keys:
                 if draw(st.integers(0, 3)) == 0:
@@ -55,21 +56,21 @@ def rules_strategy(draw: st.DrawFn) -> c.Rules:
         c.SupervisionRuleSpec(
             scope, key, draw(st.sampled_from([30, 60, 90])),
             draw(st.sampled_from([frozenset({"clinical"}), frozenset({"clinical", "managerial"})])),
-            draw(st.booleans()), draw(st.sampled_from(c.PERIOD_MONTHS)),
+            draw(st.booleans()), draw(periods),
         )
         for scope, keys in (("role", ROLES), ("employer", EMPLOYERS))
         for key in keys
         if draw(st.booleans())
     ]
-    default = c.SupervisionRuleSpec("default", "", 60, c.DEFAULT_KINDS, True, draw(st.sampled_from(c.PERIOD_MONTHS)))
+    default = c.SupervisionRuleSpec("default", "", 60, c.DEFAULT_KINDS, True, draw(periods))
     return c.Rules(
-        COURSES, requirements, supervision, POLICIES, warning_days=draw(st.sampled_from([0, 10, 60])),
+        COURSES, requirements, supervision, POLICIES if items else [], warning_days=draw(st.sampled_from([0, 10, 60])),
         new_starter_days=draw(st.sampled_from([0, 90])), default_supervision=default,
     )
 
 
 @st.composite
-def person_strategy(draw: st.DrawFn) -> tuple[c.PersonRecords, list[tuple[int, str, date]]]:
+def person_strategy(draw: st.DrawFn, sessions: int = 25) -> tuple[c.PersonRecords, list[tuple[int, str, date]]]:
     jobs = []
     for _ in range(draw(st.integers(1, 3))):
         start = draw(st.dates(D(2022, 1, 1), D(2026, 10, 1)))
@@ -83,7 +84,7 @@ def person_strategy(draw: st.DrawFn) -> tuple[c.PersonRecords, list[tuple[int, s
     attendances = [
         c.Attendance(on, draw(st.sampled_from([15, 30, 45, 60, 90])), draw(st.sampled_from(["clinical", "managerial"])),
                      draw(st.booleans()))
-        for on in draw(st.lists(st.dates(D(2022, 6, 1), D(2026, 12, 31)), max_size=25))
+        for on in draw(st.lists(st.dates(D(2022, 6, 1), D(2026, 12, 31)), max_size=sessions))
     ]
     absences = []
     for start in draw(st.lists(st.dates(D(2022, 6, 1), D(2026, 12, 31)), max_size=3)):
@@ -104,6 +105,7 @@ def month_ends(as_of: date) -> list[date]:
 trend_day_lists = st.one_of(
     st.lists(days_between, min_size=1, max_size=14),
     days_between.map(month_ends),
+    st.lists(st.one_of(days_between, days_between.map(month_end)), min_size=1, max_size=14),
 )
 
 
@@ -125,6 +127,14 @@ def test_statuses_on_many_days_equal_the_per_date_engine_on_each(rules, person, 
     given_acks = acks if dated else None
     got = c.statuses_on(records, rules, days, given_acks)
     assert got == [expected(records, rules, day, given_acks) for day in days]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules=rules_strategy(items=False), person=person_strategy(sessions=80), days=trend_day_lists)
+def test_supervision_alone_on_many_days_equals_the_per_date_engine_on_each(rules, person, days):
+    """No items and no policies: the colour is supervision's alone, nothing hides a difference in it."""
+    records, _acks = person
+    assert c.statuses_on(records, rules, days) == [expected(records, rules, day, None) for day in days]
 
 
 @settings(max_examples=100, deadline=None)
@@ -188,3 +198,16 @@ def test_the_trend_equals_a_summary_of_the_snapshot_at_each_date(database):
         assert [(p.day, p.summary) for p in report_trend(AS_OF, scope, rules)] == list(wanted.items())
         current = snapshot(AS_OF, scope, rules)
         assert [(p.day, p.summary) for p in report_trend(AS_OF, scope, rules, current)] == list(wanted.items())
+
+
+def test_a_day_before_a_months_end_counts_only_the_sessions_made_by_then():
+    """Met by a session on the 28th; on the 25th the month is still in progress (amber, 6 days left), though
+    a later day of the same trend finds it met."""
+    rules = c.Rules(COURSES)
+    sessions = [c.Attendance(D(2025, month, 5), 60, "clinical") for month in range(1, 10)]
+    sessions.append(c.Attendance(D(2025, 10, 28), 60, "clinical"))
+    records = c.PersonRecords(1, "S1", "Asha Patel", [c.EmploymentSpan("A", 1, D(2020, 1, 1))], [], sessions)
+    days = [D(2025, 10, 25), D(2025, 11, 30)]
+    got = c.statuses_on(records, rules, days)
+    assert got == [expected(records, rules, day, None) for day in days]
+    assert got[0] is not None and got[0].rag == c.AMBER

@@ -824,6 +824,16 @@ def statuses_on(
     courses_of: dict[tuple[tuple[int, ...], int, int], tuple[tuple[tuple[str, str], ...], bool, bool]] = {}
     unacknowledged_of: dict[tuple[tuple[int, ...], int], bool] = {}
     warning_days = rules.warning_days
+    # The months shown on the last day: where every rule met in them is monthly, a month end before that day
+    # finds its month and the one before there (see _monthly_as_at_end).
+    monthly: dict[date, MonthStatus] | None = None
+    monthly_from = monthly_to = date.min
+    if days:
+        last_day = max(days)
+        wide = supervision_months(records, rules, last_day, MONTHS_SHOWN, by_month)
+        if all(m.period_months == 1 for m in wide):
+            monthly = {m.month: m for m in wide}
+            monthly_from, monthly_to = _month_windows(last_day, MONTHS_SHOWN)[0][0], month_start(last_day)
     for day in days:
         active = _active(records, day)
         if not active:
@@ -848,12 +858,16 @@ def statuses_on(
         courses, course_red, course_amber = made
 
         this_month = month_start(day)
-        months = supervision_months(records, rules, day, 2, by_month)
-        current = months[-1] if months and months[-1].month == this_month else None
-        if current is not None and current.period_months > 1:
-            months = supervision_months(records, rules, day, min(MONTHS_SHOWN, current.period_months + 1), by_month)
-        red, amber = _supervision_reasons(months, day)
         previous = _previous_month(this_month)
+        if monthly is not None and previous >= monthly_from and this_month < monthly_to and day == month_end(day):
+            months = _monthly_as_at_end(monthly, previous, this_month)
+        else:
+            months = supervision_months(records, rules, day, 2, by_month)
+            current = months[-1] if months and months[-1].month == this_month else None
+            if current is not None and current.period_months > 1:
+                count = min(MONTHS_SHOWN, current.period_months + 1)
+                months = supervision_months(records, rules, day, count, by_month)
+        red, amber = _supervision_reasons(months, day)
         last = next((m.status for m in months if m.month == previous), None)
 
         count = bisect_right(ack_dates, day) if acknowledged_on is not None else -1
@@ -872,6 +886,21 @@ def statuses_on(
             rag = GREEN
         results.append(DayStatus(rag, courses, last))
     return results
+
+
+def _monthly_as_at_end(monthly: dict[date, MonthStatus], previous: date, this_month: date) -> list[MonthStatus]:
+    """The previous month and this month as supervision_months gives them at this month's last day, from the
+    months as worked out at a later day, every rule monthly. Both see the same job at each month's end, the same
+    days away and (the day being a month end) all of each month's minutes; the one difference is that this
+    month, unmet and not paused, is in progress on its last day where the later day finds it missed."""
+    months = []
+    if (before := monthly.get(previous)) is not None:
+        months.append(before)
+    if (now := monthly.get(this_month)) is not None:
+        if now.status == MISSED:
+            now = _month_status(now.month, now.minutes, now.required, IN_PROGRESS, 1, None)
+        months.append(now)
+    return months
 
 
 def _days_of_change(terms: list[CourseTerms], warning: timedelta) -> list[date]:
