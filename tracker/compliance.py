@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -939,10 +939,41 @@ class Summary:
     supervision_met_last_month_pct: float
 
 
-def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
-    """Headline figures: % green, % compliant per course (of those who need it), % met last month."""
-    previous = add_months(month_start(as_of), -1)
-    return summarise_statuses(day_status(r, previous) for r in results)
+@dataclass(frozen=True)
+class Tally:
+    """The counts a Summary is made of. Tallies add, and a person's can be taken away again, so a cached team
+    can take in a changed person without counting everyone (tracker.views.team_cache)."""
+
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    per_course: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # code -> (in date, needing it)
+    met: int = 0  # supervision last month: met, of those due (met or missed)
+    due: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.green + self.amber + self.red
+
+    def __add__(self, other: Tally) -> Tally:
+        return self._combined(other, 1)
+
+    def __sub__(self, other: Tally) -> Tally:
+        return self._combined(other, -1)
+
+    def _combined(self, other: Tally, sign: int) -> Tally:
+        courses = dict(self.per_course)
+        for code, (ok, n) in other.per_course.items():
+            was_ok, was_n = courses.get(code, (0, 0))
+            courses[code] = (was_ok + sign * ok, was_n + sign * n)
+        return Tally(
+            self.green + sign * other.green,
+            self.amber + sign * other.amber,
+            self.red + sign * other.red,
+            {code: t for code, t in courses.items() if t[1]},  # a course no one needs any more is not shown
+            self.met + sign * other.met,
+            self.due + sign * other.due,
+        )
 
 
 class DayStatus(NamedTuple):
@@ -961,37 +992,56 @@ def day_status(result: PersonCompliance, previous: date) -> DayStatus:
     )
 
 
-def summarise_statuses(statuses: Iterable[DayStatus]) -> Summary:
-    """The headline figures of everyone's status on one day."""
+def tally(results: Iterable[PersonCompliance], as_of: date) -> Tally:
+    previous = add_months(month_start(as_of), -1)
+    return tally_statuses(day_status(r, previous) for r in results)
+
+
+def tally_statuses(statuses: Iterable[DayStatus]) -> Tally:
+    """The counts of everyone's status on one day."""
     counts = {RED: 0, AMBER: 0, GREEN: 0}
     per_course: dict[str, list[int]] = {}
-    met = due = people = 0
+    met = due = 0
     for r in statuses:
-        people += 1
         counts[r.rag] += 1
-        for course, status in r.courses:
-            tally = per_course.get(course)
-            if tally is None:
-                tally = per_course[course] = [0, 0]
-            tally[1] += 1
+        for code, status in r.courses:
+            course = per_course.get(code)
+            if course is None:
+                course = per_course[code] = [0, 0]
+            course[1] += 1
             if status == COMPLIANT or status == DUE_SOON:
-                tally[0] += 1
+                course[0] += 1
         if r.last_month == MET or r.last_month == MISSED:
             due += 1
             met += r.last_month == MET
+    return Tally(
+        counts[GREEN], counts[AMBER], counts[RED], {code: (ok, n) for code, (ok, n) in per_course.items()}, met, due
+    )
 
+
+def summary_of(counted: Tally) -> Summary:
     def pct(a: int, b: int) -> float:
         return round(100.0 * a / b, 1) if b else 0.0
 
     return Summary(
-        people=people,
-        green=counts[GREEN],
-        amber=counts[AMBER],
-        red=counts[RED],
-        fully_compliant_pct=pct(counts[GREEN], people),
-        course_pct={code: pct(ok, n) for code, (ok, n) in sorted(per_course.items())},
-        supervision_met_last_month_pct=pct(met, due),
+        people=counted.people,
+        green=counted.green,
+        amber=counted.amber,
+        red=counted.red,
+        fully_compliant_pct=pct(counted.green, counted.people),
+        course_pct={code: pct(ok, n) for code, (ok, n) in sorted(counted.per_course.items())},
+        supervision_met_last_month_pct=pct(counted.met, counted.due),
     )
+
+
+def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
+    """Headline figures: % green, % compliant per course (of those who need it), % met last month."""
+    return summary_of(tally(results, as_of))
+
+
+def summarise_statuses(statuses: Iterable[DayStatus]) -> Summary:
+    """The headline figures of everyone's status on one day."""
+    return summary_of(tally_statuses(statuses))
 
 
 # ---- who may supervise --------------------------------------------------------------------------------------
