@@ -9,8 +9,9 @@ cannot say whom (rules changed, an import), it works out everyone. Each instance
 database on every request, so a write through one instance reaches the cache of every other. Concurrent
 requests for the same key wait for one computation instead of each running the rules.
 
-The trend's past month-ends are the exception: working out eleven of them for 10,000 people takes the best
-part of half a minute, and a write rarely changes the past, so each is reused for up to PAST_MONTHS_FRESH after
+The trend's past month-ends are the exception: they are worked out together, each person's statuses on all
+of them at once (population.trend_summaries), still seconds for 10,000 people, and a write rarely changes the
+past, so each is reused for up to PAST_MONTHS_FRESH after
 it was worked out, even if the data has changed since. The as-at date's figures are always current.
 """
 
