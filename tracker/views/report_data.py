@@ -17,7 +17,13 @@ from tracker.dates import add_months, last_months, uk
 from tracker.errors import NotFound, ValidationError
 from tracker.models import Organisation, Pcn, Person
 from tracker.views.policy_comparison import PolicyComparison, compare_policies
-from tracker.views.population import load_rules, people_in_scope, person_compliance, snapshot, snapshots
+from tracker.views.population import (
+    load_rules,
+    people_in_scope,
+    person_compliance,
+    snapshot,
+    trend_summaries,
+)
 from tracker.views.report_details import (
     AbsenceRow,
     AcknowledgementRow,
@@ -213,11 +219,10 @@ def trend(
 ) -> list[TrendPoint]:
     """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine."""
     days = trend_days(as_of)
-    computed = snapshots([d for d in days if d != as_of or current is None], scope, rules)
+    computed = trend_summaries([d for d in days if d != as_of or current is None], scope, rules)
     points = []
     for day in days:
-        people = current if (day == as_of and current is not None) else computed[day]
-        summary = c.summarise(people, day)
+        summary = c.summarise(current, day) if (day == as_of and current is not None) else computed[day]
         points.append(TrendPoint(day, summary))
     return points
 

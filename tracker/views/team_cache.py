@@ -9,8 +9,9 @@ cannot say whom (rules changed, an import), it works out everyone. Each instance
 database on every request, so a write through one instance reaches the cache of every other. Concurrent
 requests for the same key wait for one computation instead of each running the rules.
 
-The trend's past month-ends are the exception: working out eleven of them for 10,000 people takes the best
-part of half a minute, and a write rarely changes the past, so each is reused for up to PAST_MONTHS_FRESH after
+The trend's past month-ends are the exception: they are worked out together, each person's statuses on all
+of them at once (population.trend_summaries), still seconds for 10,000 people, and a write rarely changes the
+past, so each is reused for up to PAST_MONTHS_FRESH after
 it was worked out, even if the data has changed since. The as-at date's figures are always current.
 """
 
@@ -28,7 +29,7 @@ from tracker.clock import utc_now
 from tracker.db import database
 from tracker.models import Employment, Pcn
 from tracker.views import changes
-from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, snapshots
+from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, trend_summaries
 from tracker.views.team_views import (
     TeamSnapshot,
     TrendPoint,
@@ -199,8 +200,8 @@ class TeamCache:
         days = trend_days(as_of)
         missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
         if missing:  # the month ends not yet known are worked out together, reading the records once
-            for day, results in snapshots(missing, scope).items():
-                self._summaries.put((scope, day), marker, c.summarise(results, day))
+            for day, summary in trend_summaries(missing, scope).items():
+                self._summaries.put((scope, day), marker, summary)
         points = []
         for day in days:
             if day == as_of:
