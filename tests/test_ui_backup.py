@@ -58,8 +58,8 @@ async def test_a_backup_download_needs_an_administrator(user: Visitor) -> None:
 
 
 @pytest.fixture
-def dublin_zone(ui_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app under test starts with another time zone (set before `user` builds the app)."""
+def dublin_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app under test starts with another time zone (set before `user` builds the app; after ui_database)."""
     monkeypatch.setenv("TRACKER_TIMEZONE", "Europe/Dublin")
 
 
