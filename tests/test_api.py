@@ -14,7 +14,9 @@ from tests import factories as f
 from tests import factories_data as fd
 from tracker.models import ApiToken, AuditEvent, Organisation
 from tracker.services import tokens
+from tracker.settings import Settings
 from tracker.views.population import snapshot
+from ui.app_settings import hand_over
 from ui.pages import api_v1
 
 AS_OF = "2026-11-22"
@@ -22,6 +24,7 @@ AS_OF = "2026-11-22"
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
+    hand_over(app, Settings())
     api_v1.register()
     yield TestClient(app, raise_server_exceptions=False)
 
@@ -40,7 +43,7 @@ def test_a_token_secret_is_shown_once_and_only_its_hash_is_kept(database):
     stored = ApiToken.get_by_id(issued.token_id)
     assert issued.secret not in (stored.token_hash, stored.name)
     assert stored.token_hash == tokens.hash_secret(issued.secret)
-    assert tokens.verify(issued.secret, "api").id == owner.id
+    assert tokens.verify(issued.secret, "api").user_id == owner.id
     assert tokens.verify(issued.secret, "calendar") is None  # a token serves one purpose only
     assert AuditEvent.select().where(AuditEvent.entity == "api_token").count() == 1
     assert issued.secret not in "".join(e.after or "" for e in AuditEvent.select())

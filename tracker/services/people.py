@@ -16,6 +16,7 @@ from tracker.services import audit
 from tracker.services.people_plans import PeopleState, apply_plans, person_input, plan_person
 from tracker.services.validate import Lookups, a_date, end_not_before_start, person_by_id, text
 from tracker.services.validate import email as check_email
+from tracker.views.admin_views import PersonRecord, person_record
 
 
 def create_person(
@@ -35,7 +36,7 @@ def create_person(
     end_date: date | str | None = None,
     supervisor_staff_id: str | None = None,
     profession: str | None = None,
-) -> Person:
+) -> PersonRecord:
     """A new person with their first employment (and employer or PCN if new); one audit event."""
     raw = {
         "staff_id": staff_id, "first_name": first_name, "last_name": last_name, "email": email, "role": role,
@@ -56,7 +57,7 @@ def create_person(
         job = Employment.get(Employment.person == person.id)
         after = audit.as_dict(person) | {"employment": audit.as_dict(job), "supervisor": supervisor_staff_id}
         audit.record(actor, "create", "person", person.id, None, after)
-    return person
+    return person_record(person.id)
 
 
 def _checked(person_id: int, version: int | None) -> Person:

@@ -144,7 +144,7 @@ async def new_page(page: Page) -> None:
                 success="Added.",
             )
             if outcome.ok:
-                ui.navigate.to(f"{PATH}/{outcome.value.id}")
+                ui.navigate.to(f"{PATH}/{outcome.value.person_id}")
 
         ui.button("Add the person", on_click=save).props("unelevated no-caps").mark("new-save")
 
