@@ -220,3 +220,17 @@ def test_the_label_defaults_to_nhsmail_and_can_be_changed() -> None:
     assert Settings.from_env({**entra, "TRACKER_OIDC_LABEL": "Sign in with work account"}).oidc_label == (
         "Sign in with work account"
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "named"),
+    [("Sign in with NHSmail", "NHSmail"), ("Sign in with Contoso ID", "Contoso ID"), ("Staff login", "the single sign-on service")],
+)
+def test_refusals_name_the_provider_the_button_names(label: str, named: str) -> None:
+    for reason in oidc.REFUSALS:
+        words = oidc.refusal_words(reason, label)
+        assert "{provider}" not in words and words[0].isupper()
+        if reason != "throttled":
+            assert named in words or named.capitalize() in words, (reason, words)
+        if named != "NHSmail":
+            assert "NHSmail" not in words, (reason, words)

@@ -13,7 +13,15 @@ from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F4
 from tracker import clock
 from tracker.access import Scope, Viewer
 from tracker.errors import PermissionDenied, ValidationError
-from tracker.models import AuditEvent, EmployerPolicy, PolicyAcknowledgement, PolicyAdaptation, PolicyTopic
+from tracker.models import (
+    AuditEvent,
+    EmployerPolicy,
+    Employment,
+    PolicyAcknowledgement,
+    PolicyAdaptation,
+    PolicyTopic,
+    Role,
+)
 from tracker.services import policies
 from tracker.views.population import person_compliance
 
@@ -224,6 +232,20 @@ def test_acknowledgement_counts_follow_the_current_version_and_the_scope(databas
         ADMIN, north.id, topic("Home visits").id, statement="No", version="2", requires_acknowledgement=True
     )
     assert policies.acknowledgement_counts(on, Scope())[policy.id] == (0, 2)
+
+
+def test_acknowledgement_counts_count_people_not_jobs_on_the_day(database: str) -> None:
+    north = f.org("North")
+    asha = f.person("Asha", employer=north, start=date(2024, 1, 1))
+    Employment.create(person=asha, role=Role.get(Role.code == "CC"), employer=north, start_date=date(2024, 3, 1))
+    f.person("Ben", employer=north, start=date(2024, 1, 1), end=date(2025, 2, 1))  # left before the day
+    f.person("Cara", employer=north, start=date(2025, 9, 1))  # starts after it
+    policy = policies.set_position(
+        ADMIN, north.id, topic("Home visits").id, statement="No", version="1", requires_acknowledgement=True
+    )
+    policies.acknowledge("test", asha.id, policy.id, today=date(2025, 7, 1))
+    assert policies.acknowledgement_counts(date(2025, 6, 1), Scope())[policy.id] == (0, 1)  # read after the day
+    assert policies.acknowledgement_counts(date(2025, 7, 1), Scope())[policy.id] == (1, 1)  # two jobs, one person
 
 
 def test_an_adaptation_names_known_employers_and_a_lead_of_one_of_them(database: str) -> None:

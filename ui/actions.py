@@ -32,13 +32,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
-from nicegui import run, ui
+from nicegui import ui
 
 from tracker.access import Viewer, require, require_person
 from tracker.clock import utc_now
 from tracker.errors import NeedsConfirmation, PermissionDenied, TrackerError, ValidationError
 from tracker.services.auth import viewer_for_session
-from ui import auth, session_end
+from ui import auth, session_end, threads
 
 Check = Callable[[Viewer], None]
 Needs = str | tuple[str, ...] | Check
@@ -219,7 +219,7 @@ async def _write(action: Callable[[Viewer], T], needs: Needs, success: str | Non
         return _ended()
     try:
         user_id, epoch = session
-        value = await run.io_bound(_run_checked, action, needs, user_id, epoch)
+        value = await threads.io_bound(_run_checked, action, needs, user_id, epoch)
     except SessionEnded:
         return _ended()
     except PermissionDenied as exc:
@@ -235,10 +235,9 @@ async def _write(action: Callable[[Viewer], T], needs: Needs, success: str | Non
     session_end.sweep_soon()  # this write may have ended someone's session: take their open pages away now
     if success:
         ui.notify(success, type="positive")
-    # io_bound gives None only while the app shuts down (NiceGUI 4 will raise instead): no page is left to use it
     return Outcome(True, cast(T, value))
 
 
 async def read(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a query in a thread so a slow one never blocks other users; typed as what `fn` returns."""
-    return cast(T, await run.io_bound(fn, *args, **kwargs))
+    return cast(T, await threads.io_bound(fn, *args, **kwargs))

@@ -23,12 +23,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from tracker.access import Viewer
 from tracker.clock import utc_now
 from tracker.services.auth import session_expired, viewer_for_session
+from ui import threads
 
 USER_ID, EPOCH, SIGNED_IN_AT, LAST_SEEN, AS_OF = "user_id", "epoch", "signed_in_at", "last_seen", "as_of"
 CSRF, PENDING = "csrf", "pending_sign_in"
@@ -221,7 +222,7 @@ class SignInMiddleware(BaseHTTPMiddleware):
             return await call_next(request)
         had_session = app.storage.user.get(USER_ID) is not None
         session = live_session(utc_now())
-        viewer = await run.io_bound(viewer_for_session, *session) if session is not None else None
+        viewer = await threads.io_bound(viewer_for_session, *session) if session is not None else None
         if viewer is None:
             end_session()
             return login_redirect(request, expired=had_session)

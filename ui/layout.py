@@ -4,7 +4,7 @@ A page module's `register()` calls `add_nav(...)` for its menu entry and defines
 
     async with frame("Title", breadcrumbs=[("Home", "/")]) as page:
         require(page.viewer, LEAD, ADMIN)      # PermissionDenied -> a "not allowed" page
-        rows = await run.io_bound(load, page.as_of)
+        rows = await threads.io_bound(load, page.as_of)
         ...
 
 `page.viewer` is the signed-in user, `page.settings` the settings the app was started with, `page.as_of` the date being viewed (today, or a past date chosen in the
@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from tracker import clock
@@ -32,7 +32,7 @@ from tracker.errors import NotFound, PermissionDenied, TrackerError
 from tracker.services import inbox
 from tracker.settings import Settings
 from tracker.views.record_span import first_record_date
-from ui import auth, theme
+from ui import auth, theme, threads
 from ui.app_settings import settings_of_app
 from ui.attrs import attrs
 from ui.components import date_picker, heading, text
@@ -266,8 +266,7 @@ async def frame(
     ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
     unread = None
     if viewer.user_id:
-        # io_bound gives None only while the app shuts down: then no header is drawn for anyone
-        unread, page.first_day = cast(tuple[int, date | None], await run.io_bound(_header_facts, viewer.user_id))
+        unread, page.first_day = cast(tuple[int, date | None], await threads.io_bound(_header_facts, viewer.user_id))
     drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
     _header(page, unread, drawer)
     _navigation(page, nav_path or (request.url.path if request else None), drawer)

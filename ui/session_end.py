@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from nicegui import Client, app, background_tasks, run
+from nicegui import Client, app, background_tasks
 
 from tracker.clock import utc_now
 from tracker.views.access_facts import session_epochs
-from ui import auth
+from ui import auth, threads
 
 SWEEP_SECONDS = 5.0
 GRACE_SECONDS = 2.0  # time for the redirect to reach the browser before the page is deleted
@@ -87,7 +87,7 @@ async def sweep() -> None:
     if not pages:
         return
     ids = sorted({int(s[auth.USER_ID]) for _, s in pages if s.get(auth.USER_ID) is not None})
-    epochs = await run.io_bound(session_epochs, ids)
+    epochs = await threads.io_bound(session_epochs, ids)
     if epochs is None:  # the app is stopping
         return
     stale = []

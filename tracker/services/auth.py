@@ -31,8 +31,8 @@ NOT_RECOGNISED = (
 
 # The provider has shown who this is, so saying the account is missing tells them nothing they may not know.
 NO_ACCOUNT = (
-    "You signed in with NHSmail, but no active account here uses that email address. Ask an administrator to "
-    "add your NHSmail address, or sign in with your password."
+    "You signed in with {provider}, but no active account here uses that email address. Ask an administrator to "
+    "add your {provider} address, or sign in with your password."
 )
 THROTTLED = "Sign-in failed: after several failed tries, wait a few minutes before trying again."
 

@@ -40,26 +40,39 @@ class OidcRefused(TrackerError):
     """The provider's answer did not sign anyone in; `reason` is one of REFUSALS' keys."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(REFUSALS[reason])
+        super().__init__(refusal_words(reason, "Sign in with NHSmail"))
         self.reason, self.detail = reason, detail
 
 
-# What the sign-in page says for each refusal: fixed words, never text from the provider or the request.
+# What the sign-in page says for each refusal: fixed words, never text from the provider or the request; the
+# provider is named as the administrator's TRACKER_OIDC_LABEL names it ("Sign in with NHSmail": NHSmail).
 REFUSALS = {
     "unknown": NO_ACCOUNT,
-    "token": "Sign-in with NHSmail was refused: the answer from NHSmail could not be verified (its signature, "
+    "token": "Sign-in with {provider} was refused: the answer from {provider} could not be verified (its signature, "
     "audience or nonce was wrong). You are not signed in. Please try again.",
-    "expired": "Sign-in with NHSmail was refused: the answer from NHSmail had expired. You are not signed in. "
+    "expired": "Sign-in with {provider} was refused: the answer from {provider} had expired. You are not signed in. "
     "Please try again.",
-    "state": "Sign-in with NHSmail did not finish: it took too long, or was started in another window. You are "
+    "state": "Sign-in with {provider} did not finish: it took too long, or was started in another window. You are "
     "not signed in. Please try again.",
-    "denied": "Sign-in with NHSmail was cancelled or refused by NHSmail. You are not signed in.",
-    "unreachable": "NHSmail could not be reached to finish signing in. You are not signed in. Please try again "
+    "denied": "Sign-in with {provider} was cancelled or refused by {provider}. You are not signed in.",
+    "unreachable": "{provider} could not be reached to finish signing in. You are not signed in. Please try again "
     "in a few minutes, or sign in with your password.",
-    "no_email": "NHSmail did not say which email address you signed in with, so no account could be matched. "
-    "Ask an administrator to check the tracker's NHSmail settings.",
+    "no_email": "{provider} did not say which email address you signed in with, so no account could be matched. "
+    "Ask an administrator to check the tracker's {provider} settings.",
     "throttled": THROTTLED,
 }
+_LABEL_START = "sign in with "
+
+
+def provider_name(label: str) -> str:
+    """The provider as the sign-in button names it: "Sign in with NHSmail" is NHSmail."""
+    name = label[len(_LABEL_START):] if label.lower().startswith(_LABEL_START) else ""
+    return name.strip() or "the single sign-on service"
+
+
+def refusal_words(reason: str, label: str) -> str:
+    words = REFUSALS[reason].replace("{provider}", provider_name(label))
+    return words[0].upper() + words[1:]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from peewee import JOIN, fn
+
 from tracker.access import Scope, Viewer, can_edit_employer
 from tracker.clock import today as clock_today
 from tracker.db import database
@@ -29,6 +31,7 @@ from tracker.periods import active_on
 from tracker.services import audit
 from tracker.services.validate import email, optional_date, person_by_id, text
 from tracker.views.population import scope_jobs
+from tracker.views.team_cache import CACHE
 
 MAX_STATEMENT = 2000
 
@@ -384,32 +387,34 @@ def acknowledgements(policy_id: int, as_of: date, scope: Scope) -> Acknowledgeme
 
 def acknowledgement_counts(as_of: date, scope: Scope) -> dict[int, tuple[int, int]]:
     """Policy id -> (acknowledged, people) for each policy that asks to be acknowledged: people employed by
-    its employer on as_of within the scope, and how many of them have acknowledged its current version."""
-    jobs = scope_jobs(scope, as_of, Employment.person, Employment.employer)
-    staff: dict[int, set[int]] = {}
-    for person_id, employer_id in jobs.tuples():
-        staff.setdefault(employer_id, set()).add(person_id)
-    policies = {
-        pid: (employer_id, version)
-        for pid, employer_id, version in EmployerPolicy.select(
-            EmployerPolicy.id, EmployerPolicy.employer, EmployerPolicy.version
+    its employer on as_of within the scope, and how many of them have acknowledged its current version.
+    Counted by the database, and kept until the data changes (tracker.views.team_cache)."""
+    return dict(CACHE.remembered(("acknowledgement counts", scope, as_of), lambda: _counted(as_of, scope)))
+
+
+def _counted(as_of: date, scope: Scope) -> dict[int, tuple[int, int]]:
+    query = (
+        EmployerPolicy.select(
+            EmployerPolicy.id,
+            fn.COUNT(Employment.person.distinct()),
+            fn.COUNT(PolicyAcknowledgement.person.distinct()),
         )
-        .where(EmployerPolicy.requires_acknowledgement == True)  # noqa: E712
-        .tuples()
-    }
-    read: dict[int, set[int]] = {}
-    for person_id, policy_id, version in (
-        PolicyAcknowledgement.select(
-            PolicyAcknowledgement.person, PolicyAcknowledgement.policy, PolicyAcknowledgement.version
+        .join(Employment, on=(Employment.employer == EmployerPolicy.employer))
+        .join(
+            PolicyAcknowledgement,
+            JOIN.LEFT_OUTER,
+            on=(
+                (PolicyAcknowledgement.person == Employment.person)
+                & (PolicyAcknowledgement.policy == EmployerPolicy.id)
+                & (PolicyAcknowledgement.version == EmployerPolicy.version)
+                & (PolicyAcknowledgement.acknowledged_on <= as_of)
+            ),
         )
-        .where(PolicyAcknowledgement.acknowledged_on <= as_of)
-        .tuples()
-    ):
-        if policy_id in policies and policies[policy_id][1] == version:
-            read.setdefault(policy_id, set()).add(person_id)
-    counts: dict[int, tuple[int, int]] = {}
-    for pid, (employer_id, _version) in policies.items():
-        people = staff.get(employer_id, set())
-        if people:
-            counts[pid] = (len(people & read.get(pid, set())), len(people))
-    return counts
+        .where((EmployerPolicy.requires_acknowledgement == True) & active_on(Employment, as_of))  # noqa: E712
+        .group_by(EmployerPolicy.id)
+    )
+    if scope.employer_id is not None:  # the same test on the job as tracker.views.population.scope_jobs
+        query = query.where(Employment.employer == scope.employer_id)
+    if scope.pcn_id is not None:
+        query = query.where(Employment.pcn == scope.pcn_id)
+    return {policy_id: (acknowledged, people) for policy_id, people, acknowledged in query.tuples()}

@@ -3,8 +3,11 @@ changes.
 
 `data_marker()` is one cheap query: the database in use and the highest id of the audit trail and of every
 table compliance reads. Every service write records an audit event, and every new row raises an id, so a
-write anywhere changes the marker and the next request recomputes. Concurrent requests for the same key wait
-for one computation instead of each running the rules.
+write anywhere changes the marker. The next request then works out again only the people the write touched
+(tracker.views.changes reads them from the audit events) and keeps everyone else's results; when the events
+cannot say whom (rules changed, an import), it works out everyone. Each instance reads the marker from the
+database on every request, so a write through one instance reaches the cache of every other. Concurrent
+requests for the same key wait for one computation instead of each running the rules.
 
 The trend's past month-ends are the exception: working out eleven of them for 10,000 people takes the best
 part of half a minute, and a write rarely changes the past, so each is reused for up to PAST_MONTHS_FRESH after
@@ -23,46 +26,14 @@ from tracker import compliance as c
 from tracker.access import Scope
 from tracker.clock import utc_now
 from tracker.db import database
-from tracker.models import (
-    Absence,
-    AuditEvent,
-    Course,
-    EmployerPolicy,
-    Employment,
-    Organisation,
-    Pcn,
-    Person,
-    PolicyAcknowledgement,
-    Requirement,
-    Role,
-    SessionAttendee,
-    SupervisionRule,
-    SupervisionSession,
-    TrainingRecord,
-)
-from tracker.views.population import load_rules, scope_jobs, snapshot, snapshots
-from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, trend_days
+from tracker.models import Employment, Pcn
+from tracker.views import changes
+from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, snapshots
+from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, member_of, trend_days, with_members
 
 V = TypeVar("V")
 PAST_MONTHS_FRESH = timedelta(minutes=15)
-WATCHED = (
-    AuditEvent,
-    Person,
-    Employment,
-    TrainingRecord,
-    SupervisionSession,
-    SessionAttendee,
-    Absence,
-    Requirement,
-    SupervisionRule,
-    EmployerPolicy,
-    PolicyAcknowledgement,
-    Course,
-    Role,
-    Organisation,
-    Pcn,
-)
-_MARKER_SQL = "SELECT " + ", ".join(f"(SELECT MAX(id) FROM {m._meta.table_name})" for m in WATCHED)
+_MARKER_SQL = changes.marker_sql()
 
 
 def data_marker() -> tuple[Any, ...]:
@@ -96,6 +67,32 @@ def build_snapshot(as_of: date, scope: Scope) -> TeamSnapshot:
     return assemble(as_of, results, course_names, pcns_of(as_of, scope), pcn_names).warm()
 
 
+def refreshed(held: TeamSnapshot, touched: frozenset[int], scope: Scope) -> TeamSnapshot | None:
+    """`held` with the people in `touched` worked out again (joining, leaving or changing), the others kept as they
+    were: equal to build_snapshot(held.as_of, scope) when only they changed (tests/test_team_cache.py). None when
+    the names the snapshot shows changed, so that everything is worked out again."""
+    if not touched:
+        return held
+    as_of = held.as_of
+    rules = load_rules()
+    course_names = {code: info.name for code, info in rules.courses.items()}
+    if course_names != held.course_names:
+        return None
+    records = load_records(as_of, Scope(person_ids=touched), widest_period=rules.widest_period)
+    in_scope = [
+        r for r in records
+        if (scope.person_ids is None or r.person_id in scope.person_ids)
+        and (not scope.by_place or any(e.active_on(as_of) and scope.holds(e.employer_id, e.pcn_id) for e in r.employments))
+    ]
+    with c.collector_paused():
+        results = c.assess_all(in_scope, rules, as_of)
+    pcn_of = pcns_of(as_of, Scope(employer_id=scope.employer_id, pcn_id=scope.pcn_id, person_ids=touched))
+    kept = [m for m in held.members if m.person_id not in touched]
+    pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
+    members = kept + [member_of(r, pcn_of.get(r.person_id)) for r in results]
+    return with_members(as_of, members, course_names, pcn_names).warm()
+
+
 def build_summary(as_of: date, scope: Scope) -> c.Summary:
     return c.summarise(snapshot(as_of, scope), as_of)
 
@@ -113,8 +110,18 @@ class _Memo:
         self._items: OrderedDict[Any, tuple[tuple[Any, ...], Any, datetime]] = OrderedDict()
         self._guard = threading.Lock()
         self._key_locks: dict[Any, threading.Lock] = {}
+        self.built = 0  # values worked out whole, and refreshed from the one held (tests and bench read these)
+        self.refreshed = 0
 
-    def get(self, key: Any, marker: tuple[Any, ...], build: Callable[[], V]) -> V:
+    def get(
+        self,
+        key: Any,
+        marker: tuple[Any, ...],
+        build: Callable[[], V],
+        refresh: Callable[[V, tuple[Any, ...]], V | None] | None = None,
+    ) -> V:
+        """The value for key at this marker: kept, refreshed from the one held (refresh(value, its marker), None
+        when it cannot), or built."""
         with self._guard:
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:
@@ -123,7 +130,12 @@ class _Memo:
                 if held is not None and self._is_fresh(held, marker):
                     self._items.move_to_end(key)
                     return held[1]  # type: ignore[no-any-return]
-            value = build()
+            value = refresh(held[1], held[0]) if held is not None and refresh is not None else None
+            if value is None:
+                value = build()
+                self.built += 1
+            else:
+                self.refreshed += 1
             self.put(key, marker, value)
             return value
 
@@ -152,9 +164,21 @@ class TeamCache:
     def __init__(self, snapshots: int = 4, summaries: int = 600) -> None:  # a 10,000-staff snapshot holds ~26 MB
         self._snapshots = _Memo(snapshots)
         self._summaries = _Memo(summaries, grace=PAST_MONTHS_FRESH)
+        self._other = _Memo(64)
 
     def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
-        return self._snapshots.get((scope, as_of), data_marker(), lambda: build_snapshot(as_of, scope))
+        marker = data_marker()
+
+        def refresh(held: TeamSnapshot, held_marker: tuple[Any, ...]) -> TeamSnapshot | None:
+            touched = changes.people_touched(held_marker, marker)
+            return None if touched is None else refreshed(held, touched, scope)
+
+        return self._snapshots.get((scope, as_of), marker, lambda: build_snapshot(as_of, scope), refresh)
+
+    @property
+    def snapshot_counts(self) -> tuple[int, int]:
+        """(snapshots worked out whole, snapshots refreshed for the people a write touched) since the start."""
+        return self._snapshots.built, self._snapshots.refreshed
 
     def trend(self, scope: Scope, as_of: date) -> list[TrendPoint]:
         """The headline figures at the end of each of the last 11 months and on the as-at date."""
@@ -173,9 +197,14 @@ class TeamCache:
             points.append(TrendPoint(day, summary))
         return points
 
+    def remembered(self, key: Any, build: Callable[[], V]) -> V:
+        """Any other read worked out from what compliance reads, kept until the data changes."""
+        return self._other.get(key, data_marker(), build)
+
     def clear(self) -> None:
         self._snapshots.clear()
         self._summaries.clear()
+        self._other.clear()
 
 
 CACHE = TeamCache()

@@ -123,27 +123,26 @@ def assemble(
     pcn_names: Mapping[int, str],
 ) -> TeamSnapshot:
     """A snapshot from the engine's results, the PCN each person works in, and the names to show."""
-    members = tuple(
-        sorted(
-            (
-                Member(
-                    r,
-                    pcn_of.get(r.person_id),
-                    {s.course: s for s in r.training},
-                    f"{r.name} {r.staff_id}".lower(),
-                )
-                for r in results
-            ),
-            key=lambda m: (m.name.lower(), m.staff_id),
-        )
-    )
-    employers = {m.employer_id: m.employer_name for m in members if m.employer_id is not None}
-    roles = {m.role: m.role_name for m in members if m.role}
-    pcns = {m.pcn_id: pcn_names.get(m.pcn_id, f"PCN {m.pcn_id}") for m in members if m.pcn_id is not None}
+    return with_members(as_of, (member_of(r, pcn_of.get(r.person_id)) for r in results), course_names, pcn_names)
+
+
+def member_of(result: c.PersonCompliance, pcn_id: int | None) -> Member:
+    return Member(result, pcn_id, {s.course: s for s in result.training}, f"{result.name} {result.staff_id}".lower())
+
+
+def with_members(
+    as_of: date, members: Iterable[Member], course_names: Mapping[str, str], pcn_names: Mapping[int, str]
+) -> TeamSnapshot:
+    """A snapshot of these members (in any order): the same whether they were all worked out just now or only
+    the people a write touched (tracker.views.team_cache)."""
+    ordered = tuple(sorted(members, key=lambda m: (m.name.lower(), m.staff_id)))
+    employers = {m.employer_id: m.employer_name for m in ordered if m.employer_id is not None}
+    roles = {m.role: m.role_name for m in ordered if m.role}
+    pcns = {m.pcn_id: pcn_names.get(m.pcn_id, f"PCN {m.pcn_id}") for m in ordered if m.pcn_id is not None}
     return TeamSnapshot(
         as_of=as_of,
-        members=members,
-        summary=c.summarise((m.result for m in members), as_of),
+        members=ordered,
+        summary=c.summarise((m.result for m in ordered), as_of),
         course_names=dict(course_names),
         employers=_options(employers),
         roles=_options(roles),

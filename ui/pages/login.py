@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from tracker.clock import utc_now
 from tracker.errors import TrackerError
@@ -18,9 +18,9 @@ from tracker.services.auth import (
     sign_in,
     viewer_for_session,
 )
-from tracker.services.oidc import REFUSALS
+from tracker.services.oidc import REFUSALS, refusal_words
 from tracker.settings import Settings
-from ui import auth, session_end, theme
+from ui import auth, session_end, theme, threads
 from ui.actions import error_text
 from ui.app_settings import settings_of
 from ui.components import heading, text
@@ -63,7 +63,7 @@ def sign_in_page(settings: Settings, redirect_to: str, banner: str | None, refus
         if banner:
             ui.label(BANNERS[banner]).props('role="status"').classes("as-at-banner")
         if refusal:
-            ui.label(REFUSALS[refusal]).props('role="alert"').classes("text-negative font-semibold").mark(
+            ui.label(refusal_words(refusal, settings.oidc_label)).props('role="alert"').classes("text-negative font-semibold").mark(
                 "oidc-refused"
             )
         email = ui.input("Email address").props('type=email autocomplete=username autofocus').classes("w-full")
@@ -75,7 +75,7 @@ def sign_in_page(settings: Settings, redirect_to: str, banner: str | None, refus
         async def submit() -> None:
             error.text = ""
             try:
-                viewer = await run.io_bound(
+                viewer = await threads.io_bound(
                     sign_in, email.value or "", password.value or "", utc_now(), _client_address()
                 )
             except SignInRefused as exc:
@@ -109,7 +109,7 @@ def setup_page() -> None:
         async def submit() -> None:
             error.text = ""
             try:
-                viewer = await run.io_bound(
+                viewer = await threads.io_bound(
                     create_first_admin, email.value or "", password.value or "", confirm.value or ""
                 )
             except TrackerError as exc:
@@ -136,7 +136,7 @@ async def finish_sign_in(request: Request, ticket: str = "") -> Response:
     pending = auth.take_ticket(ticket, now)
     if pending is None:
         return RedirectResponse("/login", status_code=303)
-    viewer = await run.io_bound(viewer_for_session, int(pending["user_id"]), int(pending["epoch"]))
+    viewer = await threads.io_bound(viewer_for_session, int(pending["user_id"]), int(pending["epoch"]))
     if viewer is None:
         return RedirectResponse("/login", status_code=303)
     await auth.new_identity(request)
@@ -165,10 +165,10 @@ def register() -> None:
         request: Request, redirect_to: str = "/", expired: str = "", ended: str = "", signed_out: str = "",
         oidc: str = "",
     ) -> RedirectResponse | None:
-        if await run.io_bound(needs_first_admin):
+        if await threads.io_bound(needs_first_admin):
             return RedirectResponse("/setup", status_code=303)
         session = auth.live_session(utc_now())
-        if session is not None and await run.io_bound(viewer_for_session, *session) is not None:
+        if session is not None and await threads.io_bound(viewer_for_session, *session) is not None:
             return RedirectResponse(auth.safe_return_path(redirect_to), status_code=303)
         banner = "expired" if expired == "1" else "ended" if ended == "1" else "signed_out" if signed_out else None
         sign_in_page(settings_of(request), redirect_to, banner, oidc if oidc in REFUSALS else None)
@@ -176,7 +176,7 @@ def register() -> None:
 
     @ui.page("/setup", response_timeout=PAGE_BUILD_SECONDS)
     async def setup() -> RedirectResponse | None:
-        if not await run.io_bound(needs_first_admin):
+        if not await threads.io_bound(needs_first_admin):
             return RedirectResponse("/login", status_code=303)
         setup_page()
         return None

@@ -16,14 +16,14 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from tracker.access import Viewer
 from tracker.clock import utc_now
 from tracker.services import oidc
 from tracker.services.auth import THROTTLED, SignInRefused, sign_in_with_identity
 from tracker.settings import Settings
-from ui import auth
+from ui import auth, threads
 from ui.app_settings import settings_of
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ async def start(request: Request, redirect_to: str = "/") -> Response:
     if not settings.oidc_enabled:
         return RedirectResponse("/login", status_code=303)
     try:
-        provider = await run.io_bound(oidc.discover, settings)
+        provider = await threads.io_bound(oidc.discover, settings)
     except oidc.OidcRefused as exc:
         log.warning("OIDC sign-in could not start: %s", exc.detail)
         return _refused(exc.reason)
@@ -97,7 +97,7 @@ async def callback(request: Request, code: str = "", state: str = "", error: str
     assert isinstance(pending, dict)
     address = request.client.host if request.client is not None else None
     try:
-        viewer = await run.io_bound(_finish, settings, code, pending, now, address)
+        viewer = await threads.io_bound(_finish, settings, code, pending, now, address)
     except oidc.OidcRefused as exc:
         log.warning("OIDC sign-in refused (%s): %s", exc.reason, exc.detail)
         return _refused(exc.reason)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from reports.build import KINDS, ReportData, ReportRequest, filename, render
 from reports.evidence_pack import PackMaterial, assemble_pack, pack_filename
@@ -29,7 +29,7 @@ from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationE
 from tracker.services.evidence import uploads_dir
 from tracker.views.people_picker import people_to_choose
 from tracker.views.report_data import PersonStatementData, ScopeReportData
-from ui import auth, report_html, workers
+from ui import auth, report_html, threads, workers
 from ui.actions import ANY_USER, read, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
@@ -53,7 +53,7 @@ async def draw_off_the_loop(data: ReportData) -> bytes:
 
 
 async def produce(viewer: access.Viewer, request: ReportRequest) -> bytes:
-    data = await run.io_bound(gather_for, viewer, request)
+    data = await threads.io_bound(gather_for, viewer, request)
     if data is None:
         raise TrackerError(STOPPING)
     return await draw_off_the_loop(data)
@@ -274,7 +274,7 @@ def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by:
 async def reports_page() -> None:
     async with frame("Reports (PDF)", nav_path=PATH) as page:
         viewer = page.viewer
-        offered = await run.io_bound(choices, viewer)
+        offered = await threads.io_bound(choices, viewer)
         if offered is None:
             return
         if not (offered.employers or offered.pcns or offered.any_person or offered.own_staff_id):
@@ -338,7 +338,7 @@ async def web_report(request: Request, kind: str) -> None:
         if viewer is None:
             raise PermissionDenied("you are not signed in")
         today = clock.today(settings_of(request).timezone)
-        data = await run.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params), today))
+        data = await threads.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params), today))
     except TrackerError as exc:
         problem = exc
     subject = data.scope_name if isinstance(data, ScopeReportData) else data.name if data is not None else ""
@@ -368,7 +368,7 @@ def register() -> None:
             return PlainTextResponse("This report is no longer waiting; make it again.", status_code=404)
         if prepared.still_allowed is not None:
             try:  # the user as they are now (a lead may have lost the scope since it was made)
-                await run.io_bound(prepared.still_allowed, viewer)
+                await threads.io_bound(prepared.still_allowed, viewer)
             except PermissionDenied as exc:
                 return forbidden(sentence(exc.message))
             except TrackerError as exc:
@@ -388,7 +388,7 @@ def register() -> None:
         uploads = uploads_dir(settings_of(request))
 
         async def pack_zip(viewer: access.Viewer, report: ReportRequest) -> Download:
-            material = await run.io_bound(gather_pack_for, viewer, kind, report.name, report.as_of, uploads)
+            material = await threads.io_bound(gather_pack_for, viewer, kind, report.name, report.as_of, uploads)
             if material is None:
                 raise TrackerError(STOPPING)
             return await assemble_off_the_loop(material), pack_filename(kind, report.name, report.as_of), ZIP

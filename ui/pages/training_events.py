@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from reports.training_register import build_register_pdf
 from tracker import clock
@@ -21,6 +21,7 @@ from tracker.services.training_events import EventOutcome
 from tracker.views import directory
 from tracker.views import training_events as events
 from tracker.views.training_events import EventDetail, EventSummary
+from ui import threads
 from ui.actions import read, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
@@ -229,7 +230,7 @@ def register() -> None:
         if viewer is None:
             return forbidden()
         try:
-            pdf = await run.io_bound(register_pdf, viewer, event_id, settings_of(request).timezone)
+            pdf = await threads.io_bound(register_pdf, viewer, event_id, settings_of(request).timezone)
         except PermissionDenied as exc:
             return forbidden(sentence(exc.message))
         except NotFound as exc:

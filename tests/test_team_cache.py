@@ -1,0 +1,156 @@
+"""After any sequence of writes, the cached team snapshot equals one worked out afresh, and a write through the
+services refreshes only the people it touched (everyone only when rules, catalogue or imports change)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from tests import factories_data as fd
+from tracker.access import Scope
+from tracker.errors import TrackerError
+from tracker.models import Course, EmployerPolicy, Person, PolicyTopic, SessionAttendee
+from tracker.services import absences, audit, people, policies, rules, supervision, training
+from tracker.views import changes
+from tracker.views.team_cache import TeamCache, build_snapshot, data_marker
+
+AS_OF = date(2026, 11, 30)
+ACTOR = "test"
+
+
+class Writer:
+    """Random writes through the services, as people using the app make them."""
+
+    def __init__(self, rng: random.Random, team: fd.Team) -> None:
+        self.rng, self.team = rng, team
+        self.courses = [c.code for c in Course.select(Course.code)]
+        topic = PolicyTopic.create(name="Cache test topic")
+        self.policy = EmployerPolicy.create(employer=team.charity, topic=topic, requires_acknowledgement=True)
+        self.new_people = 0
+
+    def someone(self) -> int:
+        return int(self.rng.choice([p.id for p in Person.select(Person.id)]))
+
+    def day(self, back: int = 800) -> date:
+        return AS_OF - timedelta(days=self.rng.randint(0, back))
+
+    def training(self) -> None:
+        training.add_training(ACTOR, self.someone(), self.rng.choice(self.courses), self.day(), today=AS_OF)
+
+    def session(self) -> None:
+        supervisees = self.rng.sample([self.team.asha.id, self.team.ben.id, self.team.carol.id], self.rng.randint(1, 2))
+        supervision.log_session(ACTOR, self.team.gp.id, self.day(90), self.rng.choice([30, 60, 90]), "clinical",
+                                None, "in_person", supervisees, today=AS_OF, repeat_ok=True)
+
+    def confirm(self) -> None:
+        row = self.rng.choice(list(SessionAttendee.select()) or [None])
+        if row is not None:
+            supervision.confirm_attendance(ACTOR, row.session_id, row.person_id)
+
+    def absence(self) -> None:
+        start = self.day(200)
+        absences.add_absence(ACTOR, self.someone(), start, start + timedelta(days=self.rng.randint(1, 60)), "sickness")
+
+    def leaver(self) -> None:
+        people.record_leaver(ACTOR, self.someone(), self.day(60))
+
+    def new_job(self) -> None:
+        employer = self.rng.choice([self.team.charity.name, self.team.practice.name])
+        people.change_employment(ACTOR, self.someone(), self.rng.choice(["SPLW", "CP", "HWC"]), employer, self.day(30))
+
+    def new_person(self) -> None:
+        self.new_people += 1
+        people.create_person(ACTOR, f"N{self.new_people:04d}", "New", f"Starter {self.new_people}", "SPLW",
+                             self.team.charity.name, self.day(400))
+
+    def acknowledge(self) -> None:
+        policies.acknowledge(ACTOR, self.someone(), self.policy.id, today=AS_OF)
+
+    def sign_in(self) -> None:
+        audit.record("asha@example.org", "sign_in", "user", 1)
+
+    def rule_change(self) -> None:
+        rules.set_requirement(ACTOR, "role", "SPLW", self.rng.choice(self.courses), self.rng.randint(1, 36))
+
+    def kinds(self) -> list[Callable[[], None]]:
+        touching_few = [self.training, self.session, self.confirm, self.absence, self.leaver, self.new_job,
+                        self.new_person, self.acknowledge, self.sign_in]
+        return touching_few * 4 + [self.rule_change]
+
+
+SCOPES = ("everyone", "charity", "practice")
+
+
+def _scope(name: str, team: fd.Team) -> Scope:
+    return {"everyone": Scope(), "charity": Scope(employer_id=team.charity.id),
+            "practice": Scope(employer_id=team.practice.id)}[name]
+
+
+def test_after_random_writes_the_cached_snapshot_equals_a_fresh_one(database):
+    team = fd.team()
+    writer = Writer(random.Random(15), team)
+    for _ in range(6):
+        writer.new_person()
+    cache = TeamCache()
+    scopes = [_scope(name, team) for name in SCOPES]
+    for scope in scopes:
+        cache.snapshot(scope, AS_OF)
+    kinds = writer.kinds()
+    done = 0
+    for step in range(40):
+        write = writer.rng.choice(kinds)
+        try:
+            write()
+            done += 1
+        except TrackerError:
+            pass  # refused, nothing written: the cache must still agree
+        for scope in scopes:
+            assert cache.snapshot(scope, AS_OF) == build_snapshot(AS_OF, scope), (step, write.__name__, scope)
+    built, refreshed = cache.snapshot_counts
+    assert done >= 25
+    assert refreshed >= 2 * (built - len(scopes)), cache.snapshot_counts  # most writes refreshed a few people
+
+
+def test_a_training_record_touches_its_person_and_a_sign_in_no_one(database):
+    team = fd.team()
+    before = data_marker()
+    training.add_training(ACTOR, team.ben.id, "FIRE", date(2026, 11, 2), today=AS_OF)
+    assert changes.people_touched(before, data_marker()) == {team.ben.id}
+    before = data_marker()
+    audit.record("asha@example.org", "sign_in", "user", 1)
+    assert changes.people_touched(before, data_marker()) == frozenset()
+
+
+def test_a_session_touches_its_attendees(database):
+    team = fd.team()
+    before = data_marker()
+    supervision.log_session(ACTOR, team.gp.id, date(2026, 11, 20), 60, "clinical", None, "in_person",
+                            [team.asha.id, team.carol.id], today=AS_OF)
+    assert changes.people_touched(before, data_marker()) == {team.asha.id, team.carol.id}
+
+
+def test_a_rule_change_or_an_unexplained_row_touches_everyone(database):
+    team = fd.team()
+    before = data_marker()
+    rules.set_requirement(ACTOR, "role", "SPLW", "FIRE", renewal_months=7)
+    assert changes.people_touched(before, data_marker()) is None
+    before = data_marker()
+    from tests import factories as f
+
+    f.trained(team.ben, "FIRE", date(2026, 1, 5))  # a row written without an audit event
+    audit.record("asha@example.org", "sign_in", "user", 1)  # ... beside an event that does not explain it
+    assert changes.people_touched(before, data_marker()) is None
+
+
+def test_only_the_touched_person_is_worked_out_again(database):
+    team = fd.team()
+    cache = TeamCache()
+    scope = Scope(employer_id=team.charity.id)
+    held = cache.snapshot(scope, AS_OF)
+    training.add_training(ACTOR, team.ben.id, "FIRE", date(2026, 11, 2), today=AS_OF)
+    after = cache.snapshot(scope, AS_OF)
+    assert cache.snapshot_counts == (1, 1)
+    unchanged = [m for m in after.members if m.person_id != team.ben.id]
+    assert all(any(m is h for h in held.members) for m in unchanged)  # the very objects kept, not worked out
+    assert after == build_snapshot(AS_OF, scope)
