@@ -126,6 +126,20 @@ BAD_PEOPLE = [
 ]
 
 
+def test_every_bad_people_row_is_reported_in_one_pass_and_nothing_is_written(database, tmp_path):
+    rows = [
+        "E1,Asha,Patel,,SPLW,Trust,vcse,,,,31/04/2024,,",  # a date that does not exist
+        "E2,Ben,Okafor,,Astronaut,Trust,vcse,,,,2024-01-01,,",  # a role that is not in the catalogue
+        "E3,,Lewis,,,Trust,vcse,,,,2024-01-01,bad,E404",  # no first name or role, a bad date, an unknown supervisor
+    ]
+    errors = rejected("people", write(tmp_path, "three.csv", PEOPLE_HEADER + "\n" + "\n".join(rows) + "\n"))
+    assert errors[0].startswith("row 2: start_date: '31/04/2024' is not a valid date")
+    assert errors[1].startswith("row 3: role: 'Astronaut' is not a role in the catalogue")
+    row4 = sorted(e.split(":")[1].strip() for e in errors[2:])
+    assert row4 == ["end_date", "first_name", "role", "supervisor_staff_id"], errors
+    assert "row 4: supervisor_staff_id: no person has staff id 'E404'" in errors
+
+
 def test_a_bad_people_row_is_named_and_nothing_is_written(database, tmp_path):
     for row, message in BAD_PEOPLE:
         path = write(tmp_path, "bad.csv", f"{PEOPLE_HEADER}\nE0,Zoe,Adams,,SPLW,Trust,vcse,,,,2024-01-01,,\n{row}\n")

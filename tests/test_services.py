@@ -113,6 +113,47 @@ def test_create_person_refuses_bad_fields_and_writes_nothing(database):
     assert Person.select().count() == count
 
 
+def test_an_empty_person_form_lists_every_required_field_at_once(database):
+    count = events()
+    with pytest.raises(ValidationError) as caught:
+        people.create_person("ui", "", "", "", "", "", "")
+    problems = {p.field: p.message for p in caught.value.problems}
+    assert problems == {
+        "staff_id": "a value is required", "first_name": "a value is required", "last_name": "a value is required",
+        "role": "a role is required", "employer": "a value is required", "start_date": problems["start_date"],
+    }
+    assert "required" in problems["start_date"]
+    assert caught.value.field == "staff_id"  # the first one, as before
+    assert "Last name: a value is required" in caught.value.message.splitlines()
+    assert Person.select().count() == 0 and events() == count
+
+
+def test_a_person_form_wrong_everywhere_names_each_field_and_an_unknown_supervisor_too(database):
+    f.person(staff_id="E1")
+    with pytest.raises(ValidationError) as caught:
+        people.create_person("ui", "E1", "Ben", "Okafor", "Astronaut", "Hill Practice", "31/02/2026",
+                             email="not-an-address", fte="1.5", supervisor_staff_id="E404")
+    problems = {p.field: p.message for p in caught.value.problems}
+    assert set(problems) == {"staff_id", "role", "start_date", "email", "fte", "supervisor_staff_id"}
+    assert "already in use" in problems["staff_id"] and "E404" in problems["supervisor_staff_id"]
+    assert Person.select().count() == 1
+
+
+def test_a_details_form_emptied_names_both_names(database):
+    asha = f.person(staff_id="E1")
+    with pytest.raises(ValidationError) as caught:
+        people.update_person("ui", asha.id, 1, "", " ", "nope")
+    assert [p.field for p in caught.value.problems] == ["first_name", "last_name", "email"]
+    assert Person.get_by_id(asha.id).first_name == "Asha"
+
+
+def test_a_validation_error_of_one_field_is_as_it_was():
+    one = ValidationError("a value is required", "staff_id")
+    assert (one.message, one.field, [(p.field, p.message) for p in one.problems]) == (
+        "a value is required", "staff_id", [("staff_id", "a value is required")])
+    assert ValidationError("no field").problems[0].field is None
+
+
 def test_a_named_supervisor_is_recorded_from_the_start_date(database):
     gp = f.person("Gita", "Rao", role="GPP", staff_id="G1")
     ben = people.create_person("cli", "E2", "Ben", "Okafor", "CC", "Hill Practice", date(2025, 3, 1),
@@ -226,6 +267,17 @@ BAD_SESSIONS = [
     ({"supervisees": "self"}, "supervisee_staff_ids", "cannot supervise themself"),
     ({"supervisees": []}, "supervisee_staff_ids", "at least one supervisee"),
 ]
+
+
+def test_an_empty_session_form_lists_every_problem_at_once(database):
+    gp = f.person(staff_id="G1", role="GPP")
+    count = events()
+    with pytest.raises(ValidationError) as caught:
+        supervision.log_session("ui", gp.id, "", "", "pastoral", None, "by pigeon", [], next_date="32/13/2026",
+                                today=TODAY)
+    fields = [p.field for p in caught.value.problems]
+    assert fields == ["date", "supervisee_staff_ids", "minutes", "kind", "mode", "next_date"]
+    assert SupervisionSession.select().count() == 0 and events() == count
 
 
 def test_a_bad_session_is_refused(database):

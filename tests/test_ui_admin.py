@@ -80,6 +80,30 @@ async def test_a_person_without_a_role_is_refused_and_nothing_is_written(user: V
     assert not Person.select().where(Person.staff_id == "E2002").exists()
 
 
+async def test_an_empty_person_form_shows_every_problem_at_its_field_and_in_a_summary(user: Visitor) -> None:
+    build_team()
+    count = Person.select().count()
+    await sign_in(user, "admin@example.nhs.uk", then="/admin/people/new")
+    user.find(marker="new-save").click()
+    await user.should_see("There are 5 problems", retries=40)
+    lines = ["Staff id: a value is required", "First name: a value is required", "Last name: a value is required",
+             "Role: a role is required", "Employer: a value is required"]
+    for line in lines:
+        await user.should_see(line)
+    at_fields = {m: user.find(marker=m).elements.pop().error for m in
+                 ("new-staff-id", "new-first", "new-last", "new-role", "new-employer")}
+    assert at_fields == {"new-staff-id": "A value is required", "new-first": "A value is required",
+                         "new-last": "A value is required", "new-role": "A role is required",
+                         "new-employer": "A value is required"}
+    summary = user.find(marker="problems").elements.pop()
+    assert summary.props["role"] == "alert"
+    assert [b.text for b in user.find(marker="problem-staff_id").elements] == [lines[0]]
+    user.find(marker="problem-staff_id").click()  # takes the focus to the field
+    assert Person.select().count() == count
+    user.find(marker="new-staff-id").type("E2003")  # a field put right loses its message
+    assert user.find(marker="new-staff-id").elements.pop().error is None
+
+
 async def test_the_people_list_searches_and_pages_in_the_database(user: Visitor) -> None:
     north = f.org("Northside Community Trust")
     for n in range(30):

@@ -95,6 +95,35 @@ async def test_a_bad_session_is_refused_with_a_message_and_nothing_is_written(us
     assert SupervisionSession.select().count() == 0
 
 
+async def test_a_session_form_wrong_everywhere_shows_each_problem_at_its_field_and_in_a_summary(
+    user: Visitor,
+) -> None:
+    build_team()
+    await sign_in(user, "grace@example.nhs.uk", then="/supervision/log")  # nobody chosen
+    user.find(marker="date").elements.pop().value = "31/02/2026"
+    user.find(marker="minutes").elements.pop().value = "5000"
+    user.find(marker="save").click()
+    await user.should_see("There are 3 problems", retries=40)
+    await user.should_see("Supervisee(s): at least one supervisee is required")
+    await user.should_see("Minutes: Enter a whole number from 1 to 480 minutes: 5000 is out of range.")
+    await user.should_see("Date: '31/02/2026' is not a valid date")
+    assert user.find(marker="supervisees").elements.pop().error == "At least one supervisee is required"
+    assert user.find(marker="minutes").elements.pop().error == (
+        "Enter a whole number from 1 to 480 minutes: 5000 is out of range.")
+    assert user.find(marker="problems").elements.pop().props["role"] == "alert"
+    assert SupervisionSession.select().count() == 0
+
+
+async def test_minutes_the_field_refuses_are_never_saved_as_the_service_might_read_them(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "grace@example.nhs.uk", then=f"/supervision/log?with={team.asha.id}")
+    user.find(marker="minutes").elements.pop().value = "45.0"  # not a whole number as typed: never read as 45
+    user.find(marker="save").click()
+    await user.should_see("There is a problem", retries=40)
+    await user.should_see("Minutes: Enter a whole number from 1 to 480 minutes: '45.0' is not one.")
+    assert SupervisionSession.select().count() == 0
+
+
 async def test_a_session_cannot_be_logged_for_someone_who_is_not_a_supervisee(user: Visitor) -> None:
     team = build_team()
     await sign_in(user, "grace@example.nhs.uk", then=f"/supervision/log?with={team.cara.id}")

@@ -7,7 +7,7 @@ Nothing here reads the clock or the database. The page, the reminder scan and th
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -749,9 +749,44 @@ class Summary:
     supervision_met_last_month_pct: float
 
 
-def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
-    """Headline figures: % green, % compliant per course (of those who need it), % met last month."""
-    results = list(results)
+@dataclass(frozen=True)
+class Tally:
+    """The counts a Summary is made of. Tallies add, and a person's can be taken away again, so a cached team
+    can take in a changed person without counting everyone (tracker.views.team_cache)."""
+
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    per_course: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # code -> (in date, needing it)
+    met: int = 0  # supervision last month: met, of those due (met or missed)
+    due: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.green + self.amber + self.red
+
+    def __add__(self, other: Tally) -> Tally:
+        return self._combined(other, 1)
+
+    def __sub__(self, other: Tally) -> Tally:
+        return self._combined(other, -1)
+
+    def _combined(self, other: Tally, sign: int) -> Tally:
+        courses = dict(self.per_course)
+        for code, (ok, n) in other.per_course.items():
+            was_ok, was_n = courses.get(code, (0, 0))
+            courses[code] = (was_ok + sign * ok, was_n + sign * n)
+        return Tally(
+            self.green + sign * other.green,
+            self.amber + sign * other.amber,
+            self.red + sign * other.red,
+            {code: t for code, t in courses.items() if t[1]},  # a course no one needs any more is not shown
+            self.met + sign * other.met,
+            self.due + sign * other.due,
+        )
+
+
+def tally(results: Iterable[PersonCompliance], as_of: date) -> Tally:
     counts = {RED: 0, AMBER: 0, GREEN: 0}
     per_course: dict[str, list[int]] = {}
     previous = add_months(month_start(as_of), -1)
@@ -759,27 +794,37 @@ def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
     for r in results:
         counts[r.rag] += 1
         for c in r.training:
-            tally = per_course.setdefault(c.course, [0, 0])
-            tally[1] += 1
+            course = per_course.setdefault(c.course, [0, 0])
+            course[1] += 1
             if c.status in (COMPLIANT, DUE_SOON):
-                tally[0] += 1
+                course[0] += 1
         m = r.month(previous)
         if m is not None and m.status in (MET, MISSED):
             due += 1
             met += m.status == MET
+    return Tally(
+        counts[GREEN], counts[AMBER], counts[RED], {code: (ok, n) for code, (ok, n) in per_course.items()}, met, due
+    )
 
+
+def summary_of(counted: Tally) -> Summary:
     def pct(a: int, b: int) -> float:
         return round(100.0 * a / b, 1) if b else 0.0
 
     return Summary(
-        people=len(results),
-        green=counts[GREEN],
-        amber=counts[AMBER],
-        red=counts[RED],
-        fully_compliant_pct=pct(counts[GREEN], len(results)),
-        course_pct={code: pct(ok, n) for code, (ok, n) in sorted(per_course.items())},
-        supervision_met_last_month_pct=pct(met, due),
+        people=counted.people,
+        green=counted.green,
+        amber=counted.amber,
+        red=counted.red,
+        fully_compliant_pct=pct(counted.green, counted.people),
+        course_pct={code: pct(ok, n) for code, (ok, n) in sorted(counted.per_course.items())},
+        supervision_met_last_month_pct=pct(counted.met, counted.due),
     )
+
+
+def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
+    """Headline figures: % green, % compliant per course (of those who need it), % met last month."""
+    return summary_of(tally(results, as_of))
 
 
 # ---- who may supervise --------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
@@ -36,7 +36,8 @@ from nicegui import ui
 
 from tracker.access import Viewer, require, require_person
 from tracker.clock import utc_now
-from tracker.errors import NeedsConfirmation, PermissionDenied, TrackerError, ValidationError
+from tracker.errors import NeedsConfirmation, PermissionDenied, Problem, TrackerError, ValidationError
+from tracker.errors import field_label as _label
 from tracker.services.auth import viewer_for_session
 from ui import auth, session_end, threads
 
@@ -58,6 +59,7 @@ class Outcome(Generic[T]):
     message: str = ""
     field: str | None = None  # the field a refused value was in, to show the message there
     question: str | None = None  # the service asks before writing (NeedsConfirmation): nothing was written
+    problems: tuple[Problem, ...] = ()  # every field a refusal found wrong (a form shows each at its field)
 
 
 ALREADY_SAVED = "This form was saved already; it was not saved again."
@@ -140,14 +142,16 @@ def sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def field_label(name: str | None) -> str:
-    return (name or "").replace("_", " ").capitalize()
+def field_label(name: str | None, labels: Mapping[str, str] | None = None) -> str:
+    """The words for a field a service names ("end_date" is "End date", or the form's own, e.g. "Last day")."""
+    return _label(name, labels)
 
 
-def error_text(exc: TrackerError) -> str:
-    """The message, led by the field it is about (services name the field but not in the words)."""
-    if isinstance(exc, ValidationError) and exc.field and not exc.message.lower().startswith(exc.field.lower()):
-        return f"{field_label(exc.field)}: {exc.message}"
+def error_text(exc: TrackerError, labels: Mapping[str, str] | None = None) -> str:
+    """The message, led by the field it is about in the form's words (services name the field but not in the
+    words); a refusal of several fields gives one line for each."""
+    if isinstance(exc, ValidationError):
+        return "\n".join(p.text(labels) for p in exc.problems)
     return sentence(exc.message)
 
 
@@ -170,8 +174,8 @@ def _run_checked(action: Callable[[Viewer], T], needs: Needs, user_id: int, epoc
     return action(who)
 
 
-def _refused(message: str, field: str | None = None) -> Outcome[Any]:
-    return Outcome(False, cast(Any, None), message, field)
+def _refused(message: str, field: str | None = None, problems: tuple[Problem, ...] = ()) -> Outcome[Any]:
+    return Outcome(False, cast(Any, None), message, field, problems=problems)
 
 
 def _ended() -> Outcome[Any]:
@@ -182,11 +186,19 @@ def _ended() -> Outcome[Any]:
 
 
 async def write(
-    action: Callable[[Viewer], T], *, needs: Needs, success: str | None = None, form: Form | None = None
+    action: Callable[[Viewer], T],
+    *,
+    needs: Needs,
+    success: str | None = None,
+    form: Form | None = None,
+    labels: Mapping[str, str] | None = None,
+    quiet: bool = False,
 ) -> Outcome[T]:
     """Run `action(who)` in a thread (its own connection and transaction) once `who`, read afresh, still holds
     what `needs` asks; notify how it went. An ended session writes nothing (and a write counts as activity).
-    With `form`, the write happens at most once for that drawing of the form (see the module's notes)."""
+    With `form`, the write happens at most once for that drawing of the form (see the module's notes).
+    `labels` are the form's words for the fields a service names; with `quiet`, refused fields are not
+    notified (the form shows `outcome.problems` at their fields and in its summary)."""
     if form is not None:
         if form.busy:
             return _refused("")  # the first click's write is still running: this one is the same click
@@ -196,7 +208,7 @@ async def write(
         form.busy = True
         form._enable(False)
         try:
-            outcome = await _write(action, needs, success)
+            outcome = await _write(action, needs, success, labels, quiet)
         finally:
             form.busy = False
         form.spent = outcome.ok
@@ -208,12 +220,14 @@ async def write(
         return _refused("")
     _running.add(key)
     try:
-        return await _write(action, needs, success)
+        return await _write(action, needs, success, labels, quiet)
     finally:
         _running.discard(key)
 
 
-async def _write(action: Callable[[Viewer], T], needs: Needs, success: str | None) -> Outcome[T]:
+async def _write(
+    action: Callable[[Viewer], T], needs: Needs, success: str | None, labels: Mapping[str, str] | None, quiet: bool
+) -> Outcome[T]:
     session = auth.live_session(utc_now(), auth.page_storage())
     if session is None:
         return _ended()
@@ -228,10 +242,15 @@ async def _write(action: Callable[[Viewer], T], needs: Needs, success: str | Non
         return _refused(message)
     except NeedsConfirmation as exc:
         return Outcome(False, cast(Any, None), exc.message, question=sentence(exc.message))
+    except ValidationError as exc:
+        message = error_text(exc, labels)
+        if not quiet:
+            ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=10000)
+        return _refused(message, exc.field, tuple(exc.problems))
     except TrackerError as exc:
-        message = error_text(exc)
+        message = error_text(exc, labels)
         ui.notify(message, type="negative", multi_line=True, close_button="Close", timeout=10000)
-        return _refused(message, exc.field if isinstance(exc, ValidationError) else None)
+        return _refused(message)
     session_end.sweep_soon()  # this write may have ended someone's session: take their open pages away now
     if success:
         ui.notify(success, type="positive")

@@ -170,7 +170,7 @@ def date_input(
 
 def whole_number_input(label: str, value: int | None, low: int, high: int, *, unit: str = "") -> ui.input:
     """A whole number from `low` to `high`, typed as text: never rounded or clamped. Anything else is refused with a
-    message at the field (and `read_whole_number` refuses it again before any write)."""
+    message at the field (and the service refuses it again, with the same words at the field, before any write)."""
     field = ui.input(label, value="" if value is None else str(value),
                      validation=lambda v: whole_number_problem(v, low, high, unit))
     field.props('inputmode="numeric" autocomplete="off"')

@@ -17,23 +17,29 @@ from ui.actions import as_actor, error_text, read, sentence, write
 from ui.attrs import attrs
 from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, read_date, text
 from ui.confirm import confirm
+from ui.form_problems import FormProblems
 from ui.layout import Page
 from ui.tables import Column, table
 
 Reload = Callable[[], Awaitable[None]]
+LEAVING_LABELS = {"end_date": "Last day"}  # the leaving form's words for the services' field
 REASONS = {r: r.replace("_", " ").capitalize() for r in ABSENCE_REASONS}
 
 
 def details(page: Page, r: av.PersonRecord, reload: Reload) -> None:
     with panel():
         heading("Details", 2)
+        problems = FormProblems()
         with ui.row().classes("w-full gap-4"):
             first = ui.input("First name", value=r.first_name).props("outlined").mark("edit-first")
             last = ui.input("Last name", value=r.last_name).props("outlined").mark("edit-last")
             email = ui.input("Email", value=r.email or "").props("outlined").mark("edit-email")
             profession = ui.input("Profession", value=r.profession or "").props("outlined")
+        for name, field in (("first_name", first), ("last_name", last), ("email", email), ("profession", profession)):
+            problems.field(name, field)
 
         async def save() -> None:
+            problems.clear()
             outcome = await write(
                 as_actor(
                     people.update_person,
@@ -46,9 +52,13 @@ def details(page: Page, r: av.PersonRecord, reload: Reload) -> None:
                 ),
                 needs=ADMIN,
                 success="Saved the details.",
+                labels=problems.labels,
+                quiet=True,
             )
             if outcome.ok:
                 await reload()
+            else:
+                problems.show(outcome.problems)
 
         ui.button("Save the details", on_click=save).props("unelevated no-caps").mark("edit-save")
 
@@ -159,6 +169,7 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
                         as_actor(people.record_leaver, r.person_id, end.value or "", r.version),
                         needs=ADMIN,
                         success=f"Recorded {r.name} as a leaver.",
+                        labels=LEAVING_LABELS,
                     )
                     if outcome.ok:
                         await reload()
@@ -191,6 +202,7 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
                         as_actor(people.correct_leaving, r.person_id, new_end, r.version),
                         needs=ADMIN,
                         success=f"{r.name}'s last day is changed." if new_end else f"{r.name} has not left after all.",
+                        labels=LEAVING_LABELS,
                     )
                     if outcome.ok:
                         await reload()

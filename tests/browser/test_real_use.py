@@ -23,7 +23,7 @@ from tests.conftest import open_clean_database
 from tests.ui_fixtures import PASSWORD, Team, build_team
 from tracker import clock
 from tracker.dates import add_months, uk
-from tracker.models import SupervisionSession, TrainingRecord
+from tracker.models import Person, SupervisionSession, TrainingRecord
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
@@ -354,6 +354,31 @@ def test_recording_a_leaver_asks_first_and_the_last_day_can_be_undone(site: Site
         browser.sees("Archive Cara Lewis?")
         shot(site, "archive-confirm")
         browser.button("Cancel").click()
+
+
+# ---- 8. every problem at once, at its field -----------------------------------------------------------------------
+
+
+def test_an_empty_person_form_shows_every_problem_at_its_field_and_a_summary_that_takes_you_there(site: Site) -> None:
+    browser = signed_in_as(site, "admin@example.nhs.uk")
+    driver = site.driver
+    with browser.recording_failure():
+        browser.go("/admin/people/new")
+        browser.button("Add the person").click()
+        browser.sees("There are 5 problems")
+        summary = driver.find_element(By.CSS_SELECTOR, "[role=alert] .problem-summary")
+        lines = [b.text for b in summary.find_elements(By.CSS_SELECTOR, "li")]
+        assert lines == ["Staff id: a value is required", "First name: a value is required",
+                         "Last name: a value is required", "Role: a role is required",
+                         "Employer: a value is required"]
+        messages = [m.text for m in driver.find_elements(By.CSS_SELECTOR, ".q-field--error .q-field__messages")]
+        assert messages.count("A value is required") == 4 and "A role is required" in messages
+        shot(site, "empty-person-form-problems")
+        browser.button("Last name: a value is required").click()
+        assert focused(driver) == browser.field("Last name (required)")
+        focused(driver).send_keys("Rahman")
+        browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".q-field--error")) == 4)
+        assert Person.select().where(Person.last_name == "Rahman").count() == 0
 
 
 # ---- 6 and 7. wide tables and phones ----------------------------------------------------------------------------

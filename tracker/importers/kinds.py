@@ -75,7 +75,8 @@ class RowTake:
         try:
             return parse()
         except ValidationError as exc:
-            self.errors.append(RowError(self.row, exc.field or column, exc.message))
+            for problem in exc.problems:  # a check may find several things wrong: each is reported
+                self.errors.append(RowError(self.row, problem.field or column, problem.message))
             self.failed = True
             return None
 
@@ -112,6 +113,13 @@ def run_people(table: Table, result: ImportResult, today: date, write: bool) -> 
     for row, raw in table.rows:
         take = RowTake(row, errors)
         item = people_plans.person_input(raw, lookups, take)
+        if not is_blank(raw.get("supervisor_staff_id")):  # an unknown supervisor is reported with the rest
+            take("supervisor_staff_id", partial(people_plans.check_supervisor, cell_text(raw.get("staff_id")),
+                                                cell_text(raw.get("supervisor_staff_id")), lookups, in_file))
+        staff = cell_text(raw.get("staff_id"))
+        if take.failed and staff and lookups.find_person(staff) is None:  # a new person: what else they lack
+            gaps = people_plans.new_person_gaps(raw, staff)
+            errors.extend(RowError(row, g.field or "staff_id", g.message) for g in gaps)
         if take.failed or item is None or row in repeats:
             continue
         plan = take("staff_id", partial(people_plans.plan_person, item, state, today, in_file))

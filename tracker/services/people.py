@@ -13,8 +13,23 @@ from tracker.db import database
 from tracker.errors import ConflictError, ValidationError
 from tracker.models import Employment, Person
 from tracker.services import audit
-from tracker.services.people_plans import PeopleState, apply_plans, person_input, plan_person
-from tracker.services.validate import Lookups, a_date, end_not_before_start, person_by_id, text
+from tracker.services.people_plans import (
+    PeopleState,
+    apply_plans,
+    check_supervisor,
+    new_person_gaps,
+    person_input,
+    plan_person,
+)
+from tracker.services.validate import (
+    Lookups,
+    Problems,
+    a_date,
+    cell_text,
+    end_not_before_start,
+    person_by_id,
+    text,
+)
 from tracker.services.validate import email as check_email
 from tracker.views.admin_views import PersonRecord, person_record
 
@@ -44,12 +59,20 @@ def create_person(
         "start_date": start_date, "end_date": end_date, "supervisor_staff_id": supervisor_staff_id,
         "profession": profession,
     }
+    problems = Problems()  # every field is checked, and all that are wrong are refused together
     with database.atomic():
         lookups = Lookups()
-        inp = person_input(raw, lookups)
+        inp = person_input(raw, lookups, problems)
+        for gap in new_person_gaps(raw):
+            problems.add(gap.field, gap.message)
+        staff = cell_text(staff_id)
+        if staff and not problems.has("staff_id") and lookups.find_person(staff) is not None:
+            problems.add("staff_id", f"staff id {staff} is already in use")
+        if not problems.has("supervisor_staff_id"):
+            problems("supervisor_staff_id",
+                     lambda: check_supervisor(staff, cell_text(supervisor_staff_id), lookups))
+        problems.check()
         assert inp is not None
-        if lookups.find_person(inp.staff_id) is not None:
-            raise ValidationError(f"staff id {inp.staff_id} is already in use", "staff_id")
         state = PeopleState(lookups)
         plan = plan_person(inp, state, inp.start_date)
         apply_plans([plan], state)
@@ -88,12 +111,14 @@ def update_person(
     profession: str | None = None,
 ) -> Person:
     """Change a person's details; `version` is the one the caller read (a stale one raises ConflictError)."""
+    problems = Problems()
     fields = {
-        "first_name": text(first_name, "first_name", required=True, max_length=100),
-        "last_name": text(last_name, "last_name", required=True, max_length=100),
-        "email": check_email(email),
-        "profession": text(profession, "profession") or None,
+        "first_name": problems("first_name", lambda: text(first_name, "first_name", required=True, max_length=100)),
+        "last_name": problems("last_name", lambda: text(last_name, "last_name", required=True, max_length=100)),
+        "email": problems("email", lambda: check_email(email)),
+        "profession": problems("profession", lambda: text(profession, "profession") or None),
     }
+    problems.check()
     with database.atomic():
         person = _checked(person_id, version)
         before = audit.as_dict(person)

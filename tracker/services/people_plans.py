@@ -15,7 +15,7 @@ from typing import Any
 from peewee import chunked
 
 from tracker.dates import uk
-from tracker.errors import ValidationError
+from tracker.errors import Problem, ValidationError
 from tracker.models import ORGANISATION_KINDS, Employment, Person, Role, SupervisorAssignment
 from tracker.services.assignments import open_assignments, place_assignment
 from tracker.services.bulk import insert_rows
@@ -135,12 +135,38 @@ class PersonPlan:
         return "update"
 
 
+NEW_PERSON_FIELDS = ("first_name", "last_name", "role", "employer")
+
+
+def new_person_gaps(raw: Mapping[str, object], whose: str = "") -> list[Problem]:
+    """What a new person lacks of their names, role and employer: one problem for each (all of them at once)."""
+    suffix = f" for a new person ({whose})" if whose else ""
+    return [
+        Problem(name, f"{'a role' if name == 'role' else 'a value'} is required{suffix}")
+        for name in NEW_PERSON_FIELDS
+        if not cell_text(raw.get(name))
+    ]
+
+
 def _require_new_person_fields(inp: PersonInput) -> None:
-    for name in ("first_name", "last_name", "employer"):
-        if not getattr(inp, name):
-            raise ValidationError(f"a value is required for a new person ({inp.staff_id})", name)
-    if inp.role is None:
-        raise ValidationError(f"a role is required for a new person ({inp.staff_id})", "role")
+    raw = {"first_name": inp.first_name, "last_name": inp.last_name, "employer": inp.employer,
+           "role": inp.role.code if inp.role is not None else ""}
+    gaps = new_person_gaps(raw, inp.staff_id)
+    if gaps:
+        raise ValidationError(problems=gaps)
+
+
+def check_supervisor(staff_id: str, supervisor: str, lookups: Lookups, also_known: set[str] | None = None) -> None:
+    """The named clinical supervisor is someone else, known (or named in the same file) and not archived."""
+    if not supervisor:
+        return
+    if supervisor == staff_id:
+        raise ValidationError("a person cannot be their own supervisor", "supervisor_staff_id")
+    known = lookups.find_person(supervisor)
+    if known is None and supervisor not in (also_known or set()):
+        raise ValidationError(f"no person has staff id '{supervisor}'", "supervisor_staff_id")
+    if known is not None and known.archived:
+        raise ValidationError(f"{supervisor} is archived", "supervisor_staff_id")
 
 
 def plan_person(inp: PersonInput, state: PeopleState, today: date, also_known: set[str] | None = None) -> PersonPlan:
@@ -148,14 +174,7 @@ def plan_person(inp: PersonInput, state: PeopleState, today: date, also_known: s
     lookups = state.lookups
     person = lookups.find_person(inp.staff_id)
     plan = PersonPlan(inp, person)
-    if inp.supervisor_staff_id:
-        if inp.supervisor_staff_id == inp.staff_id:
-            raise ValidationError("a person cannot be their own supervisor", "supervisor_staff_id")
-        known = lookups.find_person(inp.supervisor_staff_id)
-        if known is None and inp.supervisor_staff_id not in (also_known or set()):
-            raise ValidationError(f"no person has staff id '{inp.supervisor_staff_id}'", "supervisor_staff_id")
-        if known is not None and known.archived:
-            raise ValidationError(f"{inp.supervisor_staff_id} is archived", "supervisor_staff_id")
+    check_supervisor(inp.staff_id, inp.supervisor_staff_id or "", lookups, also_known)
     if person is None:
         _require_new_person_fields(inp)
         plan.employment = "new"

@@ -28,6 +28,7 @@ from tracker.models import (
 from tracker.services import audit
 from tracker.services.validate import (
     Lookups,
+    Problems,
     a_date,
     choice,
     integer,
@@ -89,7 +90,7 @@ def _supervisor(value: object, lookups: Lookups) -> Person:
 def _supervisees(value: object, lookups: Lookups) -> tuple[Person, ...]:
     ids = split_list(value)
     if not ids:
-        raise ValidationError("at least one supervisee staff id is required", "supervisee_staff_ids")
+        raise ValidationError("at least one supervisee is required", "supervisee_staff_ids")
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ValidationError(f"{', '.join(repeated)} is listed more than once", "supervisee_staff_ids")
@@ -285,7 +286,9 @@ def log_session(
             "topics": topics, "actions": actions, "next_date": next_date, "private_notes": private_notes,
             "group_summary": group_summary,
         }
-        item = session_input(raw, Lookups(), today or clock_today(), employment_spans(list(staff)))
+        problems = Problems()  # every field is checked, and all that are wrong are refused together
+        item = session_input(raw, Lookups(), today or clock_today(), employment_spans(list(staff)), problems)
+        problems.check()
         assert item is not None
         held = None if repeat_ok else same_session_held(item)
         if held is not None:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from tracker.course_names import alias_key, esr_subject
 from tracker.dates import parse_date, parse_optional_date
-from tracker.errors import NotFound, ValidationError
+from tracker.errors import NotFound, Problem, ValidationError
 from tracker.models import Course, CourseAlias, Organisation, Pcn, Person, Role
 
 T = TypeVar("T")
@@ -26,6 +26,37 @@ UNKNOWN_COURSE = "is not a course in the catalogue (use a course code, name or a
 def strict(column: str, parse: Callable[[], T]) -> T:
     """The `take` of a single write: the first bad field raises (importers pass one that collects)."""
     return parse()
+
+
+class Problems:
+    """The `take` of a form's write that checks every field: each field's first problem is kept (the rest are
+    dropped: one message at a field), the value is None, and `check()` then raises once with them all."""
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    def __call__(self, column: str, parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except ValidationError as exc:
+            for problem in exc.problems:
+                self.add(problem.field or column, problem.message)
+            return None
+
+    def add(self, field: str | None, message: str) -> None:
+        if not any(p.field == field for p in self.found):
+            self.found.append(Problem(field, message))
+
+    def has(self, field: str) -> bool:
+        return any(p.field == field for p in self.found)
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def check(self) -> None:
+        """Raise one ValidationError listing every problem found (nothing has been written)."""
+        if self.found:
+            raise ValidationError(problems=self.found)
 
 
 def cell_text(value: object) -> str:

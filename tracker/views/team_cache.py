@@ -29,7 +29,15 @@ from tracker.db import database
 from tracker.models import Employment, Pcn
 from tracker.views import changes
 from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, snapshots
-from tracker.views.team_views import TeamSnapshot, TrendPoint, assemble, member_of, trend_days, with_members
+from tracker.views.team_views import (
+    TeamSnapshot,
+    TrendPoint,
+    assemble,
+    member_of,
+    team_tally,
+    trend_days,
+    with_members,
+)
 
 V = TypeVar("V")
 PAST_MONTHS_FRESH = timedelta(minutes=15)
@@ -84,13 +92,15 @@ def refreshed(held: TeamSnapshot, touched: frozenset[int], scope: Scope) -> Team
         if (scope.person_ids is None or r.person_id in scope.person_ids)
         and (not scope.by_place or any(e.active_on(as_of) and scope.holds(e.employer_id, e.pcn_id) for e in r.employments))
     ]
-    with c.collector_paused():
-        results = c.assess_all(in_scope, rules, as_of)
+    results = c.assess_all(in_scope, rules, as_of)
     pcn_of = pcns_of(as_of, Scope(employer_id=scope.employer_id, pcn_id=scope.pcn_id, person_ids=touched))
-    kept = [m for m in held.members if m.person_id not in touched]
     pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
-    members = kept + [member_of(r, pcn_of.get(r.person_id)) for r in results]
-    return with_members(as_of, members, course_names, pcn_names).warm()
+    with c.collector_paused():  # thousands of small objects beside a heap of millions: no cycle to collect
+        kept = [m for m in held.members if m.person_id not in touched]
+        gone = [m for m in held.members if m.person_id in touched]
+        fresh = [member_of(r, pcn_of.get(r.person_id)) for r in results]
+        counted = held.counted - team_tally(as_of, gone) + team_tally(as_of, fresh)
+        return with_members(as_of, kept + fresh, course_names, pcn_names, counted).warm()
 
 
 def build_summary(as_of: date, scope: Scope) -> c.Summary:
@@ -104,9 +114,10 @@ def _summary_builder(day: date, scope: Scope) -> Callable[[], c.Summary]:
 class _Memo:
     """A small least-recently-used store of values that remember the data marker they were built at."""
 
-    def __init__(self, size: int, grace: timedelta = timedelta(0)) -> None:
+    def __init__(self, size: int, grace: timedelta = timedelta(0), settles: bool = False) -> None:
         self.size = size
         self.grace = grace  # how long a value outlives a change of the marker
+        self.settles = settles  # values are refreshed from the audit events after their marker: keep no gap behind
         self._items: OrderedDict[Any, tuple[tuple[Any, ...], Any, datetime]] = OrderedDict()
         self._guard = threading.Lock()
         self._key_locks: dict[Any, threading.Lock] = {}
@@ -118,10 +129,10 @@ class _Memo:
         key: Any,
         marker: tuple[Any, ...],
         build: Callable[[], V],
-        refresh: Callable[[V, tuple[Any, ...]], V | None] | None = None,
+        refresh: Callable[[V, tuple[Any, ...]], tuple[V, tuple[Any, ...]] | None] | None = None,
     ) -> V:
-        """The value for key at this marker: kept, refreshed from the one held (refresh(value, its marker), None
-        when it cannot), or built."""
+        """The value for key at this marker: kept, refreshed from the one held (refresh(value, its marker) gives
+        the new value and the marker to keep it at, or None when it cannot), or built."""
         with self._guard:
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:
@@ -130,13 +141,14 @@ class _Memo:
                 if held is not None and self._is_fresh(held, marker):
                     self._items.move_to_end(key)
                     return held[1]  # type: ignore[no-any-return]
-            value = refresh(held[1], held[0]) if held is not None and refresh is not None else None
-            if value is None:
-                value = build()
+            renewed = refresh(held[1], held[0]) if held is not None and refresh is not None else None
+            if renewed is None:
+                value, kept_at = build(), changes.settled(marker) if self.settles else marker
                 self.built += 1
             else:
+                value, kept_at = renewed
                 self.refreshed += 1
-            self.put(key, marker, value)
+            self.put(key, kept_at, value)
             return value
 
     def _is_fresh(self, held: tuple[tuple[Any, ...], Any, datetime], marker: tuple[Any, ...]) -> bool:
@@ -162,16 +174,17 @@ class _Memo:
 
 class TeamCache:
     def __init__(self, snapshots: int = 4, summaries: int = 600) -> None:  # a 10,000-staff snapshot holds ~26 MB
-        self._snapshots = _Memo(snapshots)
+        self._snapshots = _Memo(snapshots, settles=True)
         self._summaries = _Memo(summaries, grace=PAST_MONTHS_FRESH)
         self._other = _Memo(64)
 
     def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
         marker = data_marker()
 
-        def refresh(held: TeamSnapshot, held_marker: tuple[Any, ...]) -> TeamSnapshot | None:
-            touched = changes.people_touched(held_marker, marker)
-            return None if touched is None else refreshed(held, touched, scope)
+        def refresh(held: TeamSnapshot, held_marker: tuple[Any, ...]) -> tuple[TeamSnapshot, tuple[Any, ...]] | None:
+            touched, kept_marker = changes.changes_between(held_marker, marker)
+            value = None if touched is None else refreshed(held, touched, scope)
+            return None if value is None else (value, kept_marker)
 
         return self._snapshots.get((scope, as_of), marker, lambda: build_snapshot(as_of, scope), refresh)
 

@@ -88,6 +88,7 @@ class TeamSnapshot:
     employers: tuple[Option, ...]
     roles: tuple[Option, ...]
     pcns: tuple[Option, ...]
+    counted: TeamTally
 
     def course_name(self, code: str) -> str:
         return self.course_names.get(code, code)
@@ -103,7 +104,8 @@ class TeamSnapshot:
     @cached_property
     def month_totals(self) -> tuple[MonthTotal, ...]:
         """Supervision met per month across everyone (the heat-map's totals with no filter)."""
-        return month_totals(self.as_of, self.members)
+        months = last_months(self.as_of, c.MONTHS_SHOWN)
+        return tuple(MonthTotal(month, *self.counted.months.get(month, (0, 0))) for month in months)
 
     @cached_property
     def needs_attention(self) -> tuple[Member, ...]:
@@ -131,23 +133,72 @@ def member_of(result: c.PersonCompliance, pcn_id: int | None) -> Member:
 
 
 def with_members(
-    as_of: date, members: Iterable[Member], course_names: Mapping[str, str], pcn_names: Mapping[int, str]
+    as_of: date,
+    members: Iterable[Member],
+    course_names: Mapping[str, str],
+    pcn_names: Mapping[int, str],
+    counted: TeamTally | None = None,
 ) -> TeamSnapshot:
-    """A snapshot of these members (in any order): the same whether they were all worked out just now or only
-    the people a write touched (tracker.views.team_cache)."""
+    """A snapshot of these members (in any order), with their tally when it is known already: the same whether
+    they were all worked out just now or only the people a write touched (tracker.views.team_cache)."""
     ordered = tuple(sorted(members, key=lambda m: (m.name.lower(), m.staff_id)))
+    counted = counted if counted is not None else team_tally(as_of, ordered)
     employers = {m.employer_id: m.employer_name for m in ordered if m.employer_id is not None}
     roles = {m.role: m.role_name for m in ordered if m.role}
     pcns = {m.pcn_id: pcn_names.get(m.pcn_id, f"PCN {m.pcn_id}") for m in ordered if m.pcn_id is not None}
     return TeamSnapshot(
         as_of=as_of,
         members=ordered,
-        summary=c.summarise((m.result for m in ordered), as_of),
+        summary=c.summary_of(counted.engine),
         course_names=dict(course_names),
         employers=_options(employers),
         roles=_options(roles),
         pcns=_options(pcns),
+        counted=counted,
     )
+
+
+@dataclass(frozen=True)
+class TeamTally:
+    """What the dashboard's figures count, person by person: the engine's tally, supervision met per month, and
+    the people of each employer by status. Tallies add and subtract, as the engine's do."""
+
+    engine: c.Tally
+    months: Mapping[date, tuple[int, int]]  # first day of the month -> (met, met or missed)
+    employers: Mapping[int, tuple[str, Mapping[str, int]]]  # employer id -> (name, people by status)
+
+    def __add__(self, other: TeamTally) -> TeamTally:
+        return self._combined(other, 1)
+
+    def __sub__(self, other: TeamTally) -> TeamTally:
+        return self._combined(other, -1)
+
+    def _combined(self, other: TeamTally, sign: int) -> TeamTally:
+        months = dict(self.months)
+        for month, (met, counted) in other.months.items():
+            was_met, was_counted = months.get(month, (0, 0))
+            months[month] = (was_met + sign * met, was_counted + sign * counted)
+        employers = {eid: (name, dict(counts)) for eid, (name, counts) in self.employers.items()}
+        for eid, (name, counts) in other.employers.items():
+            held = employers.setdefault(eid, (name, dict.fromkeys(STATUSES, 0)))[1]
+            for status, n in counts.items():
+                held[status] += sign * n
+        engine = self.engine + other.engine if sign > 0 else self.engine - other.engine
+        return TeamTally(
+            engine,
+            {month: t for month, t in months.items() if t[1]},
+            {eid: e for eid, e in employers.items() if sum(e[1].values())},
+        )
+
+
+def team_tally(as_of: date, members: Iterable[Member]) -> TeamTally:
+    members = list(members)
+    months = {t.month: (t.met, t.counted) for t in month_totals(as_of, members) if t.counted}
+    employers: dict[int, tuple[str, dict[str, int]]] = {}
+    for m in members:
+        if m.employer_id is not None:
+            employers.setdefault(m.employer_id, (m.employer_name, dict.fromkeys(STATUSES, 0)))[1][m.rag] += 1
+    return TeamTally(c.tally((m.result for m in members), as_of), months, dict(employers))
 
 
 def _options(named: Mapping[int, str] | Mapping[str, str]) -> tuple[Option, ...]:
@@ -328,17 +379,11 @@ class CourseFigure:
 
 def course_figures(snapshot: TeamSnapshot) -> list[CourseFigure]:
     """Per course: how many of those who need it are in date (compliant or due soon), lowest share first."""
-    tallies: dict[str, list[int]] = {}
-    for m in snapshot.members:
-        for status in m.result.training:
-            t = tallies.setdefault(status.course, [0, 0])
-            t[1] += 1
-            t[0] += status.status in (c.COMPLIANT, c.DUE_SOON)
     figures = [
         CourseFigure(code, snapshot.course_name(code), snapshot.summary.course_pct.get(code, 0.0), ok, n)
-        for code, (ok, n) in tallies.items()
+        for code, (ok, n) in snapshot.counted.engine.per_course.items()
     ]
-    return sorted(figures, key=lambda f: (f.pct, f.name))
+    return sorted(figures, key=lambda f: (f.pct, f.name, f.code))
 
 
 @dataclass(frozen=True)
@@ -354,13 +399,9 @@ class EmployerFigure:
 
 
 def employer_figures(snapshot: TeamSnapshot) -> list[EmployerFigure]:
-    grouped: dict[int, list[Member]] = {}
-    for m in snapshot.members:
-        if m.employer_id is not None:
-            grouped.setdefault(m.employer_id, []).append(m)
     figures = [
-        EmployerFigure(eid, people[0].employer_name, len(people), tally(people))
-        for eid, people in grouped.items()
+        EmployerFigure(eid, name, sum(counts.values()), dict(counts))
+        for eid, (name, counts) in snapshot.counted.employers.items()
     ]
     return sorted(figures, key=lambda f: (f.green_pct, f.name.lower()))
 

@@ -13,6 +13,7 @@ from tracker.views import admin_views as av
 from tracker.views.team_views import Paged
 from ui.actions import as_actor, read, write
 from ui.components import date_input, empty_state, heading, muted, panel
+from ui.form_problems import FormProblems
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import pager, style
 from ui.person_admin import person_sections
@@ -80,6 +81,7 @@ async def new_page(page: Page) -> None:
     found = await read(av.choices)
     with panel():
         heading("A new person and their first job", 2)
+        problems = FormProblems()
         with ui.row().classes("w-full gap-4"):
             staff_id = ui.input("Staff id (required)").props("outlined").mark("new-staff-id")
             first = ui.input("First name (required)").props("outlined").mark("new-first")
@@ -122,8 +124,15 @@ async def new_page(page: Page) -> None:
             .classes("min-w-[22rem]")
             .props("outlined clearable")
         )
+        for name, field in (
+            ("staff_id", staff_id), ("first_name", first), ("last_name", last), ("email", email), ("role", role),
+            ("employer", employer), ("employer_type", kind), ("pcn", pcn), ("band", band), ("fte", fte),
+            ("start_date", start), ("supervisor_staff_id", supervisor),
+        ):
+            problems.field(name, field)
 
         async def save() -> None:
+            problems.clear()
             outcome = await write(
                 as_actor(
                     people.create_person,
@@ -142,9 +151,13 @@ async def new_page(page: Page) -> None:
                 ),
                 needs=ADMIN,
                 success="Added.",
+                labels=problems.labels,
+                quiet=True,
             )
             if outcome.ok:
                 ui.navigate.to(f"{PATH}/{outcome.value.person_id}")
+            else:
+                problems.show(outcome.problems)
 
         ui.button("Add the person", on_click=save).props("unelevated no-caps").mark("new-save")
 

@@ -17,9 +17,10 @@ from ui.components import (
     empty_state,
     muted,
     panel,
-    read_whole_number,
     whole_number_input,
+    whole_number_problem,
 )
+from ui.form_problems import FormProblems
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, flash, frame
 
 QUICK_MINUTES = (30, 45, 60, 90)
@@ -44,6 +45,7 @@ def register() -> None:
                 empty_state("No one is named as your supervisee today, so there is no one to log a session with.")
                 return
             with panel(), ui.column().classes("w-full gap-3 max-w-3xl"):
+                problems = FormProblems()
                 who = ui.select(
                     choices, multiple=True, label="Supervisee(s)", with_input=True,
                     value=_preselected(page.param("with"), choices),
@@ -92,6 +94,10 @@ def register() -> None:
                             muted(f"Only you and {name} can read this note: not the others at a group session, "
                                   "not an administrator. Never in reports or exports.")
 
+                for name, field in (("supervisee_staff_ids", who), ("date", on), ("minutes", minutes),
+                                    ("kind", kind), ("topics", topics), ("actions", actions),
+                                    ("next_date", next_date)):
+                    problems.field(name, field)
                 who.on_value_change(lambda e: draw_notes())
                 fmt.on_value_change(lambda e: draw_notes())
                 draw_notes()
@@ -99,13 +105,13 @@ def register() -> None:
                 form = Form()
 
                 async def save(repeat_ok: bool = False) -> None:
+                    problems.clear()
                     people = [int(i) for i in (who.value or [])]
-                    if not people:
-                        ui.notify("Choose at least one supervisee.", type="negative")
-                        return
-                    length = read_whole_number(minutes, MIN_MINUTES, MAX_MINUTES, "minutes")
-                    if length is None:
-                        return  # the field says what is wrong; nothing is written
+                    # every field goes to the service, which refuses all that is wrong at once (nothing is written).
+                    # Minutes typed wrong go as none at all (refused whatever else the service might read in "45.0")
+                    # and keep the words the field says while typing.
+                    typed_wrong = whole_number_problem(minutes.value, MIN_MINUTES, MAX_MINUTES, "minutes")
+                    length: int | str = "" if typed_wrong else int(str(minutes.value).strip())
                     names = ", ".join(choices.get(i, "") for i in people)
                     group = fmt.value == "group"
                     private = {pid: typed.get(str(pid), "") for pid in (people if group else people[:1])}
@@ -116,8 +122,10 @@ def register() -> None:
                             next_date.value or None, {pid: n for pid, n in private.items() if n},
                             typed.get("summary", "") if group else "", today=page.today, repeat_ok=repeat_ok,
                         ),
-                        needs=SUPERVISOR, form=form,
+                        needs=SUPERVISOR, form=form, labels=problems.labels, quiet=True,
                     )
+                    if outcome.problems:
+                        problems.show(outcome.problems, {"minutes": typed_wrong} if typed_wrong else None)
                     if outcome.question:
                         ask_repeat(outcome.question)
                     elif outcome.ok:
