@@ -44,7 +44,7 @@ def test_a_token_secret_is_shown_once_and_only_its_hash_is_kept(database):
     stored = ApiToken.get_by_id(issued.token_id)
     assert issued.secret not in (stored.token_hash, stored.name)
     assert stored.token_hash == tokens.hash_secret(issued.secret)
-    assert tokens.verify(issued.secret, "api").id == owner.id
+    assert tokens.verify(issued.secret, "api").user_id == owner.id
     assert tokens.verify(issued.secret, "calendar") is None  # a token serves one purpose only
     assert AuditEvent.select().where(AuditEvent.entity == "api_token").count() == 1
     assert issued.secret not in "".join(e.after or "" for e in AuditEvent.select())

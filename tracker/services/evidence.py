@@ -180,13 +180,6 @@ def reject(viewer: Viewer, record_id: int, reason: str, *, today: date | None = 
     return record
 
 
-def pending_records(viewer: Viewer, today: date | None = None) -> list[TrainingRecord]:
-    """The pending certificates this viewer may decide, oldest first."""
-    today = today or clock_today()
-    query = TrainingRecord.select().where(TrainingRecord.evidence_state == "pending").order_by(TrainingRecord.id)
-    return [r for r in query if can_decide_evidence(viewer, person_facts(r.person_id, today))]
-
-
 def certificate_for(viewer: Viewer, settings: Settings, record_id: int, *, today: date | None = None) -> Certificate:
     """The stored file of a record, for someone allowed to see that person (else PermissionDenied)."""
     today = today or clock_today()

@@ -24,6 +24,7 @@ from tracker.views.population import (
     snapshot,
     trend_summaries,
 )
+from tracker.views.profile import RecordView, records_of
 from tracker.views.report_details import (
     AbsenceRow,
     AcknowledgementRow,
@@ -31,20 +32,18 @@ from tracker.views.report_details import (
     AttendedSession,
     EmploymentRow,
     GivenSession,
-    TrainingRow,
     absences_of,
     acknowledgements_of,
     assignments_of,
     employments_of,
     sessions_attended,
     sessions_given,
-    training_history,
 )
 from tracker.views.team_views import TrendPoint, trend_days
 
 __all__ = [
     "AbsenceRow", "AcknowledgementRow", "AssignmentRow", "AttendedSession", "EmploymentRow", "GivenSession",
-    "TrainingRow", "PolicyComparison",
+    "RecordView", "PolicyComparison",
 ]
 
 
@@ -96,7 +95,7 @@ class PersonStatementData:
     employments: tuple[EmploymentRow, ...]
     supervisors: tuple[AssignmentRow, ...]
     sessions: tuple[AttendedSession, ...]
-    training: tuple[TrainingRow, ...]
+    training: tuple[RecordView, ...]
     absences: tuple[AbsenceRow, ...]
     acknowledgements: tuple[AcknowledgementRow, ...]
 
@@ -265,7 +264,7 @@ def person_statement_data(
         employments=tuple(employments_of(person.id, as_of)),
         supervisors=tuple(assignments_of(person.id, as_of, supervisor_side=False)),
         sessions=tuple(sessions_attended(person.id, window_start, as_of)),
-        training=tuple(training_history(person.id, as_of)),
+        training=tuple(records_of(person.id, as_of)),
         absences=tuple(absences_of(person.id, as_of)),
         acknowledgements=tuple(acknowledgements_of(person.id, as_of)),
     )

@@ -31,7 +31,7 @@ from tracker.access import Scope
 from tracker.dates import parse_date
 from tracker.errors import NotFound, PermissionDenied, ValidationError
 from tracker.services import tokens
-from tracker.views import access_facts, api
+from tracker.views import api
 from tracker.views.storage import connection_context
 from ui import api_docs
 from ui.app_settings import settings_of
@@ -111,8 +111,7 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
 def _viewer(credentials: HTTPAuthorizationCredentials | None) -> access.Viewer:
-    user = tokens.verify(credentials.credentials if credentials else None, "api")
-    viewer = access_facts.viewer_for_user(user.id) if user is not None else None
+    viewer = tokens.verify(credentials.credentials if credentials else None, "api")
     if viewer is None:
         raise HTTPException(401, "a valid API token is required", headers={"WWW-Authenticate": "Bearer"})
     return viewer

@@ -3,14 +3,12 @@ admin approves them (setting the completion date, after which they count) or rej
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from nicegui import ui
 
-from tracker.access import ADMIN, LEAD, Viewer, require
+from tracker.access import ADMIN, LEAD, require
 from tracker.dates import uk
 from tracker.services import evidence
+from tracker.views.evidence_queue import Waiting, waiting_for
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import date_input, empty_state, heading, muted, panel, status_chip, text
@@ -19,37 +17,6 @@ from ui.lead_components import count_of
 
 PATH = "/evidence"
 SHOWN = 25
-
-
-@dataclass(frozen=True)
-class Waiting:
-    record_id: int
-    person_id: int
-    name: str
-    staff_id: str
-    course: str
-    completed_on: date
-    provider: str
-    uploaded_at: datetime | None
-    has_certificate: bool
-
-
-def queue(viewer: Viewer, today: date) -> list[Waiting]:
-    """The pending certificates this viewer may decide, oldest first (runs in a thread)."""
-    return [
-        Waiting(
-            r.id,
-            r.person_id,
-            r.person.name,
-            r.person.staff_id,
-            r.course.name,
-            r.completed_on,
-            r.provider or "",
-            r.recorded_at,
-            bool(r.certificate_path),
-        )
-        for r in evidence.pending_records(viewer, today)
-    ]
 
 
 def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +90,7 @@ def register() -> None:
             content = ui.column().classes("w-full gap-3")
 
             async def show() -> None:
-                waiting = await read(queue, page.viewer, page.today)
+                waiting = await read(waiting_for, page.viewer, page.today)
                 if waiting is None:
                     return
                 content.clear()
