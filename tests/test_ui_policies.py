@@ -24,6 +24,8 @@ from tracker.models import (
     Role,
 )
 from tracker.services import policies
+from tracker.views.acknowledgements import acknowledgement_counts, acknowledgements
+from tracker.views.policy_matrix import policy_matrix
 from tracker.views.population import person_compliance
 
 ADMIN = Viewer(1, "admin@example.nhs.uk", None, frozenset({"admin"}))
@@ -225,14 +227,14 @@ def test_acknowledgement_counts_follow_the_current_version_and_the_scope(databas
     )
     policies.acknowledge("test", asha.id, policy.id, today=date(2025, 1, 1))
     on = date(2025, 6, 1)
-    assert policies.acknowledgement_counts(on, Scope())[policy.id] == (1, 2)
-    assert policy.id not in policies.acknowledgement_counts(on, Scope(employer_id=south.id))
-    state = policies.acknowledgements(policy.id, on, Scope(employer_id=north.id))
+    assert acknowledgement_counts(on, Scope())[policy.id] == (1, 2)
+    assert policy.id not in acknowledgement_counts(on, Scope(employer_id=south.id))
+    state = acknowledgements(policy.id, on, Scope(employer_id=north.id))
     assert [r.name for r in state.outstanding] == [ben.name]
     policies.set_position(
         ADMIN, north.id, topic("Home visits").id, statement="No", version="2", requires_acknowledgement=True
     )
-    assert policies.acknowledgement_counts(on, Scope())[policy.id] == (0, 2)
+    assert acknowledgement_counts(on, Scope())[policy.id] == (0, 2)
 
 
 def test_acknowledgement_counts_count_people_not_jobs_on_the_day(database: str) -> None:
@@ -245,8 +247,8 @@ def test_acknowledgement_counts_count_people_not_jobs_on_the_day(database: str) 
         ADMIN, north.id, topic("Home visits").id, statement="No", version="1", requires_acknowledgement=True
     )
     policies.acknowledge("test", asha.id, policy.id, today=date(2025, 7, 1))
-    assert policies.acknowledgement_counts(date(2025, 6, 1), Scope())[policy.id] == (0, 1)  # read after the day
-    assert policies.acknowledgement_counts(date(2025, 7, 1), Scope())[policy.id] == (1, 1)  # two jobs, one person
+    assert acknowledgement_counts(date(2025, 6, 1), Scope())[policy.id] == (0, 1)  # read after the day
+    assert acknowledgement_counts(date(2025, 7, 1), Scope())[policy.id] == (1, 1)  # two jobs, one person
 
 
 def test_an_adaptation_names_known_employers_and_a_lead_of_one_of_them(database: str) -> None:
@@ -261,7 +263,7 @@ def test_an_adaptation_names_known_employers_and_a_lead_of_one_of_them(database:
         lead_of(north.id), topic("Home visits").id, [south.id, north.id], "With a colleague"
     )
     assert row.employers == f"{north.id};{south.id}"
-    matrix = policies.policy_matrix()
+    matrix = policy_matrix()
     home = next(t for t in matrix.topics if t.name == "Home visits")
     assert [a.employers for a in home.adaptations] == [("North", "South")]
 

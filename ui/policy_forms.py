@@ -10,7 +10,7 @@ from nicegui import ui
 
 from tracker.access import ADMIN, LEAD, Viewer
 from tracker.services import policies
-from tracker.services.policies import Adaptation, Position
+from tracker.views.policy_matrix import Adaptation, Position
 from ui.actions import as_viewer, write
 from ui.attrs import attrs
 from ui.components import date_input, heading, muted, review_line, text, uk_date

@@ -9,12 +9,9 @@ counts; nothing is deleted.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
-from peewee import JOIN, fn
-
-from tracker.access import Scope, Viewer, can_edit_employer
+from tracker.access import Viewer, can_edit_employer
 from tracker.clock import today as clock_today
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied, ValidationError
@@ -22,7 +19,6 @@ from tracker.models import (
     EmployerPolicy,
     Employment,
     Organisation,
-    Person,
     PolicyAcknowledgement,
     PolicyAdaptation,
     PolicyTopic,
@@ -30,8 +26,7 @@ from tracker.models import (
 from tracker.periods import active_on
 from tracker.services import audit
 from tracker.services.validate import email, optional_date, person_by_id, text
-from tracker.views.population import scope_jobs
-from tracker.views.team_cache import CACHE
+from tracker.views.policy_matrix import split_employers
 
 MAX_STATEMENT = 2000
 
@@ -195,7 +190,7 @@ def save_adaptation(
         row = PolicyAdaptation.get_or_none(PolicyAdaptation.id == adaptation_id)
         if row is None:
             raise NotFound(f"no adaptation has id {adaptation_id}")
-        _may_edit_adaptation(viewer, _split(row.employers))
+        _may_edit_adaptation(viewer, split_employers(row.employers))
         before = audit.as_dict(row)
         row.topic = topic.id
         for name, value in fields.items():
@@ -211,7 +206,7 @@ def withdraw_adaptation(viewer: Viewer, adaptation_id: int) -> None:
         row = PolicyAdaptation.get_or_none(PolicyAdaptation.id == adaptation_id)
         if row is None:
             raise NotFound(f"no adaptation has id {adaptation_id}")
-        _may_edit_adaptation(viewer, _split(row.employers))
+        _may_edit_adaptation(viewer, split_employers(row.employers))
         before = audit.as_dict(row)
         PolicyAdaptation.delete().where(PolicyAdaptation.id == adaptation_id).execute()
         audit.record(viewer.actor, "withdraw", "policy_adaptation", adaptation_id, before, None)
@@ -229,192 +224,3 @@ def add_topic(viewer: Viewer, name: str, description: str = "") -> PolicyTopic:
     return row
 
 
-def _split(employers: str) -> list[int]:
-    return [int(p) for p in employers.split(";") if p.strip().isdigit()]
-
-
-# ---- reads ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Position:
-    policy_id: int
-    topic_id: int
-    employer_id: int
-    statement: str
-    document_url: str | None
-    version: str
-    owner: str | None
-    owner_email: str | None
-    review_date: date | None
-    requires_acknowledgement: bool
-
-
-@dataclass(frozen=True)
-class Adaptation:
-    adaptation_id: int
-    topic_id: int
-    employer_ids: tuple[int, ...]
-    employers: tuple[str, ...]
-    condition: str
-    agreed_by: str
-    agreed_on: date | None
-    review_date: date | None
-
-
-@dataclass(frozen=True)
-class TopicRow:
-    topic_id: int
-    name: str
-    description: str
-    positions: dict[int, Position] = field(default_factory=dict)  # employer id -> position
-    adaptations: tuple[Adaptation, ...] = ()
-
-    def differs(self, employer_ids: Iterable[int]) -> bool:
-        """True when the employers shown do not all say the same thing (or some say nothing)."""
-        said = {self._said(e) for e in employer_ids}
-        return len(said) > 1
-
-    def _said(self, employer_id: int) -> str | None:
-        p = self.positions.get(employer_id)
-        return None if p is None else " ".join(p.statement.lower().split())
-
-
-@dataclass(frozen=True)
-class PolicyMatrix:
-    employers: tuple[tuple[int, str], ...]
-    topics: tuple[TopicRow, ...]
-
-    def differing(self) -> list[TopicRow]:
-        ids = [e for e, _ in self.employers]
-        return [t for t in self.topics if t.differs(ids)]
-
-
-def policy_matrix(employer_ids: Iterable[int] | None = None) -> PolicyMatrix:
-    """Every topic against the employers (all, or those given), with positions and adaptations."""
-    orgs = Organisation.select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    if employer_ids is not None:
-        orgs = orgs.where(Organisation.id.in_(list(employer_ids)))
-    employers = tuple((o.id, o.name) for o in orgs)
-    names = dict(employers)
-    all_names: dict[int, str] = dict(Organisation.select(Organisation.id, Organisation.name).tuples())
-    positions: dict[int, dict[int, Position]] = {}
-    for p in EmployerPolicy.select():
-        if p.employer_id in names:
-            positions.setdefault(p.topic_id, {})[p.employer_id] = Position(
-                p.id,
-                p.topic_id,
-                p.employer_id,
-                p.statement,
-                p.document_url,
-                p.version,
-                p.owner,
-                p.owner_email,
-                p.review_date,
-                bool(p.requires_acknowledgement),
-            )
-    adaptations: dict[int, list[Adaptation]] = {}
-    for a in PolicyAdaptation.select().order_by(PolicyAdaptation.id):
-        ids = tuple(_split(a.employers))
-        adaptations.setdefault(a.topic_id, []).append(
-            Adaptation(
-                a.id,
-                a.topic_id,
-                ids,
-                tuple(all_names.get(i, f"employer {i}") for i in ids),
-                a.condition,
-                a.agreed_by,
-                a.agreed_on,
-                a.review_date,
-            )
-        )
-    topics = tuple(
-        TopicRow(t.id, t.name, t.description, positions.get(t.id, {}), tuple(adaptations.get(t.id, ())))
-        for t in PolicyTopic.select().order_by(PolicyTopic.name)
-    )
-    return PolicyMatrix(employers, topics)
-
-
-@dataclass(frozen=True)
-class Reader:
-    person_id: int
-    staff_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class AcknowledgementState:
-    policy_id: int
-    version: str
-    acknowledged: int
-    outstanding: tuple[Reader, ...]  # employed on the date, in scope, not acknowledged this version
-
-    @property
-    def people(self) -> int:
-        return self.acknowledged + len(self.outstanding)
-
-
-def acknowledgements(policy_id: int, as_of: date, scope: Scope) -> AcknowledgementState:
-    """Who of the policy's employer (within the scope) has and has not acknowledged its current version."""
-    policy = EmployerPolicy.get_or_none(EmployerPolicy.id == policy_id)
-    if policy is None:
-        raise NotFound("there is no such policy")
-    jobs = scope_jobs(scope, as_of).where(Employment.employer == policy.employer_id)
-    read = {
-        pid
-        for (pid,) in PolicyAcknowledgement.select(PolicyAcknowledgement.person)
-        .where(
-            (PolicyAcknowledgement.policy == policy.id)
-            & (PolicyAcknowledgement.version == policy.version)
-            & (PolicyAcknowledgement.acknowledged_on <= as_of)
-        )
-        .tuples()
-    }
-    people = (
-        Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
-        .where(Person.id.in_(jobs))
-        .order_by(Person.last_name, Person.first_name)
-    )
-    outstanding: list[Reader] = []
-    done = 0
-    for pid, staff_id, first, last in people.tuples():
-        if pid in read:
-            done += 1
-        else:
-            outstanding.append(Reader(pid, staff_id, f"{first} {last}".strip()))
-    return AcknowledgementState(policy.id, policy.version, done, tuple(outstanding))
-
-
-def acknowledgement_counts(as_of: date, scope: Scope) -> dict[int, tuple[int, int]]:
-    """Policy id -> (acknowledged, people) for each policy that asks to be acknowledged: people employed by
-    its employer on as_of within the scope, and how many of them have acknowledged its current version.
-    Counted by the database, and kept until the data changes (tracker.views.team_cache)."""
-    return dict(CACHE.remembered(("acknowledgement counts", scope, as_of), lambda: _counted(as_of, scope)))
-
-
-def _counted(as_of: date, scope: Scope) -> dict[int, tuple[int, int]]:
-    query = (
-        EmployerPolicy.select(
-            EmployerPolicy.id,
-            fn.COUNT(Employment.person.distinct()),
-            fn.COUNT(PolicyAcknowledgement.person.distinct()),
-        )
-        .join(Employment, on=(Employment.employer == EmployerPolicy.employer))
-        .join(
-            PolicyAcknowledgement,
-            JOIN.LEFT_OUTER,
-            on=(
-                (PolicyAcknowledgement.person == Employment.person)
-                & (PolicyAcknowledgement.policy == EmployerPolicy.id)
-                & (PolicyAcknowledgement.version == EmployerPolicy.version)
-                & (PolicyAcknowledgement.acknowledged_on <= as_of)
-            ),
-        )
-        .where((EmployerPolicy.requires_acknowledgement == True) & active_on(Employment, as_of))  # noqa: E712
-        .group_by(EmployerPolicy.id)
-    )
-    if scope.employer_id is not None:  # the same test on the job as tracker.views.population.scope_jobs
-        query = query.where(Employment.employer == scope.employer_id)
-    if scope.pcn_id is not None:
-        query = query.where(Employment.pcn == scope.pcn_id)
-    return {policy_id: (acknowledged, people) for policy_id, people, acknowledged in query.tuples()}

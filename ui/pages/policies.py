@@ -10,8 +10,8 @@ from datetime import date
 from nicegui import ui
 
 from tracker.access import ADMIN, LEAD, Scope, Viewer, can_edit_employer, lead_scope, require
-from tracker.services import policies
-from tracker.services.policies import PolicyMatrix, Position, TopicRow
+from tracker.views.acknowledgements import acknowledgement_counts, acknowledgements
+from tracker.views.policy_matrix import PolicyMatrix, Position, TopicRow, policy_matrix
 from ui.actions import read
 from ui.attrs import attrs, safe_link
 from ui.components import empty_state, heading, muted, panel, review_line, status_chip, text
@@ -29,7 +29,7 @@ class Picture:
 
 
 def picture(as_of: date, scope: Scope) -> Picture:
-    return Picture(policies.policy_matrix(), policies.acknowledgement_counts(as_of, scope))
+    return Picture(policy_matrix(), acknowledgement_counts(as_of, scope))
 
 
 def position_cell(
@@ -70,7 +70,7 @@ def position_cell(
 
 
 async def outstanding(page: Page, p: Position, employer: str, topic: str) -> None:
-    state = await read(policies.acknowledgements, p.policy_id, page.as_of, lead_scope(page.viewer))
+    state = await read(acknowledgements, p.policy_id, page.as_of, lead_scope(page.viewer))
     with ui.dialog() as dialog, ui.card().classes("w-[32rem] max-w-full"):
         heading(f"Not yet acknowledged: {topic}, {employer}", 2)
         muted(f"Version {state.version}: {state.acknowledged} of {state.people} have acknowledged it.")
