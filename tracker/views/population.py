@@ -266,15 +266,24 @@ def snapshots(
     calling `snapshot` for each date."""
     if not days:
         return {}
+    rules = rules or load_rules()
+    with c.collector_paused():
+        population, dated_acks = _records_over(days, scope, rules)
+        return {day: c.assess_all(_as_on(population, scope, day, dated_acks), rules, day) for day in days}
+
+
+def _records_over(
+    days: Sequence[date], scope: Scope, rules: c.Rules
+) -> tuple[list[c.PersonRecords], dict[int, list[tuple[int, str, date]]]]:
+    """Everyone in scope on any of the days with the records all of them need, read once; and each person's
+    acknowledgements with their dates."""
     first, last = min(days), max(days)
     months = (last.year - first.year) * 12 + last.month - first.month + c.MONTHS_SHOWN
-    rules = rules or load_rules()
     dated_acks: dict[int, list[tuple[int, str, date]]] = {}
-    with c.collector_paused():
-        population = _load_records(
-            last, scope, months, since=first, dated_acks=dated_acks, widest_period=rules.widest_period
-        )
-        return {day: c.assess_all(_as_on(population, scope, day, dated_acks), rules, day) for day in days}
+    population = _load_records(
+        last, scope, months, since=first, dated_acks=dated_acks, widest_period=rules.widest_period
+    )
+    return population, dated_acks
 
 
 def trend_summaries(
@@ -284,15 +293,10 @@ def trend_summaries(
     each person's statuses on all the dates together: the same figures as summarising `snapshot` at each date."""
     if not days:
         return {}
-    first, last = min(days), max(days)
-    months = (last.year - first.year) * 12 + last.month - first.month + c.MONTHS_SHOWN
     rules = rules or load_rules()
-    dated_acks: dict[int, list[tuple[int, str, date]]] = {}
     on_day: dict[date, list[c.DayStatus]] = {day: [] for day in days}
     with c.collector_paused():
-        population = _load_records(
-            last, scope, months, since=first, dated_acks=dated_acks, widest_period=rules.widest_period
-        )
+        population, dated_acks = _records_over(days, scope, rules)
         for records in population:
             chosen = days if not scope.by_place else [
                 day for day in days
