@@ -17,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as ec
 
 from tests.browser.live import ARTIFACTS, Browser, chromium, running_app
 from tests.conftest import open_clean_database
@@ -408,4 +409,34 @@ def test_the_lead_pages_fit_a_laptop_and_a_phone(site: Site, size: str) -> None:
                 right = driver.execute_script("return arguments[0].getBoundingClientRect().right", header)
                 assert right <= driver.execute_script("return window.innerWidth")
             shot(site, "lead" + path.replace("/", "-"), size)
+    driver.set_window_size(*SIZES["laptop"])
+
+
+# ---- 9. names, not codes ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_a_lead_chooses_a_statements_person_by_typing_part_of_a_name(site: Site, size: str) -> None:
+    browser = signed_in_as(site, "lead.north@example.nhs.uk")
+    driver = site.driver
+    asha, cara = site.team.asha, site.team.cara
+    with browser.recording_failure():
+        driver.set_window_size(*SIZES[size])
+        browser.go("/reports")
+        person = browser.field("Person (type part of a name)")
+        person.click()
+        person.send_keys("pat")  # part of a surname, in small letters
+        browser.sees_element(".q-menu .q-item")
+        options = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".q-menu .q-item") if e.is_displayed()]
+        assert options and all("pat" in o.lower() for o in options), options
+        assert not any(cara.last_name in o for o in options)  # South's people are not this lead's to choose
+        shot(site, "reports-choose-person", size)
+        browser.pick(f"Asha Patel ({asha.staff_id}")
+        statement_view = ("//h2[contains(normalize-space(.), 'Compliance statement')]"
+                          "/following::button[contains(normalize-space(.), 'Read it as a web page')][1]")
+        browser.wait.until(ec.element_to_be_clickable((By.XPATH, statement_view))).click()
+        browser.wait.until(lambda d: "/reports/view/person" in d.current_url)
+        assert f"name={asha.staff_id}" in driver.current_url
+        browser.sees("Asha Patel")
+        shot(site, "reports-statement-of-the-person-chosen", size)
     driver.set_window_size(*SIZES["laptop"])
