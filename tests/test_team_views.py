@@ -146,7 +146,7 @@ def test_the_why_lists_the_first_reasons_red_first_and_counts_the_rest() -> None
     member = tv.member_of(c.assess(person, many, AS_OF), None)
     assert len(member.result.reasons) == 4
     why = member.why()
-    assert why.endswith("; and 2 more") and "has not been done" in why
+    assert why.endswith(" (and 2 more)") and why.count("; ") == 1 and "has not been done" in why
     assert "Policy 'Lone working' version 2 not yet acknowledged" in member.why(limit=4)
 
 

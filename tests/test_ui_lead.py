@@ -107,6 +107,10 @@ async def test_an_admin_sees_everyone_and_each_employer(user: Visitor) -> None:
         "Southgate Practice",
     ]
     assert [cells[1].text for cells in employers.values()] == ["3", "1"]
+    first = next(iter(employers.values()))  # on a phone each row is a card, each figure labelled by its column
+    assert [c.attrs.get("data-label") for c in first] == [
+        None, "People", "Green", "Amber", "Red", "Fully compliant"
+    ]
 
 
 async def test_the_matrix_shows_each_course_in_words_and_filters_by_status_and_search(user: Visitor) -> None:

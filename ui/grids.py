@@ -154,14 +154,20 @@ def simple_table(
     caption: str, headers: list[tuple[str, bool]], rows: Iterable[tuple[dict[str, str], list[Part]]]
 ) -> Spec:
     """A plain data table: headers as (label, numeric); rows as (data- attributes, one part per cell, the
-    first being the row's header)."""
+    first being the row's header). On a phone each row becomes a card, each cell labelled with its column's
+    header (its data-label, a header of ours, never data; theme.CSS shows it)."""
     right = "text-right"
     head = [{"cls": right if numeric else None, "parts": [text_cell(label)]} for label, numeric in headers]
     body = []
     for data, parts in rows:
         cells = [
-            {"header": i == 0, "cls": right if i < len(headers) and headers[i][1] else None, "parts": [part]}
+            {
+                "header": i == 0,
+                "cls": right if i < len(headers) and headers[i][1] else None,
+                "data": {"label": headers[i][0]} if 0 < i < len(headers) else {},
+                "parts": [part],
+            }
             for i, part in enumerate(parts)
         ]
         body.append({"data": data, "cells": cells})
-    return _table("data-table", caption, head, body)
+    return _table("data-table cards", caption, head, body)

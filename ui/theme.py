@@ -90,6 +90,19 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
   .panel {{ padding: 0.75rem; }}
   h1.page-title {{ font-size: 1.5rem; }}
 }}
+@media (max-width: 600px) {{
+  .data-table.cards, .data-table.cards tbody, .data-table.cards tfoot, .data-table.cards tr,
+  .data-table.cards th, .data-table.cards td {{ display: block; width: 100%; }}
+  .data-table.cards thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0, 0, 0, 0); }}
+  .data-table.cards tr {{ background: #FFFFFF; border: 1px solid {NHS_BORDER}; border-radius: 4px;
+    margin: 0 0 0.5rem; padding: 0.35rem 0.75rem; }}
+  .data-table.cards th, .data-table.cards td {{ border-bottom: none; padding: 0.2rem 0; }}
+  .data-table.cards td {{ display: flex; justify-content: space-between; align-items: center; gap: 1rem;
+    text-align: right; }}
+  .data-table.cards td[data-label]::before {{ content: attr(data-label); font-weight: 600; text-align: left;
+    color: {NHS_TEXT}; }}
+  .data-table.cards .bar-track {{ min-width: 6rem; flex: 1 1 auto; max-width: 12rem; }}
+}}
 .file-field-carrier {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }}
 .file-field-button {{ background: #FFFFFF !important; color: {NHS_BLUE} !important; border: 2px solid {NHS_BLUE};

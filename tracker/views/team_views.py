@@ -85,13 +85,14 @@ class Member:
 
     def why(self, limit: int = 2) -> str:
         """Why the person is red or amber, in the engine's own words: the first `limit` reasons (red ones come
-        first) and how many more; empty for someone green."""
+        first) and how many more, as the dashboard's "Needs attention" (one) and the matrix (two) show it;
+        empty for someone green."""
         reasons = self.result.reasons
         if not reasons:
             return ""
         shown = "; ".join(reasons[:limit])
         more = len(reasons) - limit
-        return f"{shown}; and {more} more" if more > 0 else shown
+        return f"{shown} (and {more} more)" if more > 0 else shown
 
 
 @dataclass(frozen=True)
