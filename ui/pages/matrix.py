@@ -27,8 +27,8 @@ def course_chooser(result: tv.MatrixPage, view: View) -> None:
         await view.set_extra("courses", ",".join(code for code in value or [] if code in options))
 
     (
-        ui.select(options, multiple=True, value=chosen, label="Courses shown (none chosen: every course)")
-        .props("outlined dense options-dense use-chips clearable")
+        ui.select(options, multiple=True, value=chosen, label="Courses shown")
+        .props('outlined dense options-dense use-chips clearable hint="Choose none to show every course"')
         .classes("min-w-[20rem] max-w-full")
         .mark("matrix-courses")
         .on_value_change(lambda e: chosen_now(e.value))
