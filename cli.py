@@ -172,7 +172,7 @@ def cmd_user_add(args: argparse.Namespace, url: str) -> int:
     roles = parse_roles(args.role)
     user = add_user(_actor(), args.email, _password(), roles, args.person, args.employer, args.pcn)
     scope = f", sees {args.employer or args.pcn}" if (args.employer or args.pcn) else ""
-    _say(f"created the login {user.email} ({user.roles.replace(';', ', ')}{scope}); "
+    _say(f"created the login {user.email} ({', '.join(user.roles)}{scope}); "
          "they choose their own password when they first sign in")
     return 0
 

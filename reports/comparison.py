@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from reports.style import fit, fonts, styles, usable_width
 from reports.tables import Grid, heading, make_table
+from tracker.compliance import review_overdue
 from tracker.dates import uk
 from tracker.views.policy_comparison import PolicyComparison, PolicyPosition
 from tracker.views.report_data import EmployerColumn, ScopeReportData
@@ -41,7 +43,7 @@ def comparison_section(data: ScopeReportData, pagesize: tuple[float, float]) -> 
     for part in _chunks(len(data.employers)):
         story += [_figures(data, [data.employers[i] for i in part], width), Spacer(1, 4)]
     if data.policies is not None:
-        story += _policies(data.policies, width)
+        story += _policies(data.policies, width, data.meta.as_of)
     return story
 
 
@@ -73,18 +75,20 @@ def _figures(data: ScopeReportData, employers: Sequence[EmployerColumn], width: 
     return make_table(grid, font_size=7.5)
 
 
-def _position(p: PolicyPosition | None) -> str:
+def _position(p: PolicyPosition | None, as_of: date) -> str:
     if p is None:
         return "<i>No policy recorded</i>"
     extra = f"version {_esc(p.version)}"
-    if p.review_date:
+    if p.review_date and review_overdue(p.review_date, as_of):
+        extra += f", <font color='#DA291C'><b>review overdue since {uk(p.review_date)}</b></font>"
+    elif p.review_date:
         extra += f", review by {uk(p.review_date)}"
     if p.requires_acknowledgement:
         extra += ", staff must acknowledge"
     return f"{_esc(p.statement) or '<i>(no statement)</i>'}<br/><font size='6.5' color='#425563'>{extra}</font>"
 
 
-def _policies(comparison: PolicyComparison, width: float) -> list[Flowable]:
+def _policies(comparison: PolicyComparison, width: float, as_of: date) -> list[Flowable]:
     s = styles()
     names = comparison.employers
     differing = [t.topic for t in comparison.topics if t.differs] + [r.label for r in comparison.rules if r.differs]
@@ -107,7 +111,7 @@ def _policies(comparison: PolicyComparison, width: float) -> list[Flowable]:
         for rule in comparison.rules:
             _add_row(grid, rule.label, rule.differs, [Paragraph(_esc(rule.values[i]), s.cell) for i in part])
         for topic in comparison.topics:
-            _add_row(grid, topic.topic, topic.differs, [Paragraph(_position(topic.positions[i]), s.cell)
+            _add_row(grid, topic.topic, topic.differs, [Paragraph(_position(topic.positions[i], as_of), s.cell)
                                                         for i in part])
         story += [make_table(grid, font_size=7.5), Spacer(1, 6)]
     if comparison.adaptations:
@@ -117,9 +121,17 @@ def _policies(comparison: PolicyComparison, width: float) -> list[Flowable]:
         for a in comparison.adaptations:
             grid.add([Paragraph(_esc(a.topic), s.cell), Paragraph(_esc(", ".join(a.employers)), s.cell),
                       Paragraph(_esc(a.condition), s.cell), Paragraph(_esc(a.agreed_by), s.cell),
-                      uk(a.agreed_on), uk(a.review_date)])
+                      uk(a.agreed_on), _review(a.review_date, as_of)])
         story.append(make_table(grid, font_size=7.5))
     return story
+
+
+def _review(review_date: date | None, as_of: date) -> object:
+    if review_date is None:
+        return ""
+    if review_overdue(review_date, as_of):
+        return Paragraph(f"<font color='#DA291C'><b>Overdue since {uk(review_date)}</b></font>", styles().cell)
+    return uk(review_date)
 
 
 def _add_row(grid: Grid, label: str, differs: bool, cells: list[object]) -> None:

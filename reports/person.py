@@ -91,7 +91,7 @@ def _training(data: PersonStatementData) -> list[Flowable]:
                 [55, 170, 110, 70, 55, 76])
     for r in data.training:
         evidence = "approved" if r.evidence_state == "approved" else f"{r.evidence_state}: does not count"
-        grid.add([uk(r.completed_on), Paragraph(f"{_esc(r.course_name)} ({r.course})", s.cell),
+        grid.add([uk(r.completed_on), Paragraph(f"{_esc(r.course)} ({r.course_code})", s.cell),
                   Paragraph(_esc(r.provider), s.cell), Paragraph(_esc(r.reference), s.cell), uk(r.expires_on),
                   evidence])
     story.append(make_table(grid) if grid.rows else Paragraph("No training recorded by this date.", s.body))

@@ -68,9 +68,9 @@ def write_matrix(w: World) -> list[tuple[str, Write, set[str]]]:
     return [
         ("upload a certificate for Asha", upload(w.asha.id), {"staff", "lead_employer", "lead_pcn", "admin"}),
         ("upload a certificate for Cara", upload(w.cara.id), {"lead_pcn", "admin"}),
-        ("approve Asha's certificate", lambda v: evidence.approve(v, asha_pending), {"lead_employer", "lead_pcn", "admin"}),
-        ("approve Cara's certificate", lambda v: evidence.approve(v, cara_pending), {"lead_pcn", "admin"}),
-        ("approve Dan's certificate", lambda v: evidence.approve(v, dan_pending), {"admin"}),
+        ("approve Asha's certificate", lambda v: evidence.approve(v, asha_pending, without_certificate="Seen"), {"lead_employer", "lead_pcn", "admin"}),
+        ("approve Cara's certificate", lambda v: evidence.approve(v, cara_pending, without_certificate="Seen"), {"lead_pcn", "admin"}),
+        ("approve Dan's certificate", lambda v: evidence.approve(v, dan_pending, without_certificate="Seen"), {"admin"}),
         ("reject Asha's certificate", lambda v: evidence.reject(v, asha_pending, "blurred"),
          {"lead_employer", "lead_pcn", "admin"}),
         ("reject Cara's certificate", lambda v: evidence.reject(v, cara_pending, "blurred"), {"lead_pcn", "admin"}),

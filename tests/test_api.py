@@ -12,9 +12,12 @@ from nicegui import app
 
 from tests import factories as f
 from tests import factories_data as fd
-from tracker.models import ApiToken, AuditEvent, Organisation
+from tracker.compliance import ITEM_KINDS
+from tracker.models import ApiToken, AuditEvent, Course, Organisation
 from tracker.services import tokens
+from tracker.settings import Settings
 from tracker.views.population import snapshot
+from ui.app_settings import hand_over
 from ui.pages import api_v1
 
 AS_OF = "2026-11-22"
@@ -22,6 +25,7 @@ AS_OF = "2026-11-22"
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
+    hand_over(app, Settings())  # as the composition root does (run alone, the app would have none)
     api_v1.register()
     yield TestClient(app, raise_server_exceptions=False)
 
@@ -40,7 +44,7 @@ def test_a_token_secret_is_shown_once_and_only_its_hash_is_kept(database):
     stored = ApiToken.get_by_id(issued.token_id)
     assert issued.secret not in (stored.token_hash, stored.name)
     assert stored.token_hash == tokens.hash_secret(issued.secret)
-    assert tokens.verify(issued.secret, "api").id == owner.id
+    assert tokens.verify(issued.secret, "api").user_id == owner.id
     assert tokens.verify(issued.secret, "calendar") is None  # a token serves one purpose only
     assert AuditEvent.select().where(AuditEvent.entity == "api_token").count() == 1
     assert issued.secret not in "".join(e.after or "" for e in AuditEvent.select())
@@ -130,12 +134,48 @@ def test_an_unknown_staff_id_is_404(database, client):
     assert "NOBODY" in answer.json()["detail"]
 
 
-@pytest.mark.parametrize("bad", ["2026-02-30", "22/11/2026", "2026-11-22T10:00", "yesterday", "1700000000"])
-def test_a_bad_date_is_422_never_500(database, client, bad):
+BAD_DATES = [
+    "31/02/2026", "2026-02-30", "2026-13-01", "00/11/2026", "0000-01-01", "11/22/2026", "", " ", "yesterday",
+    "2026-11-22T10:00", "22-11-2026", "22/11/26", "2/11/2026", "1 Feb 2026", "46000", "1700000000",
+    "２０２６-11-22", "22/11/2026\x00", "0001-01-01", "31/12/1899", "9" * 20_000, "22/11/2026" * 1000,
+]
+
+
+@pytest.mark.parametrize("bad", BAD_DATES, ids=[repr(b[:24]) for b in BAD_DATES])
+def test_a_bad_date_is_400_naming_both_forms_never_500(database, client, bad):
     headers = bearer(fd.user("admin@example.org", roles="admin").id)
-    answer = client.get("/api/v1/compliance", params={"as_of": bad}, headers=headers)
-    assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["query", "as_of"]
+    for path, name in (("/api/v1/compliance", "as_of"), ("/api/v1/people", "as_of"),
+                       ("/api/v1/sessions", "date_from"), ("/api/v1/sessions", "date_to")):
+        answer = client.get(path, params={name: bad}, headers=headers)
+        assert answer.status_code == 400, (path, name, answer.text[:200])
+        detail = answer.json()["detail"]
+        assert detail.startswith(f"{name}: ")
+        assert "dd/mm/yyyy" in detail and "yyyy-mm-dd" in detail
+        assert len(detail) < 300  # a huge value is not echoed back whole
+
+
+def test_a_uk_date_gives_the_same_answer_as_the_iso_date(database, client):
+    t = fd.team()
+    f.trained(t.asha, "SG-L2", date(2023, 12, 1))
+    f.session(t.gp, t.asha, date(2026, 11, 22))
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    for path in ("/api/v1/people", "/api/v1/compliance", "/api/v1/compliance/E1001", "/api/v1/people/E1001"):
+        uk = client.get(path, params={"as_of": "22/11/2026"}, headers=headers)
+        iso = client.get(path, params={"as_of": AS_OF}, headers=headers)
+        assert uk.status_code == 200
+        assert uk.json() == iso.json()
+    uk_range = client.get("/api/v1/sessions", params={"date_from": "22/11/2026", "date_to": "22/11/2026"},
+                          headers=headers).json()
+    assert uk_range["total"] == 1
+    assert uk_range == client.get("/api/v1/sessions", params={"date_from": AS_OF, "date_to": AS_OF},
+                                  headers=headers).json()
+
+
+def test_a_us_date_is_refused_as_one(database, client):
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    answer = client.get("/api/v1/compliance", params={"as_of": "11/22/2026"}, headers=headers)
+    assert answer.status_code == 400
+    assert "US date" in answer.json()["detail"]
 
 
 def test_sessions_are_filtered_by_an_inclusive_date_range(database, client):
@@ -164,7 +204,7 @@ def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
     assert {p["staff_id"]: p["rag"] for p in body["people"]} == {s: r.rag for s, r in engine.items()}
     asha = next(p for p in body["people"] if p["staff_id"] == "E1001")
     sg2 = next(c for c in asha["training"] if c["course"] == "SG-L2")
-    assert sg2 == {"course": "SG-L2", "kind": "course", "status": "due_soon", "completed_on": "2023-12-01",
+    assert sg2 == {"course": "SG-L2", "name": Course.get(Course.code == "SG-L2").name, "kind": "course", "status": "due_soon", "completed_on": "2023-12-01",
                    "expires_on": "2026-12-01", "met_by": ["SG-L2"]}
     assert asha["supervision"]["last_session"] == "2026-10-14"
     assert asha["supervision"]["months"][-2:] == [
@@ -173,6 +213,35 @@ def test_compliance_as_at_a_date_is_the_engines_answer(database, client):
         {"month": "2026-11", "minutes": 0, "status": "in_progress", "period_from": "2026-11-01",
          "period_to": "2026-11-30", "period_minutes": 0, "required": 60},
     ]
+
+
+def test_role_is_the_code_with_its_name_beside_it_in_people_and_compliance(database, client):
+    fd.team()
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    people = client.get("/api/v1/people", params={"as_of": AS_OF}, headers=headers).json()["people"]
+    compliance = client.get("/api/v1/compliance", params={"as_of": AS_OF}, headers=headers).json()["people"]
+    roles = {p["staff_id"]: (p["role"], p["role_name"]) for p in people}
+    assert roles == {p["staff_id"]: (p["role"], p["role_name"]) for p in compliance}
+    assert roles["E2001"][0] == "CP" and roles["E1001"][0] == "SPLW"
+    assert all(name and name != code for code, name in roles.values())
+    one = client.get("/api/v1/compliance/E2001", params={"as_of": AS_OF}, headers=headers).json()
+    assert (one["role"], one["role_name"]) == roles["E2001"]
+
+
+def test_compliance_entries_carry_the_items_name_and_kind(database, client):
+    fd.team()
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    carol = client.get("/api/v1/compliance/E2001", params={"as_of": AS_OF}, headers=headers).json()
+    names = {c.code: (c.name, c.kind) for c in Course.select()}
+    assert carol["training"]
+    for entry in carol["training"]:
+        assert (entry["name"], entry["kind"]) == names[entry["course"]]
+        assert entry["kind"] in ITEM_KINDS
+    kinds = {e["course"]: e["kind"] for e in carol["training"]}
+    assert kinds["REG-GPHC"] == "registration" and kinds["DBS-ENH"] == "check"
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CourseOut"]
+    assert schema["properties"]["kind"]["enum"] == list(ITEM_KINDS)
+    assert {"course", "name", "kind"} <= set(schema["required"])
 
 
 def test_sessions_never_carry_private_notes(database, client):
@@ -207,6 +276,49 @@ def test_paging_returns_the_total_and_a_slice(database, client):
     assert client.get("/api/v1/people", params={"limit": 0}, headers=headers).status_code == 422
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
+def test_walking_every_page_by_next_returns_each_item_exactly_once(database, client, limit):
+    t = fd.team()
+    for day in (date(2026, 4, 1), date(2026, 4, 1), date(2026, 5, 2), date(2026, 6, 3), date(2026, 7, 4)):
+        f.session(t.gp, [t.asha, t.ben], day)
+    headers = bearer(fd.user("admin@example.org", roles="admin", person=t.gp).id)
+    for path, key, ident, params in (
+        ("/api/v1/people", "people", "staff_id", {"as_of": "22/11/2026"}),
+        ("/api/v1/compliance", "people", "staff_id", {}),
+        ("/api/v1/sessions", "sessions", "id", {"date_from": "01/04/2026", "staff_id": "E1002"}),
+    ):
+        first = client.get(path, params={**params, "limit": limit}, headers=headers)
+        assert first.status_code == 200
+        everything = client.get(path, params=params, headers=headers).json()
+        assert everything["next"] is None and everything["total"] in (4, 5)
+        seen, page, pages = [], first.json(), 1
+        while True:
+            seen += [item[ident] for item in page[key]]
+            if page["next"] is None:
+                break
+            assert page["next"].startswith(path + "?")
+            answer = client.get(page["next"], headers=headers)
+            assert answer.status_code == 200
+            page, pages = answer.json(), pages + 1
+        assert seen == [item[ident] for item in everything[key]]
+        assert len(set(seen)) == len(seen) == everything["total"]
+        assert pages == -(-everything["total"] // limit)
+
+
+def test_next_keeps_the_filters_and_fixes_the_date(database, client):
+    t = fd.team()
+    for day in (date(2026, 4, 1), date(2026, 5, 2)):
+        f.session(t.gp, t.asha, day)
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    params = {"date_from": "01/04/2026", "as_of": "22/11/2026", "limit": 1}
+    page = client.get("/api/v1/sessions", params=params, headers=headers).json()
+    assert page["next"] == "/api/v1/sessions?date_from=01%2F04%2F2026&as_of=2026-11-22&limit=1&offset=1"
+    last = client.get(page["next"], headers=headers).json()
+    assert (last["offset"], last["next"], [s["date"] for s in last["sessions"]]) == (1, None, ["2026-05-02"])
+    people = client.get("/api/v1/people", params={"limit": 3}, headers=headers).json()  # as_of: today
+    assert people["next"] == f"/api/v1/people?limit=3&as_of={people['as_of']}&offset=3"
+
+
 def test_the_schema_documents_every_route_with_models_and_bearer_auth(database, client):
     schema = client.get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) == {
@@ -216,8 +328,48 @@ def test_the_schema_documents_every_route_with_models_and_bearer_auth(database, 
     assert {"PersonOut", "ComplianceOut", "SessionOut", "ErrorOut"} <= set(schema["components"]["schemas"])
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     people = schema["paths"]["/api/v1/people"]["get"]
-    assert {"200", "401", "403", "422"} <= set(people["responses"])
+    assert {"200", "400", "401", "403", "422"} <= set(people["responses"])
+    as_of = next(p for p in people["parameters"] if p["name"] == "as_of")
+    assert "dd/mm/yyyy" in as_of["description"] and "yyyy-mm-dd" in as_of["description"]
     assert "private_notes" not in str(schema)
+
+
+def test_the_docs_page_is_html_naming_every_route_and_field_without_a_script(database, client):
+    answer = client.get("/api/v1/docs")  # public, like the schema: it holds no data
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in schema["paths"]:
+        assert f'<span class="path">{path}</span>' in answer.text
+    for name in ("as_of", "date_from", "offset", "limit", "staff_id"):
+        assert f"<code>{name}</code>" in answer.text
+    for model in ("PersonOut", "ComplianceOut", "CourseOut", "SessionOut"):
+        for field in schema["components"]["schemas"][model]["properties"]:
+            assert f"<code>{field}</code>" in answer.text
+    assert "/api/v1/openapi.json" in answer.text
+    assert "<script" not in answer.text.lower()
+    assert "Bearer &lt;token&gt;" in answer.text
+
+
+def test_the_docs_page_escapes_every_text_of_the_schema():
+    from ui import api_docs
+
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    schema = {
+        "info": {"title": hostile, "version": hostile, "description": hostile},
+        "paths": {f"/x/{hostile}": {"get": {
+            "summary": hostile,
+            "parameters": [{"name": hostile, "in": "query", "description": hostile,
+                            "schema": {"type": hostile, "enum": [hostile], "default": hostile}}],
+            "responses": {hostile: {"description": hostile, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{hostile}"}}}}},
+        }}},
+        "components": {"schemas": {hostile: {"properties": {hostile: {"type": "array", "items": {"format": hostile},
+                                                                      "description": hostile}}}}},
+    }
+    page = api_docs.render(schema, hostile)
+    assert "<script" not in page.lower() and "<img" not in page
+    assert page.count("&lt;script&gt;") >= 12
 
 
 def test_register_twice_adds_the_routes_once(database):
@@ -252,6 +404,7 @@ def test_schemathesis_finds_no_server_error_and_every_answer_matches_the_schema(
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 
+    hand_over(app, Settings())
     api_v1.register()
     t = fd.team()
     f.trained(t.asha, "SG-L2", date(2023, 12, 1))
@@ -277,3 +430,13 @@ def test_a_misspelt_parameter_is_refused_not_ignored(database, client):
     answer = client.get("/api/v1/compliance", params={"asof": "2026-11-22"}, headers=headers)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["query", "asof"]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "01/01/1900", "9999-12-31", "31/12/9999", "29/02/2000"])
+def test_the_ends_of_the_calendar_are_answered_not_500(database, client, day):
+    t = fd.team()
+    f.session(t.gp, t.asha, date(2026, 10, 14))
+    headers = bearer(fd.user("admin@example.org", roles="admin").id)
+    for path in ("/api/v1/people", "/api/v1/compliance", "/api/v1/sessions"):
+        assert client.get(path, params={"as_of": day}, headers=headers).status_code == 200, path
+    assert client.get("/api/v1/sessions", params={"date_from": day, "date_to": day}, headers=headers).status_code == 200

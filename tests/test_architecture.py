@@ -106,9 +106,10 @@ def test_ui_uses_only_views_services_and_pure_helpers_of_the_domain() -> None:
 
 
 # Settings come down from the composition root (cli.py / main.py read the environment): on the Page a page is
-# given, from the request's app in a plain route, as an argument to every job. Nowhere below reads them itself.
+# given, from the request's app in a plain route, as an argument to every job, to the signing key's maker.
+# Nowhere below reads them itself.
 SETTINGS_GETTERS = ("current_settings", "from_env", "environ", "getenv")
-NO_SETTINGS_GLOBAL = ("ui", "jobs", "tracker/clock.py")
+NO_SETTINGS_GLOBAL = ("ui", "jobs", "tracker/clock.py", "tracker/signing.py")
 
 
 def _names_used(path: Path) -> set[str]:

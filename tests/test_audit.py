@@ -174,7 +174,9 @@ CASES: dict[str, Case] = {
             w.viewer("staff"), w.settings, w.asha.id, "FIRE", _days_ago(10), "", PDF),
         "upload_certificate", "training_record", "create", actor=lambda w: w.users["staff"].email),
     "evidence.approve": Case(
-        lambda w: (lambda r: lambda: evidence.approve(w.viewer("lead_employer"), r.id))(_pending_record(w, w.ben)),
+        lambda w: (lambda r: lambda: evidence.approve(w.viewer("lead_employer"), r.id,  # it has no certificate
+                                                       without_certificate="Paper certificate seen"))(
+            _pending_record(w, w.ben)),
         "approve_certificate", "training_record", "update", actor=lambda w: w.users["lead_employer"].email),
     "evidence.reject": Case(
         lambda w: (lambda r: lambda: evidence.reject(w.viewer("admin"), r.id, "Illegible scan"))(

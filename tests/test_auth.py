@@ -186,20 +186,20 @@ def test_a_password_set_by_an_administrator_must_be_changed_by_its_owner(databas
     viewer = auth.sign_in("new@example.nhs.uk", "Given-Out-Once-881", NOON, HOME)
     assert viewer.must_change_password
     with pytest.raises(ValidationError, match="not your current password"):
-        users.change_own_password(added.id, viewer.epoch, "wrong", "My-Own-Choice-2931", "My-Own-Choice-2931")
+        users.change_own_password(added.user_id, viewer.epoch, "wrong", "My-Own-Choice-2931", "My-Own-Choice-2931")
     with pytest.raises(ValidationError, match="differ"):
-        users.change_own_password(added.id, viewer.epoch, "Given-Out-Once-881", "My-Own-Choice-2931", "My-Own")
+        users.change_own_password(added.user_id, viewer.epoch, "Given-Out-Once-881", "My-Own-Choice-2931", "My-Own")
     with pytest.raises(ValidationError, match="too easy to guess") as weak:
-        users.change_own_password(added.id, viewer.epoch, "Given-Out-Once-881", "new@example.nhs.uk1",
+        users.change_own_password(added.user_id, viewer.epoch, "Given-Out-Once-881", "new@example.nhs.uk1",
                                   "new@example.nhs.uk1")
     assert weak.value.field == "new_password"
-    changed = users.change_own_password(added.id, viewer.epoch, "Given-Out-Once-881", "My-Own-Choice-2931",
+    changed = users.change_own_password(added.user_id, viewer.epoch, "Given-Out-Once-881", "My-Own-Choice-2931",
                                         "My-Own-Choice-2931")
-    assert not changed.must_change_password and changed.session_epoch == viewer.epoch + 1
-    assert auth.viewer_for_session(added.id, viewer.epoch) is None  # the old session ended with it
+    assert not changed.must_change_password and changed.epoch == viewer.epoch + 1
+    assert auth.viewer_for_session(added.user_id, viewer.epoch) is None  # the old session ended with it
     with pytest.raises(PermissionDenied):  # and a page of that session can no longer change it again
-        users.change_own_password(added.id, viewer.epoch, "My-Own-Choice-2931", "Third-Choice-7730",
+        users.change_own_password(added.user_id, viewer.epoch, "My-Own-Choice-2931", "Third-Choice-7730",
                                   "Third-Choice-7730")
     assert not auth.sign_in("new@example.nhs.uk", "My-Own-Choice-2931", NOON, HOME).must_change_password
-    users.change_password("admin@example.nhs.uk", added.id, "Reset-By-Admin-5562")
-    assert User.get_by_id(added.id).must_change_password
+    users.change_password("admin@example.nhs.uk", added.user_id, "Reset-By-Admin-5562")
+    assert User.get_by_id(added.user_id).must_change_password

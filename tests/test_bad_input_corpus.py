@@ -645,7 +645,7 @@ async def test_html_in_a_name_is_shown_as_text_on_the_page_and_in_the_pdf(user: 
 
     w = build_world(tmp_path)
     person = people.create_person(ACTOR, "X1", *SCRIPT_NAME, "SPLW", w.north.name, "01/02/2025")
-    await sign_in(user, w.users["admin"].email, then=f"/people/{person.id}")
+    await sign_in(user, w.users["admin"].email, then=f"/people/{person.person_id}")
     await user.should_see(" ".join(SCRIPT_NAME))
     await user.should_not_see(kind=ui.html)
     pdf = statement_pdf("X1", _today(), ACTOR)

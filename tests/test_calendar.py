@@ -149,3 +149,25 @@ def test_the_calendar_name_is_escaped_text(database, name):
     [line] = [x for x in ics.split(b"\r\n") if x.startswith(b"X-WR-CALNAME")]
     assert b"\n" not in line and b";" not in line.replace(b"\\;", b"")
     assert len(Calendar.from_ical(ics).walk("VEVENT")) == 1
+
+
+def test_control_characters_never_reach_the_calendar(database):
+    hostile = "A\x00n\x1b[2Jn\x7fe\x01\x0b\x0c\x1f"
+    ics = calendar_ics.build_calendar(
+        f"Cal {hostile}", [calendar_ics.CalendarEntry("a", date(2026, 3, 29), f"With {hostile}", f"Tab\tkept\n{hostile}")],
+        STAMP)
+    assert not any(b in ics for b in (b"\x00", b"\x1b", b"\x7f", b"\x01", b"\x0b", b"\x0c", b"\x1f"))
+    cal = Calendar.from_ical(ics)
+    assert str(cal["X-WR-CALNAME"]) == "Cal An[2Jne"
+    [event] = cal.walk("VEVENT")
+    assert (str(event["SUMMARY"]), str(event["DESCRIPTION"])) == ("With An[2Jne", "Tab\tkept\nAn[2Jne")
+
+
+def test_a_name_with_control_characters_gives_a_feed_that_parses(database):
+    t = fd.team()
+    t.asha.first_name = "As\x1bh\x7fa"  # PostgreSQL refuses a NUL in text, so the NUL is tested above
+    t.asha.save()
+    f.session(t.gp, t.asha, date(2026, 4, 7))
+    ics = calendar_ics.supervisor_calendar(t.gp.id, date(2026, 3, 1), STAMP)
+    assert b"\x1b" not in ics and b"\x7f" not in ics
+    assert "Supervision with Asha Patel" in events(ics)

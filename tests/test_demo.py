@@ -206,6 +206,7 @@ def test_hand_checked_people(demo: DemoSummary) -> None:
     assert priya.reasons == (
         "GPhC registration expires on 12/12/2026",
         "Resuscitation (Basic Life Support) expires on 17/12/2026",
+        "Policy 'Information sharing and record access' version 5 not yet acknowledged",  # the staff user's to do
     )
     assert zaneta.rag == c.RED
     assert zaneta.reasons == ("Safeguarding Adults and Children Level 2 expired on 22/09/2026",)
@@ -341,3 +342,19 @@ def test_demo_has_a_past_team_event_with_records_and_a_planned_one(demo: DemoSum
     assert admin is not None
     link_workers = role_page(admin, "SPLW", TODAY)
     assert link_workers.holders and "what matters to you" in link_workers.text.summary
+
+
+def test_the_demo_staff_user_has_a_policy_to_acknowledge_and_a_session_to_confirm(demo: DemoSummary) -> None:
+    from tracker.views.caseload import sessions_attended
+    from tracker.views.profile import policies_for
+
+    staff = User.get(User.email == "staff@demo.example")
+    person = staff.person_id
+    assert person is not None and "staff" in staff.roles
+    to_acknowledge = [p for p in policies_for(person, TODAY) if p.requires_acknowledgement and not p.acknowledged_on]
+    assert len(to_acknowledge) >= 1
+    pending = [v for v in sessions_attended(person, TODAY)
+               if (a := v.attendee(person)) is not None and a.confirmation == "pending"]
+    assert len(pending) >= 1
+    assert pending[0].on == max(v.on for v in sessions_attended(person, TODAY))  # her latest session
+    assert SessionAttendee.select().where(SessionAttendee.confirmation == "queried").count() == 1

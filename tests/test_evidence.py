@@ -124,3 +124,38 @@ def test_a_future_completion_date_is_refused(database: str, settings: Settings) 
     with pytest.raises(ValidationError):
         evidence.upload_certificate(staff_viewer(asha.id), settings, asha.id, "FIRE", "01/12/2026", "", PDF,
                                     today=TODAY)
+
+
+def test_evidence_without_a_certificate_is_approved_only_with_how_it_was_checked(
+    database: str, settings: Settings
+) -> None:
+    from tracker.services.training import add_training
+
+    asha = f.person(start=date(2024, 1, 1))
+    record = add_training("asha@example.nhs.uk", asha.id, "FIRE", "01/11/2026", evidence_state="pending",
+                          today=TODAY).record
+    assert record.certificate_path is None
+    lead = lead_of(asha.employments[0].employer_id)
+    for said in ("", "   "):
+        with pytest.raises(ValidationError, match="no certificate is attached") as refused:
+            evidence.approve(lead, record.id, without_certificate=said, today=TODAY)
+        assert refused.value.field == "without_certificate"
+    assert TrainingRecord.get_by_id(record.id).evidence_state == "pending"  # nothing written
+    assert not AuditEvent.select().where(AuditEvent.action == "approve_certificate").exists()
+    assert fire_status(asha.id) == "missing"
+
+    evidence.approve(lead, record.id, without_certificate="Saw the paper certificate", today=TODAY)
+    assert TrainingRecord.get_by_id(record.id).evidence_state == "approved"
+    event = AuditEvent.get(AuditEvent.action == "approve_certificate")
+    assert "no certificate attached" in (event.after or "") and "Saw the paper certificate" in (event.after or "")
+    assert fire_status(asha.id) == "compliant"
+
+
+def test_evidence_with_a_certificate_needs_no_reason_and_the_audit_says_nothing_of_one(
+    database: str, settings: Settings
+) -> None:
+    asha = f.person(start=date(2024, 1, 1))
+    record = evidence.upload_certificate(staff_viewer(asha.id), settings, asha.id, "FIRE", "01/11/2026", "", PDF,
+                                         today=TODAY)
+    evidence.approve(lead_of(asha.employments[0].employer_id), record.id, today=TODAY)
+    assert "no certificate" not in (AuditEvent.get(AuditEvent.action == "approve_certificate").after or "")

@@ -33,6 +33,7 @@ from tracker import compliance as c
 from tracker.access import Scope
 from tracker.dates import uk
 from tracker.errors import NotFound
+from tracker.models import EmployerPolicy
 from tracker.views.population import snapshot
 from tracker.views.report_data import scope_report_data, trend_days
 
@@ -155,6 +156,18 @@ def test_pcn_report_puts_employers_side_by_side_and_shows_where_policies_differ(
     assert "version 2, review by 01/04/2027" in differ
     assert "A home visit is allowed when an NHS colleague goes too." in flat
     assert "Tom Hughes" in "\n".join(section(pages, "Training matrix"))
+
+
+def test_the_pcn_report_flags_a_policy_past_its_review_date_as_at_the_reports_date(sqlite_database: str,
+                                                                                  tmp_path: Path):
+    build_team()
+    EmployerPolicy.update(review_date=date(2026, 11, 21)).where(EmployerPolicy.version == "2").execute()
+    overdue = "\n".join(section(pdf_pages(build_scope_pdf(scope_report_data("pcn", "Riverside PCN", AS_OF)), tmp_path),
+                                "Where employers' policies differ"))
+    assert "review overdue since 21/11/2026" in overdue and "review by 21/11/2026" not in overdue
+    on_the_day = scope_report_data("pcn", "Riverside PCN", date(2026, 11, 21))
+    text = "\n".join(section(pdf_pages(build_scope_pdf(on_the_day), tmp_path), "Where employers' policies differ"))
+    assert "review by 21/11/2026" in text and "overdue" not in text
 
 
 def test_trend_is_a_snapshot_at_each_month_end_and_at_the_as_at_date(sqlite_database: str):

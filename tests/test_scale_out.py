@@ -8,6 +8,7 @@ instance holds the advisory lock. Skipped only where no PostgreSQL answers.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,7 +26,7 @@ from tests.jobs_support import MAIL_FROM, MailServer, mail_server, team  # noqa:
 from tracker import clock, db
 from tracker.models import JobRun, ReminderLedger, SupervisionSession, User
 from tracker.passwords import hash_password
-from tracker.services import tokens
+from tracker.services import people, tokens
 
 BUSY = "another instance was running the scan"
 
@@ -48,6 +49,24 @@ async def _log_through(server: LiveServer, email: str, supervisee: int, minutes:
         await sign_in(http, server.url, email)
         await log_a_session(http, server.url, supervisee, minutes)
         return http.cookies
+
+
+async def _people_on_dashboard(server: LiveServer, email: str) -> list[int]:
+    """The headcount the team dashboard of `server` shows an administrator, twice: now, and after another
+    instance (this test's own process) has added a person through the services."""
+    seen = []
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+        await sign_in(http, server.url, email)
+        for step in range(2):
+            if step:
+                people.create_person("another instance", "E7777", "Yusuf", "Later", "OPM", "Northside Community Trust",
+                                     clock.today() - timedelta(days=30))
+            page = await http.get("/team")
+            _, elements = page_elements(page.text)
+            texts = [str(e.get("text", "")) for e in elements.values()]
+            found = [re.search(r"([0-9,]+) people employed", t) for t in texts]
+            seen.append(next(int(m.group(1).replace(",", "")) for m in found if m))
+    return seen
 
 
 def _finished_scans(after_id: int, at_least: int, seconds: float = 60) -> list[JobRun]:
@@ -99,6 +118,8 @@ def test_two_instances_share_the_data_and_only_one_runs_the_scan(
         assert _sessions_seen(second, token) == 1  # written through the first, read through the second
         asyncio.run(_log_through(second, supervisor.email, t.asha.id, 45))  # another session that day
         assert _sessions_seen(first, token) == 2
+        before, after = asyncio.run(_people_on_dashboard(second, admin.email))
+        assert after == before + 1  # the second instance's cached snapshot took in a write made elsewhere
         elsewhere = httpx.get(second.url + "/me", cookies=cookies, follow_redirects=False)
         assert elsewhere.status_code == 303  # a session lives on the instance that signed it in: sticky sessions
 

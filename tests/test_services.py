@@ -85,7 +85,7 @@ def test_create_person_writes_the_person_their_job_and_one_event(database):
             "cli", "E1001", "Asha", "Patel", "Social Prescribing Link Worker", "Northside Community Trust",
             "01/02/2024", employer_kind="vcse", pcn="North PCN", band="5", fte=0.8,
         )
-    job = Employment.get(Employment.person == asha.id)
+    job = Employment.get(Employment.person == asha.person_id)
     assert (job.role.code, job.employer.name, job.employer.kind, job.pcn.name) == ("SPLW", "Northside Community Trust",
                                                                                      "vcse", "North PCN")
     assert (job.start_date, job.end_date, job.fte, job.band) == (date(2024, 2, 1), None, 0.8, "5")
@@ -158,7 +158,7 @@ def test_a_named_supervisor_is_recorded_from_the_start_date(database):
     gp = f.person("Gita", "Rao", role="GPP", staff_id="G1")
     ben = people.create_person("cli", "E2", "Ben", "Okafor", "CC", "Hill Practice", date(2025, 3, 1),
                                supervisor_staff_id="G1")
-    [link] = SupervisorAssignment.select().where(SupervisorAssignment.supervisee == ben.id)
+    [link] = SupervisorAssignment.select().where(SupervisorAssignment.supervisee == ben.person_id)
     assert (link.supervisor_id, link.kind, link.start_date, link.end_date) == (gp.id, "clinical", date(2025, 3, 1), None)
 
 
@@ -363,8 +363,9 @@ def test_a_login_is_created_with_a_hashed_password_the_audit_never_sees(database
     f.person(staff_id="E1")
     with one_audit_event() as audited:
         user = users.add_user("cli", "Asha@Example.org", PASSWORD, ["staff", "supervisor"], "E1")
-    assert user.email == "asha@example.org" and user.roles == "staff;supervisor"
-    assert verify_password(user.password_hash, PASSWORD) and PASSWORD not in user.password_hash
+    assert user.email == "asha@example.org" and user.roles == ("staff", "supervisor")
+    stored = User.get_by_id(user.user_id)
+    assert verify_password(stored.password_hash, PASSWORD) and PASSWORD not in stored.password_hash
     assert "password_hash" not in json.loads(audited.event.after)
 
 
@@ -393,15 +394,15 @@ def test_weak_passwords_and_repeated_emails_are_refused(database):
 def test_a_password_change_checks_the_current_one_and_a_deactivated_login_stays(database):
     f.org("Hill Practice", "gp_practice")
     user = users.add_user("cli", "lead@example.org", PASSWORD, "lead", employer_name="Hill Practice")
-    refused(lambda: users.change_password("ui", user.id, "new password 123", "wrong one"), "current_password",
+    refused(lambda: users.change_password("ui", user.user_id, "new password 123", "wrong one"), "current_password",
             "not your current password")
     with one_audit_event():
-        users.change_password("ui", user.id, "new password 123", PASSWORD)
-    assert verify_password(User.get_by_id(user.id).password_hash, "new password 123")
+        users.change_password("ui", user.user_id, "new password 123", PASSWORD)
+    assert verify_password(User.get_by_id(user.user_id).password_hash, "new password 123")
     with one_audit_event():
-        users.set_roles("ui", user.id, "lead;admin", pcn_name=None, employer_name="Hill Practice")
+        users.set_roles("ui", user.user_id, "lead;admin", pcn_name=None, employer_name="Hill Practice")
     with one_audit_event():
-        users.deactivate_user("ui", user.id)
-    stored = User.get_by_id(user.id)
+        users.deactivate_user("ui", user.user_id)
+    stored = User.get_by_id(user.user_id)
     assert (stored.active, stored.roles, stored.lead_employer.name) == (False, "lead;admin", "Hill Practice")
     assert Organisation.select().count() == 1

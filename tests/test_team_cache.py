@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from tests import factories_data as fd
+from tracker import compliance as c
 from tracker.access import Scope
 from tracker.errors import TrackerError
 from tracker.models import Course, EmployerPolicy, Person, PolicyTopic, SessionAttendee
@@ -162,3 +163,49 @@ def test_only_the_touched_person_is_worked_out_again(database):
     unchanged = [m for m in after.members if m.person_id != team.ben.id]
     assert all(any(m is h for h in held.members) for m in unchanged)  # the very objects kept, not worked out
     assert after == build_snapshot(AS_OF, scope)
+
+
+def test_a_write_still_committing_behind_a_later_one_is_taken_in_when_it_lands(database):
+    """On PostgreSQL an audit id is handed out at insert but seen at commit: a write can land after a later one,
+    below the highest id, and change no highest id (an update). The cache must not step over it."""
+    from tests import factories as f
+    from tracker.models import AuditEvent, TrainingRecord
+
+    team = fd.team()
+    needed = next(m for m in build_snapshot(AS_OF, Scope()).members if m.person_id == team.carol.id).result.training
+    course = needed[0].course
+    pending = f.trained(team.carol, course, date(2026, 10, 1), state="pending")
+    cache = TeamCache()
+    scope = Scope()
+    cache.snapshot(scope, AS_OF)
+    training.add_training(ACTOR, team.ben.id, "FIRE", date(2026, 11, 2), today=AS_OF)  # the later write ...
+    later = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    in_flight = later.id
+    AuditEvent.update(id=in_flight + 1).where(AuditEvent.id == in_flight).execute()  # ... seen before the earlier
+    seen_first = cache.snapshot(scope, AS_OF)
+    assert seen_first == build_snapshot(AS_OF, scope)
+    # The earlier write lands: an approval (an update, no new row) with the id it was given.
+    TrainingRecord.update(evidence_state="approved").where(TrainingRecord.id == pending.id).execute()
+    AuditEvent.insert(id=in_flight, actor=ACTOR, action="approve_certificate", entity="training_record",
+                      entity_id=str(pending.id)).execute()
+    assert cache.snapshot(scope, AS_OF) == build_snapshot(AS_OF, scope)
+    def carol_in(snapshot: TeamSnapshot) -> c.CourseStatus:
+        return next(m for m in snapshot.members if m.person_id == team.carol.id).courses[course]
+
+    assert carol_in(cache.snapshot(scope, AS_OF)).completed_on == date(2026, 10, 1)  # the approval is seen
+    assert carol_in(seen_first).completed_on != date(2026, 10, 1)
+    assert cache.snapshot_counts[0] == 1  # never worked out whole again: refreshed each time
+
+
+def test_a_gap_left_by_a_rolled_back_write_is_not_waited_for(database):
+    from tracker.models import AuditEvent
+    from tracker.views.changes import STILL_COMMITTING, settled
+
+    team = fd.team()
+    training.add_training(ACTOR, team.ben.id, "FIRE", date(2026, 11, 2), today=AS_OF)
+    last = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    AuditEvent.update(id=last.id + 1).where(AuditEvent.id == last.id).execute()  # id last.id was never committed
+    marker = data_marker()
+    held_back = settled(marker)
+    assert held_back != marker  # a moment after: it may still be committing
+    assert settled(marker, now=last.at + STILL_COMMITTING + timedelta(seconds=1)) == marker  # later: never will

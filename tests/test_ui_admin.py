@@ -282,6 +282,7 @@ async def test_a_supervision_rule_change_is_previewed_and_removal_too(user: Visi
     await user.should_see("Saved the rule", retries=40)
     rule = SupervisionRule.get(SupervisionRule.role == Role.get(Role.code == "SPLW").id)  # beside the built-in SCP rule
     assert rule.min_minutes == 0
+    await user.should_see(marker=f"remove-rule-{rule.id}", retries=40)  # the list is redrawn after the notice
     user.find(marker=f"remove-rule-{rule.id}").click()
     await user.should_see("makes 2 people non-compliant", retries=60)
     user.find(marker="confirm-change").click()

@@ -55,3 +55,16 @@ async def test_a_backup_download_needs_an_administrator(user: Visitor) -> None:
     await sign_in(user, "lead.north@example.nhs.uk")
     answer = await user.http_client.get("/admin/backups/tracker-20260101-000000.db")
     assert answer.status_code == 403
+
+
+@pytest.fixture
+def dublin_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app under test starts with another time zone (set before `user` builds the app; after ui_database)."""
+    monkeypatch.setenv("TRACKER_TIMEZONE", "Europe/Dublin")
+
+
+async def test_the_backup_page_names_the_time_zone_of_the_settings(dublin_zone: None, user: Visitor) -> None:
+    build_team()
+    await sign_in(user, "admin@example.nhs.uk", then="/admin/backup")
+    await user.should_see("Times are Europe/Dublin")
+    await user.should_not_see("Times are Europe/London")

@@ -105,5 +105,8 @@ async def test_the_api_and_the_calendar_feed_answer_in_the_running_app_without_a
     assert answer.status_code == 200
     assert sorted(p["first_name"] for p in answer.json()["people"]) == ["Asha", "Ben", "Grace"]
     assert (await user.http_client.get("/api/v1/people")).status_code == 401
+    docs = await user.http_client.get("/api/v1/docs")  # public: it holds no data
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    assert "/api/v1/people" in docs.text and "<script" not in docs.text
     assert (await user.http_client.get(f"/calendar/{feed.secret}.ics")).status_code == 200
     assert (await user.http_client.get("/calendar/nonsense.ics")).status_code == 404

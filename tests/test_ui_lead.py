@@ -340,6 +340,28 @@ async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: V
     assert next(c for c in asha.training if c.course == "FIRE").status == "compliant"
 
 
+async def test_evidence_without_a_certificate_says_so_and_is_approved_only_with_how_it_was_checked(
+    user: Visitor,
+) -> None:
+    from tracker.models import AuditEvent, TrainingRecord
+    from tracker.services.training import add_training
+
+    team = build_team()
+    record = add_training("asha@example.nhs.uk", team.asha.id, "FIRE", today() - timedelta(days=5),
+                          evidence_state="pending").record
+    await sign_in(user, "lead.north@example.nhs.uk", then="/evidence")
+    await user.should_see("No certificate attached")
+    await user.should_not_see("Open the certificate (new tab)")
+    user.find(marker=f"approve-{record.id}").click()
+    await user.should_see("no certificate is attached to this record", retries=40)
+    assert TrainingRecord.get_by_id(record.id).evidence_state == "pending"
+    user.find(marker=f"without-certificate-{record.id}").type("Saw the paper certificate")
+    user.find(marker=f"approve-{record.id}").click()
+    await user.should_see("Waiting: 0 certificates", retries=40)
+    assert TrainingRecord.get_by_id(record.id).evidence_state == "approved"
+    assert "Saw the paper certificate" in (AuditEvent.get(AuditEvent.action == "approve_certificate").after or "")
+
+
 async def test_a_rejection_needs_a_reason_and_is_kept(user: Visitor) -> None:
     from tracker.models import TrainingRecord
 

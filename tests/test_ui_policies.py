@@ -9,8 +9,9 @@ import pytest
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.ui_fixtures import Team, build_team, sign_in, ui_database  # noqa: F401
+from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
+from tracker import compliance as c
 from tracker.access import Scope, Viewer
 from tracker.errors import PermissionDenied, ValidationError
 from tracker.models import (
@@ -273,3 +274,35 @@ def test_only_an_admin_adds_a_topic_and_names_are_unique(database: str) -> None:
     with pytest.raises(ValidationError):
         policies.add_topic(ADMIN, "parking")
     assert PolicyTopic.select().where(PolicyTopic.name == "Parking").count() == 1
+
+
+# ---- review dates --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("review", "as_of", "overdue"),
+    [(date(2024, 10, 1), date(2024, 9, 30), False), (date(2024, 10, 1), date(2024, 10, 1), False),
+     (date(2024, 10, 1), date(2024, 10, 2), True), (date(2024, 2, 29), date(2025, 3, 1), True),
+     (None, date(2024, 10, 2), False)],
+)
+def test_a_policy_is_overdue_for_review_from_the_day_after_its_review_date(
+    review: date | None, as_of: date, overdue: bool
+) -> None:
+    assert c.review_overdue(review, as_of) is overdue
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_a_policy_past_its_review_date_is_flagged_as_at_the_date_viewed(user: Visitor) -> None:
+    team, home = differing_team()
+    home.review_date = date(2024, 10, 1)
+    home.save()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies?as_of=02/10/2024")
+    await user.should_see("Review overdue since 01/10/2024")
+    chip = user.find(marker="review-overdue").elements.pop()
+    assert chip.props["data-status"] == "review_overdue"  # a status chip: words, an icon and the red tone
+    await user.open("/policies?as_of=01/10/2024")  # on the review date itself it is not yet overdue
+    await user.should_see("Version 1 · review by 01/10/2024")
+    await user.should_not_see("Review overdue since 01/10/2024")
+    await sign_out(user)
+    await sign_in(user, "asha@example.nhs.uk", then="/me?as_of=02/10/2024")  # and on My compliance
+    await user.should_see("Review overdue since 01/10/2024")

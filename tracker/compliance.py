@@ -7,6 +7,7 @@ Nothing here reads the clock or the database. The page, the reminder scan and th
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -296,6 +297,11 @@ def period_label(first: date, months: int) -> str:
     return f"{first:%B} to {last:%B %Y}"
 
 
+def review_overdue(review_date: date | None, as_of: date) -> bool:
+    """A policy or an adaptation is overdue for review from the day after its review date (none set: never)."""
+    return review_date is not None and review_date < as_of
+
+
 @dataclass(frozen=True)
 class PolicyStatus:
     policy_id: int
@@ -344,6 +350,27 @@ def _active(records: PersonRecords, as_of: date) -> list[EmploymentSpan]:
 def _course_statuses(
     records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
 ) -> list[CourseStatus]:
+    warning_days = rules.warning_days
+    statuses = []
+    for required, best, due_by in _course_terms(records, rules, as_of, active):
+        code, name, renewal, _allowance, _qualifiers, kind, _pair = required
+        if best is None:
+            statuses.append(_never_done(code, name, renewal, due_by, as_of, kind))  # type: ignore[arg-type]
+        else:
+            completed_on, expires_on, met_by = best
+            statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
+    return statuses
+
+
+# A required item with the record that counts for it on a date (None: never done) or, never done, its due date.
+CourseTerms = tuple[RequiredCourse, Candidate | None, date | None]
+
+
+def _course_terms(
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
+) -> list[CourseTerms]:
+    """What decides each required item's status on as_of: the record that counts, or the allowance's end. It
+    depends on as_of only through the jobs active and the records made by then."""
     if not active:
         return []
     plan: Sequence[RequiredCourse]
@@ -354,16 +381,8 @@ def _course_statuses(
     else:
         plan, starts = _plan_for_several(active, rules)
 
-    latest: dict[str, Completion] = {}  # the latest record of each item on or before as_of
-    for c in records.completions:
-        on = c.completed_on
-        if on <= as_of:
-            seen = latest.get(c.course)
-            if seen is None or on > seen.completed_on:
-                latest[c.course] = c
-
-    statuses = []
-    warning_days = rules.warning_days
+    latest = _latest(records.completions, as_of)
+    terms: list[CourseTerms] = []
     for required in plan:
         code, name, renewal, allowance, qualifiers, kind, pair = required
         if len(qualifiers) == 1 and pair is None:  # the item itself only
@@ -375,16 +394,41 @@ def _course_statuses(
                 best = _better(best, _pair_of(latest, pair, renewal))
         if best is None:
             due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
-            statuses.append(_never_done(code, name, renewal, due_by, as_of, kind))
+            terms.append((required, None, due_by))
         else:
-            completed_on, expires_on, met_by = best
-            statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
-    return statuses
+            terms.append((required, best, None))
+    return terms
+
+
+def _latest(completions: Iterable[Completion], as_of: date) -> dict[str, Completion]:
+    """The latest record of each item on or before as_of (the first listed, of two on one day)."""
+    latest: dict[str, Completion] = {}
+    for c in completions:
+        on = c.completed_on
+        if on <= as_of:
+            seen = latest.get(c.course)
+            if seen is None or on > seen.completed_on:
+                latest[c.course] = c
+    return latest
+
+
+def _status_on(best: Candidate | None, due_by: date | None, as_of: date, warning_days: int) -> str:
+    """A required item's status on as_of, given the record that counts (or, never done, its due date)."""
+    if best is None:
+        return MISSING if as_of >= due_by else DUE  # type: ignore[operator]
+    expires_on = best[1]
+    if expires_on is None:
+        return COMPLIANT
+    if as_of >= expires_on:
+        return EXPIRED
+    if (expires_on - as_of).days <= warning_days:
+        return DUE_SOON
+    return COMPLIANT
 
 
 def _expiry(record: Completion, renewal: int) -> date | None:
     """The earlier of the completion date plus the renewal period (0: none) and the expiry printed on it."""
-    by_rule = add_months(record.completed_on, renewal) if renewal > 0 else None
+    by_rule = _months_after(record.completed_on, renewal) if renewal > 0 else None
     printed = record.expires_on
     if printed is None or (by_rule is not None and by_rule <= printed):
         return by_rule
@@ -429,14 +473,7 @@ def _done(
     code: str, name: str, renewal: int, completed_on: date, expires_on: date | None, met_by: tuple[str, ...],
     as_of: date, warning_days: int, kind: str,
 ) -> CourseStatus:
-    if expires_on is None:
-        status = COMPLIANT
-    elif as_of >= expires_on:
-        status = EXPIRED
-    elif (expires_on - as_of).days <= warning_days:
-        status = DUE_SOON
-    else:
-        status = COMPLIANT
+    status = _status_on((completed_on, expires_on, met_by), None, as_of, warning_days)
     return CourseStatus(
         code, name, status, completed_on, expires_on, None, " + ".join(met_by), renewal, kind, met_by
     )
@@ -444,7 +481,7 @@ def _done(
 
 @lru_cache(maxsize=1 << 12)
 def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date, kind: str) -> CourseStatus:
-    status = MISSING if as_of >= due_by else DUE
+    status = _status_on(None, due_by, as_of, 0)
     return CourseStatus(code, name, status, None, None, due_by, None, renewal, kind)
 
 
@@ -471,6 +508,7 @@ def _plan_for_several(
 _month_status = lru_cache(maxsize=1 << 12)(MonthStatus)
 _policy_status = lru_cache(maxsize=1 << 12)(PolicyStatus)
 _uk = lru_cache(maxsize=1 << 14)(uk)
+_months_after = lru_cache(maxsize=1 << 16)(add_months)  # a record's date plus its renewal recurs widely
 
 
 @lru_cache(maxsize=256)
@@ -541,11 +579,18 @@ def _month_windows(as_of: date, count: int) -> tuple[tuple[date, date, date, int
 
 
 def supervision_months(
-    records: PersonRecords, rules: Rules, as_of: date, count: int = MONTHS_SHOWN
+    records: PersonRecords,
+    rules: Rules,
+    as_of: date,
+    count: int = MONTHS_SHOWN,
+    by_month: dict[int, list[Attendance]] | None = None,
 ) -> list[MonthStatus]:
     """Month by month supervision for the `count` months up to as_of's month, months with no employment
     left out. Each month carries the status of its rule's period (a quarter's months share one); its minutes
-    are its own."""
+    are its own. A month's status is the same whatever the count (the months before it do not change it).
+
+    `by_month`: all the person's attendances by month index (`attendances_by_month`), when asked for many
+    dates."""
     windows = _month_windows(as_of, count)
     if not windows:
         return []
@@ -561,19 +606,24 @@ def supervision_months(
         specs = _rule_of_each_month(records, rules, windows)
     widest = max((s.period_months for s in specs if s is not None), default=1)
     earliest = _month_index(window_start) - (widest - 1)
-    by_month: dict[int, list[Attendance]] = {}
-    for a in records.attendances:
-        on = a.date
-        if on <= as_of:
-            index = on.year * 12 + on.month - 1
-            if index >= earliest:
-                by_month.setdefault(index, []).append(a)
+    last_index = _month_index(as_of)
+    if by_month is None:
+        by_month = {}
+        for a in records.attendances:
+            on = a.date
+            if on <= as_of:
+                index = on.year * 12 + on.month - 1
+                if index >= earliest:
+                    by_month.setdefault(index, []).append(a)
+    else:  # only the months up to as_of's are read; of as_of's month, only the days up to as_of count
+        latest = by_month.get(last_index)
+        if latest is not None and any(a.date > as_of for a in latest):
+            by_month = {**by_month, last_index: [a for a in latest if a.date <= as_of]}
 
     def minutes_in(index: int, spec: SupervisionRuleSpec) -> int:
         kinds, group_counts = spec.kinds, spec.group_counts
         return sum(a.minutes for a in by_month.get(index, ()) if a.kind in kinds and (group_counts or not a.is_group))
 
-    last_index = _month_index(as_of)
     periods: dict[tuple[date, int], tuple[int, str]] = {}  # (period start, rule) -> minutes, status
     result = []
     for (first, last, _job_last, days), month_spec in zip(windows, specs, strict=True):
@@ -610,6 +660,14 @@ def supervision_months(
     return result
 
 
+def attendances_by_month(records: PersonRecords) -> dict[int, list[Attendance]]:
+    """All the person's attendances by month index (year * 12 + month - 1), in the order recorded."""
+    by_month: dict[int, list[Attendance]] = {}
+    for a in records.attendances:
+        by_month.setdefault(_month_index(a.date), []).append(a)
+    return by_month
+
+
 def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
@@ -636,9 +694,15 @@ def policy_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[P
 def _policy_statuses(
     records: PersonRecords, rules: Rules, active: list[EmploymentSpan]
 ) -> list[PolicyStatus]:
+    return _policy_statuses_of(records.acknowledged, rules, active)
+
+
+def _policy_statuses_of(
+    acknowledged: set[tuple[int, str]], rules: Rules, active: list[EmploymentSpan]
+) -> list[PolicyStatus]:
     employers = [active[0].employer_id] if len(active) == 1 else sorted({e.employer_id for e in active})
     return [
-        _policy_status(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in records.acknowledged)
+        _policy_status(p.policy_id, p.topic, p.version, (p.policy_id, p.version) in acknowledged)
         for employer in employers
         for p in rules.policies_for(employer)
     ]
@@ -655,34 +719,20 @@ def _assess(
     training = _course_statuses(records, rules, as_of, active)
     months = supervision_months(records, rules, as_of)
     policies = _policy_statuses(records, rules, active)
-    this_month = month_start(as_of)
-    previous = _previous_month(this_month)
-
-    red: list[str] = []
-    amber: list[str] = []
+    red, amber = _supervision_reasons(months, as_of)
+    course_red: list[str] = []
+    course_amber: list[str] = []
     for c in training:
         if c.status == EXPIRED:
-            red.append(f"{c.name} expired on {_uk(c.expires_on)}")
+            course_red.append(f"{c.name} expired on {_uk(c.expires_on)}")
         elif c.status == MISSING:
-            red.append(f"{c.name} has not been done (due by {_uk(c.due_by)})")
+            course_red.append(f"{c.name} has not been done (due by {_uk(c.due_by)})")
         elif c.status == DUE_SOON:
-            amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
+            course_amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
         elif c.status == DUE:
-            amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
-    current = months[-1] if months and months[-1].month == this_month else None
-    length = 1 if current is None else current.period_months
-    if length > 1:
-        previous = _previous_month(period_start(this_month, length))
-    for m in months[-(length + 1):]:  # only the as-at period and the one before count for the colour
-        if m.month == previous and m.status == MISSED:
-            red.append(f"Supervision missed in {m.period_label} ({m.period_total} of {m.required} minutes)")
-    if current is not None and current.status == IN_PROGRESS:
-        days_left = (current.period_end - as_of).days + 1
-        if days_left <= AMBER_DAYS_LEFT:
-            this = "this month" if current.period_months == 1 else f"this period ({current.period_label})"
-            amber.append(
-                f"Supervision {this}: {current.period_total} of {current.required} minutes, {days_left} days left"
-            )
+            course_amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
+    red[:0] = course_red
+    amber[:0] = course_amber
     for p in policies:
         if not p.acknowledged:
             amber.append(f"Policy '{p.topic}' version {p.version} not yet acknowledged")
@@ -700,6 +750,31 @@ def _assess(
         tuple(policies),
         _current(active),
     )
+
+
+def _supervision_reasons(months: Sequence[MonthStatus], as_of: date) -> tuple[list[str], list[str]]:
+    """The red and the amber reasons supervision gives on as_of. Only the months of the as-at period and the
+    month before it are read: `months` may be any run of the months shown that ends with as_of's and holds
+    those (supervision_months with a smaller count)."""
+    red: list[str] = []
+    amber: list[str] = []
+    this_month = month_start(as_of)
+    previous = _previous_month(this_month)
+    current = months[-1] if months and months[-1].month == this_month else None
+    length = 1 if current is None else current.period_months
+    if length > 1:
+        previous = _previous_month(period_start(this_month, length))
+    for m in months[-(length + 1):]:  # only the as-at period and the one before count for the colour
+        if m.month == previous and m.status == MISSED:
+            red.append(f"Supervision missed in {m.period_label} ({m.period_total} of {m.required} minutes)")
+    if current is not None and current.status == IN_PROGRESS:
+        days_left = (current.period_end - as_of).days + 1
+        if days_left <= AMBER_DAYS_LEFT:
+            this = "this month" if current.period_months == 1 else f"this period ({current.period_label})"
+            amber.append(
+                f"Supervision {this}: {current.period_total} of {current.required} minutes, {days_left} days left"
+            )
+    return red, amber
 
 
 def _last_session(records: PersonRecords, as_of: date) -> date | None:
@@ -723,6 +798,126 @@ def assess_all(population: Iterable[PersonRecords], rules: Rules, as_of: date) -
             if active := _active(records, as_of):
                 results.append(_assess(records, rules, as_of, active))
     return results
+
+
+# ---- a trend: one person's status on many days -------------------------------------------------------------
+
+
+def statuses_on(
+    records: PersonRecords,
+    rules: Rules,
+    days: Sequence[date],
+    acknowledged_on: Iterable[tuple[int, str, date]] | None = None,
+) -> list[DayStatus | None]:
+    """The person's status on each of `days` (None where not employed): for every day, exactly
+    `day_status(assess(records as on that day, rules, day))`, the work shared between days done once.
+
+    `acknowledged_on` gives each acknowledgement (policy id, version, date) when the days span some of them;
+    without it `records.acknowledged` holds on every day. The records that count for each required item are
+    found once for each set of jobs and records made by then (the dates of change are the records' dates and the
+    jobs' starts and ends); the statuses they give (expired, due soon, missing) follow from their dates alone.
+    Supervision reads only the months that decide the day's colour and the previous month's figure."""
+    results: list[DayStatus | None] = []
+    done_dates = sorted(c.completed_on for c in records.completions)
+    acks = sorted(acknowledged_on or (), key=lambda a: a[2])
+    ack_dates = [a[2] for a in acks]
+    by_month = attendances_by_month(records)
+    warning = timedelta(days=rules.warning_days)
+    # per (jobs, records made): the terms, and the days on which a status they give can change
+    terms_of: dict[tuple[tuple[int, ...], int], tuple[list[CourseTerms], list[date]]] = {}
+    # per (jobs, records made, days of change passed): the statuses, and whether any is red, any amber
+    courses_of: dict[tuple[tuple[int, ...], int, int], tuple[tuple[tuple[str, str], ...], bool, bool]] = {}
+    unacknowledged_of: dict[tuple[tuple[int, ...], int], bool] = {}
+    warning_days = rules.warning_days
+    # The months shown on the last day: where every rule met in them is monthly, a month end before that day
+    # finds its month and the one before there (see _monthly_as_at_end).
+    monthly: dict[date, MonthStatus] | None = None
+    monthly_from = monthly_to = date.min
+    if days:
+        last_day = max(days)
+        wide = supervision_months(records, rules, last_day, MONTHS_SHOWN, by_month)
+        if all(m.period_months == 1 for m in wide):
+            monthly = {m.month: m for m in wide}
+            monthly_from, monthly_to = _month_windows(last_day, MONTHS_SHOWN)[0][0], month_start(last_day)
+    for day in days:
+        active = _active(records, day)
+        if not active:
+            results.append(None)
+            continue
+        jobs = tuple(id(e) for e in active)
+        key = (jobs, bisect_right(done_dates, day))
+        found = terms_of.get(key)
+        if found is None:
+            terms = _course_terms(records, rules, day, active)
+            found = terms_of[key] = (terms, _days_of_change(terms, warning))
+        terms, changes = found
+        passed = bisect_right(changes, day)  # a status changes only on one of these days
+        made = courses_of.get((*key, passed))
+        if made is None:
+            courses = tuple((t[0].code, _status_on(t[1], t[2], day, warning_days)) for t in terms)
+            made = courses_of[(*key, passed)] = (
+                courses,
+                any(s == EXPIRED or s == MISSING for _c, s in courses),
+                any(s == DUE_SOON or s == DUE for _c, s in courses),
+            )
+        courses, course_red, course_amber = made
+
+        this_month = month_start(day)
+        previous = _previous_month(this_month)
+        if monthly is not None and previous >= monthly_from and this_month < monthly_to and day == month_end(day):
+            months = _monthly_as_at_end(monthly, previous, this_month)
+        else:
+            months = supervision_months(records, rules, day, 2, by_month)
+            current = months[-1] if months and months[-1].month == this_month else None
+            if current is not None and current.period_months > 1:
+                count = min(MONTHS_SHOWN, current.period_months + 1)
+                months = supervision_months(records, rules, day, count, by_month)
+        red, amber = _supervision_reasons(months, day)
+        last = next((m.status for m in months if m.month == previous), None)
+
+        count = bisect_right(ack_dates, day) if acknowledged_on is not None else -1
+        unacknowledged = unacknowledged_of.get((jobs, count))
+        if unacknowledged is None:
+            acknowledged = records.acknowledged if count < 0 else {(p, v) for p, v, _on in acks[:count]}
+            unacknowledged = unacknowledged_of[jobs, count] = not all(
+                p.acknowledged for p in _policy_statuses_of(acknowledged, rules, active)
+            )
+
+        if red or course_red:
+            rag = RED
+        elif amber or unacknowledged or course_amber:
+            rag = AMBER
+        else:
+            rag = GREEN
+        results.append(DayStatus(rag, courses, last))
+    return results
+
+
+def _monthly_as_at_end(monthly: dict[date, MonthStatus], previous: date, this_month: date) -> list[MonthStatus]:
+    """The previous month and this month as supervision_months gives them at this month's last day, from the
+    months as worked out at a later day, every rule monthly. Both see the same job at each month's end, the same
+    days away and (the day being a month end) all of each month's minutes; the one difference is that this
+    month, unmet and not paused, is in progress on its last day where the later day finds it missed."""
+    months = []
+    if (before := monthly.get(previous)) is not None:
+        months.append(before)
+    if (now := monthly.get(this_month)) is not None:
+        if now.status == MISSED:
+            now = _month_status(now.month, now.minutes, now.required, IN_PROGRESS, 1, None)
+        months.append(now)
+    return months
+
+
+def _days_of_change(terms: list[CourseTerms], warning: timedelta) -> list[date]:
+    """The days on which a status `_status_on` gives for these terms can change (it is the same on every day
+    from one of them to the next): each expiry, the warning's start before it, and each due date."""
+    found: set[date] = set()
+    for _required, best, due_by in terms:
+        if best is None:
+            found.add(due_by)  # type: ignore[arg-type]
+        elif best[1] is not None:
+            found.update((best[1] - warning, best[1]))
+    return sorted(found)
 
 
 @contextmanager
@@ -786,22 +981,44 @@ class Tally:
         )
 
 
+class DayStatus(NamedTuple):
+    """What the headline figures count of one person on one day."""
+
+    rag: str
+    courses: tuple[tuple[str, str], ...]  # (item code, status) of each required item, in the order shown
+    last_month: str | None  # the status of the previous month's supervision (None: not employed in it)
+
+
+def day_status(result: PersonCompliance, previous: date) -> DayStatus:
+    """The figures of an assessment (`previous`: the first day of the month before its as-at month)."""
+    m = result.month(previous)
+    return DayStatus(
+        result.rag, tuple((c.course, c.status) for c in result.training), None if m is None else m.status
+    )
+
+
 def tally(results: Iterable[PersonCompliance], as_of: date) -> Tally:
+    previous = add_months(month_start(as_of), -1)
+    return tally_statuses(day_status(r, previous) for r in results)
+
+
+def tally_statuses(statuses: Iterable[DayStatus]) -> Tally:
+    """The counts of everyone's status on one day."""
     counts = {RED: 0, AMBER: 0, GREEN: 0}
     per_course: dict[str, list[int]] = {}
-    previous = add_months(month_start(as_of), -1)
     met = due = 0
-    for r in results:
+    for r in statuses:
         counts[r.rag] += 1
-        for c in r.training:
-            course = per_course.setdefault(c.course, [0, 0])
+        for code, status in r.courses:
+            course = per_course.get(code)
+            if course is None:
+                course = per_course[code] = [0, 0]
             course[1] += 1
-            if c.status in (COMPLIANT, DUE_SOON):
+            if status == COMPLIANT or status == DUE_SOON:
                 course[0] += 1
-        m = r.month(previous)
-        if m is not None and m.status in (MET, MISSED):
+        if r.last_month == MET or r.last_month == MISSED:
             due += 1
-            met += m.status == MET
+            met += r.last_month == MET
     return Tally(
         counts[GREEN], counts[AMBER], counts[RED], {code: (ok, n) for code, (ok, n) in per_course.items()}, met, due
     )
@@ -825,6 +1042,11 @@ def summary_of(counted: Tally) -> Summary:
 def summarise(results: Iterable[PersonCompliance], as_of: date) -> Summary:
     """Headline figures: % green, % compliant per course (of those who need it), % met last month."""
     return summary_of(tally(results, as_of))
+
+
+def summarise_statuses(statuses: Iterable[DayStatus]) -> Summary:
+    """The headline figures of everyone's status on one day."""
+    return summary_of(tally_statuses(statuses))
 
 
 # ---- who may supervise --------------------------------------------------------------------------------------

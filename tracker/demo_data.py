@@ -225,7 +225,12 @@ POLICIES: dict[str, list[tuple[str, str, str, int, bool, str]]] = {
 # fmt: on
 # A policy version issued recently, and who has not acknowledged it yet (they acknowledged the one before).
 NEW_VERSIONS = {("trust", "Lone working"): 21}  # days ago the current version was issued
-NOT_YET_ACKNOWLEDGED = {("davies", "trust", "Lone working")}
+# The demo staff user (raman) has one of each thing a staff member acts on: a policy to acknowledge, and her
+# latest supervision session waiting for her confirmation (CONFIRMATION_PENDING), so every journey can be tried.
+NOT_YET_ACKNOWLEDGED = {
+    ("davies", "trust", "Lone working"), ("raman", "practice", "Information sharing and record access"),
+}
+CONFIRMATION_PENDING = {"raman"}  # their latest session attended is still pending
 ADAPTATION = (
     "Home visits",
     ["charity", "trust"],

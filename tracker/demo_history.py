@@ -276,6 +276,15 @@ def attendee_rows(
             state = "confirmed" if confirmed else "pending"
             when_confirmed = when if confirmed else None
             rows.append(dict(session=sid, person=ids[key], confirmation=state, confirmed_at=when_confirmed))
+    forced = set()
+    day_of = {sid: s.day for s, sid in zip(sessions, session_ids, strict=True)}
+    for key in d.CONFIRMATION_PENDING:  # the latest session each attended: still waiting for them
+        theirs = [i for i, row in enumerate(rows) if row["person"] == ids.get(key)]
+        if theirs:
+            latest = max(theirs, key=lambda i: day_of[rows[i]["session"]])
+            rows[latest].update(confirmation="pending", confirmed_at=None)
+            forced.add(latest)
     if rows:
-        rows[len(rows) // 2].update(confirmation="queried", confirmed_at=None, query_text=d.QUERY)
+        queried = next(i for i in range(len(rows) // 2, len(rows) + len(rows) // 2) if i % len(rows) not in forced)
+        rows[queried % len(rows)].update(confirmation="queried", confirmed_at=None, query_text=d.QUERY)
     return rows

@@ -41,6 +41,7 @@ FIELD_LABELS: dict[str, str] = {
     "next_date": "Next session",
     "private_notes": "Private note",
     "group_summary": "Group summary",
+    "without_certificate": "How you checked it without a certificate",
 }
 
 

@@ -91,7 +91,6 @@ class SupervisorAssignment(BaseModel):
     start_date = DateField()
     end_date = DateField(null=True)
     first_contact = BooleanField(default=False)
-    warning: str | None = None  # not stored: why the supervisor is not of the kind the role expects, when named
 
 
 class Absence(BaseModel):

@@ -19,7 +19,7 @@ from typing import Any
 
 from tracker import clock
 from tracker.errors import TrackerError
-from tracker.settings import Settings, current_settings
+from tracker.settings import Settings
 
 KEY_FILE = "secret.key"
 _FUTURE_SKEW_SECONDS = 300
@@ -38,9 +38,9 @@ class ExpiredToken(BadToken):
         super().__init__("This link has expired. Sign in to do this instead.")
 
 
-def secret_key(settings: Settings | None = None) -> bytes:
-    """The app's secret: made on first use in the data folder (owner-only, 0600), the same thereafter."""
-    settings = settings or current_settings()
+def secret_key(settings: Settings) -> bytes:
+    """The app's secret: made on first use in the data folder (owner-only, 0600), the same thereafter. The caller
+    passes the settings down from the composition root (tests/test_architecture.py checks none is read here)."""
     path = (Path(settings.data_dir) / KEY_FILE).resolve()
     if path in _keys:
         return _keys[path]
@@ -82,12 +82,12 @@ def _now_seconds(now: datetime | None) -> int:
     return int(moment.timestamp())
 
 
-def sign(purpose: str, payload: dict[str, Any], *, key: bytes | None = None, now: datetime | None = None) -> str:
-    """A URL-safe token carrying `payload` (JSON-able), valid only for `purpose`."""
+def sign(purpose: str, payload: dict[str, Any], *, key: bytes, now: datetime | None = None) -> str:
+    """A URL-safe token carrying `payload` (JSON-able), valid only for `purpose`, signed with `key` (secret_key)."""
     if not purpose:
         raise ValueError("a token needs a purpose")
     body = _b64(json.dumps({"d": payload, "t": _now_seconds(now)}, separators=(",", ":"), sort_keys=True).encode())
-    return f"{body}.{_mac(key or secret_key(), purpose, body)}"
+    return f"{body}.{_mac(key, purpose, body)}"
 
 
 def unsign(
@@ -95,14 +95,14 @@ def unsign(
     token: str,
     max_age_seconds: int,
     *,
-    key: bytes | None = None,
+    key: bytes,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """The payload of a token made by `sign` for this purpose, no older than max_age_seconds; else BadToken."""
     body, dot, signature = (token or "").strip().rpartition(".")
     if not dot or not body or not signature:
         raise BadToken()
-    expected = _mac(key or secret_key(), purpose, body)
+    expected = _mac(key, purpose, body)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         raise BadToken()
     try:

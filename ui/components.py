@@ -37,6 +37,8 @@ STATUSES: dict[str, tuple[str, str]] = {
     "awaiting": ("Awaiting confirmation", "blue"),
     "acknowledged": ("Acknowledged", "green"),
     "not_acknowledged": ("To acknowledge", "amber"),
+    "review_overdue": ("Review overdue", "red"),
+    "no_certificate": ("No certificate attached", "amber"),
 }
 
 KIND_LABELS = {"clinical": "Clinical", "educational": "Educational", "practice": "Practice (day to day)"}
@@ -62,6 +64,17 @@ def status_chip(status: str, label: str | None = None) -> ui.element:
         ui.icon(icon, size="1rem").props('aria-hidden="true"')
         TextElement(tag="span", text=words)
     return chip
+
+
+def review_line(words: str, review_date: date | None, as_of: date) -> None:
+    """A policy's details line with its review date: "· review by 01/10/2026", or, once that date has passed on
+    the as-at date, a red "Review overdue since 01/10/2026" chip beside it."""
+    if review_date is not None and c.review_overdue(review_date, as_of):
+        with ui.row().classes("items-center gap-2"):
+            muted(words)
+            status_chip("review_overdue", f"Review overdue since {uk(review_date)}").mark("review-overdue")
+    else:
+        muted(words + (f" · review by {uk(review_date)}" if review_date else ""))
 
 
 def heading(text: str, level: int = 1) -> TextElement:

@@ -13,8 +13,8 @@ header or with ?as_of=dd/mm/yyyy), kept in app.storage.user while the user moves
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
@@ -255,35 +255,11 @@ async def frame(
     nav_path: str | None = None,
 ) -> AsyncIterator[Page]:
     """The shared frame. PermissionDenied or NotFound inside the block replaces the content with a refusal."""
-    request = _request()
-    viewer = auth.viewer_of(request) if request is not None else None
-    viewer = viewer or Viewer(user_id=0, email="", person_id=None, roles=frozenset())
-    settings = settings_of_app(app)
-    today = clock.today(settings.timezone)
-    notices: list[str] = []
-    page = Page(viewer, _as_of(request, today, notices), today, settings, request, notices=notices)
-    theme.apply()
-    ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
+    page = _new_page(title)
     unread = None
-    if viewer.user_id:
-        unread, page.first_day = cast(tuple[int, date | None], await threads.io_bound(_header_facts, viewer.user_id))
-    drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
-    _header(page, unread, drawer)
-    _navigation(page, nav_path or (request.url.path if request else None), drawer)
-    if page.is_past:
-        with ui.row().classes("as-at-banner w-full items-center").props('role="status"'):
-            ui.label(f"You are viewing records as at {uk(page.as_of)}, a past date.")
-            ui.link("Back to today", _url_with(request, as_of="today"))
-    ui.link_target("main")
-    page.titles.extend([_breadcrumbs(breadcrumbs, title), heading(title)])
-    for notice in notices:
-        ui.label(notice).classes("as-at-banner w-full").props('role="status"')
-    done = app.storage.user.pop(FLASH, None)
-    if done:
-        with ui.row().classes("flash-banner w-full items-center gap-2").props('role="status"').mark("flash"):
-            ui.icon("check_circle").props('aria-hidden="true"')
-            ui.label(str(done))
-    with ui.column().classes("w-full gap-4") as body:
+    if page.viewer.user_id:
+        unread, page.first_day = cast(tuple[int, date | None], await threads.io_bound(_header_facts, page.viewer.user_id))
+    with _drawn(page, title, breadcrumbs, unread, nav_path) as body:
         try:
             yield page
         except PermissionDenied as exc:
@@ -294,3 +270,50 @@ async def frame(
             body.clear()
             with body:
                 refusal(exc.message, title="Not found")
+
+
+def _new_page(title: str) -> Page:
+    request = _request()
+    viewer = auth.viewer_of(request) if request is not None else None
+    viewer = viewer or Viewer(user_id=0, email="", person_id=None, roles=frozenset())
+    settings = settings_of_app(app)
+    today = clock.today(settings.timezone)
+    notices: list[str] = []
+    page = Page(viewer, _as_of(request, today, notices), today, settings, request, notices=notices)
+    theme.apply()
+    ui.page_title(f"{title} · {theme.PRODUCT_NAME}")
+    return page
+
+
+@contextmanager
+def plain_frame(title: str) -> Iterator[Page]:
+    """The frame without a trip to the database (no inbox count): for the error pages, which are drawn
+    synchronously and must not fail themselves."""
+    page = _new_page(title)
+    with _drawn(page, title, (), None, None):
+        yield page
+
+
+@contextmanager
+def _drawn(
+    page: Page, title: str, breadcrumbs: Sequence[tuple[str, str | None]], unread: int | None, nav_path: str | None
+) -> Iterator[ui.column]:
+    request = page.request
+    drawer = ui.left_drawer(value=False, bordered=True).props("show-if-above width=250 breakpoint=1100").classes("bg-white p-0")
+    _header(page, unread, drawer)
+    _navigation(page, nav_path or (request.url.path if request else None), drawer)
+    if page.is_past:
+        with ui.row().classes("as-at-banner w-full items-center").props('role="status"'):
+            ui.label(f"You are viewing records as at {uk(page.as_of)}, a past date.")
+            ui.link("Back to today", _url_with(request, as_of="today"))
+    ui.link_target("main")
+    page.titles.extend([_breadcrumbs(breadcrumbs, title), heading(title)])
+    for notice in page.notices:
+        ui.label(notice).classes("as-at-banner w-full").props('role="status"')
+    done = app.storage.user.pop(FLASH, None)
+    if done:
+        with ui.row().classes("flash-banner w-full items-center gap-2").props('role="status"').mark("flash"):
+            ui.icon("check_circle").props('aria-hidden="true"')
+            ui.label(str(done))
+    with ui.column().classes("w-full gap-4") as body:
+        yield body

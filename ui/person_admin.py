@@ -224,9 +224,8 @@ def leaving(page: Page, r: av.PersonRecord, reload: Reload) -> None:
         muted("People are never deleted. Archiving a leaver hides them from lists; their history stays.")
 
         async def archive() -> None:
-            fn = people.restore_person if r.archived else people.archive_person
             outcome = await write(
-                as_actor(fn, r.person_id, r.version),
+                as_actor(people.restore_person if r.archived else people.archive_person, r.person_id, r.version),
                 needs=ADMIN,
                 success="Restored." if r.archived else "Archived.",
             )

@@ -20,6 +20,7 @@ from ui.components import (
     month_strip,
     muted,
     panel,
+    review_line,
     status_chip,
     text,
     uk_date,
@@ -122,7 +123,9 @@ def supervisors(profile: Profile) -> None:
                 text("li", f"{role}: {link.name} (since {uk(link.since)})")
 
 
-def policies(profile: Profile, on_acknowledge: Callable[[PolicyView], Awaitable[None]] | None) -> None:
+def policies(
+    profile: Profile, on_acknowledge: Callable[[PolicyView], Awaitable[None]] | None, as_of: date
+) -> None:
     with panel():
         heading("Policies of my employer" if on_acknowledge else "Policies of their employer", 2)
         if not profile.policies:
@@ -137,10 +140,7 @@ def policies(profile: Profile, on_acknowledge: Callable[[PolicyView], Awaitable[
                             status_chip("acknowledged", f"Acknowledged {uk(policy.acknowledged_on)}")
                         else:
                             status_chip("not_acknowledged")
-                muted(
-                    f"{policy.employer} · version {policy.version}"
-                    + (f" · review by {uk(policy.review_date)}" if policy.review_date else "")
-                )
+                review_line(f"{policy.employer} · version {policy.version}", policy.review_date, as_of)
                 if policy.statement:
                     ui.label(policy.statement)
                 if policy.document_url:
@@ -193,5 +193,5 @@ def show(
         training(profile.compliance)
         supervision(profile.compliance, as_of)
     supervisors(profile)
-    policies(profile, on_acknowledge)
+    policies(profile, on_acknowledge, as_of)
     records(profile)

@@ -4,6 +4,7 @@ Each saves through tracker.services.policies (which checks the viewer's right to
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 from nicegui import ui
 
@@ -12,7 +13,7 @@ from tracker.services import policies
 from tracker.services.policies import Adaptation, Position
 from ui.actions import as_viewer, write
 from ui.attrs import attrs
-from ui.components import date_input, heading, muted, text, uk_date
+from ui.components import date_input, heading, muted, review_line, text, uk_date
 
 Done = Callable[[], Awaitable[None]]
 
@@ -160,15 +161,16 @@ def adaptation_dialog(
 
 
 def adaptation_item(
-    viewer: Viewer, a: Adaptation, topic: str, can_edit: bool, on_edit: Done, on_done: Done
+    viewer: Viewer, a: Adaptation, topic: str, can_edit: bool, on_edit: Done, on_done: Done, *, as_of: date
 ) -> None:
     with attrs(ui.element("li").classes("border-t py-2"), data_adaptation=a.adaptation_id):
         text("div", f"{topic}: {a.condition}").classes("font-semibold")
-        muted(
+        review_line(
             f"Applies to {', '.join(a.employers)}"
             + (f" · agreed by {a.agreed_by}" if a.agreed_by else "")
-            + (f" on {uk_date(a.agreed_on)}" if a.agreed_on else "")
-            + (f" · review by {uk_date(a.review_date)}" if a.review_date else "")
+            + (f" on {uk_date(a.agreed_on)}" if a.agreed_on else ""),
+            a.review_date,
+            as_of,
         )
         if can_edit:
 

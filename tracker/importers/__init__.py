@@ -7,6 +7,7 @@ run, write all rows in one transaction with one audit event for the import.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tracker.clock import today as clock_today
 from tracker.db import database
 from tracker.errors import ImportRejected, RowError, ValidationError
 from tracker.importers import kinds
+from tracker.importers.examples import example_rows
 from tracker.importers.kinds import ImportResult, RowNote
 from tracker.importers.reading import COLUMNS, Table, read_table
 from tracker.services import audit
@@ -51,10 +53,18 @@ def import_bytes(
         raise _too_big(len(data))
     table = read_table(data, filename, kind, column_map)
     today = today or clock_today()
+    examples = example_rows(kind, table)
+    if examples:  # refused, with the other rows' problems too (checked without writing)
+        table = dataclasses.replace(table, rows=[r for r in table.rows if r[0] not in {e.row for e in examples}])
+        dry_run = True
     try:
-        return _run(kind, table, filename, actor, dry_run, replace, today)
+        result = _run(kind, table, filename, actor, dry_run, replace, today) if table.rows else None
     except ImportRejected as exc:
-        raise ImportRejected([RowError(e.row, table.label(e.column), e.message) for e in exc.errors]) from None
+        raise ImportRejected(sorted([*examples, *(RowError(e.row, table.label(e.column), e.message)
+                                                  for e in exc.errors)], key=lambda e: e.row)) from None
+    if examples or result is None:
+        raise ImportRejected(examples)
+    return result
 
 
 def _run(kind: str, table: Table, filename: str, actor: str, dry_run: bool, replace: bool, today: date) -> ImportResult:

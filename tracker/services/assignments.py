@@ -13,6 +13,7 @@ from tracker.periods import active_on
 from tracker.services import audit
 from tracker.services.catalogue import SUPERVISOR_PROFESSIONS
 from tracker.services.validate import choice, end_not_before_start, person_by_id
+from tracker.views.admin_views import Placed
 
 
 def open_assignments(person_ids: list[int] | None = None) -> dict[tuple[int, str, bool], SupervisorAssignment]:
@@ -65,7 +66,7 @@ def assign_supervisor(
     kind: str = "clinical",
     start: date | None = None,
     first_contact: bool = False,
-) -> SupervisorAssignment:
+) -> Placed:
     """Name `supervisor_id` as the supervisee's supervisor of `kind` (or first point of contact) from `start`."""
     clean_kind = choice(kind, SUPERVISION_KINDS, "kind")
     start = start or clock_today()
@@ -79,14 +80,13 @@ def assign_supervisor(
         placed = place_assignment(supervisee.id, supervisor.id, clean_kind, first_contact, start, current)
         if placed is None:
             assert current is not None
-            return current
+            return Placed(current.id, current.kind, bool(current.first_contact))
         after = audit.as_dict(placed) | {"supervisee": supervisee.staff_id, "supervisor": supervisor.staff_id}
         warning = supervisor_warning(supervisee.id, supervisor, start) if clean_kind == "clinical" else None
         if warning:
             after["warning"] = warning
-            placed.warning = warning
         audit.record(actor, "assign", "supervisor_assignment", placed.id, before, after)
-    return placed
+    return Placed(placed.id, placed.kind, bool(placed.first_contact), warning)
 
 
 def supervisor_warning(supervisee_id: int, supervisor: Person, on: date) -> str | None:
@@ -118,7 +118,7 @@ def supervisor_warnings(on: date, person_ids: list[int] | None = None) -> dict[i
     return found
 
 
-def first_point_of_contact(actor: str, person_id: int, contact_id: int, start: date | None = None) -> SupervisorAssignment:
+def first_point_of_contact(actor: str, person_id: int, contact_id: int, start: date | None = None) -> Placed:
     """Name the person's first point of contact (a day-to-day, `practice` kind of relationship)."""
     return assign_supervisor(actor, person_id, contact_id, "practice", start, first_contact=True)
 

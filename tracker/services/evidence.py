@@ -116,15 +116,33 @@ def _pending(record_id: int) -> TrainingRecord:
     return record
 
 
+NO_CERTIFICATE = "No certificate attached"
+
+
 def approve(
-    viewer: Viewer, record_id: int, completed_on: date | str | None = None, *, today: date | None = None
+    viewer: Viewer,
+    record_id: int,
+    completed_on: date | str | None = None,
+    *,
+    without_certificate: str = "",
+    today: date | None = None,
 ) -> TrainingRecord:
-    """A lead (of the person) or an admin approves the evidence, setting the completion date; it now counts."""
+    """A lead (of the person) or an admin approves the evidence, setting the completion date; it now counts.
+
+    A record with no certificate attached is approved only with the reason it is accepted without one (a paper
+    certificate seen, the provider's list checked): the audit event records that it had none, and why."""
     today = today or clock_today()
     with database.atomic():
         record = _pending(record_id)
         if not can_decide_evidence(viewer, person_facts(record.person_id, today)):
             raise PermissionDenied("only an admin, or a lead of this person, may approve their certificates")
+        why = ""
+        if not record.certificate_path:
+            why = text(without_certificate, "without_certificate", max_length=500)
+            if not why:
+                raise ValidationError(
+                    "no certificate is attached to this record: say how you checked it (for example, the paper "
+                    "certificate seen) to approve it without one", "without_certificate")
         day = record.completed_on if completed_on in (None, "") else a_date(completed_on, "completed_on")
         day = not_in_future(day, today, "completed_on")
         clash = TrainingRecord.get_or_none(
@@ -139,7 +157,10 @@ def approve(
         record.completed_on, record.evidence_state, record.decided_by = day, "approved", viewer.actor
         record.recorded_at = utc_now()
         record.save()
-        audit.record(viewer.actor, "approve_certificate", "training_record", record.id, before, audit.as_dict(record))
+        after = audit.as_dict(record) or {}
+        if not record.certificate_path:
+            after |= {"certificate": NO_CERTIFICATE.lower(), "approved_without_certificate_because": why}
+        audit.record(viewer.actor, "approve_certificate", "training_record", record.id, before, after)
     return record
 
 
@@ -157,13 +178,6 @@ def reject(viewer: Viewer, record_id: int, reason: str, *, today: date | None = 
         after = (audit.as_dict(record) or {}) | {"reason": clean}
         audit.record(viewer.actor, "reject_certificate", "training_record", record.id, before, after)
     return record
-
-
-def pending_records(viewer: Viewer, today: date | None = None) -> list[TrainingRecord]:
-    """The pending certificates this viewer may decide, oldest first."""
-    today = today or clock_today()
-    query = TrainingRecord.select().where(TrainingRecord.evidence_state == "pending").order_by(TrainingRecord.id)
-    return [r for r in query if can_decide_evidence(viewer, person_facts(r.person_id, today))]
 
 
 def certificate_for(viewer: Viewer, settings: Settings, record_id: int, *, today: date | None = None) -> Certificate:

@@ -31,6 +31,7 @@ from tracker.services.validate import (
     text,
 )
 from tracker.services.validate import email as check_email
+from tracker.views.admin_views import PersonRecord, person_record
 
 
 def create_person(
@@ -50,7 +51,7 @@ def create_person(
     end_date: date | str | None = None,
     supervisor_staff_id: str | None = None,
     profession: str | None = None,
-) -> Person:
+) -> PersonRecord:
     """A new person with their first employment (and employer or PCN if new); one audit event."""
     raw = {
         "staff_id": staff_id, "first_name": first_name, "last_name": last_name, "email": email, "role": role,
@@ -79,7 +80,7 @@ def create_person(
         job = Employment.get(Employment.person == person.id)
         after = audit.as_dict(person) | {"employment": audit.as_dict(job), "supervisor": supervisor_staff_id}
         audit.record(actor, "create", "person", person.id, None, after)
-    return person
+    return person_record(person.id)
 
 
 def _checked(person_id: int, version: int | None) -> Person:

@@ -17,6 +17,7 @@ from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied, ValidationError
 from tracker.models import ApiToken, User
 from tracker.services import audit
+from tracker.views.access_facts import viewer_for_user
 
 PURPOSES = ("api", "calendar")
 PREFIX = {"api": "trk_", "calendar": "cal_"}
@@ -83,8 +84,9 @@ def revoke(token_id: int, by: User | Viewer, actor: str | None = None) -> ApiTok
     return token
 
 
-def verify(secret: str | None, purpose: str, now: datetime | None = None) -> User | None:
-    """The active user a live token of this purpose belongs to, or None. Notes when it was last used."""
+def verify(secret: str | None, purpose: str, now: datetime | None = None) -> Viewer | None:
+    """The Viewer of the active user a live token of this purpose belongs to, or None. Notes when it was last
+    used."""
     if not secret or purpose not in PURPOSES:
         return None
     token = (
@@ -102,4 +104,4 @@ def verify(secret: str | None, purpose: str, now: datetime | None = None) -> Use
         return None
     # Usage bookkeeping, not a change of the record's meaning: no audit event for every API call.
     ApiToken.update(last_used_at=now or utc_now()).where(ApiToken.id == token.id).execute()
-    return token.user
+    return viewer_for_user(token.user_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tracker.access import Viewer
 from tracker.clock import utc_now
 from tracker.db import database
 from tracker.errors import NotFound, PermissionDenied, ValidationError
@@ -19,6 +20,8 @@ from tracker.passwords import check_password_rules, hash_password, personal_word
 from tracker.services import audit
 from tracker.services.validate import Lookups, split_list
 from tracker.services.validate import email as check_email
+from tracker.views.access_facts import viewer_for_user
+from tracker.views.logins import Login, login
 
 ROLES_NEEDING_A_PERSON = ("staff", "supervisor")
 
@@ -66,7 +69,7 @@ def add_user(
     person_staff_id: str | None = None,
     employer_name: str | None = None,
     pcn_name: str | None = None,
-) -> User:
+) -> Login:
     """A new login; the password is set by an administrator, so its owner must change it at first sign-in."""
     address = check_email(email, "email", required=True)
     role_text = parse_roles(roles)
@@ -80,7 +83,7 @@ def add_user(
             lead_employer=scope.employer, lead_pcn=scope.pcn, must_change_password=True,
         )
         audit.record(actor, "create", "user", user.id, None, audit.as_dict(user))
-    return user
+    return login(user.id)
 
 
 def _user(user_id: int) -> User:
@@ -105,12 +108,13 @@ def _end_sessions(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
-def change_password(actor: str, user_id: int, new_password: str, current_password: str | None = None) -> User:
+def change_password(actor: str, user_id: int, new_password: str, current_password: str | None = None) -> Login:
     """An administrator sets a login's password: its open sessions end and the owner must change it when they
     next sign in. (With `current_password`, the owner changing their own: see change_own_password.)"""
     if current_password is not None:
         user = _user(user_id)
-        return change_own_password(user.id, user.session_epoch, current_password, new_password, new_password)
+        change_own_password(user.id, user.session_epoch, current_password, new_password, new_password)
+        return login(user.id)
     with database.atomic():
         user = _user(user_id)
         check_password_rules(new_password, _personal(user))
@@ -120,12 +124,12 @@ def change_password(actor: str, user_id: int, new_password: str, current_passwor
         _end_sessions(user)
         user.save()
         audit.record(actor, "change_password", "user", user.id, None, {"email": user.email, "set_by_admin": True})
-    return user
+    return login(user.id)
 
 
-def change_own_password(user_id: int, epoch: int, current: str, new: str, again: str) -> User:
+def change_own_password(user_id: int, epoch: int, current: str, new: str, again: str) -> Viewer | None:
     """The signed-in owner (whose session began at `epoch`) sets a new password: the current one must match.
-    Their other sessions end; the caller starts this one afresh at the returned user's new epoch."""
+    Their other sessions end; the caller starts this one afresh as the returned Viewer (at the new epoch)."""
     if not new:
         raise ValidationError("enter a new password", "new_password")
     if new != again:
@@ -151,7 +155,7 @@ def change_own_password(user_id: int, epoch: int, current: str, new: str, again:
         if not changed:
             raise PermissionDenied("your session has ended; sign in again")
         audit.record(user.email, "change_own_password", "user", user.id, None, {"email": user.email})
-    return _user(user.id)
+    return viewer_for_user(user.id)
 
 
 def set_roles(
@@ -161,7 +165,7 @@ def set_roles(
     person_staff_id: str | None = None,
     employer_name: str | None = None,
     pcn_name: str | None = None,
-) -> User:
+) -> Login:
     """Replace a login's roles, linked person and lead scope."""
     role_text = parse_roles(roles)
     with database.atomic():
@@ -173,14 +177,14 @@ def set_roles(
             _end_sessions(user)
         user.save()
         audit.record(actor, "set_roles", "user", user.id, before, audit.as_dict(user))
-    return user
+    return login(user.id)
 
 
-def set_active(actor: str, user_id: int, active: bool) -> User:
+def set_active(actor: str, user_id: int, active: bool) -> Login:
     with database.atomic():
         user = _user(user_id)
         if bool(user.active) == active:
-            return user
+            return login(user.id)
         user.active = active
         _end_sessions(user)
         user.save()
@@ -188,7 +192,7 @@ def set_active(actor: str, user_id: int, active: bool) -> User:
         if not active:
             after["tokens_revoked"] = _revoke_tokens(user)
         audit.record(actor, "activate" if active else "deactivate", "user", user.id, {"active": not active}, after)
-    return user
+    return login(user.id)
 
 
 def _revoke_tokens(user: User) -> list[int]:
@@ -199,10 +203,6 @@ def _revoke_tokens(user: User) -> list[int]:
     return live
 
 
-def deactivate_user(actor: str, user_id: int) -> User:
+def deactivate_user(actor: str, user_id: int) -> Login:
     """Stop a login signing in; the row stays for the audit trail."""
     return set_active(actor, user_id, False)
-
-
-def list_users() -> list[User]:
-    return list(User.select().order_by(User.email))

@@ -126,6 +126,16 @@ class LinkRow:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A supervisor named (or the same one kept): the assignment, and what to tell of the match if it is odd."""
+
+    assignment_id: int
+    kind: str
+    first_contact: bool
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     person_id: int
     staff_id: str

@@ -39,8 +39,8 @@ class PersonOut(BaseModel):
     first_name: str
     last_name: str
     email: str | None
-    role: str = Field(description="role code from the catalogue")
-    role_name: str
+    role: str = Field(description="role code from the catalogue (as in /compliance)")
+    role_name: str = Field(description="the role's name")
     employer: str
     pcn: str | None
     band: str | None
@@ -54,11 +54,13 @@ class PeoplePage(BaseModel):
     total: int
     offset: int
     people: list[PersonOut]
+    next: str | None = Field(None, description="the path and query of the next page; null on the last page")
 
 
 class CourseOut(BaseModel):
-    course: str
-    kind: str = Field("course", description="course, registration, check or appraisal")
+    course: str = Field(description="the item's code")
+    name: str = Field(description="the item's name")
+    kind: str = Field(description=f"one of {', '.join(c.ITEM_KINDS)}", json_schema_extra={"enum": list(c.ITEM_KINDS)})
     status: str = Field(description="compliant, due_soon, expired, missing or due")
     completed_on: date | None
     expires_on: date | None
@@ -83,7 +85,8 @@ class SupervisionOut(BaseModel):
 class ComplianceOut(BaseModel):
     staff_id: str
     name: str
-    role: str | None
+    role: str | None = Field(description="role code from the catalogue (as in /people); null if not employed")
+    role_name: str | None = Field(description="the role's name")
     employer: str | None
     rag: str = Field(description="red, amber or green")
     reasons: list[str]
@@ -96,6 +99,7 @@ class CompliancePage(BaseModel):
     total: int
     offset: int
     people: list[ComplianceOut]
+    next: str | None = Field(None, description="the path and query of the next page; null on the last page")
 
 
 class AttendeeOut(BaseModel):
@@ -121,6 +125,7 @@ class SessionsPage(BaseModel):
     total: int
     offset: int
     sessions: list[SessionOut]
+    next: str | None = Field(None, description="the path and query of the next page; null on the last page")
 
 
 # ---- who the viewer may see --------------------------------------------------------------------------
@@ -208,11 +213,12 @@ def compliance_out(r: c.PersonCompliance) -> ComplianceOut:
     return ComplianceOut(
         staff_id=r.staff_id,
         name=r.name,
-        role=job.role_name if job else None,
+        role=job.role if job else None,
+        role_name=job.role_name if job else None,
         employer=job.employer_name if job else None,
         rag=r.rag,
         reasons=list(r.reasons),
-        training=[CourseOut(course=t.course, kind=t.kind, status=t.status, completed_on=t.completed_on,
+        training=[CourseOut(course=t.course, name=t.name, kind=t.kind, status=t.status, completed_on=t.completed_on,
                             expires_on=t.expires_on, met_by=list(t.met_by)) for t in r.training],
         supervision=SupervisionOut(
             last_session=r.last_session,

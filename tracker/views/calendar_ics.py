@@ -9,6 +9,7 @@ VTIMEZONE and X-WR-TIMEZONE, and stamps each event in UTC. Private notes never g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +30,16 @@ UID_DOMAIN = "compliance-tracker"
 KIND_NAMES = {"clinical": "clinical", "educational": "educational", "practice": "clinic/practice"}
 
 
+# RFC 5545 TEXT holds no control character but tab; icalendar escapes line breaks (CR, LF) and passes the rest
+# through raw (a NUL or an ESC from a name would reach the calendar app, or a terminal), so they are removed
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def ics_text(text: str) -> str:
+    """Text fit for an iCalendar TEXT value: control characters removed (tab kept; icalendar escapes line breaks)."""
+    return CONTROL.sub("", text)
+
+
 @dataclass(frozen=True)
 class CalendarEntry:
     uid: str
@@ -44,7 +55,7 @@ def build_calendar(name: str, entries: Iterable[CalendarEntry], stamp: datetime)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", vText(name))  # TEXT, escaped per RFC 5545 (an X- property is not, by default)
+    cal.add("x-wr-calname", vText(ics_text(name)))  # TEXT, escaped per RFC 5545 (an X- property is not, by default)
     cal.add("x-wr-timezone", ZONE)
     cal.add_component(Timezone.from_tzid(ZONE))
     utc_stamp = stamp.astimezone(ZoneInfo("UTC")) if stamp.tzinfo else stamp.replace(tzinfo=ZoneInfo("UTC"))
@@ -54,9 +65,9 @@ def build_calendar(name: str, entries: Iterable[CalendarEntry], stamp: datetime)
         event.add("dtstamp", utc_stamp)
         event.add("dtstart", entry.day)
         event.add("dtend", entry.day + timedelta(days=1))
-        event.add("summary", entry.summary)
+        event.add("summary", ics_text(entry.summary))
         if entry.description:
-            event.add("description", entry.description)
+            event.add("description", ics_text(entry.description))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
+from tracker.clock import utc_now
 from tracker.db import database
 from tracker.models import (
     Absence,
@@ -53,6 +55,7 @@ _IDENTITY = 2  # id of the database object and its name come first
 _AUDIT = WATCHED.index(AuditEvent) + _IDENTITY
 MOST_EVENTS = 200  # past this, working everyone out again is as quick as finding whom the writes touched
 MOST_PEOPLE = 200
+STILL_COMMITTING = timedelta(minutes=1)  # a write's transaction is over well within this
 
 # A record kind whose events touch one person each: the table that says whose it is (None: the id is a person's).
 _PERSON_OF: dict[str, Any] = {
@@ -82,29 +85,68 @@ def marker_sql() -> str:
 
 def people_touched(old: Sequence[Any], new: Sequence[Any]) -> frozenset[int] | None:
     """The people whose records the writes between the markers `old` and `new` changed, or None for anyone."""
-    if tuple(old) == tuple(new):
-        return frozenset()
-    if tuple(old[:_IDENTITY]) != tuple(new[:_IDENTITY]):
-        return None
-    was, now = old[_AUDIT] or 0, new[_AUDIT] or 0
-    if now <= was or now - was > MOST_EVENTS:
-        return None
+    return changes_between(old, new)[0]
+
+
+def changes_between(
+    old: Sequence[Any], new: Sequence[Any], now: datetime | None = None
+) -> tuple[frozenset[int] | None, tuple[Any, ...]]:
+    """people_touched, and the marker a cache may keep for what it then holds: `new`, except when an audit id
+    below new's is missing and was taken a moment ago. On PostgreSQL ids are handed out at insert and seen at
+    commit, so a write still committing leaves a gap that fills later without raising the highest id; the
+    marker kept then stops before the gap, and the next request looks again from there."""
+    new = tuple(new)
+    if tuple(old) == new:
+        return frozenset(), new
+    if tuple(old[:_IDENTITY]) != new[:_IDENTITY]:
+        return None, new
+    was, last = old[_AUDIT] or 0, new[_AUDIT] or 0
+    if last <= was or last - was > MOST_EVENTS:
+        return None, new
     table = AuditEvent._meta.table_name
-    events: list[tuple[str, str | None]] = [
-        (entity, entity_id)
-        for entity, entity_id in database.execute_sql(
-            f"SELECT entity, entity_id FROM {table} WHERE id > {database.param} AND id <= {database.param}",
-            (was, now),
-        ).fetchall()
-    ]
+    rows = database.execute_sql(
+        f"SELECT id, entity, entity_id, at FROM {table} WHERE id > {database.param} AND id <= {database.param}",
+        (was, last),
+    ).fetchall()
+    events: list[tuple[str, str | None]] = [(entity, entity_id) for _, entity, entity_id, _ in rows]
     kinds = {entity for entity, _ in events}
     for position, model in enumerate(WATCHED):
         index = position + _IDENTITY
         if model is AuditEvent or old[index] == new[index]:
             continue
         if not kinds & _EXPLAINED_BY.get(model, set()):
-            return None
-    return _people_of(events)
+            return None, new
+    return _people_of(events), _kept_marker(new, was, rows, now or utc_now())
+
+
+def _kept_marker(new: tuple[Any, ...], was: int, rows: list[tuple[Any, ...]], now: datetime) -> tuple[Any, ...]:
+    seen = {row[0] for row in rows}
+    missing = [i for i in range(was + 1, (new[_AUDIT] or 0) + 1) if i not in seen]
+    if not missing:
+        return new
+    after_gap = [at for i, _, _, at in rows if i > missing[0]]
+    newest = max((_as_datetime(at) for at in after_gap), default=now)
+    if now - newest > STILL_COMMITTING:
+        return new  # an id given to a write that was rolled back: it will never be seen
+    return (*new[:_AUDIT], missing[0] - 1, *new[_AUDIT + 1 :])
+
+
+def settled(marker: Sequence[Any], now: datetime | None = None) -> tuple[Any, ...]:
+    """The marker a cache may keep for a value worked out whole at `marker`: as changes_between keeps it, so a
+    write still committing as the value was worked out is taken in when it lands."""
+    marker = tuple(marker)
+    last = marker[_AUDIT] or 0
+    since = max(last - MOST_EVENTS, 0)
+    table = AuditEvent._meta.table_name
+    rows = database.execute_sql(
+        f"SELECT id, entity, entity_id, at FROM {table} WHERE id > {database.param} AND id <= {database.param}",
+        (since, last),
+    ).fetchall()
+    return _kept_marker(marker, since, rows, now or utc_now())
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _people_of(events: list[tuple[str, str | None]]) -> frozenset[int] | None:

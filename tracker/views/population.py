@@ -277,6 +277,34 @@ def snapshots(
         return {day: c.assess_all(_as_on(population, scope, day, dated_acks), rules, day) for day in days}
 
 
+def trend_summaries(
+    days: Sequence[date], scope: Scope = Scope(), rules: c.Rules | None = None
+) -> dict[date, c.Summary]:
+    """The headline figures at each of several dates (a trend line), reading the records once and working out
+    each person's statuses on all the dates together: the same figures as summarising `snapshot` at each date."""
+    if not days:
+        return {}
+    first, last = min(days), max(days)
+    months = (last.year - first.year) * 12 + last.month - first.month + c.MONTHS_SHOWN
+    rules = rules or load_rules()
+    dated_acks: dict[int, list[tuple[int, str, date]]] = {}
+    on_day: dict[date, list[c.DayStatus]] = {day: [] for day in days}
+    with c.collector_paused():
+        population = _load_records(
+            last, scope, months, since=first, dated_acks=dated_acks, widest_period=rules.widest_period
+        )
+        for records in population:
+            chosen = days if not scope.by_place else [
+                day for day in days
+                if any(e.active_on(day) and scope.holds(e.employer_id, e.pcn_id) for e in records.employments)
+            ]
+            statuses = c.statuses_on(records, rules, chosen, dated_acks.get(records.person_id))
+            for day, status in zip(chosen, statuses, strict=True):
+                if status is not None:
+                    on_day[day].append(status)
+        return {day: c.summarise_statuses(on_day[day]) for day in days}
+
+
 def _as_on(
     population: list[c.PersonRecords], scope: Scope, day: date, dated_acks: dict[int, list[tuple[int, str, date]]]
 ) -> list[c.PersonRecords]:

@@ -17,7 +17,14 @@ from tracker.dates import add_months, last_months, uk
 from tracker.errors import NotFound, ValidationError
 from tracker.models import Organisation, Pcn, Person
 from tracker.views.policy_comparison import PolicyComparison, compare_policies
-from tracker.views.population import load_rules, people_in_scope, person_compliance, snapshot, snapshots
+from tracker.views.population import (
+    load_rules,
+    people_in_scope,
+    person_compliance,
+    snapshot,
+    trend_summaries,
+)
+from tracker.views.profile import RecordView, records_of
 from tracker.views.report_details import (
     AbsenceRow,
     AcknowledgementRow,
@@ -25,20 +32,18 @@ from tracker.views.report_details import (
     AttendedSession,
     EmploymentRow,
     GivenSession,
-    TrainingRow,
     absences_of,
     acknowledgements_of,
     assignments_of,
     employments_of,
     sessions_attended,
     sessions_given,
-    training_history,
 )
 from tracker.views.team_views import TrendPoint, trend_days
 
 __all__ = [
     "AbsenceRow", "AcknowledgementRow", "AssignmentRow", "AttendedSession", "EmploymentRow", "GivenSession",
-    "TrainingRow", "PolicyComparison",
+    "RecordView", "PolicyComparison",
 ]
 
 
@@ -90,7 +95,7 @@ class PersonStatementData:
     employments: tuple[EmploymentRow, ...]
     supervisors: tuple[AssignmentRow, ...]
     sessions: tuple[AttendedSession, ...]
-    training: tuple[TrainingRow, ...]
+    training: tuple[RecordView, ...]
     absences: tuple[AbsenceRow, ...]
     acknowledgements: tuple[AcknowledgementRow, ...]
 
@@ -213,11 +218,10 @@ def trend(
 ) -> list[TrendPoint]:
     """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine."""
     days = trend_days(as_of)
-    computed = snapshots([d for d in days if d != as_of or current is None], scope, rules)
+    computed = trend_summaries([d for d in days if d != as_of or current is None], scope, rules)
     points = []
     for day in days:
-        people = current if (day == as_of and current is not None) else computed[day]
-        summary = c.summarise(people, day)
+        summary = c.summarise(current, day) if (day == as_of and current is not None) else computed[day]
         points.append(TrendPoint(day, summary))
     return points
 
@@ -260,7 +264,7 @@ def person_statement_data(
         employments=tuple(employments_of(person.id, as_of)),
         supervisors=tuple(assignments_of(person.id, as_of, supervisor_side=False)),
         sessions=tuple(sessions_attended(person.id, window_start, as_of)),
-        training=tuple(training_history(person.id, as_of)),
+        training=tuple(records_of(person.id, as_of)),
         absences=tuple(absences_of(person.id, as_of)),
         acknowledgements=tuple(acknowledgements_of(person.id, as_of)),
     )

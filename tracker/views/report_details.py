@@ -13,7 +13,6 @@ from peewee import JOIN
 
 from tracker.models import (
     Absence,
-    Course,
     EmployerPolicy,
     Employment,
     Organisation,
@@ -25,7 +24,6 @@ from tracker.models import (
     SessionAttendee,
     SupervisionSession,
     SupervisorAssignment,
-    TrainingRecord,
 )
 
 
@@ -79,17 +77,6 @@ class GivenSession:
     mode: str
     minutes: int
     attendees: tuple[ReportAttendee, ...]
-
-
-@dataclass(frozen=True)
-class TrainingRow:
-    course: str
-    course_name: str
-    completed_on: date
-    provider: str
-    evidence_state: str
-    reference: str = ""  # a registration or certificate number
-    expires_on: date | None = None  # printed on the record
 
 
 @dataclass(frozen=True)
@@ -229,19 +216,6 @@ def sessions_given(supervisor_id: int, start: date, end: date, only: set[int] | 
         for sid, day, kind, fmt, mode, minutes in sessions
         if only is None or sid in attendees
     ]
-
-
-def training_history(person_id: int, as_of: date) -> list[TrainingRow]:
-    query = (
-        TrainingRecord.select(
-            Course.code, Course.name, TrainingRecord.completed_on, TrainingRecord.provider,
-            TrainingRecord.evidence_state, TrainingRecord.reference, TrainingRecord.expires_on,
-        )
-        .join(Course)
-        .where((TrainingRecord.person == person_id) & (TrainingRecord.completed_on <= as_of))
-        .order_by(TrainingRecord.completed_on.desc(), Course.name)
-    )
-    return [TrainingRow(*row) for row in query.tuples()]
 
 
 def absences_of(person_id: int, as_of: date) -> list[AbsenceRow]:

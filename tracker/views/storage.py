@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import AbstractContextManager
 
 from tracker import db
 
 
-def connection_context() -> Any:
+def connection_context() -> AbstractContextManager[object]:
     """A context holding this thread's connection open for the requests of one route."""
     return db.database.connection_context()
 

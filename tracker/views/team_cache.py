@@ -9,8 +9,9 @@ cannot say whom (rules changed, an import), it works out everyone. Each instance
 database on every request, so a write through one instance reaches the cache of every other. Concurrent
 requests for the same key wait for one computation instead of each running the rules.
 
-The trend's past month-ends are the exception: working out eleven of them for 10,000 people takes the best
-part of half a minute, and a write rarely changes the past, so each is reused for up to PAST_MONTHS_FRESH after
+The trend's past month-ends are the exception: they are worked out together, each person's statuses on all
+of them at once (population.trend_summaries), still seconds for 10,000 people, and a write rarely changes the
+past, so each is reused for up to PAST_MONTHS_FRESH after
 it was worked out, even if the data has changed since. The as-at date's figures are always current.
 """
 
@@ -28,7 +29,7 @@ from tracker.clock import utc_now
 from tracker.db import database
 from tracker.models import Employment, Pcn
 from tracker.views import changes
-from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, snapshots
+from tracker.views.population import load_records, load_rules, scope_jobs, snapshot, trend_summaries
 from tracker.views.team_views import (
     TeamSnapshot,
     TrendPoint,
@@ -114,9 +115,10 @@ def _summary_builder(day: date, scope: Scope) -> Callable[[], c.Summary]:
 class _Memo:
     """A small least-recently-used store of values that remember the data marker they were built at."""
 
-    def __init__(self, size: int, grace: timedelta = timedelta(0)) -> None:
+    def __init__(self, size: int, grace: timedelta = timedelta(0), settles: bool = False) -> None:
         self.size = size
         self.grace = grace  # how long a value outlives a change of the marker
+        self.settles = settles  # values are refreshed from the audit events after their marker: keep no gap behind
         self._items: OrderedDict[Any, tuple[tuple[Any, ...], Any, datetime]] = OrderedDict()
         self._guard = threading.Lock()
         self._key_locks: dict[Any, threading.Lock] = {}
@@ -128,10 +130,10 @@ class _Memo:
         key: Any,
         marker: tuple[Any, ...],
         build: Callable[[], V],
-        refresh: Callable[[V, tuple[Any, ...]], V | None] | None = None,
+        refresh: Callable[[V, tuple[Any, ...]], tuple[V, tuple[Any, ...]] | None] | None = None,
     ) -> V:
-        """The value for key at this marker: kept, refreshed from the one held (refresh(value, its marker), None
-        when it cannot), or built."""
+        """The value for key at this marker: kept, refreshed from the one held (refresh(value, its marker) gives
+        the new value and the marker to keep it at, or None when it cannot), or built."""
         with self._guard:
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:
@@ -140,13 +142,14 @@ class _Memo:
                 if held is not None and self._is_fresh(held, marker):
                     self._items.move_to_end(key)
                     return held[1]  # type: ignore[no-any-return]
-            value = refresh(held[1], held[0]) if held is not None and refresh is not None else None
-            if value is None:
-                value = build()
+            renewed = refresh(held[1], held[0]) if held is not None and refresh is not None else None
+            if renewed is None:
+                value, kept_at = build(), changes.settled(marker) if self.settles else marker
                 self.built += 1
             else:
+                value, kept_at = renewed
                 self.refreshed += 1
-            self.put(key, marker, value)
+            self.put(key, kept_at, value)
             return value
 
     def _is_fresh(self, held: tuple[tuple[Any, ...], Any, datetime], marker: tuple[Any, ...]) -> bool:
@@ -172,16 +175,17 @@ class _Memo:
 
 class TeamCache:
     def __init__(self, snapshots: int = 4, summaries: int = 600) -> None:  # a 10,000-staff snapshot holds ~26 MB
-        self._snapshots = _Memo(snapshots)
+        self._snapshots = _Memo(snapshots, settles=True)
         self._summaries = _Memo(summaries, grace=PAST_MONTHS_FRESH)
         self._other = _Memo(64)
 
     def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
         marker = data_marker()
 
-        def refresh(held: TeamSnapshot, held_marker: tuple[Any, ...]) -> TeamSnapshot | None:
-            touched = changes.people_touched(held_marker, marker)
-            return None if touched is None else refreshed(held, touched, scope)
+        def refresh(held: TeamSnapshot, held_marker: tuple[Any, ...]) -> tuple[TeamSnapshot, tuple[Any, ...]] | None:
+            touched, kept_marker = changes.changes_between(held_marker, marker)
+            value = None if touched is None else refreshed(held, touched, scope)
+            return None if value is None else (value, kept_marker)
 
         return self._snapshots.get((scope, as_of), marker, lambda: build_snapshot(as_of, scope), refresh)
 
@@ -196,8 +200,8 @@ class TeamCache:
         days = trend_days(as_of)
         missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
         if missing:  # the month ends not yet known are worked out together, reading the records once
-            for day, results in snapshots(missing, scope).items():
-                self._summaries.put((scope, day), marker, c.summarise(results, day))
+            for day, summary in trend_summaries(missing, scope).items():
+                self._summaries.put((scope, day), marker, summary)
         points = []
         for day in days:
             if day == as_of:

@@ -11,16 +11,10 @@ from nicegui import ui
 from tracker.clock import utc_now
 from tracker.passwords import MIN_LENGTH
 from tracker.services import users
-from tracker.views.access_facts import viewer_for_user
 from ui import auth
 from ui.actions import OWN_PASSWORD, write
 from ui.components import muted, panel
 from ui.layout import PAGE_BUILD_SECONDS, frame
-
-
-def _change(who, current: str, new: str, again: str):  # type: ignore[no-untyped-def]
-    user = users.change_own_password(who.user_id, who.epoch, current, new, again)
-    return viewer_for_user(user.id)
 
 
 def register() -> None:
@@ -51,7 +45,9 @@ def register() -> None:
                     for field in fields.values():
                         field.error = None
                     outcome = await write(
-                        lambda who: _change(who, current.value or "", new.value or "", again.value or ""),
+                        lambda who: users.change_own_password(
+                            who.user_id, who.epoch, current.value or "", new.value or "", again.value or ""
+                        ),
                         needs=OWN_PASSWORD,
                     )
                     if not outcome.ok:

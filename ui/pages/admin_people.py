@@ -155,7 +155,7 @@ async def new_page(page: Page) -> None:
                 quiet=True,
             )
             if outcome.ok:
-                ui.navigate.to(f"{PATH}/{outcome.value.id}")
+                ui.navigate.to(f"{PATH}/{outcome.value.person_id}")
             else:
                 problems.show(outcome.problems)
 

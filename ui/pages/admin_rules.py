@@ -74,15 +74,15 @@ async def preview_then(
     holder: ui.element,
     as_of: date,
     build: Callable[[], rule_preview.Change],
-    save: Callable[[], Awaitable[Any]],
+    save: Callable[[], Awaitable[bool]],
     action: str,
     redraw: Redraw,
 ) -> None:
-    """Show the change's effect; once confirmed, make exactly the write that was previewed and redraw."""
+    """Show the change's effect; once confirmed, make exactly the write that was previewed (`save`, True once it
+    has saved) and redraw."""
 
     async def confirmed() -> None:
-        outcome = await save()
-        if outcome.ok:
+        if await save():
             await redraw()
 
     await show_effect(holder, as_of, build, confirmed, action)
@@ -189,16 +189,19 @@ def requirement_section(page: Page, found: av.Choices, rows: list[av.Requirement
                 "new_starter_days": allowance.value or None,
             }
 
+            async def save() -> bool:
+                outcome = await write(
+                    as_actor(rules.set_requirement, v["scope"], v["name"], v["course"], v["renewal_months"],
+                             v["new_starter_days"]),
+                    needs=ADMIN, success="Saved the requirement.",
+                )
+                return outcome.ok
+
             await preview_then(
                 effect_holder,
                 page.as_of,
                 partial(rule_preview.requirement_change, v),
-                partial(
-                    write,
-                    as_actor(rules.set_requirement, v["scope"], v["name"], v["course"], v["renewal_months"],
-                             v["new_starter_days"]),
-                    needs=ADMIN, success="Saved the requirement.",
-                ),
+                save,
                 "Save this requirement",
                 redraw,
             )
@@ -300,16 +303,19 @@ def supervision_section(
                 "group_counts": "yes" if group.value else "no",
             }
 
+            async def save() -> bool:
+                outcome = await write(
+                    as_actor(rules.set_supervision_rule, v["scope"], v["name"], v["min_minutes_per_month"],
+                             v["kinds"], v["group_counts"]),
+                    needs=ADMIN, success="Saved the rule.",
+                )
+                return outcome.ok
+
             await preview_then(
                 effect_holder,
                 page.as_of,
                 partial(rule_preview.supervision_change, v),
-                partial(
-                    write,
-                    as_actor(rules.set_supervision_rule, v["scope"], v["name"], v["min_minutes_per_month"],
-                             v["kinds"], v["group_counts"]),
-                    needs=ADMIN, success="Saved the rule.",
-                ),
+                save,
                 "Save this rule",
                 redraw,
             )

@@ -4,7 +4,6 @@ deactivate or reactivate, and reset a password (a new random one, shown once). T
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from nicegui import ui
 
@@ -12,7 +11,7 @@ from tracker.access import ADMIN, require
 from tracker.passwords import generate_password
 from tracker.services import users
 from tracker.views import admin_views as av
-from tracker.vocabulary import USER_ROLES
+from tracker.views.logins import Login, logins
 from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import heading, muted, panel, status_chip, text
@@ -27,41 +26,6 @@ ROLE_LABELS = {
     "admin": "Administrator",
 }
 Redraw = Callable[[], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Login:
-    user_id: int
-    email: str
-    roles: tuple[str, ...]
-    person_staff_id: str | None
-    person: str
-    employer: str | None
-    pcn: str | None
-    active: bool
-
-    @property
-    def scope(self) -> str:
-        return self.employer or (f"{self.pcn} (PCN)" if self.pcn else "—")
-
-
-def logins() -> list[Login]:
-    found = []
-    for u in users.list_users():
-        person = u.person if u.person_id else None
-        found.append(
-            Login(
-                u.id,
-                u.email,
-                tuple(r for r in USER_ROLES if r in u.role_set),
-                person.staff_id if person else None,
-                f"{person.name} ({person.staff_id})" if person else "—",
-                u.lead_employer.name if u.lead_employer_id else None,
-                u.lead_pcn.name if u.lead_pcn_id else None,
-                bool(u.active),
-            )
-        )
-    return found
 
 
 def scope_fields(

@@ -160,4 +160,4 @@ def register() -> None:
                       "confirm before anything changes.")
                 FileField("Choose the backup file", suffixes=(".db", ".dump"), kinds=".db or .dump backup",
                           max_bytes=MAX_BACKUP_BYTES, on_file=uploaded).mark("upload-backup")
-            muted(f"Times are Europe/London; today is {page.today.strftime('%d/%m/%Y')}.")
+            muted(f"Times are {settings.timezone}; today is {page.today.strftime('%d/%m/%Y')}.")

@@ -12,7 +12,6 @@ from nicegui import app
 
 from tracker import clock
 from tracker.services import tokens
-from tracker.views import access_facts
 from tracker.views.calendar_ics import user_feed
 from tracker.views.storage import connection_context
 from ui.app_settings import settings_of
@@ -23,8 +22,7 @@ PATH = "/calendar/{token}.ics"
 def feed_bytes(token: str, zone: str) -> bytes | None:
     """The feed of the token's user, or None for a token that is unknown, revoked or of an inactive user."""
     with connection_context():
-        user = tokens.verify(token, "calendar")
-        viewer = access_facts.viewer_for_user(user.id) if user is not None else None
+        viewer = tokens.verify(token, "calendar")
         if viewer is None:
             return None
         return user_feed(viewer, clock.today(zone), clock.now(zone))

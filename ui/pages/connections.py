@@ -99,7 +99,7 @@ async def _body(page: Page) -> None:
                          "sees your dates. It is shown only now; revoke it below if it leaks.")
         else:
             _show_secret(secret_box, "Your new API token", done.value.secret,
-                         "Send it as 'Authorization: Bearer <token>' to /api/v1/ (schema at /api/v1/openapi.json). "
+                         "Send it as 'Authorization: Bearer <token>' to /api/v1/ (documentation at /api/v1/docs). "
                          "It is shown only now and sees only what you may see.")
         await refresh()
 

@@ -3,53 +3,20 @@ admin approves them (setting the completion date, after which they count) or rej
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from nicegui import ui
 
-from tracker.access import ADMIN, LEAD, Viewer, require
+from tracker.access import ADMIN, LEAD, require
 from tracker.dates import uk
 from tracker.services import evidence
+from tracker.views.evidence_queue import Waiting, waiting_for
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
-from ui.components import date_input, empty_state, heading, muted, panel, text
+from ui.components import date_input, empty_state, heading, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import count_of
 
 PATH = "/evidence"
 SHOWN = 25
-
-
-@dataclass(frozen=True)
-class Waiting:
-    record_id: int
-    person_id: int
-    name: str
-    staff_id: str
-    course: str
-    completed_on: date
-    provider: str
-    uploaded_at: datetime | None
-    has_certificate: bool
-
-
-def queue(viewer: Viewer, today: date) -> list[Waiting]:
-    """The pending certificates this viewer may decide, oldest first (runs in a thread)."""
-    return [
-        Waiting(
-            r.id,
-            r.person_id,
-            r.person.name,
-            r.person.staff_id,
-            r.course.name,
-            r.completed_on,
-            r.provider or "",
-            r.recorded_at,
-            bool(r.certificate_path),
-        )
-        for r in evidence.pending_records(viewer, today)
-    ]
 
 
 def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
@@ -64,15 +31,26 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
         )
         if w.has_certificate:
             ui.link("Open the certificate (new tab)", f"/files/certificates/{w.record_id}", new_tab=True)
+        else:
+            with ui.row().classes("items-center gap-2"):
+                status_chip("no_certificate", evidence.NO_CERTIFICATE).mark(f"no-certificate-{w.record_id}")
+                muted("Approve it only if you have checked the completion another way, and say how.")
         with ui.row().classes("items-end gap-4 w-full"):
             done_on = attrs(date_input("Completion date", w.completed_on, required=True),
                             aria_label=f"Completion date of {w.course} for {w.name}").mark(f"date-{w.record_id}")
+            checked = None
+            if not w.has_certificate:
+                checked = attrs(ui.input("How you checked it without a certificate").classes("min-w-[24rem]"),
+                                aria_label=f"How you checked {w.course} for {w.name} without a certificate").mark(
+                    f"without-certificate-{w.record_id}")
 
             async def approve() -> None:
                 outcome = await write(
-                    as_viewer(evidence.approve, w.record_id, done_on.value or ""),
+                    as_viewer(evidence.approve, w.record_id, done_on.value or "",
+                              without_certificate=(checked.value or "") if checked is not None else ""),
                     needs=(LEAD, ADMIN),
-                    success=f"Approved: {w.course} for {w.name} now counts.",
+                    success=f"Approved: {w.course} for {w.name} now counts"
+                            + ("." if w.has_certificate else " (approved without a certificate)."),
                 )
                 if outcome.ok:
                     await on_done()
@@ -112,7 +90,7 @@ def register() -> None:
             content = ui.column().classes("w-full gap-3")
 
             async def show() -> None:
-                waiting = await read(queue, page.viewer, page.today)
+                waiting = await read(waiting_for, page.viewer, page.today)
                 if waiting is None:
                     return
                 content.clear()

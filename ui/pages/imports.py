@@ -15,6 +15,7 @@ from tracker.access import ADMIN, require
 from tracker.dates import uk
 from tracker.errors import ImportRejected
 from tracker.importers import COLUMNS, KINDS, REPLACEABLE
+from tracker.importers.examples import template_columns, template_row
 from tracker.services import column_mapping as cm
 from tracker.services import course_aliases
 from tracker.views import exports
@@ -52,8 +53,8 @@ class Upload:
 
 
 def template(kind: str, fmt: str) -> bytes:
-    required, optional = COLUMNS[kind]
-    return exports.write(exports.ExportTable(kind, list(required + optional)), fmt)
+    """The kind's columns and one example row (which an import refuses until it is deleted or replaced)."""
+    return exports.write(exports.ExportTable(kind, template_columns(kind), [list(template_row(kind))]), fmt)
 
 
 def _suggest(state: Upload) -> None:
@@ -66,6 +67,8 @@ def _columns_help(kind: str) -> None:
     muted(f"Required columns: {', '.join(required) or 'none'}. Optional: {', '.join(optional) or 'none'}. "
           "Column names from ESR and e-learning reports are recognised. Dates as dd/mm/yyyy, yyyy-mm-dd or "
           "1 Feb 2025 (Excel date cells too); US dates and two-digit years are refused.")
+    muted("Each template's second row is an example of the forms each column takes (staff id EXAMPLE-001): "
+          "delete it, or write over it, before you import; a file that still holds it is refused.")
     if kind == "training-matrix":
         muted("Then one column per course, headed by its code, name or an alias, each cell a completion date.")
 

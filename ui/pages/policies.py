@@ -14,7 +14,7 @@ from tracker.services import policies
 from tracker.services.policies import PolicyMatrix, Position, TopicRow
 from ui.actions import read
 from ui.attrs import attrs, safe_link
-from ui.components import empty_state, heading, muted, panel, status_chip, text, uk_date
+from ui.components import empty_state, heading, muted, panel, review_line, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import style
 from ui.policy_forms import adaptation_dialog, adaptation_item, position_dialog, topic_form
@@ -46,9 +46,7 @@ def position_cell(
             text("span", "No position recorded").classes("muted italic")
         else:
             text("div", p.statement)
-            muted(
-                f"Version {p.version}" + (f" · review by {uk_date(p.review_date)}" if p.review_date else "")
-            )
+            review_line(f"Version {p.version}", p.review_date, page.as_of)
             if p.document_url:
                 attrs(safe_link("Read the document", p.document_url, new_tab=True),
                       aria_label=f"Read the document: {employer_name}'s {topic.name.lower()} policy (new tab)")
@@ -196,6 +194,7 @@ def adaptations_panel(page: Page, state: Picture, reload) -> None:  # type: igno
                     can_edit,
                     lambda a=a: adaptation_dialog(viewer, topics, employers, a, reload).open(),  # type: ignore[misc]
                     reload,
+                    as_of=page.as_of,
                 )
         if not page.is_past and (viewer.is_admin or viewer.lead_employer_id is not None):
             ui.button(
