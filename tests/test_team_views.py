@@ -110,6 +110,46 @@ def test_the_matrix_has_a_column_for_each_course_anyone_listed_needs() -> None:
     assert [o.value for o in tv.matrix(TEAM, tv.Filters(role="CC")).columns] == ["IG"]
 
 
+def test_the_column_chooser_keeps_the_chosen_courses_and_ignores_unknown_codes() -> None:
+    assert tv.chosen_courses(" IG,FIRE,,IG ") == ("IG", "FIRE")
+    assert tv.chosen_courses(None) == ()
+    page = tv.matrix(TEAM, tv.Filters(), courses=tv.chosen_courses("IG,NOPE"))
+    assert [o.value for o in page.columns] == ["IG"] and page.choosing
+    assert [o.value for o in page.available] == ["FIRE", "IG"] and page.ignored == ("NOPE",)
+    every = tv.matrix(TEAM, tv.Filters(), courses=("NOPE", "<b>"))  # nothing known is left: every column shows
+    assert [o.value for o in every.columns] == ["FIRE", "IG"] and not every.choosing
+    assert every.ignored == ("NOPE", "<b>")
+    assert tv.matrix(TEAM, tv.Filters(role="CC"), courses=("FIRE",)).ignored == ("FIRE",)  # no one listed needs it
+
+
+def test_a_person_red_only_for_supervision_says_why_in_the_engines_words() -> None:
+    person = records(1, "SPLW", ("FIRE",))
+    person.attendances = [a for a in person.attendances if a.date.month != 10]  # October missed
+    result = c.assess(person, rules(), AS_OF)
+    assert result.rag == c.RED and all(s.status == c.COMPLIANT for s in result.training)
+    member = tv.member_of(result, None)
+    assert member.why() == "Supervision missed in October 2026 (0 of 60 minutes)"
+    latest = member.supervision
+    assert latest is not None and (latest.month, latest.status) == (date(2026, 11, 1), c.MET)
+    green = tv.member_of(c.assess(records(2, "SPLW", ("FIRE",)), rules(), AS_OF), None)
+    assert green.rag == c.GREEN and green.why() == ""
+
+
+def test_the_why_lists_the_first_reasons_red_first_and_counts_the_rest() -> None:
+    person = records(1, "SPLW", ())
+    person.attendances = [a for a in person.attendances if a.date.month != 10]
+    many = c.Rules(
+        rules().courses,
+        requirements=[c.RequirementRule(code, "role", "SPLW") for code in ("FIRE", "BLS")],
+        policies=[c.PolicyItem(7, 1, "Lone working", "2")],
+    )
+    member = tv.member_of(c.assess(person, many, AS_OF), None)
+    assert len(member.result.reasons) == 4
+    why = member.why()
+    assert why.endswith(" (and 2 more)") and why.count("; ") == 1 and "has not been done" in why
+    assert "Policy 'Lone working' version 2 not yet acknowledged" in member.why(limit=4)
+
+
 def test_course_figures_count_due_soon_as_in_date_and_list_the_weakest_first() -> None:
     figures = {f.code: (f.compliant, f.required) for f in TEAM.course_figures}
     assert figures == {"FIRE": (1, 2), "IG": (2, 2)}

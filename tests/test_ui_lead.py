@@ -3,6 +3,7 @@ role, with the lead's scope, filters, search, pages and past dates."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -106,6 +107,10 @@ async def test_an_admin_sees_everyone_and_each_employer(user: Visitor) -> None:
         "Southgate Practice",
     ]
     assert [cells[1].text for cells in employers.values()] == ["3", "1"]
+    first = next(iter(employers.values()))  # on a phone each row is a card, each figure labelled by its column
+    assert [c.attrs.get("data-label") for c in first] == [
+        None, "People", "Green", "Amber", "Red", "Fully compliant"
+    ]
 
 
 async def test_the_matrix_shows_each_course_in_words_and_filters_by_status_and_search(user: Visitor) -> None:
@@ -143,6 +148,47 @@ async def test_the_matrix_pages_through_many_people(user: Visitor) -> None:
     assert len(rows(user, "matrix")) == 5
     await user.open("/team/matrix?page=2&q=zed")  # a page beyond the end shows the last one
     await user.should_see("Showing 1–10 of 10 people")
+
+
+def courses_shown(user: Visitor) -> list[str]:
+    spec = user.find(marker="matrix").elements.pop().props["spec"]
+    return [part["hidden"] for cell in spec["head"] for part in cell["parts"] if "hidden" in part]
+
+
+async def test_the_matrix_says_why_someone_is_red_and_shows_their_supervision(user: Visitor) -> None:
+    team = build_team()
+    for course in default_role_items("SPLW"):  # Ben holds every course but missed supervision last month
+        f.trained(team.ben, course, today() - timedelta(days=30))
+    f.session(team.grace, team.ben, month_start(today()))
+    await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix?status=red")
+    ben = grid(user, "matrix")[str(team.ben.id)]
+    assert {c.attrs["data-status"] for c in ben if "data-course" in c.attrs} == {"compliant"}  # no red course
+    last_month = add_months(month_start(today()), -1)
+    assert ben[1].attrs["data-why"] == "yes"
+    assert ben[1].text == f"RedWhy: Supervision missed in {last_month:%B %Y} (0 of 60 minutes)"
+    assert ben[2].attrs["data-supervision"] == "met" and ben[2].text.startswith("Met\n60/60 min")
+    asha = grid(user, "matrix")[str(team.asha.id)]
+    assert "has not been done" in asha[1].text
+
+
+async def test_the_matrix_shows_the_chosen_courses_and_ignores_unknown_codes(user: Visitor) -> None:
+    team = build_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/team/matrix?courses=FIRE,NOPE,%3Cb%3E")
+    await user.should_see("Not shown: NOPE, <b> are not courses anyone listed needs.")
+    assert courses_shown(user) == ["FIRE"]
+    assert {c.attrs.get("data-course") for c in grid(user, "matrix")[str(team.asha.id)][3:]} == {"FIRE"}
+    user.find(marker="matrix-courses").elements.pop().set_value(["FIRE", "IG"])
+    await user.should_not_see(marker="matrix-courses-ignored", retries=40)
+    assert sorted(courses_shown(user)) == ["FIRE", "IG"]
+    user.find(marker="matrix-courses").elements.pop().set_value([])  # none chosen: every course
+    for _ in range(40):
+        if len(courses_shown(user)) > 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(courses_shown(user)) > 2
+    await user.open("/team/matrix?courses=NOPE")
+    await user.should_see("Not shown: NOPE is not a course anyone listed needs. Every course is shown.")
+    assert len(courses_shown(user)) > 2
 
 
 async def test_the_filters_in_the_address_are_applied(user: Visitor) -> None:

@@ -60,13 +60,38 @@ def _first_columns() -> list[Cell]:
     return [{"parts": [text_cell("Name, role and employer")]}, {"parts": [text_cell("Overall")]}]
 
 
+def _overall_cell(m: tv.Member) -> Cell:
+    """The person's status and, for red or amber, why (the engine's reasons, the first few)."""
+    why = m.why()
+    if not why:
+        return {"parts": [chip_cell(m.rag)]}
+    return {
+        "cls": "why-cell", "title": "; ".join(m.result.reasons), "data": {"why": "yes"},
+        "parts": [chip_cell(m.rag), {"detail": f"Why: {why}"}],
+    }
+
+
+def _supervision_cell(m: tv.Member) -> Cell:
+    """The latest month's supervision: status in words and colour, with the minutes."""
+    status = m.supervision
+    if status is None:
+        return _none("no supervision this month")
+    cell = _month_cell(status)
+    cell["data"] = {"supervision": status.status}
+    return cell
+
+
 def matrix_table(result: tv.MatrixPage) -> Spec:
-    head = _first_columns() + [
-        {"title": col.label, "parts": [{"hidden": col.value}, {"sr": col.label}]} for col in result.columns
-    ]
+    month = result.rows.items[0].result.as_of if result.rows.items else None
+    supervision = f"Supervision {month:%b %Y}" if month else "Supervision"
+    head = [
+        {"parts": [text_cell("Name, role and employer")]},
+        {"parts": [text_cell("Overall, and why")]},
+        {"parts": [text_cell(supervision)]},
+    ] + [{"title": col.label, "parts": [{"hidden": col.value}, {"sr": col.label}]} for col in result.columns]
     rows = []
     for m in result.rows.items:
-        cells = [_name_cell(m), {"parts": [chip_cell(m.rag)]}]
+        cells = [_name_cell(m), _overall_cell(m), _supervision_cell(m)]
         for col in result.columns:
             status = m.courses.get(col.value)
             if status is None:
@@ -129,14 +154,20 @@ def simple_table(
     caption: str, headers: list[tuple[str, bool]], rows: Iterable[tuple[dict[str, str], list[Part]]]
 ) -> Spec:
     """A plain data table: headers as (label, numeric); rows as (data- attributes, one part per cell, the
-    first being the row's header)."""
+    first being the row's header). On a phone each row becomes a card, each cell labelled with its column's
+    header (its data-label, a header of ours, never data; theme.CSS shows it)."""
     right = "text-right"
     head = [{"cls": right if numeric else None, "parts": [text_cell(label)]} for label, numeric in headers]
     body = []
     for data, parts in rows:
         cells = [
-            {"header": i == 0, "cls": right if i < len(headers) and headers[i][1] else None, "parts": [part]}
+            {
+                "header": i == 0,
+                "cls": right if i < len(headers) and headers[i][1] else None,
+                "data": {"label": headers[i][0]} if 0 < i < len(headers) else {},
+                "parts": [part],
+            }
             for i, part in enumerate(parts)
         ]
         body.append({"data": data, "cells": cells})
-    return _table("data-table", caption, head, body)
+    return _table("data-table cards", caption, head, body)

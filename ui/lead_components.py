@@ -215,6 +215,8 @@ LEAD_CSS = """
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .diff-row th { border-left: 6px solid #FFB81C; }
+.grid-table td.why-cell { min-width: 11rem; max-width: 16rem; }
+.grid-table td.why-cell .detail { font-size: 0.75rem; line-height: 1.25; margin-top: 0.2rem; color: #212B32; }
 .policy-cell { min-width: 14rem; max-width: 24rem; }
 """
 

@@ -5,7 +5,7 @@ the viewer's team, the filter bar, and one page of rows redrawn in place when th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nicegui import ui
 
@@ -20,11 +20,18 @@ from ui.lead_components import FilterBar, filters_of, style, team_tabs, with_par
 OnPage = Callable[[int, int], Awaitable[None]]
 
 
+async def _nothing(name: str, value: str) -> None:
+    return None
+
+
 @dataclass
 class View:
     filters: tv.Filters
     page: int
     size: int
+    extra: dict[str, str] = field(default_factory=dict)  # a page's own parameters (the matrix's courses), kept
+    # in the address with the filters
+    set_extra: Callable[[str, str], Awaitable[None]] = _nothing  # change one of them and redraw
 
 
 Draw = Callable[[tv.TeamSnapshot, View, OnPage], None]
@@ -37,12 +44,16 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-async def show_team_list(page: Page, path: str, draw: Draw) -> None:
+async def show_team_list(page: Page, path: str, draw: Draw, extra: tuple[str, ...] = ()) -> None:
+    """`extra`: the names of the page's own address parameters, given to `draw` in view.extra."""
     style()
     scope = lead_scope(page.viewer)
     snapshot = await read(CACHE.snapshot, scope, page.as_of)
     view = View(
-        filters_of(page.param), _int(page.param("page"), 1), _int(page.param("size"), tv.DEFAULT_PAGE_SIZE)
+        filters_of(page.param),
+        _int(page.param("page"), 1),
+        _int(page.param("size"), tv.DEFAULT_PAGE_SIZE),
+        {name: page.param(name) or "" for name in extra},
     )
     team_tabs(path)
     content: ui.column
@@ -58,11 +69,11 @@ async def show_team_list(page: Page, path: str, draw: Draw) -> None:
         if fresh is None:  # the app is stopping
             return
         snapshot = fresh
-        extra = {
+        params = view.extra | {
             "page": str(view.page) if view.page > 1 else "",
             "size": "" if view.size == tv.DEFAULT_PAGE_SIZE else str(view.size),
         }
-        ui.navigate.history.replace(with_params(path, view.filters, **extra))
+        ui.navigate.history.replace(with_params(path, view.filters, **params))
         redraw()
 
     def redraw() -> None:
@@ -72,6 +83,12 @@ async def show_team_list(page: Page, path: str, draw: Draw) -> None:
 
     async def changed(filters: tv.Filters) -> None:
         await refresh(filters=filters)
+
+    async def set_extra(name: str, value: str) -> None:
+        view.extra[name] = value
+        await refresh()
+
+    view.set_extra = set_extra
 
     with panel():
         FilterBar(view.filters, snapshot.employers, snapshot.roles, snapshot.pcns, changed)

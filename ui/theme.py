@@ -60,6 +60,7 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
 .problem-summary {{ background: #FFFFFF; border: 4px solid {NHS_RED}; color: {NHS_TEXT}; }}
 .problem-summary .problem-link {{ text-decoration: underline; font-weight: 600; text-align: left; min-height: 24px; }}
+.target-link {{ display: inline-flex; align-items: center; min-height: 24px; min-width: 24px; padding: 2px 0; }}
 .flash-banner {{ background: #E6F2EB; border-left: 6px solid {NHS_GREEN}; color: {NHS_TEXT};
   padding: 0.6rem 1rem; font-weight: 600; }}
 .month-cell {{ min-width: 4.6rem; text-align: center; border-radius: 4px; padding: 0.35rem 0.25rem;
@@ -88,6 +89,19 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
   .nicegui-content {{ padding: 0.75rem 0.5rem 1.5rem; }}
   .panel {{ padding: 0.75rem; }}
   h1.page-title {{ font-size: 1.5rem; }}
+}}
+@media (max-width: 600px) {{
+  .data-table.cards, .data-table.cards tbody, .data-table.cards tfoot, .data-table.cards tr,
+  .data-table.cards th, .data-table.cards td {{ display: block; width: 100%; }}
+  .data-table.cards thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0, 0, 0, 0); }}
+  .data-table.cards tr {{ background: #FFFFFF; border: 1px solid {NHS_BORDER}; border-radius: 4px;
+    margin: 0 0 0.5rem; padding: 0.35rem 0.75rem; }}
+  .data-table.cards th, .data-table.cards td {{ border-bottom: none; padding: 0.2rem 0; }}
+  .data-table.cards td {{ display: flex; justify-content: space-between; align-items: center; gap: 1rem;
+    text-align: right; }}
+  .data-table.cards td[data-label]::before {{ content: attr(data-label); font-weight: 600; text-align: left;
+    color: {NHS_TEXT}; }}
+  .data-table.cards .bar-track {{ min-width: 6rem; flex: 1 1 auto; max-width: 12rem; }}
 }}
 .file-field-carrier {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }}

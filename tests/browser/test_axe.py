@@ -9,6 +9,7 @@ The findings are written to test-artifacts/axe-report.json.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -29,6 +30,13 @@ USERS = ("asha@example.nhs.uk", "grace@example.nhs.uk", "lead.north@example.nhs.
 SKIPPED: tuple[str, ...] = ()
 # Violations accepted while a fix is on its way (none now); the scan fails on any serious one not listed.
 KNOWN: dict[tuple[str, str], str] = {}
+# AXE_PAGES="/admin/rules,/admin/users" scans only those pages (a path, or a path with its query), to check a fix
+# quickly; unset, every page is scanned.
+ONLY = tuple(p.strip() for p in os.environ.get("AXE_PAGES", "").split(",") if p.strip())
+
+
+def wanted(path: str) -> bool:
+    return not ONLY or path in ONLY or path.split("?", 1)[0] in ONLY
 
 
 def axe_source() -> str:
@@ -71,11 +79,13 @@ def settle(driver: WebDriver) -> None:
 
 
 def scan(driver: WebDriver, source: str) -> list[dict[str, object]]:
-    """The serious and critical violations on the page now, with the elements they are about."""
+    """The serious and critical violations on the page now, with the elements they are about. axe leaves
+    target-size (WCAG 2.2 AA, 2.5.8) off by default; it is switched on here."""
     driver.execute_script(source)
     violations = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done([String(e)]));"
+        "axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
+        ".then(r => done(r.violations), e => done([String(e)]));"
     )
     found = []
     for v in violations:
@@ -108,23 +118,27 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(tmp_path: Pat
     report: dict[str, list[dict[str, object]]] = {}
     with running_app(url, tmp_path) as base, chromium() as driver:
         browser = Browser(driver, base, "axe")
-        driver.get(base + "/login")
-        settle(driver)
-        report["/login (signed out)"] = scan(driver, source)
+        if wanted("/login"):
+            driver.get(base + "/login")
+            settle(driver)
+            report["/login (signed out)"] = scan(driver, source)
         extra = {
             "asha@example.nhs.uk": [f"/people/{team.asha.id}", "/account/password", "/roles/SPLW", "/logout",
                                     f"/reports/view/person?name={team.asha.staff_id}"],  # the reports' HTML twins
-            "grace@example.nhs.uk": [f"/people/{team.ben.id}", f"/reports/view/supervisor?name={team.grace.staff_id}"],
+            "grace@example.nhs.uk": [f"/people/{team.ben.id}", f"/reports/view/supervisor?name={team.grace.staff_id}",
+                                     "/supervision/sessions"],  # stacked name links of group sessions
             "lead.north@example.nhs.uk": [f"/people/{team.asha.id}", "/team/matrix?status=red", "/training-events/new",
+                                          "/team/matrix?courses=FIRE,IG,NOPE",  # the chooser in use, a message
                                           "/reports/view/employer?name=Northside%20Community%20Trust"],
-            "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new", "/roles/SPLW"],
+            "admin@example.nhs.uk": [f"/admin/people/{team.asha.id}", "/admin/people/new", "/roles/SPLW",
+                                     "/admin/rules", "/admin/users"],  # their tables once had empty headers
         }
         for email in USERS:
             browser.sign_in(email, PASSWORD)
             settle(driver)
             paths = ["/" + p for p in menu_paths(driver)] + extra[email]
             for path in dict.fromkeys(paths):
-                if path in SKIPPED:
+                if path in SKIPPED or not wanted(path):
                     continue
                 driver.get(base + path)
                 settle(driver)
@@ -133,7 +147,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(tmp_path: Pat
     db.close()
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=2))
-    assert len(report) > 20, f"too few pages were scanned: {list(report)}"
+    assert len(report) > (len(ONLY) - 1 if ONLY else 20), f"too few pages were scanned: {list(report)}"
     failing = {
         page: unknown
         for page, found in report.items()

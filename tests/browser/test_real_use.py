@@ -399,6 +399,20 @@ def test_the_lead_pages_fit_a_laptop_and_a_phone(site: Site, size: str) -> None:
             assert header <= 64, f"the header is {header}px high on {path}"
             page_width = driver.execute_script("return document.documentElement.scrollWidth")
             assert page_width <= driver.execute_script("return window.innerWidth"), f"{path} spills sideways"
+            if path == "/team":  # on a phone the dashboard's tables are lists of cards, each figure labelled
+                visible = ("return Array.from(document.querySelectorAll('.data-table.cards tbody td[data-label]'))"
+                           ".find(td => td.offsetParent !== null)")
+                browser.wait.until(lambda d, visible=visible: d.execute_script(visible))
+                label = driver.execute_script(visible)
+                look = driver.execute_script(
+                    "const td = arguments[0];"
+                    "return [getComputedStyle(td.parentElement).display, getComputedStyle(td, '::before').content];",
+                    label,
+                )
+                expected = f'"{label.get_attribute("data-label")}"'
+                assert look == (["block", expected] if size == "phone" else ["table-row", "none"]), look
+                label.find_element(By.XPATH, "ancestor::table").screenshot(
+                    str(ARTIFACTS / f"real-use-lead-team-table-{size}.png"))
             if path == "/team/supervision":  # the heat-map opens on its newest months, this one in view
                 grid = driver.find_element(By.CSS_SELECTOR, "[data-month]").find_element(By.XPATH, "ancestor::div[1]")
                 browser.wait.until(lambda d, grid=grid: d.execute_script(

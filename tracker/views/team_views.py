@@ -78,6 +78,22 @@ class Member:
         job = self.result.employment
         return job.role_name if job else ""
 
+    @property
+    def supervision(self) -> c.MonthStatus | None:
+        """The latest month's supervision (the as-at month), as the engine worked it out."""
+        return self.result.month(month_start(self.result.as_of))
+
+    def why(self, limit: int = 2) -> str:
+        """Why the person is red or amber, in the engine's own words: the first `limit` reasons (red ones come
+        first) and how many more, as the dashboard's "Needs attention" (one) and the matrix (two) show it;
+        empty for someone green."""
+        reasons = self.result.reasons
+        if not reasons:
+            return ""
+        shown = "; ".join(reasons[:limit])
+        more = len(reasons) - limit
+        return f"{shown} (and {more} more)" if more > 0 else shown
+
 
 @dataclass(frozen=True)
 class TeamSnapshot:
@@ -306,11 +322,30 @@ def tally(members: Iterable[Member]) -> dict[str, int]:
 # ---- the matrix and the heat-map --------------------------------------------------------------------------
 
 
+MAX_CHOSEN = 50  # course codes read from the address; any more are ignored
+
+
+def chosen_courses(value: str | None) -> tuple[str, ...]:
+    """The course codes of the matrix's column chooser, from the address ("FIRE,IG"): in order, each once."""
+    codes: list[str] = []
+    for code in (value or "").split(","):
+        code = code.strip()[:40]
+        if code and code not in codes:
+            codes.append(code)
+    return tuple(codes[:MAX_CHOSEN])
+
+
 @dataclass(frozen=True)
 class MatrixPage:
-    columns: tuple[Option, ...]  # course code and name, for the courses anyone listed needs
+    columns: tuple[Option, ...]  # the course columns shown: those chosen, or all of `available`
     rows: Paged[Member]
     counts: dict[str, int]
+    available: tuple[Option, ...] = ()  # course code and name, for the courses anyone listed needs
+    ignored: tuple[str, ...] = ()  # chosen codes that are not a course anyone listed needs
+
+    @property
+    def choosing(self) -> bool:
+        return self.columns != self.available
 
 
 def course_columns(snapshot: TeamSnapshot, members: Iterable[Member]) -> tuple[Option, ...]:
@@ -321,10 +356,20 @@ def course_columns(snapshot: TeamSnapshot, members: Iterable[Member]) -> tuple[O
 
 
 def matrix(
-    snapshot: TeamSnapshot, filters: Filters, page: int = 1, size: int = DEFAULT_PAGE_SIZE
+    snapshot: TeamSnapshot,
+    filters: Filters,
+    page: int = 1,
+    size: int = DEFAULT_PAGE_SIZE,
+    courses: Sequence[str] = (),
 ) -> MatrixPage:
+    """One page of the matrix; `courses` (codes) chooses the columns, in the matrix's order. A code that is not
+    a course anyone listed needs is ignored (and said); if none is left, every column shows."""
     chosen = select(snapshot, filters)
-    return MatrixPage(course_columns(snapshot, chosen), paginate(chosen, page, size), tally(chosen))
+    available = course_columns(snapshot, chosen)
+    codes = {o.value for o in available}
+    ignored = tuple(code for code in courses if code not in codes)
+    shown = tuple(o for o in available if o.value in courses) or available
+    return MatrixPage(shown, paginate(chosen, page, size), tally(chosen), available, ignored)
 
 
 @dataclass(frozen=True)

@@ -106,12 +106,7 @@ def attention(snapshot: tv.TeamSnapshot) -> None:
             return
         rows = []
         for m in people:
-            reasons = m.result.reasons
-            why = (
-                (reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
-                if reasons
-                else ""
-            )
+            why = m.why(limit=1)
             rows.append(
                 (
                     {"person": str(m.person_id)},

@@ -18,8 +18,32 @@ from ui.team_page import OnPage, View, show_team_list
 PATH = "/team/matrix"
 
 
+def course_chooser(result: tv.MatrixPage, view: View) -> None:
+    """Which course columns show: none chosen shows them all. The choice is kept in the address (?courses=)."""
+    options = {o.value: f"{o.label} ({o.value})" for o in result.available}
+    chosen = [o.value for o in result.columns] if result.choosing else []
+
+    async def chosen_now(value: list[str] | None) -> None:
+        await view.set_extra("courses", ",".join(code for code in value or [] if code in options))
+
+    (
+        ui.select(options, multiple=True, value=chosen, label="Courses shown")
+        .props('outlined dense options-dense use-chips clearable hint="Choose none to show every course"')
+        .classes("min-w-[20rem] max-w-full")
+        .mark("matrix-courses")
+        .on_value_change(lambda e: chosen_now(e.value))
+    )
+    if result.ignored:
+        muted(
+            f"Not shown: {', '.join(result.ignored)} "
+            f"{'is not a course' if len(result.ignored) == 1 else 'are not courses'} anyone listed needs."
+            + ("" if result.choosing else " Every course is shown.")
+        ).props('role="status"').mark("matrix-courses-ignored")
+
+
 def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
-    result = tv.matrix(snapshot, view.filters, view.page, view.size)
+    courses = tv.chosen_courses(view.extra.get("courses"))
+    result = tv.matrix(snapshot, view.filters, view.page, view.size, courses)
     counts = result.counts
     muted(
         f"{count_of(result.rows.total)}: {counts['red']:,} red, {counts['amber']:,} amber, {counts['green']:,} green."
@@ -29,7 +53,11 @@ def draw(snapshot: tv.TeamSnapshot, view: View, on_page: OnPage) -> None:
             "No one matches these filters." if view.filters.active else "No one is employed on this date."
         )
         return
-    muted("Scroll sideways to see every course; names and overall status stay in view.")
+    course_chooser(result, view)
+    muted(
+        "Red and amber people say why, in the words of the rules. Supervision is this month's so far. "
+        "Scroll sideways to see every course; names stay in view."
+    )
     data_table(matrix_table(result)).classes("w-full grid-wrap").mark("matrix")
     pager(result.rows, on_page)
     with ui.element("details").classes("w-full"):
@@ -48,4 +76,4 @@ def register() -> None:
     async def matrix_page() -> None:
         async with frame("Training matrix", breadcrumbs=[("Team", "/team")]) as page:
             require(page.viewer, LEAD, ADMIN)
-            await show_team_list(page, PATH, draw)
+            await show_team_list(page, PATH, draw, extra=("courses",))
