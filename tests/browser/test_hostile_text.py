@@ -251,6 +251,14 @@ def supervisee_options(site: Site) -> list[str]:
     return every("fn")
 
 
+def person_options(site: Site) -> list[str]:
+    """The Reports page's person picker, open: the people in the viewer's scope as options, by name."""
+    site.browser.field("Person (type part of a name)").click()
+    site.browser.sees_element(".q-menu .q-item")
+    settle(site.driver)
+    return []
+
+
 def reminder_preview(site: Site) -> list[str]:
     site.browser.button("Show the preview").click()
     site.browser.sees("What the next scan would send")
@@ -301,6 +309,8 @@ ACTIONS: dict[tuple[str, str], Callable[[Site], list[str]]] = {
     ("admin", "/admin/audit"): audit_details,
     ("lead", "/admin/audit"): audit_details,
     ("supervisor", "/supervision/log?with=S3"): supervisee_options,
+    ("lead", "/reports"): person_options,
+    ("admin", "/reports"): person_options,
 }
 
 
