@@ -160,6 +160,7 @@ async def _pages(b: Bench, as_of: date, password: str, employer_id: int) -> dict
     "pages", "the dashboard, training matrix and heat-map pages served from 10,000 staff (target 300 ms)"
 )
 def pages(b: Bench) -> None:
+    db.connect(b.url)  # the load section before this one leaves the connection on its own copy, now removed
     CACHE.clear()
     results = asyncio.run(_run(b, b.as_of))
     for label, (first, warm) in results.items():
