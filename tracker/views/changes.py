@@ -103,11 +103,7 @@ def changes_between(
     was, last = old[_AUDIT] or 0, new[_AUDIT] or 0
     if last <= was or last - was > MOST_EVENTS:
         return None, new
-    table = AuditEvent._meta.table_name
-    rows = database.execute_sql(
-        f"SELECT id, entity, entity_id, at FROM {table} WHERE id > {database.param} AND id <= {database.param}",
-        (was, last),
-    ).fetchall()
+    rows = _events(was, last)
     events: list[tuple[str, str | None]] = [(entity, entity_id) for _, entity, entity_id, _ in rows]
     kinds = {entity for entity, _ in events}
     for position, model in enumerate(WATCHED):
@@ -137,12 +133,14 @@ def settled(marker: Sequence[Any], now: datetime | None = None) -> tuple[Any, ..
     marker = tuple(marker)
     last = marker[_AUDIT] or 0
     since = max(last - MOST_EVENTS, 0)
+    return _kept_marker(marker, since, _events(since, last), now or utc_now())
+
+
+def _events(after: int, last: int) -> list[tuple[Any, ...]]:
+    """(id, entity, entity_id, at) of the audit events after id `after`, up to `last`."""
     table = AuditEvent._meta.table_name
-    rows = database.execute_sql(
-        f"SELECT id, entity, entity_id, at FROM {table} WHERE id > {database.param} AND id <= {database.param}",
-        (since, last),
-    ).fetchall()
-    return _kept_marker(marker, since, rows, now or utc_now())
+    sql = f"SELECT id, entity, entity_id, at FROM {table} WHERE id > {database.param} AND id <= {database.param}"
+    return list(database.execute_sql(sql, (after, last)).fetchall())
 
 
 def _as_datetime(value: Any) -> datetime:
