@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from tracker.errors import PermissionDenied
 
@@ -24,7 +26,7 @@ class Scope:
 
     What "in scope" means is decided here once, in two forms of one rule: `scope_jobs` (SQL, for every query
     of a population: dashboard, person pages, API, exports, PDFs, audit) and `holds` (the same test on one
-    job already loaded). A person is in an employer's or a PCN's scope on a day when an employment of theirs
+    job already loaded; `holds_on` for a person's loaded jobs on a day). A person is in an employer's or a PCN's scope on a day when an employment of theirs
     active that day is with that employer (and in that PCN, where both are named: an administrator's filter;
     a lead has exactly one of the two, tracker.access.lead_scope).
     """
@@ -42,6 +44,11 @@ class Scope:
         return (self.employer_id is None or employer_id == self.employer_id) and (
             self.pcn_id is None or pcn_id == self.pcn_id
         )
+
+    def holds_on(self, jobs: Iterable[Any], day: date) -> bool:
+        """A person with these jobs (each with active_on(day), employer_id and pcn_id, as the engine's
+        EmploymentSpan) is in the scope's places on day; a scope of no place holds everyone."""
+        return not self.by_place or any(j.active_on(day) and self.holds(j.employer_id, j.pcn_id) for j in jobs)
 
 
 @dataclass(frozen=True)

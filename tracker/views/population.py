@@ -298,10 +298,7 @@ def trend_summaries(
     with c.collector_paused():
         population, dated_acks = _records_over(days, scope, rules)
         for records in population:
-            chosen = days if not scope.by_place else [
-                day for day in days
-                if any(e.active_on(day) and scope.holds(e.employer_id, e.pcn_id) for e in records.employments)
-            ]
+            chosen = [day for day in days if scope.holds_on(records.employments, day)]
             statuses = c.statuses_on(records, rules, chosen, dated_acks.get(records.person_id))
             for day, status in zip(chosen, statuses, strict=True):
                 if status is not None:
@@ -315,9 +312,7 @@ def _as_on(
     """The people in scope on day, each with only the acknowledgements made by then."""
     chosen = []
     for records in population:
-        if scope.by_place and not any(
-            e.active_on(day) and scope.holds(e.employer_id, e.pcn_id) for e in records.employments
-        ):
+        if not scope.holds_on(records.employments, day):
             continue
         acks = dated_acks.get(records.person_id)
         if acks:

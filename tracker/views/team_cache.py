@@ -71,9 +71,15 @@ def _rows(query: Any) -> list[tuple[Any, ...]]:
 def build_snapshot(as_of: date, scope: Scope) -> TeamSnapshot:
     rules = load_rules()
     results = snapshot(as_of, scope, rules)
-    course_names = {code: info.name for code, info in rules.courses.items()}
-    pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
-    return assemble(as_of, results, course_names, pcns_of(as_of, scope), pcn_names).warm()
+    return assemble(as_of, results, _course_names(rules), pcns_of(as_of, scope), _pcn_names()).warm()
+
+
+def _course_names(rules: c.Rules) -> dict[str, str]:
+    return {code: info.name for code, info in rules.courses.items()}
+
+
+def _pcn_names() -> dict[int, str]:
+    return dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
 
 
 def refreshed(held: TeamSnapshot, touched: frozenset[int], scope: Scope) -> TeamSnapshot | None:
@@ -84,18 +90,17 @@ def refreshed(held: TeamSnapshot, touched: frozenset[int], scope: Scope) -> Team
         return held
     as_of = held.as_of
     rules = load_rules()
-    course_names = {code: info.name for code, info in rules.courses.items()}
+    course_names = _course_names(rules)
     if course_names != held.course_names:
         return None
     records = load_records(as_of, Scope(person_ids=touched), widest_period=rules.widest_period)
     in_scope = [
         r for r in records
-        if (scope.person_ids is None or r.person_id in scope.person_ids)
-        and (not scope.by_place or any(e.active_on(as_of) and scope.holds(e.employer_id, e.pcn_id) for e in r.employments))
+        if (scope.person_ids is None or r.person_id in scope.person_ids) and scope.holds_on(r.employments, as_of)
     ]
     results = c.assess_all(in_scope, rules, as_of)
     pcn_of = pcns_of(as_of, Scope(employer_id=scope.employer_id, pcn_id=scope.pcn_id, person_ids=touched))
-    pcn_names: dict[int, str] = dict(_rows(Pcn.select(Pcn.id, Pcn.name)))  # type: ignore[attr-defined]
+    pcn_names = _pcn_names()
     with c.collector_paused():  # thousands of small objects beside a heap of millions: no cycle to collect
         kept = [m for m in held.members if m.person_id not in touched]
         gone = [m for m in held.members if m.person_id in touched]
