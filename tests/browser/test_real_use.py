@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -323,6 +323,23 @@ def test_imports_and_backups_take_files_through_the_same_button(
 # ---- 5. consequential actions confirm ---------------------------------------------------------------------------
 
 
+def click_once_still(browser: Browser, xpath: str) -> None:
+    """Click the visible button once the dialog around it has finished moving in or out: while Quasar animates
+    it, its backdrop takes the click (as a person's click would land on the backdrop, and they click again)."""
+
+    def clicked(driver: WebDriver) -> bool:
+        for button in driver.find_elements(By.XPATH, xpath):
+            if button.is_displayed():
+                try:
+                    button.click()
+                    return True
+                except (ElementClickInterceptedException, StaleElementReferenceException):
+                    return False
+        return False
+
+    browser.wait.until(clicked)
+
+
 def test_recording_a_leaver_asks_first_and_the_last_day_can_be_undone(site: Site) -> None:
     browser = signed_in_as(site, "admin@example.nhs.uk")
     cara = site.team.cara
@@ -337,24 +354,19 @@ def test_recording_a_leaver_asks_first_and_the_last_day_can_be_undone(site: Site
         browser.sees(f"Their last day will be {uk(far)}")
         browser.sees(f"That is {(far - clock.today()).days} days from today.")
         shot(site, "leaver-confirm")
-        browser.button("Cancel").click()
-        browser.button("Record as a leaver").click()
-        dialog_yes = browser.wait.until(lambda d: next(
-            (b for b in d.find_elements(By.XPATH, "//*[@role='alertdialog']//button[normalize-space(.)='Record as a leaver']")
-             if b.is_displayed()), False))
-        dialog_yes.click()
+        click_once_still(browser, "//*[@role='alertdialog']//button[normalize-space(.)='Cancel']")
+        click_once_still(browser, "//main//button[normalize-space(.)='Record as a leaver']")
+        click_once_still(browser, "//*[@role='alertdialog']//button[normalize-space(.)='Record as a leaver']")
         browser.sees(f"Cara Lewis left: their last day was {uk(far)}.")
         shot(site, "leaver-recorded-can-be-undone")
         browser.button("Undo leaving").click()
         browser.sees("Undo Cara Lewis's leaving?")
-        browser.wait.until(lambda d: next(
-            (b for b in d.find_elements(By.XPATH, "//*[@role='alertdialog']//button[normalize-space(.)='Undo leaving']")
-             if b.is_displayed()), False)).click()
+        click_once_still(browser, "//*[@role='alertdialog']//button[normalize-space(.)='Undo leaving']")
         browser.sees("Cara Lewis has not left after all.")
-        browser.button("Archive").click()
+        click_once_still(browser, "//main//button[normalize-space(.)='Archive']")
         browser.sees("Archive Cara Lewis?")
         shot(site, "archive-confirm")
-        browser.button("Cancel").click()
+        click_once_still(browser, "//*[@role='alertdialog']//button[normalize-space(.)='Cancel']")
 
 
 # ---- 8. every problem at once, at its field -----------------------------------------------------------------------
