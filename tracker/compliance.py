@@ -41,7 +41,7 @@ RED, AMBER, GREEN = "red", "amber", "green"
 # ---- inputs -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CourseInfo:
     code: str
     name: str
@@ -51,7 +51,7 @@ class CourseInfo:
     kind: str = "course"  # one of ITEM_KINDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequirementRule:
     """A course required by a role (key = role code) or by an employer (key = employer id)."""
 
@@ -62,7 +62,7 @@ class RequirementRule:
     new_starter_days: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupervisionRuleSpec:
     scope: str  # "role" | "employer"
     key: str | int
@@ -72,7 +72,7 @@ class SupervisionRuleSpec:
     period_months: int = 1  # the minimum is for each period of this many calendar months
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyItem:
     policy_id: int
     employer_id: int
@@ -81,7 +81,7 @@ class PolicyItem:
     requires_acknowledgement: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmploymentSpan:
     role: str  # role code
     employer_id: int
@@ -95,14 +95,14 @@ class EmploymentSpan:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Completion:
     course: str
     completed_on: date
     expires_on: date | None = None  # the expiry printed on the record (a register's renewal date, a certificate's)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendance:
     date: date
     minutes: int
@@ -110,13 +110,13 @@ class Attendance:
     is_group: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AbsenceSpan:
     start: date
     end: date
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonRecords:
     person_id: int
     staff_id: str
@@ -166,6 +166,8 @@ class Rules:
             if p.requires_acknowledgement:
                 self._policies_by_employer.setdefault(p.employer_id, []).append(p)
         self._plans: dict[tuple[str, int], tuple[RequiredCourse, ...]] = {}  # per (role, employer)
+        # One object for each distinct required item across the plans (the status memo keys on identity)
+        self._interned: dict[RequiredCourse, RequiredCourse] = {}
         self._qualifiers: dict[str, tuple[str, ...]] = {}
         self._pairs: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for code, course in self.courses.items():
@@ -218,9 +220,10 @@ class Rules:
             rules = [r for r in (by_employer.get(code), by_role.get(code)) if r is not None]
             renewal = _first_set(*(r.renewal_months for r in rules), course.default_renewal_months)
             allowance = _first_set(*(r.new_starter_days for r in rules), self.new_starter_days)
-            plan.append(RequiredCourse(
+            required = RequiredCourse(
                 code, course.name, renewal, allowance, self.qualifying_courses(code), course.kind, self.pair_for(code)
-            ))
+            )
+            plan.append(self._interned.setdefault(required, required))
         return tuple(plan)
 
     @property
@@ -243,7 +246,7 @@ def _first_set(*values: int | None) -> int:
 # ---- outputs ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CourseStatus:
     course: str
     name: str
@@ -257,7 +260,7 @@ class CourseStatus:
     met_by: tuple[str, ...] = ()  # the item codes of the records that count (two for a pair)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthStatus:
     month: date  # first day of the month
     minutes: int  # the month's own qualifying minutes
@@ -302,7 +305,7 @@ def review_overdue(review_date: date | None, as_of: date) -> bool:
     return review_date is not None and review_date < as_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyStatus:
     policy_id: int
     topic: str
@@ -310,7 +313,7 @@ class PolicyStatus:
     acknowledged: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonCompliance:
     person_id: int
     staff_id: str
@@ -340,26 +343,71 @@ Candidate = tuple[date, date | None, tuple[str, ...]]  # completed on, expires o
 
 def course_statuses(records: PersonRecords, rules: Rules, as_of: date) -> list[CourseStatus]:
     """The status of every course required of the person on as_of."""
-    return _course_statuses(records, rules, as_of, _active(records, as_of))
+    return [judged[0] for judged in _course_statuses(records, rules, as_of, _active(records, as_of))]
 
 
 def _active(records: PersonRecords, as_of: date) -> list[EmploymentSpan]:
     return [e for e in records.employments if e.start <= as_of and (e.end is None or as_of <= e.end)]
 
 
+# A required item's status with the reason it gives the person's colour (None: none) and whether that is red.
+Judged = tuple["CourseStatus", str | None, bool]
+
+
+# Judged statuses by (required item, the one record that counts for it) for one as-at date, keyed by identity:
+# people share records (the loader hands out one Completion per distinct record) and plans. Each entry holds the
+# two objects, so neither can be freed and its id reused while the memo lives.
+StatusMemo = dict[tuple[int, int], tuple[RequiredCourse, Completion, Judged]]
+
+
 def _course_statuses(
-    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
-) -> list[CourseStatus]:
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan], memo: StatusMemo | None = None
+) -> list[Judged]:
+    """Each required item's status on as_of, with its reason (`memo`: shared by the assessments of one date)."""
+    if not active:
+        return []
+    plan, start, starts = _plan_of(active, rules)
+    latest = _latest(records.completions, as_of)
+    if memo is None:
+        memo = {}
     warning_days = rules.warning_days
-    statuses = []
-    for required, best, due_by in _course_terms(records, rules, as_of, active):
-        code, name, renewal, _allowance, _qualifiers, kind, _pair = required
-        if best is None:
-            statuses.append(_never_done(code, name, renewal, due_by, as_of, kind))  # type: ignore[arg-type]
-        else:
-            completed_on, expires_on, met_by = best
-            statuses.append(_done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind))
-    return statuses
+    judged = []
+    for required in plan:
+        if len(required.satisfied_by) == 1 and required.pair is None:  # the item itself only: the usual case
+            found = latest.get(required.code)
+            if found is not None:
+                key = (id(required), id(found))
+                held = memo.get(key)
+                if held is None:
+                    held = memo[key] = (required, found, _judge(required, _record_that_counts(required, latest), None, as_of, warning_days))
+                judged.append(held[2])
+                continue
+        best = _record_that_counts(required, latest)
+        judged.append(_judge(required, best, None if best else _due_by(required, start, starts), as_of, warning_days))
+    return judged
+
+
+def _judge(
+    required: RequiredCourse, best: Candidate | None, due_by: date | None, as_of: date, warning_days: int
+) -> Judged:
+    code, name, renewal, _allowance, _qualifiers, kind, _pair = required
+    if best is None:
+        return _never_done(code, name, renewal, due_by, as_of, kind)  # type: ignore[arg-type]
+    completed_on, expires_on, met_by = best
+    return _done(code, name, renewal, completed_on, expires_on, met_by, as_of, warning_days, kind)
+
+
+def _judged(status: CourseStatus) -> Judged:
+    s = status.status
+    if s == EXPIRED:
+        return status, f"{status.name} expired on {_uk(status.expires_on)}", True
+    if s == MISSING:
+        return status, f"{status.name} has not been done (due by {_uk(status.due_by)})", True
+    if s == DUE_SOON:
+        return status, f"{status.name} expires on {_uk(status.expires_on)}", False
+    if s == DUE:
+        return status, f"{status.name} is due by {_uk(status.due_by)} (new starter)", False
+    return status, None, False
 
 
 # A required item with the record that counts for it on a date (None: never done) or, never done, its due date.
@@ -373,31 +421,40 @@ def _course_terms(
     depends on as_of only through the jobs active and the records made by then."""
     if not active:
         return []
-    plan: Sequence[RequiredCourse]
-    starts: dict[str, date] | None = None  # where the allowance of each course runs from, if not `start`
-    start = active[0].start
-    if len(active) == 1:  # the usual case
-        plan = rules.course_plan(active[0])
-    else:
-        plan, starts = _plan_for_several(active, rules)
-
+    plan, start, starts = _plan_of(active, rules)
     latest = _latest(records.completions, as_of)
     terms: list[CourseTerms] = []
     for required in plan:
-        code, name, renewal, allowance, qualifiers, kind, pair = required
-        if len(qualifiers) == 1 and pair is None:  # the item itself only
-            found = latest.get(code)
-            best: Candidate | None = None if found is None else (found.completed_on, _expiry(found, renewal), (code,))
-        else:
-            best = _best_of(latest, qualifiers, renewal)
-            if pair is not None:
-                best = _better(best, _pair_of(latest, pair, renewal))
-        if best is None:
-            due_by = (start if starts is None else starts[code]) + timedelta(days=allowance)
-            terms.append((required, None, due_by))
-        else:
-            terms.append((required, best, None))
+        best = _record_that_counts(required, latest)
+        terms.append((required, best, None if best else _due_by(required, start, starts)))
     return terms
+
+
+def _plan_of(
+    active: list[EmploymentSpan], rules: Rules
+) -> tuple[Sequence[RequiredCourse], date, dict[str, date] | None]:
+    """The items the current jobs require, the start the allowances run from and, where that differs from item
+    to item (several jobs), each item's."""
+    if len(active) == 1:  # the usual case
+        return rules.course_plan(active[0]), active[0].start, None
+    plan, starts = _plan_for_several(active, rules)
+    return plan, active[0].start, starts
+
+
+def _due_by(required: RequiredCourse, start: date, starts: dict[str, date] | None) -> date:
+    """The end of the new-starter allowance of an item never done."""
+    return _days_after(start if starts is None else starts[required.code], required.new_starter_days)
+
+
+def _record_that_counts(required: RequiredCourse, latest: dict[str, Completion]) -> Candidate | None:
+    code, _name, renewal, _allowance, qualifiers, _kind, pair = required
+    if len(qualifiers) == 1 and pair is None:  # the item itself only
+        found = latest.get(code)
+        return None if found is None else (found.completed_on, _expiry(found, renewal), (code,))
+    best = _best_of(latest, qualifiers, renewal)
+    if pair is not None:
+        best = _better(best, _pair_of(latest, pair, renewal))
+    return best
 
 
 def _latest(completions: Iterable[Completion], as_of: date) -> dict[str, Completion]:
@@ -468,21 +525,21 @@ def _pair_of(
 
 # Many people share a course status (the same course done on the same day, seen on the same date): each is
 # worked out once and the one immutable value handed to everyone who has it.
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 15)
 def _done(
     code: str, name: str, renewal: int, completed_on: date, expires_on: date | None, met_by: tuple[str, ...],
     as_of: date, warning_days: int, kind: str,
-) -> CourseStatus:
+) -> Judged:
     status = _status_on((completed_on, expires_on, met_by), None, as_of, warning_days)
-    return CourseStatus(
+    return _judged(CourseStatus(
         code, name, status, completed_on, expires_on, None, " + ".join(met_by), renewal, kind, met_by
-    )
+    ))
 
 
-@lru_cache(maxsize=1 << 12)
-def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date, kind: str) -> CourseStatus:
+def _never_done(code: str, name: str, renewal: int, due_by: date, as_of: date, kind: str) -> Judged:
+    """(Not cached: the due dates run from each person's start, so few people share one.)"""
     status = _status_on(None, due_by, as_of, 0)
-    return CourseStatus(code, name, status, None, None, due_by, None, renewal, kind)
+    return _judged(CourseStatus(code, name, status, None, None, due_by, None, renewal, kind))
 
 
 def _plan_for_several(
@@ -509,6 +566,11 @@ _month_status = lru_cache(maxsize=1 << 12)(MonthStatus)
 _policy_status = lru_cache(maxsize=1 << 12)(PolicyStatus)
 _uk = lru_cache(maxsize=1 << 14)(uk)
 _months_after = lru_cache(maxsize=1 << 16)(add_months)  # a record's date plus its renewal recurs widely
+
+
+@lru_cache(maxsize=1 << 14)
+def _days_after(day: date, days: int) -> date:
+    return day + timedelta(days=days)
 
 
 @lru_cache(maxsize=256)
@@ -568,12 +630,15 @@ def _days_away(records: PersonRecords, first: date, last: date) -> int:
 
 
 @lru_cache(maxsize=256)
-def _month_windows(as_of: date, count: int) -> tuple[tuple[date, date, date, int], ...]:
+def _month_windows(as_of: date, count: int) -> tuple[tuple[date, date, date, int, int], ...]:
     """For each of the `count` months up to as_of's: first day, last day, the last day whose job counts
-    (as_of itself in as_of's month), and the number of days."""
+    (as_of itself in as_of's month), the number of days and the month's index (_month_index)."""
     this_month = month_start(as_of)
     return tuple(
-        (first, month_end(first), as_of if first == this_month else month_end(first), days_in_month(first))
+        (
+            first, month_end(first), as_of if first == this_month else month_end(first), days_in_month(first),
+            _month_index(first),
+        )
         for first in last_months(as_of, count)
     )
 
@@ -599,12 +664,13 @@ def supervision_months(
     specs: list[SupervisionRuleSpec | None]
     steady = False  # employed in one job throughout, never away: one rule, and no period can be paused
     if len(employments) == 1 and employments[0].start <= window_start and employments[0].end is None:
-        spec = rules.supervision_rule_for(employments[0])
-        specs = [spec] * len(windows)
-        steady = not records.absences and employments[0].start <= period_start(window_start, spec.period_months)
+        rule = rules.supervision_rule_for(employments[0])
+        specs = [rule] * len(windows)
+        steady = not records.absences and employments[0].start <= period_start(window_start, rule.period_months)
+        widest = rule.period_months
     else:
         specs = _rule_of_each_month(records, rules, windows)
-    widest = max((s.period_months for s in specs if s is not None), default=1)
+        widest = max((s.period_months for s in specs if s is not None), default=1)
     earliest = _month_index(window_start) - (widest - 1)
     last_index = _month_index(as_of)
     if by_month is None:
@@ -620,44 +686,59 @@ def supervision_months(
         if latest is not None and any(a.date > as_of for a in latest):
             by_month = {**by_month, last_index: [a for a in latest if a.date <= as_of]}
 
-    def minutes_in(index: int, spec: SupervisionRuleSpec) -> int:
-        kinds, group_counts = spec.kinds, spec.group_counts
-        return sum(a.minutes for a in by_month.get(index, ()) if a.kind in kinds and (group_counts or not a.is_group))
-
     periods: dict[tuple[date, int], tuple[int, str]] = {}  # (period start, rule) -> minutes, status
     result = []
-    for (first, last, _job_last, days), month_spec in zip(windows, specs, strict=True):
+    for (first, last, _job_last, days, index), month_spec in zip(windows, specs, strict=True):
         if month_spec is None:
             continue
         spec = month_spec
-        index = _month_index(first)
-        own = minutes_in(index, spec)
+        own = _qualifying_minutes(by_month.get(index), spec)
         length = spec.period_months
-        if length == 1:
-            p_first, p_last, p_days = first, last, days
-        else:
-            p_first = period_start(first, length)
-            p_last = month_end(add_months(p_first, length - 1))
-            p_days = (p_last - p_first).days + 1
+        if length == 1:  # the usual case: the month is the period
+            total = own
+            status = _period_status(total, spec, records, steady, first, last, days, as_of)
+            result.append(_month_status(first, own, spec.min_minutes, status, 1, None))
+            continue
+        p_first = period_start(first, length)
         held = periods.get((p_first, id(spec)))
         if held is None:
-            if length == 1:
-                total = own
-            else:
-                start = _month_index(p_first)
-                total = sum(minutes_in(i, spec) for i in range(start, min(start + length, last_index + 1)))
-            if total >= spec.min_minutes:
-                status = MET
-            elif not steady and _days_away(records, p_first, p_last) * 2 > p_days:
-                status = PAUSED
-            elif p_first <= as_of <= p_last:
-                status = IN_PROGRESS
-            else:
-                status = MISSED
+            p_last = month_end(add_months(p_first, length - 1))
+            start = _month_index(p_first)
+            total = sum(
+                _qualifying_minutes(by_month.get(i), spec) for i in range(start, min(start + length, last_index + 1))
+            )
+            status = _period_status(total, spec, records, steady, p_first, p_last, (p_last - p_first).days + 1, as_of)
             held = periods[p_first, id(spec)] = (total, status)
         total, status = held
-        result.append(_month_status(first, own, spec.min_minutes, status, length, None if length == 1 else total))
+        result.append(_month_status(first, own, spec.min_minutes, status, length, total))
     return result
+
+
+def _qualifying_minutes(attended: list[Attendance] | None, spec: SupervisionRuleSpec) -> int:
+    """The minutes of the sessions that count towards the rule: of its kinds, and group ones only if allowed."""
+    if not attended:
+        return 0
+    kinds, group_counts = spec.kinds, spec.group_counts
+    total = 0
+    for a in attended:
+        if a.kind in kinds and (group_counts or not a.is_group):
+            total += a.minutes
+    return total
+
+
+def _period_status(
+    total: int, spec: SupervisionRuleSpec, records: PersonRecords, steady: bool,
+    first: date, last: date, days: int, as_of: date,
+) -> str:
+    """A period's status from its qualifying minutes: met; paused when away for more than half of it; in
+    progress while it runs; else missed."""
+    if total >= spec.min_minutes:
+        return MET
+    if not steady and _days_away(records, first, last) * 2 > days:
+        return PAUSED
+    if first <= as_of <= last:
+        return IN_PROGRESS
+    return MISSED
 
 
 def attendances_by_month(records: PersonRecords) -> dict[int, list[Attendance]]:
@@ -673,13 +754,13 @@ def _month_index(day: date) -> int:
 
 
 def _rule_of_each_month(
-    records: PersonRecords, rules: Rules, windows: tuple[tuple[date, date, date, int], ...]
+    records: PersonRecords, rules: Rules, windows: tuple[tuple[date, date, date, int, int], ...]
 ) -> list[SupervisionRuleSpec | None]:
     """The supervision rule of the job held at the end of each month (None: not employed in it)."""
     specs: list[SupervisionRuleSpec | None] = []
     job: EmploymentSpan | None = None
     spec: SupervisionRuleSpec | None = None
-    for first, _last, job_last, _days in windows:
+    for first, _last, job_last, _days, _index in windows:
         month_job = _job_for_month(records.employments, first, job_last)
         if month_job is not job:
             job, spec = month_job, None if month_job is None else rules.supervision_rule_for(month_job)
@@ -714,23 +795,17 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
 
 
 def _assess(
-    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan]
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan], memo: StatusMemo | None = None
 ) -> PersonCompliance:
-    training = _course_statuses(records, rules, as_of, active)
+    judged = _course_statuses(records, rules, as_of, active, memo)
     months = supervision_months(records, rules, as_of)
     policies = _policy_statuses(records, rules, active)
     red, amber = _supervision_reasons(months, as_of)
     course_red: list[str] = []
     course_amber: list[str] = []
-    for c in training:
-        if c.status == EXPIRED:
-            course_red.append(f"{c.name} expired on {_uk(c.expires_on)}")
-        elif c.status == MISSING:
-            course_red.append(f"{c.name} has not been done (due by {_uk(c.due_by)})")
-        elif c.status == DUE_SOON:
-            course_amber.append(f"{c.name} expires on {_uk(c.expires_on)}")
-        elif c.status == DUE:
-            course_amber.append(f"{c.name} is due by {_uk(c.due_by)} (new starter)")
+    for _status, reason, is_red in judged:
+        if reason is not None:
+            (course_red if is_red else course_amber).append(reason)
     red[:0] = course_red
     amber[:0] = course_amber
     for p in policies:
@@ -744,7 +819,7 @@ def _assess(
         as_of,
         RED if red else AMBER if amber else GREEN,
         tuple(red + amber),
-        tuple(training),
+        tuple([j[0] for j in judged]),
         tuple(months),
         _last_session(records, as_of),
         tuple(policies),
@@ -780,7 +855,12 @@ def _supervision_reasons(months: Sequence[MonthStatus], as_of: date) -> tuple[li
 def _last_session(records: PersonRecords, as_of: date) -> date | None:
     """The last session on or before as_of within the months shown (however far back the records go)."""
     since = _month_windows(as_of, MONTHS_SHOWN)[0][0]
-    return max((a.date for a in records.attendances if since <= a.date <= as_of), default=None)
+    last = None
+    for a in records.attendances:
+        on = a.date
+        if since <= on <= as_of and (last is None or on > last):
+            last = on
+    return last
 
 
 def _current(active: list[EmploymentSpan]) -> EmploymentSpan | None:
@@ -793,10 +873,11 @@ def _current(active: list[EmploymentSpan]) -> EmploymentSpan | None:
 def assess_all(population: Iterable[PersonRecords], rules: Rules, as_of: date) -> list[PersonCompliance]:
     """The compliance of every person employed on as_of."""
     results = []
+    memo: StatusMemo = {}
     with collector_paused():
         for records in population:
             if active := _active(records, as_of):
-                results.append(_assess(records, rules, as_of, active))
+                results.append(_assess(records, rules, as_of, active, memo))
     return results
 
 
