@@ -379,7 +379,8 @@ def _course_statuses(
                 key = (id(required), id(found))
                 held = memo.get(key)
                 if held is None:
-                    held = memo[key] = (required, found, _judge(required, _record_that_counts(required, latest), None, as_of, warning_days))
+                    best = _record_that_counts(required, latest)
+                    held = memo[key] = (required, found, _judge(required, best, None, as_of, warning_days))
                 judged.append(held[2])
                 continue
         best = _record_that_counts(required, latest)
@@ -566,6 +567,11 @@ _month_status = lru_cache(maxsize=1 << 12)(MonthStatus)
 _policy_status = lru_cache(maxsize=1 << 12)(PolicyStatus)
 _uk = lru_cache(maxsize=1 << 14)(uk)
 _months_after = lru_cache(maxsize=1 << 16)(add_months)  # a record's date plus its renewal recurs widely
+
+
+@lru_cache(maxsize=1 << 10)
+def _unacknowledged(topic: str, version: str) -> str:
+    return f"Policy '{topic}' version {version} not yet acknowledged"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -810,7 +816,7 @@ def _assess(
     amber[:0] = course_amber
     for p in policies:
         if not p.acknowledged:
-            amber.append(f"Policy '{p.topic}' version {p.version} not yet acknowledged")
+            amber.append(_unacknowledged(p.topic, p.version))
 
     return PersonCompliance(
         records.person_id,

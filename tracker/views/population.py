@@ -15,6 +15,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from tracker import compliance as c
+from tracker import db
 from tracker.access import Scope
 from tracker.dates import add_months, month_start
 from tracker.db import database
@@ -170,20 +171,29 @@ def _load_records(
 
     # Only the latest completion of each course counts, so the database keeps the rest back (grouping by
     # the course id follows the (person, course, date) index; the codes come from the small course table).
+    # Then, as records of one course on one day recur from person to person, it groups their holders: each
+    # distinct record comes once with the ids of the people who have it.
     codes: dict[int, str] = dict(_rows(Course.select(Course.id, Course.code)))
-    done_on = fn.MAX(TrainingRecord.completed_on)
     counted = (TrainingRecord.completed_on <= as_of) & (TrainingRecord.evidence_state == "approved")
     if since is None:
-        q = (
-            TrainingRecord.select(TrainingRecord.person, TrainingRecord.course, done_on)
+        latest = scoped(
+            TrainingRecord.select(
+                TrainingRecord.person, TrainingRecord.course, fn.MAX(TrainingRecord.completed_on).alias("done")
+            )
             .where(counted)
-            .group_by(TrainingRecord.person, TrainingRecord.course)
+            .group_by(TrainingRecord.person, TrainingRecord.course),
+            TrainingRecord.person,
+        ).alias("latest")
+        q = latest.select_from(latest.c.course_id, latest.c.done, _ids_of(latest.c.person_id)).group_by(
+            latest.c.course_id, latest.c.done
         )
     else:
-        q = TrainingRecord.select(TrainingRecord.person, TrainingRecord.course, TrainingRecord.completed_on).where(
-            counted
+        q = scoped(
+            TrainingRecord.select(TrainingRecord.course, TrainingRecord.completed_on, _ids_of(TrainingRecord.person))
+            .where(counted)
+            .group_by(TrainingRecord.course, TrainingRecord.completed_on),
+            TrainingRecord.person,
         )
-    # Records are immutable values that recur from person to person: build each distinct one once.
     # The expiries printed on records are few (registrations, certificates): read apart and matched by key.
     printed = {
         (pid, course, day[done]): day[expires]
@@ -194,29 +204,32 @@ def _load_records(
             TrainingRecord.person,
         ))
     }
-    completion: dict[tuple[int, object, object], c.Completion] = {}
-    for pid, course, done in _rows(scoped(q, TrainingRecord.person)):
-        if (found := person(pid)) is not None:
-            expires = printed.get((pid, course, day[done])) if printed else None
-            if (made := completion.get((course, done, expires))) is None:
-                made = completion[course, done, expires] = c.Completion(codes[course], day[done], expires)
-            found.completions.append(made)
+    for course, done, holders in _rows(q):
+        on = day[done]
+        shared = c.Completion(codes[course], on)
+        for pid in _id_list(holders):
+            if (found := person(pid)) is not None:
+                expires = printed.get((pid, course, on)) if printed else None
+                found.completions.append(shared if expires is None else c.Completion(codes[course], on, expires))
 
+    # Sessions of one shape (date, length, kind, format) recur: the database groups their attendees, so each
+    # shape comes once with the ids of everyone who attended one (a fraction of the rows, no date per row).
     q = (
-        SessionAttendee.select(
-            SessionAttendee.person, SupervisionSession.date, SupervisionSession.minutes, SupervisionSession.kind,
-            SupervisionSession.format,
+        SupervisionSession.select(
+            SupervisionSession.date, SupervisionSession.minutes, SupervisionSession.kind, SupervisionSession.format,
+            _ids_of(SessionAttendee.person),
         )
-        .join(SupervisionSession)
+        .join(SessionAttendee)
         .where((SupervisionSession.date >= window_start) & (SupervisionSession.date <= as_of))
+        .group_by(
+            SupervisionSession.date, SupervisionSession.minutes, SupervisionSession.kind, SupervisionSession.format
+        )
     )
-    attendance: dict[tuple[object, int, str, str], c.Attendance] = {}
-    for pid, on, minutes, kind, fmt in _rows(scoped(q, SessionAttendee.person)):
-        if (found := person(pid)) is not None:
-            if (made := attendance.get((on, minutes, kind, fmt))) is None:
-                made = c.Attendance(day[on], minutes, kind, fmt == "group")
-                attendance[on, minutes, kind, fmt] = made
-            found.attendances.append(made)
+    for on, minutes, kind, fmt, attendees in _rows(scoped(q, SessionAttendee.person)):
+        made = c.Attendance(day[on], minutes, kind, fmt == "group")
+        for pid in _id_list(attendees):
+            if (found := person(pid)) is not None:
+                found.attendances.append(made)
 
     q = Absence.select(Absence.person, Absence.start_date, Absence.end_date).where(
         Absence.end_date >= window_start
@@ -241,6 +254,15 @@ def _rows(query) -> list[tuple]:  # type: ignore[no-untyped-def]
     """The query's rows as plain tuples from the driver, without peewee's per-value conversion."""
     sql, params = query.sql()
     return database.execute_sql(sql, params).fetchall()
+
+
+def _ids_of(column: Any) -> Any:
+    """The ids in a group of rows, as one value (a PostgreSQL array; SQLite: text, comma-separated)."""
+    return fn.array_agg(column) if db.is_postgres() else fn.group_concat(column)
+
+
+def _id_list(value: list[int] | str) -> Iterable[int]:
+    return value if isinstance(value, list) else map(int, value.split(","))
 
 
 class _DateCache(dict):  # type: ignore[type-arg]
