@@ -711,3 +711,24 @@ def test_the_cycle_collector_is_paused_only_while_assessing():
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_people_sharing_one_record_object_each_get_their_own_jobs_terms():
+    """The loader hands everyone with the same record one Completion, and assess_all works out each status
+    once per (required item, record): the same record under a 12- and a 24-month renewal, and as the record
+    of one item or another, must still give each person their own status."""
+    shared = Completion("FIRE", D(2024, 6, 1))
+    r = rules(by_employer("FIRE", EMPLOYER, renewal=12), by_employer("FIRE", OTHER_EMPLOYER, renewal=24),
+              by_role("IG", role="NURSE"))
+    people = [
+        PersonRecords(i, f"S{i}", f"P{i}", [job(employer=employer, role=role)], [shared])
+        for i, (employer, role) in enumerate(
+            [(EMPLOYER, "SPLW"), (OTHER_EMPLOYER, "SPLW"), (EMPLOYER, "NURSE"), (OTHER_EMPLOYER, "SPLW")]
+        )
+    ]
+    together = assess_all(people, r, AS_OF)
+    assert together == [assess(p, r, AS_OF) for p in people]
+    fire = [next(s for s in result.training if s.course == "FIRE") for result in together]
+    assert [s.status for s in fire] == ["expired", "compliant", "expired", "compliant"]
+    assert [s.expires_on for s in fire] == [D(2025, 6, 1), D(2026, 6, 1), D(2025, 6, 1), D(2026, 6, 1)]
+    assert [s.status for s in together[2].training if s.course == "IG"] == ["missing"]
