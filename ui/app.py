@@ -20,7 +20,7 @@ from nicegui import run as nicegui_run
 from tracker import clock
 from tracker.services.database_setup import close_database, load_demo_if_empty, open_database
 from tracker.settings import Settings, use_settings
-from ui import auth, session_end, theme, workers
+from ui import auth, session_end, signature_cache, theme, workers
 from ui.app_settings import hand_over
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
@@ -71,6 +71,7 @@ def _shutdown(settings: Settings) -> Callable[[], None]:
 def register_app(settings: Settings) -> None:
     """The middleware, every page module, and start-up/shutdown; call once before ui.run."""
     use_settings(settings)  # for the domain's own fall-backs (signing and note keys); ui/ reads app.state
+    signature_cache.install()
     hand_over(app, settings)
     auth.register()
     for name in page_modules():
