@@ -60,8 +60,10 @@ def status_chip(status: str, label: str | None = None) -> ui.element:
     background, colour, icon = theme.TONES[status_tone(status)]
     chip = attrs(ui.element("span").classes("status-chip"), data_status=status)
     chip.style(f"background:{background};color:{colour}")
-    with chip:
-        ui.icon(icon, size="1rem").props('aria-hidden="true"')
+    with chip:  # the icon as Quasar draws it, without a component of its own for each chip
+        TextElement(tag="i", text=icon).classes("q-icon notranslate material-icons").style("font-size:1rem").props(
+            'aria-hidden="true"'
+        )
         TextElement(tag="span", text=words)
     return chip
 
