@@ -29,7 +29,7 @@ from ui.components import (
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.tables import Column, table
 
-PAGE_SIZE = 50  # rows drawn at once: a year of a busy supervisor's sessions is hundreds
+PAGE_SIZE = 25  # rows drawn at once: a year of a busy supervisor's sessions is hundreds, each row some 20 elements
 
 
 @dataclass
