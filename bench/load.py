@@ -12,7 +12,11 @@ and, for a supervisor, logging a session with one of their supervisees (the log 
 button, until the app navigates on). Between steps it waits 2 to 6 s. Sessions arrive 0.2 s apart; once all
 have signed in, the figures are taken for the fixed time: p50 and p95 of page latency (the full HTML
 response) and of action latency (the click until the app has saved and moved on), errors, and the server's
-resident memory (peak, including the sign-ins, and at the end). Localhost only.
+resident memory (peak, including the sign-ins, and at the end). Each level runs long enough for its p95 to rest
+on 300 page loads. Localhost only.
+
+With `--postgres URL` the bench also runs 50 sessions through HAProxy (docs/deployment.md's configuration, without
+TLS) to two instances on a copy of the PostgreSQL population; memory and CPU are the two instances' together.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -41,7 +46,7 @@ import httpx
 import socketio
 
 from bench import Bench, section
-from bench.live import ROOT, LiveServer, live_server
+from bench.live import ROOT, LiveServer, free_port, launch, live_server, live_servers
 
 PASSWORD = "Load-Test-Password-7"
 THINK_SECONDS = (2.0, 6.0)  # a busy person between clinics, not a robot
@@ -393,12 +398,145 @@ def run_levels(database_url: str | None, levels: list[int], seconds: float) -> l
     return lines
 
 
+# ---- two instances behind the deployment guide's proxy (PostgreSQL) ------------------------------------------
+
+# docs/deployment.md's HAProxy backend, on localhost without TLS (so the stickiness cookie is not `secure`)
+HAPROXY_CONFIG = """global
+    maxconn 2000
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1m
+    timeout server 1m
+    timeout tunnel 1h
+frontend web
+    bind 127.0.0.1:{port}
+    default_backend tracker
+backend tracker
+    balance roundrobin
+    cookie TRACKER_INSTANCE insert indirect nocache httponly
+    option forwardfor
+    server a 127.0.0.1:{a} cookie a
+    server b 127.0.0.1:{b} cookie b
+"""
+TWO_INSTANCES_P95_TARGET = 0.5
+
+
+@dataclass
+class Proxied:
+    """Instances behind a proxy, seen as one server: the proxy's address, their memory and CPU added up."""
+
+    url: str
+    instances: tuple[LiveServer, ...]
+
+    def rss_bytes(self) -> int:
+        return sum(s.rss_bytes() for s in self.instances)
+
+    def cpu_seconds(self) -> float:
+        return sum(s.cpu_seconds() for s in self.instances)
+
+    @property
+    def started_in(self) -> float:
+        return max(s.started_in for s in self.instances)
+
+
+def _postgres_admin(url: str):  # type: ignore[no-untyped-def]
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True  # CREATE and DROP DATABASE run outside a transaction
+    return connection
+
+
+@contextmanager
+def postgres_copy(url: str) -> Iterator[str]:
+    """A copy of the PostgreSQL database at url (CREATE DATABASE ... TEMPLATE), dropped afterwards; the
+    population itself is not touched by the logins and the sessions the load run logs."""
+    from tracker import db
+
+    base, _, name = url.rpartition("/")
+    copy = f"{name}_load"
+    db.close()  # a template database must have no other connection while it is copied
+    admin = _postgres_admin(f"{base}/postgres")
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        yield f"{base}/{copy}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        admin.close()
+        db.connect(url)
+
+
+@contextmanager
+def haproxy(a: LiveServer, b: LiveServer, workdir: Path) -> Iterator[str]:
+    """HAProxy in front of the two instances, as docs/deployment.md configures it; yields its address."""
+    port = free_port()
+    config = workdir / "haproxy.cfg"
+    config.write_text(HAPROXY_CONFIG.format(port=port, a=a.url.rsplit(":", 1)[1], b=b.url.rsplit(":", 1)[1]))
+    log = (workdir / "haproxy.log").open("wb")
+    process = subprocess.Popen([str(shutil.which("haproxy")), "-db", "-f", str(config)], stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                httpx.get(url + "/login", timeout=2)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("HAProxy did not start:\n" + (workdir / "haproxy.log").read_text()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def run_two_instances(postgres_url: str, sessions: int, seconds: float) -> list[str]:
+    """`sessions` simulated browsers through HAProxy to two instances on one PostgreSQL database."""
+    from tracker import clock
+
+    with tempfile.TemporaryDirectory(prefix="tracker-load-pair-") as folder, postgres_copy(postgres_url) as url:
+        workdir = Path(folder)
+        logins = add_logins(url, sessions, clock.today())
+        pair = launch(url, workdir, name="a"), launch(url, workdir, name="b")
+        with live_servers(*pair), haproxy(*pair, workdir) as proxy_url:
+            proxied = Proxied(proxy_url, pair)
+            stats = asyncio.run(drive(proxied, logins, seconds, seed=sessions))  # type: ignore[arg-type]
+    page = percentile(stats.pages, 95)
+    lines = [f"two instances behind HAProxy (PostgreSQL): {describe(sessions, stats, seconds)[0]}",
+             *describe(sessions, stats, seconds)[1:],
+             f"  target: page p95 {page * 1000:.0f} ms{verdict(page, TWO_INSTANCES_P95_TARGET)}",
+             f"  target: errors {len(stats.errors)}  target 0: {'ok' if not stats.errors else 'MISSED'}",
+             f"  load average {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores"]
+    if len(stats.pages) < MIN_PAGES_FOR_P95:
+        lines.append(f"  (p95 rests on {len(stats.pages)} page loads, fewer than {MIN_PAGES_FOR_P95}: run longer)")
+    return lines
+
+
+def seconds_for(sessions: int) -> float:
+    """Long enough that p95 rests on MIN_PAGES_FOR_P95 page loads, with a margin (a step is a page four times in
+    five, after a think of THINK_SECONDS)."""
+    steps_per_second = sessions / (sum(THINK_SECONDS) / 2)
+    return max(20.0, round(1.5 * MIN_PAGES_FOR_P95 / (0.8 * steps_per_second)))
+
+
 @section("load", "20 and 50 simulated browser sessions against a running server (p50/p95, memory)")
 def load(b: Bench) -> None:
-    if b.backend != "sqlite":
-        b.note("measured once, on a copy of the SQLite population")
+    if b.backend == "sqlite":
+        for sessions in (20, 50):
+            for line in run_levels(b.url, [sessions], seconds=seconds_for(sessions)):
+                b.note(line)
         return
-    for line in run_levels(b.url, [20, 50], seconds=20):
+    if shutil.which("haproxy") is None:
+        b.note("two instances behind a proxy: not measured, HAProxy is not installed (apt-get install haproxy)")
+        return
+    for line in run_two_instances(b.url, 50, seconds=seconds_for(50)):
         b.note(line)
 
 

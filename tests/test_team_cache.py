@@ -209,3 +209,14 @@ def test_a_gap_left_by_a_rolled_back_write_is_not_waited_for(database):
     held_back = settled(marker)
     assert held_back != marker  # a moment after: it may still be committing
     assert settled(marker, now=last.at + STILL_COMMITTING + timedelta(seconds=1)) == marker  # later: never will
+
+
+def test_the_earliest_record_day_follows_a_write_at_once(database):
+    from tracker.views.record_span import first_record_date, read_first_record_date
+
+    team = fd.team()
+    kept = first_record_date()
+    assert kept == read_first_record_date()
+    earlier = (kept or AS_OF) - timedelta(days=400)
+    training.add_training(ACTOR, team.ben.id, "FIRE", earlier, today=AS_OF)
+    assert first_record_date() == earlier == read_first_record_date()

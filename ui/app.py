@@ -20,7 +20,7 @@ from nicegui import run as nicegui_run
 from tracker import clock
 from tracker.services.database_setup import close_database, load_demo_if_empty, open_database
 from tracker.settings import Settings, use_settings
-from ui import auth, session_end, theme, workers
+from ui import auth, collector, session_end, signature_cache, theme, workers
 from ui.app_settings import hand_over
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
@@ -46,6 +46,7 @@ def _startup(settings: Settings) -> Callable[[], None]:
         session_end.start()
         if nicegui_run.process_pool is not None:  # served for real (the test fixture sets up no process pool)
             workers.start()
+            collector.settle()
         if settings.scheduler:
             from jobs.hooks import register_standard_hooks
             from jobs.scheduler import start_scheduler
@@ -71,6 +72,7 @@ def _shutdown(settings: Settings) -> Callable[[], None]:
 def register_app(settings: Settings) -> None:
     """The middleware, every page module, and start-up/shutdown; call once before ui.run."""
     use_settings(settings)  # for the domain's own fall-backs (signing and note keys); ui/ reads app.state
+    signature_cache.install()
     hand_over(app, settings)
     auth.register()
     for name in page_modules():

@@ -58,11 +58,14 @@ def status_chip(status: str, label: str | None = None) -> ui.element:
     """A chip that says the status in words, with the tone's colour and icon."""
     words = label or status_label(status)
     background, colour, icon = theme.TONES[status_tone(status)]
-    chip = attrs(ui.element("span").classes("status-chip"), data_status=status)
+    # The words are the chip's own text and the icon its one child, drawn first by the CSS (words-first): two
+    # elements a chip, not three, on pages that show a hundred of them.
+    chip = attrs(TextElement(tag="span", text=words).classes("status-chip words-first"), data_status=status)
     chip.style(f"background:{background};color:{colour}")
-    with chip:
-        ui.icon(icon, size="1rem").props('aria-hidden="true"')
-        TextElement(tag="span", text=words)
+    with chip:  # the icon as Quasar draws it, without a component of its own for each chip
+        TextElement(tag="i", text=icon).classes("q-icon notranslate material-icons").style("font-size:1rem").props(
+            'aria-hidden="true"'
+        )
     return chip
 
 

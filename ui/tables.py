@@ -36,14 +36,12 @@ class Rows:
         """The next cell; give a value for plain text, or use it as a context to put elements in it."""
         column = self.columns[self._index] if self._index < len(self.columns) else Column("")
         self._index += 1
-        element = ui.element("th" if header else "td")
+        tag = "th" if header else "td"
+        element = ui.element(tag) if value is None else text(tag, value)  # plain text: one element, not two
         if header:
             element.props('scope="row"')
         if column.numeric:
             element.classes("text-right")
-        if value is not None:
-            with element:
-                text("span", value)
         return element
 
 

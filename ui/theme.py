@@ -57,9 +57,12 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .muted {{ color: {NHS_SECONDARY_TEXT}; }}
 .status-chip {{ display: inline-flex; align-items: center; gap: 0.3rem; border-radius: 999px;
   padding: 0.1rem 0.6rem; font-size: 0.85rem; font-weight: 600; white-space: nowrap; }}
+.status-chip.words-first {{ flex-direction: row-reverse; }}
 .as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
 .problem-summary {{ background: #FFFFFF; border: 4px solid {NHS_RED}; color: {NHS_TEXT}; }}
 .problem-summary .problem-link {{ text-decoration: underline; font-weight: 600; text-align: left; min-height: 24px; }}
+.session-details > summary {{ cursor: pointer; min-height: 24px; padding: 2px 0; display: list-item;
+  color: {NHS_BLUE}; text-decoration: underline; }}
 .target-link {{ display: inline-flex; align-items: center; min-height: 24px; min-width: 24px; padding: 2px 0; }}
 .flash-banner {{ background: #E6F2EB; border-left: 6px solid {NHS_GREEN}; color: {NHS_TEXT};
   padding: 0.6rem 1rem; font-weight: 600; }}

@@ -267,7 +267,8 @@ def reminder_preview(site: Site) -> list[str]:
 
 
 def session_details(site: Site) -> list[str]:
-    site.driver.execute_script("document.querySelectorAll('.q-expansion-item .q-item').forEach(e => e.click())")
+    for summary in site.driver.find_elements(By.CSS_SELECTOR, ".session-details > summary"):
+        summary.click()
     settle(site.driver)
     return every("top") + every("act") + every("note") + [hostile("pnote", k) for k in range(1, len(KINDS))]
 
