@@ -24,6 +24,7 @@ from tracker.models import (
     SupervisionRule,
     SupervisorAssignment,
     User,
+    full_name,
 )
 from tracker.views.report_details import AbsenceRow
 from tracker.views.team_views import Paged
@@ -152,7 +153,7 @@ class PersonRecord:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def open_job(self) -> JobRow | None:
