@@ -277,6 +277,11 @@ class SupervisionRuleRow:
     group_counts: bool
 
 
+def _whose(rule: Requirement | SupervisionRule) -> tuple[str, str]:
+    """Which kind of rule it is and whose: an employer's own (which overrides) or a role's."""
+    return ("employer", rule.employer.name) if rule.employer_id else ("role", rule.role.name)
+
+
 def requirement_rows() -> list[RequirementRow]:
     query = (
         Requirement.select(Requirement, Course, Role, Organisation)
@@ -289,8 +294,7 @@ def requirement_rows() -> list[RequirementRow]:
     rows = [
         RequirementRow(
             r.id,
-            "employer" if r.employer_id else "role",
-            r.employer.name if r.employer_id else r.role.name,
+            *_whose(r),
             r.course.code,
             r.course.name,
             r.renewal_months,
@@ -311,8 +315,7 @@ def supervision_rule_rows() -> list[SupervisionRuleRow]:
     rows = [
         SupervisionRuleRow(
             r.id,
-            "employer" if r.employer_id else "role",
-            r.employer.name if r.employer_id else r.role.name,
+            *_whose(r),
             r.min_minutes,
             r.kinds,
             bool(r.group_counts),
