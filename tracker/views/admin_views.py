@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from tracker.dates import uk
 from tracker.errors import NotFound
@@ -26,6 +26,7 @@ from tracker.models import (
     User,
     full_name,
 )
+from tracker.views import joined
 from tracker.views.report_details import AbsenceRow
 from tracker.views.team_views import Paged
 
@@ -165,12 +166,7 @@ def person_record(person_id: int) -> PersonRecord:
     if person is None:
         raise NotFound(f"no person has id {person_id}")
     jobs = (
-        Employment.select(Employment, Role, Organisation, Pcn)
-        .join(Role)
-        .switch(Employment)
-        .join(Organisation)
-        .switch(Employment)
-        .join(Pcn, JOIN.LEFT_OUTER)
+        joined.jobs()
         .where(Employment.person == person_id)
         .order_by(Employment.start_date.desc(), Employment.id.desc())
     )
@@ -284,12 +280,7 @@ def _whose(rule: Requirement | SupervisionRule) -> tuple[str, str]:
 
 def requirement_rows() -> list[RequirementRow]:
     query = (
-        Requirement.select(Requirement, Course, Role, Organisation)
-        .join(Course)
-        .switch(Requirement)
-        .join(Role, JOIN.LEFT_OUTER)
-        .switch(Requirement)
-        .join(Organisation, JOIN.LEFT_OUTER)
+        joined.requirements()
     )
     rows = [
         RequirementRow(
@@ -307,10 +298,7 @@ def requirement_rows() -> list[RequirementRow]:
 
 def supervision_rule_rows() -> list[SupervisionRuleRow]:
     query = (
-        SupervisionRule.select(SupervisionRule, Role, Organisation)
-        .join(Role, JOIN.LEFT_OUTER)
-        .switch(SupervisionRule)
-        .join(Organisation, JOIN.LEFT_OUTER)
+        joined.supervision_rules()
     )
     rows = [
         SupervisionRuleRow(
