@@ -14,7 +14,7 @@ from tracker.views import admin_views as av
 from tracker.views.logins import Login, logins
 from ui.actions import read, write
 from ui.attrs import attrs
-from ui.components import heading, muted, panel, status_chip, text
+from ui.components import heading, muted, panel, select_of_many, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.tables import Column, table
 
@@ -39,16 +39,10 @@ def scope_fields(
         .props("outlined use-chips")
         .mark("user-roles")
     )
-    person = (
-        ui.select(
-            found.people,
-            label="Linked person",
-            with_input=True,
-            value=current.person_staff_id if current else None,
-        )
-        .classes("min-w-[20rem]")
-        .props("outlined clearable hint='Needed for staff and supervisors'")
-        .mark("user-person")
+    person = select_of_many(
+        found.people, label="Linked person", value=current.person_staff_id if current else None,
+        classes="min-w-[20rem]", props="outlined clearable hint='Needed for staff and supervisors'",
+        marker="user-person",
     )
     employer = (
         ui.select(
