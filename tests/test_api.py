@@ -416,11 +416,15 @@ def test_schemathesis_finds_no_server_error_and_every_answer_matches_the_schema(
 
     for operation, mode in itertools.product(operations, schemathesis.GenerationMode):
 
+        # Derandomised: the same cases on every run, so a failure is a bug to reproduce, never a flake.
         @given(case=operation.as_strategy(mode))
-        @settings(max_examples=15, deadline=None, database=None,
+        @settings(max_examples=15, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         def run(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers=headers)
+            # A negative case may leave out the required Authorization header on purpose: giving it one then
+            # would turn it into a valid request (answered 200, which schemathesis counts as a failure).
+            dropped = mode is schemathesis.GenerationMode.NEGATIVE and "Authorization" not in (case.headers or {})
+            case.call_and_validate(headers=None if dropped else headers)
 
         run()
 
