@@ -76,7 +76,7 @@ def register() -> None:
     async def backup_admin() -> None:
         async with frame("Backups", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
-            settings = page.settings
+            settings, notes_key = page.settings, page.notes_key
             _guidance(settings)
 
             @ui.refreshable
@@ -126,7 +126,7 @@ def register() -> None:
                         started.append(True)
                         dialog.close()
                         done = await write(
-                            lambda who: backup_job.restore_held(settings, name, who.actor), needs=ADMIN
+                            lambda who: backup_job.restore_held(settings, name, who.actor, notes_key), needs=ADMIN
                         )
                         if done.ok:
                             ui.notify(f"Restored from {name}.", type="positive")
