@@ -6,6 +6,7 @@ Exit status: 0 success, 1 bad input (messages on stderr), 2 usage error (includi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -21,13 +22,14 @@ from tracker import clock, db
 from tracker.dates import parse_date, uk
 from tracker.errors import ImportRejected, SettingsError, TrackerError, ValidationError
 from tracker.importers import KINDS, import_file
+from tracker.note_crypto import note_key
 from tracker.services.catalogue import load_catalogues
-from tracker.settings import Settings, current_settings, use_settings
+from tracker.settings import Settings
 from tracker.views.export_kinds import EXPORT_KINDS
 
 URL_PREFIXES = ("sqlite://", "postgresql://", "postgres://", "postgresext://")
 REPORT_KINDS = ("employer", "pcn", "person", "supervisor", "evidence")
-Handler = Callable[[argparse.Namespace, str], int]
+Handler = Callable[[argparse.Namespace, Settings], int]  # the settings read once by main(), passed down
 
 
 class UsageError(Exception):
@@ -59,18 +61,19 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
-def _open(url: str) -> None:
-    db.connect(url)
-    db.migrate_schema()
+def _open(settings: Settings) -> None:
+    db.connect(settings.database_url)
+    db.migrate_schema(note_key(settings))
     load_catalogues()
 
 
 # ---- commands -------------------------------------------------------------------------------------------
 
 
-def cmd_init(args: argparse.Namespace, url: str) -> int:
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.database_url
     db.connect(url)
-    before, after = db.migrate_schema()
+    before, after = db.migrate_schema(note_key(settings))
     if before is None:
         _say(f"created the schema (version {after}) in {safe_url(url)}")
     elif before != after:
@@ -85,11 +88,11 @@ def cmd_init(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace, url: str) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.demo import load_demo
 
-    summary = load_demo(today=clock.today(), actor=_actor())
-    _say(f"loaded the demo data: {summary.people} people into {safe_url(url)}")
+    summary = load_demo(today=clock.today(), actor=_actor(), notes_key=note_key(settings))
+    _say(f"loaded the demo data: {summary.people} people into {safe_url(settings.database_url)}")
     if summary.users:
         _say("sign in with (passwords are shown once; change them before real use):")
         width = max(len(email) for email, _, _ in summary.users)
@@ -113,7 +116,7 @@ def _column_map(path: str | None) -> dict[str, str] | None:
     return pairs
 
 
-def cmd_import(args: argparse.Namespace, url: str) -> int:
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
     result = import_file(args.kind, path, f"{_actor()}:import:{path.name}", dry_run=args.dry_run, replace=args.replace,
                          column_map=_column_map(args.map))
@@ -125,7 +128,7 @@ def cmd_import(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace, url: str) -> int:
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.views.export_kinds import export_bytes
 
     data = export_bytes(args.kind, args.file, clock.today())
@@ -137,7 +140,7 @@ def cmd_export(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_status(args: argparse.Namespace, url: str) -> int:
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.access import Scope
     from tracker.services.validate import Lookups
     from tracker.views.population import snapshot
@@ -166,7 +169,7 @@ def _password() -> str:
     return first
 
 
-def cmd_user_add(args: argparse.Namespace, url: str) -> int:
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.services.users import add_user, parse_roles
 
     roles = parse_roles(args.role)
@@ -177,7 +180,7 @@ def cmd_user_add(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_user_password(args: argparse.Namespace, url: str) -> int:
+def cmd_user_password(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.services.users import change_password, find_user
 
     user = find_user(args.email)
@@ -189,7 +192,7 @@ def cmd_user_password(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_user_deactivate(args: argparse.Namespace, url: str) -> int:
+def cmd_user_deactivate(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.services.users import deactivate_user, find_user
 
     user = find_user(args.email)
@@ -200,36 +203,38 @@ def cmd_user_deactivate(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace, url: str) -> int:
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.services.backup import backup
 
+    url = settings.database_url
     target = backup(url, Path(args.file))
     _say(f"backed up {safe_url(url)} to {target} ({target.stat().st_size:,} bytes)")
     return 0
 
 
-def cmd_restore(args: argparse.Namespace, url: str) -> int:
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from tracker.services.backup import restore
 
+    url = settings.database_url
     db.close()
-    result = restore(url, Path(args.file))
-    _open(url)
+    result = restore(url, Path(args.file), notes_key=note_key(settings))
+    _open(settings)
     _say(f"restored {safe_url(url)} from {result.source} (now at schema version {db.schema_version()})")
     if result.previous_copy is not None:
         _say(f"the database it replaced is kept at {result.previous_copy}")
     return 0
 
 
-def cmd_report(args: argparse.Namespace, url: str) -> int:
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     if args.kind == "evidence":
-        return cmd_evidence_pack(args)
+        return cmd_evidence_pack(args, settings)
     request = report_namespace(args)
     from reports.command import run_report
 
     return int(run_report(request))
 
 
-def cmd_evidence_pack(args: argparse.Namespace) -> int:
+def cmd_evidence_pack(args: argparse.Namespace, settings: Settings) -> int:
     """`report evidence employer NAME | pcn NAME --as-of DATE --out FILE.zip`: the inspection evidence pack."""
     from reports.evidence_pack import build_pack
     from tracker.services.evidence import uploads_dir
@@ -242,7 +247,7 @@ def cmd_evidence_pack(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise ValidationError(f"cannot write {out}: the folder {out.parent} does not exist", "--out")
     as_of = _date(args.as_of, "--as-of") or clock.today()
-    pack = build_pack(args.name, args.scope_name, as_of, uploads_dir(current_settings()))
+    pack = build_pack(args.name, args.scope_name, as_of, uploads_dir(settings))
     partial = out.with_name(f".{out.name}.part")
     partial.write_bytes(pack)
     partial.replace(out)
@@ -261,17 +266,18 @@ def report_namespace(args: argparse.Namespace) -> argparse.Namespace:
     )
 
 
-def cmd_remind(args: argparse.Namespace, url: str) -> int:
+def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     request = argparse.Namespace(as_of=_date(args.as_of, "--as-of"), dry_run=args.dry_run)
     from jobs.command import run_remind
 
-    return int(run_remind(request, current_settings()))
+    return int(run_remind(request, settings))
 
 
-def cmd_serve(args: argparse.Namespace, url: str) -> int:
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import serve
 
-    return int(serve(current_settings(), database_url=url, host=args.host, port=args.port, native=args.native, demo=args.demo))
+    return int(serve(settings, database_url=settings.database_url, host=args.host, port=args.port,
+                     native=args.native, demo=args.demo))
 
 
 # ---- parsing ------------------------------------------------------------------------------------------
@@ -361,11 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
 UNCONNECTED = {cmd_serve, cmd_init, cmd_backup, cmd_restore}
 
 
-def _run(args: argparse.Namespace, url: str) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     handler: Handler = getattr(args, "handler", cmd_serve)
     if handler not in UNCONNECTED:
-        _open(url)
-    return handler(args, url)
+        _open(settings)
+    return handler(args, settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        settings = use_settings(Settings.from_env())
+        settings = Settings.from_env()  # the one read of the environment; everything below is given these
     except SettingsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -385,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --database must start with sqlite:/// or postgresql:// (got {safe_url(url)})", file=sys.stderr)
         return 2
     try:
-        return _run(args, url)
+        return _run(args, dataclasses.replace(settings, database_url=url))
     except ImportRejected as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)

@@ -109,14 +109,15 @@ def keep_upload(settings: Settings, content: bytes, filename: str, now: datetime
     return path
 
 
-def restore_held(settings: Settings, name: str, actor: str) -> backup.RestoreResult:
+def restore_held(settings: Settings, name: str, actor: str, notes_key: bytes | None = None) -> backup.RestoreResult:
     """Replace the database with a held backup (a copy of the replaced one is kept), bring its schema up to
-    date, and record the restore in the restored database's audit trail."""
+    date (sealing an old backup's notes with `notes_key`), and record the restore in the restored database's
+    audit trail."""
     source = held_path(settings, name)
     if backup.is_postgres_url(settings.database_url) != (source.suffix == ".dump"):
         raise ValidationError("that backup is for the other kind of database (.db is SQLite, .dump PostgreSQL)", "file")
     db.close()
-    result = backup.restore(settings.database_url, source)  # checked, copied in and brought up to date
+    result = backup.restore(settings.database_url, source, notes_key=notes_key)  # checked, copied in and brought up to date
     after = db.schema_version()
     with database.atomic():
         audit.record(actor, "restore", "database", None, None,

@@ -74,8 +74,9 @@ def _person(p: Person) -> dict[str, Any]:
     return {"staff_id": p.staff_id, "name": p.name}
 
 
-def collect(person_id: int, as_of: date) -> dict[str, Any]:
-    """Every record about the person, as plain JSON-ready data (only the notes the person is a party to)."""
+def collect(person_id: int, as_of: date, *, notes_key: bytes) -> dict[str, Any]:
+    """Every record about the person, as plain JSON-ready data (only the notes the person is a party to, opened
+    with `notes_key`)."""
     person = Person.get_or_none(Person.id == person_id)
     if person is None:
         raise NotFound("no such person")
@@ -98,8 +99,8 @@ def collect(person_id: int, as_of: date) -> dict[str, Any]:
         ],
         "training_records": _training(person_id),
         "team_training_events": _team_events(person_id),
-        "supervision_attended": _attended(person_id),
-        "supervision_given": _given(person_id),
+        "supervision_attended": _attended(person_id, notes_key),
+        "supervision_given": _given(person_id, notes_key),
         "policy_acknowledgements": _acknowledgements(person_id),
         "compliance": api.compliance_out(result).model_dump(mode="json") if result else None,
         "user_accounts": [
@@ -184,15 +185,15 @@ def _team_events(person_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _session(s: SupervisionSession) -> dict[str, Any]:
+def _session(s: SupervisionSession, notes_key: bytes) -> dict[str, Any]:
     data = {"date": _iso(s.date), "minutes": s.minutes, "kind": s.kind, "format": s.format, "mode": s.mode,
             "topics": s.topics, "actions": s.actions, "next_date": _iso(s.next_date)}
     if s.format == "group":
-        data["group_summary"] = note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id))
+        data["group_summary"] = note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id), notes_key)
     return data
 
 
-def _attended(person_id: int) -> list[dict[str, Any]]:
+def _attended(person_id: int, notes_key: bytes) -> list[dict[str, Any]]:
     supervisor = Person.alias()
     query = (
         SessionAttendee.select(SessionAttendee, SupervisionSession, supervisor)
@@ -202,14 +203,15 @@ def _attended(person_id: int) -> list[dict[str, Any]]:
         .order_by(SupervisionSession.date)
     )
     return [
-        {**_session(a.session), "supervisor": _person(a.session.supervisor), "your_confirmation": a.confirmation,
-         "confirmed_at": _iso(a.confirmed_at), "your_query": a.query_text,
-         "your_private_note": note_crypto.unseal(a.private_note, note_crypto.attendee_place(a.session_id, person_id))}
+        {**_session(a.session, notes_key), "supervisor": _person(a.session.supervisor),
+         "your_confirmation": a.confirmation, "confirmed_at": _iso(a.confirmed_at), "your_query": a.query_text,
+         "your_private_note": note_crypto.unseal(a.private_note, note_crypto.attendee_place(a.session_id, person_id),
+                                                 notes_key)}
         for a in query
     ]
 
 
-def _given(person_id: int) -> list[dict[str, Any]]:
+def _given(person_id: int, notes_key: bytes) -> list[dict[str, Any]]:
     sessions = list(
         SupervisionSession.select().where(SupervisionSession.supervisor == person_id).order_by(SupervisionSession.date)
     )
@@ -220,13 +222,14 @@ def _given(person_id: int) -> list[dict[str, Any]]:
     ):
         attendees.setdefault(a.session_id, []).append({
             **_person(a.person),
-            "private_note": note_crypto.unseal(a.private_note, note_crypto.attendee_place(a.session_id, a.person_id)),
+            "private_note": note_crypto.unseal(a.private_note, note_crypto.attendee_place(a.session_id, a.person_id),
+                                               notes_key),
         })
     given = []
     for s in sessions:
-        data = {**_session(s), "supervisees": attendees.get(s.id, [])}
+        data = {**_session(s, notes_key), "supervisees": attendees.get(s.id, [])}
         if s.supervisor_notes:
-            data["supervisor_notes"] = note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id))
+            data["supervisor_notes"] = note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id), notes_key)
         given.append(data)
     return given
 
@@ -284,11 +287,13 @@ def statement_pdf(staff_id: str, as_of: date, generated_by: str) -> bytes | None
     return build_person_pdf(person_statement_data(staff_id, as_of, generated_by))
 
 
-def build_zip(viewer: access.Viewer, person_id: int, as_of: date, uploads_root: Path | None = None) -> bytes:
+def build_zip(
+    viewer: access.Viewer, person_id: int, as_of: date, uploads_root: Path | None = None, *, notes_key: bytes
+) -> bytes:
     """The person's own data as one ZIP; for the person themself or an administrator. Audited (who, whom)."""
     if viewer.person_id != person_id and not viewer.is_admin:
         raise PermissionDenied("only the person themself or an administrator can download their data")
-    data = collect(person_id, as_of)
+    data = collect(person_id, as_of, notes_key=notes_key)
     if viewer.person_id != person_id:  # an administrator answering a request: notes stay with their parties
         for session in data["supervision_attended"] + data["supervision_given"]:
             for key in NOTE_KEYS:

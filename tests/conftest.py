@@ -152,15 +152,18 @@ def open_clean_database(kind: str, tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test reads its settings afresh, with a data folder (and so a notes key) of its own unless it sets
-    one: a key left over from another test would seal notes that this test's app cannot read."""
-    from tracker import settings as tracker_settings
-
+    """Each test has a data folder (and so a notes key) of its own unless it sets one: a key left over from
+    another test would seal notes that this test's app cannot read, and none is made in the repository's data/."""
     monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
-    before = tracker_settings._current
-    tracker_settings._current = None
     yield
-    tracker_settings._current = before
+
+
+@pytest.fixture
+def notes_key() -> bytes:
+    """The notes key of the installation the test runs as (the one its app, started from the environment, reads)."""
+    from tests.factories import installation_notes_key
+
+    return installation_notes_key()
 
 
 @pytest.fixture(params=database_urls())

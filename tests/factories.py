@@ -78,33 +78,42 @@ def employer_supervision_rule(
     return SupervisionRule.create(employer=employer, min_minutes=minutes, kinds=kinds, group_counts=group_counts)
 
 
-def private_note(s: SupervisionSession, p: Person, words: str) -> None:
+def installation_notes_key() -> bytes:
+    """The notes key of the installation a test runs as: in the data folder conftest gives each test, as the app
+    started from the test's environment reads it."""
+    from tracker import note_crypto
+    from tracker.settings import Settings
+
+    return note_crypto.note_key(Settings.from_env())
+
+
+def private_note(s: SupervisionSession, p: Person, words: str, key: bytes) -> None:
     """An attendee's private note with the supervisor, sealed as the app writes it."""
     from tracker import note_crypto
 
-    SessionAttendee.update(private_note=note_crypto.seal(words, note_crypto.attendee_place(s.id, p.id))).where(
+    SessionAttendee.update(private_note=note_crypto.seal(words, note_crypto.attendee_place(s.id, p.id), key)).where(
         (SessionAttendee.session == s.id) & (SessionAttendee.person == p.id)
     ).execute()
 
 
-def group_summary(s: SupervisionSession, words: str) -> None:
+def group_summary(s: SupervisionSession, words: str, key: bytes) -> None:
     """A group session's summary shared by every party, sealed as the app writes it."""
     from tracker import note_crypto
 
-    SupervisionSession.update(group_summary=note_crypto.seal(words, note_crypto.summary_place(s.id))).where(
+    SupervisionSession.update(group_summary=note_crypto.seal(words, note_crypto.summary_place(s.id), key)).where(
         SupervisionSession.id == s.id
     ).execute()
 
 
-def notes_everywhere(words: str) -> None:
+def notes_everywhere(words: str, key: bytes) -> None:
     """Every kind of note on every session: each attendee's private note, the group summary, and the notes
     kept for the supervisor alone; for tests that no output leaks any of them."""
     from tracker import note_crypto
 
     for s in SupervisionSession.select():
-        group_summary(s, f"{words} (group summary)")
+        group_summary(s, f"{words} (group summary)", key)
         SupervisionSession.update(supervisor_notes=note_crypto.seal(f"{words} (supervisor's)",
-                                                                     note_crypto.supervisor_place(s.id))).where(
+                                                                     note_crypto.supervisor_place(s.id), key)).where(
             SupervisionSession.id == s.id).execute()
         for a in SessionAttendee.select().where(SessionAttendee.session == s.id):
-            private_note(s, a.person, f"{words} (private)")
+            private_note(s, a.person, f"{words} (private)", key)

@@ -14,7 +14,7 @@ from peewee import Model
 
 from tests import factories as f
 from tests.ui_fixtures import login_user
-from tracker import clock, models
+from tracker import clock, models, note_crypto
 from tracker.access import Viewer
 from tracker.models import (
     Employment,
@@ -50,6 +50,11 @@ class World:
     def today(self) -> date:
         return clock.today()
 
+    @property
+    def notes_key(self) -> bytes:
+        """The world's installation key for notes (in its data folder), as the app would be given it."""
+        return note_crypto.note_key(self.settings)
+
     def viewer(self, role: str) -> Viewer:
         found = viewer_for_user(self.users[role].id)
         assert found is not None
@@ -80,7 +85,6 @@ def build_world(tmp_path: Path) -> World:
     session = f.session(grace, asha, clock.today() - timedelta(days=3))
     session.topics, session.actions = "Caseload review", "Book training"
     session.save()
-    f.private_note(session, asha, PRIVATE_MARKER)
     users = {
         "staff": login_user(ROLE_EMAILS["staff"], "staff", asha),
         "supervisor": login_user(ROLE_EMAILS["supervisor"], "staff;supervisor", grace),
@@ -90,6 +94,7 @@ def build_world(tmp_path: Path) -> World:
     }
     login_user("cara@example.nhs.uk", "staff", cara)
     settings = dataclasses.replace(Settings(), data_dir=tmp_path / "data")
+    f.private_note(session, asha, PRIVATE_MARKER, note_crypto.note_key(settings))
     return World(north, south, pcn, grace, asha, ben, cara, dan, session, users, settings)
 
 

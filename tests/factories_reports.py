@@ -100,7 +100,7 @@ def build_team() -> Team:
     _monthly_sessions(grace, tom, skip=(date(2026, 10, 1),))
     late_session = f.session(grace, asha, date(2026, 11, 25), minutes=60)  # after the as-at date
     group_session = f.session(grace, [zaneta, asha], date(2026, 9, 15), minutes=90, kind="educational")
-    f.notes_everywhere(PRIVATE_NOTE)
+    f.notes_everywhere(PRIVATE_NOTE, f.installation_notes_key())
 
     home_visits = PolicyTopic.get(PolicyTopic.name == "Home visits")
     policy = EmployerPolicy.create(employer=northside, topic=home_visits, statement=NORTHSIDE_HOME_VISITS,

@@ -24,6 +24,7 @@ from tracker import clock
 from tracker.access import Viewer
 from tracker.importers import import_bytes
 from tracker.models import EmployerPolicy, InboxMessage, Organisation, Person, PolicyTopic, User
+from tracker.note_crypto import note_key
 from tracker.services import (
     catalogue_admin,
     evidence,
@@ -36,7 +37,7 @@ from tracker.services import (
     training_events,
 )
 from tracker.services.confirmations import confirmation_url
-from tracker.settings import Settings, current_settings, use_settings
+from tracker.settings import Settings
 from tracker.views.access_facts import viewer_for_user
 
 ACTOR = "sweep@example.nhs.uk"
@@ -193,7 +194,7 @@ def _sessions(world: World, settings: Settings, today: date) -> str:
         session = supervision.log_session(
             ACTOR, world.supervisor.id, today - timedelta(days=k + 1), 60, "clinical", "group" if k else "one_to_one",
             "in_person", attendees, hostile("top", k), hostile("act", k), None, notes,
-            hostile("sum", k) if k else "", today=today,
+            hostile("sum", k) if k else "", today=today, notes_key=note_key(settings),
         )
         if k:
             supervision.query_attendance(ACTOR, session.id, person.id, hostile("qry", k))
@@ -274,12 +275,7 @@ def hostile_backups(settings: Settings) -> list[str]:
 def build_world(data_dir: Path) -> World:
     """Everything planted at once (a second or two), before the server starts, with the server's data folder
     (its secret for links and its key for private notes)."""
-    before = current_settings()
-    settings = use_settings(dataclasses.replace(before, data_dir=data_dir))
-    try:
-        return _plant(settings, clock.today())
-    finally:
-        use_settings(before)
+    return _plant(dataclasses.replace(Settings.from_env(), data_dir=data_dir), clock.today())
 
 
 def _plant(settings: Settings, today: date) -> World:

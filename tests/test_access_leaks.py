@@ -75,9 +75,11 @@ def write_matrix(w: World) -> list[tuple[str, Write, set[str]]]:
          {"lead_employer", "lead_pcn", "admin"}),
         ("reject Cara's certificate", lambda v: evidence.reject(v, cara_pending, "blurred"), {"lead_pcn", "admin"}),
         ("log a session with Asha", lambda v: supervision.log_own_session(
-            v, t - timedelta(days=1), 60, "clinical", None, "video", [w.asha.id], today=t), {"supervisor"}),
+            v, t - timedelta(days=1), 60, "clinical", None, "video", [w.asha.id], today=t,
+            notes_key=w.notes_key), {"supervisor"}),
         ("log a session with Cara", lambda v: supervision.log_own_session(
-            v, t - timedelta(days=1), 60, "clinical", None, "video", [w.cara.id], today=t), set()),
+            v, t - timedelta(days=1), 60, "clinical", None, "video", [w.cara.id], today=t,
+            notes_key=w.notes_key), set()),
         ("set North's policy", lambda v: policies.set_position(v, w.north.id, topic, statement="s", version="9"),
          {"lead_employer", "admin"}),
         ("set South's policy", lambda v: policies.set_position(v, w.south.id, topic, statement="s", version="9"),
@@ -93,7 +95,7 @@ def write_matrix(w: World) -> list[tuple[str, Write, set[str]]]:
          lambda v: supervision.query_attendance(v.actor, w.session.id, _own(v), "wrong date"), {"staff"}),
         ("acknowledge North's policy as myself", lambda v: policies.acknowledge(v.actor, _own(v), north_policy),
          {"staff", "supervisor"}),
-        ("build Asha's subject-access ZIP", lambda v: build_zip(v, w.asha.id, t), {"staff", "admin"}),
+        ("build Asha's subject-access ZIP", lambda v: build_zip(v, w.asha.id, t, notes_key=w.notes_key), {"staff", "admin"}),
     ]
 
 
@@ -146,9 +148,10 @@ def outputs(w: World) -> dict[str, bytes]:
         viewer = w.viewer(role)
         found[f"api sessions as {role}"] = api.sessions(viewer, t, None, None, None, 0, 100).model_dump_json().encode()
         found[f"calendar of {role}"] = user_feed(viewer, t, now)
-    found["admin's subject-access ZIP of Asha"] = build_zip(w.viewer("admin"), w.asha.id, t)
-    found["admin's subject-access ZIP of Grace"] = build_zip(w.viewer("admin"), w.grace.id, t)
-    found["Ben's own subject-access ZIP"] = build_zip(Viewer(99, "ben@x", w.ben.id, frozenset({"staff"})), w.ben.id, t)
+    found["admin's subject-access ZIP of Asha"] = build_zip(w.viewer("admin"), w.asha.id, t, notes_key=w.notes_key)
+    found["admin's subject-access ZIP of Grace"] = build_zip(w.viewer("admin"), w.grace.id, t, notes_key=w.notes_key)
+    found["Ben's own subject-access ZIP"] = build_zip(Viewer(99, "ben@x", w.ben.id, frozenset({"staff"})), w.ben.id, t,
+                                                     notes_key=w.notes_key)
     found["audit trail"] = "\n".join(f"{e.before} {e.after}" for e in AuditEvent.select()).encode()
     return found
 
@@ -158,7 +161,8 @@ def test_private_notes_are_in_no_export_report_feed_api_answer_or_audit_event(da
     # writes that carry notes, so the audit trail has had every chance to copy them
     given = supervision.log_session("grace@example.nhs.uk", w.grace.id, clock.today() - timedelta(days=2), 45,
                                     "clinical", None, "phone", [w.asha.id, w.ben.id], "Group", "", None,
-                                    {w.asha.id: PRIVATE_MARKER, w.ben.id: "Ben's own note"}, "The group's summary")
+                                    {w.asha.id: PRIVATE_MARKER, w.ben.id: "Ben's own note"}, "The group's summary",
+                                    notes_key=w.notes_key)
     supervision.confirm_attendance("asha@example.nhs.uk", given.id, w.asha.id)
     supervision.query_attendance("ben@example.nhs.uk", given.id, w.ben.id, "I was not there")
     f.trained(w.asha, "FIRE", clock.today() - timedelta(days=30))
@@ -166,5 +170,5 @@ def test_private_notes_are_in_no_export_report_feed_api_answer_or_audit_event(da
     leaks = [name for name, blob in found.items() if PRIVATE_MARKER in text_of(blob)]
     assert leaks == []
     assert len(found) >= 30
-    own = build_zip(w.viewer("staff"), w.asha.id, clock.today())
+    own = build_zip(w.viewer("staff"), w.asha.id, clock.today(), notes_key=w.notes_key)
     assert PRIVATE_MARKER in text_of(own)  # Asha's own copy holds them, so the search above can find them

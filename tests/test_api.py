@@ -244,12 +244,12 @@ def test_compliance_entries_carry_the_items_name_and_kind(database, client):
     assert {"course", "name", "kind"} <= set(schema["required"])
 
 
-def test_sessions_never_carry_private_notes(database, client):
+def test_sessions_never_carry_private_notes(database, client, notes_key):
     t = fd.team()
     s = f.session(t.gp, t.asha, date(2026, 10, 14))
     s.topics = "caseload"
     s.save()
-    f.notes_everywhere("Discussed a very private matter")
+    f.notes_everywhere("Discussed a very private matter", notes_key)
     headers = bearer(fd.user("admin@example.org", roles="admin").id)
     answer = client.get("/api/v1/sessions", headers=headers)
     assert answer.status_code == 200

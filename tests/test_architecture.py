@@ -83,12 +83,12 @@ def test_never_arrows(package: str, forbidden: tuple[str, ...]) -> None:
 
 # What ui/ may use of the domain: reads (views), writes (services), the access rules and errors, and small pure
 # helpers (dates, ids, settings, clock, the vocabulary of fixed words, the engine's status types the views return,
-# password rules, the import kinds' columns, the signing key of the session cookie, the parts of a role page's
-# text and the safe reading of its markdown).
+# password rules, the import kinds' columns, the signing key of the session cookie and the notes key the app
+# hands its pages, the parts of a role page's text and the safe reading of its markdown).
 UI_MAY_IMPORT = (
     "tracker.views", "tracker.services", "tracker.access", "tracker.errors", "tracker.dates", "tracker.ids",
     "tracker.settings", "tracker.clock", "tracker.vocabulary", "tracker.compliance", "tracker.passwords",
-    "tracker.importers", "tracker.signing", "tracker.role_texts", "tracker.plain_markdown",
+    "tracker.importers", "tracker.signing", "tracker.note_crypto", "tracker.role_texts", "tracker.plain_markdown",
 )
 
 
@@ -106,10 +106,12 @@ def test_ui_uses_only_views_services_and_pure_helpers_of_the_domain() -> None:
 
 
 # Settings come down from the composition root (cli.py / main.py read the environment): on the Page a page is
-# given, from the request's app in a plain route, as an argument to every job, to the signing key's maker.
-# Nowhere below reads them itself.
-SETTINGS_GETTERS = ("current_settings", "from_env", "environ", "getenv")
-NO_SETTINGS_GLOBAL = ("ui", "jobs", "tracker/clock.py", "tracker/signing.py")
+# given, from the request's app in a plain route, as an argument to every job, to the signing and notes keys'
+# makers. Nowhere below reads them itself, and there is no settings global to read them from.
+SETTINGS_GETTERS = ("current_settings", "use_settings", "from_env", "environ", "getenv")
+NO_SETTINGS_GLOBAL = ("tracker", "ui", "jobs", "reports")
+# tracker/settings.py defines from_env and reads os.environ: the one place that may.
+SETTINGS_READER = "tracker/settings.py"
 
 
 def _names_used(path: Path) -> set[str]:
@@ -131,20 +133,51 @@ def settings_reads(places: tuple[str, ...] = NO_SETTINGS_GLOBAL) -> list[str]:
     return sorted(
         f"{path.relative_to(ROOT)} uses {name}"
         for path in paths
+        if path.relative_to(ROOT).as_posix() != SETTINGS_READER
         for name in sorted(_names_used(path) & set(SETTINGS_GETTERS))
     )
 
 
-def test_ui_jobs_and_the_clock_are_given_settings_and_never_read_them() -> None:
+def test_the_domain_ui_jobs_and_reports_are_given_settings_and_never_read_them() -> None:
     assert settings_reads() == []
 
 
-def test_the_settings_check_sees_a_read_of_the_global(tmp_path: Path) -> None:
-    sample = ROOT / "ui" / "_settings_probe.py"
-    sample.write_text("def f():\n    from tracker import settings\n    return settings.current_settings().base_url\n",
+def settings_globals(path: Path) -> list[str]:
+    """Module-level names that hold (or are declared to hold) a Settings object, and the old global's functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in SETTINGS_GETTERS:
+            found.append(f"def {node.name}")
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            typed = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else ""
+            value = ast.unparse(node.value) if node.value is not None else ""
+            if "Settings" in typed or "Settings(" in value or "from_env(" in value:
+                found += [ast.unparse(t) for t in targets]
+    return found
+
+
+def test_settings_have_no_global_to_read_them_from() -> None:
+    assert settings_globals(ROOT / SETTINGS_READER) == []
+
+
+def test_the_globals_check_sees_a_settings_global(tmp_path: Path) -> None:
+    sample = tmp_path / "settings.py"
+    sample.write_text("_current: Settings | None = None\n\n\ndef current_settings():\n    return _current\n",
+                      encoding="utf-8")
+    assert settings_globals(sample) == ["_current", "def current_settings"]
+
+
+@pytest.mark.parametrize("package", ["tracker", "ui", "jobs", "reports"])
+def test_the_settings_check_sees_a_read_of_the_environment_or_a_global(package: str) -> None:
+    sample = ROOT / package / "_settings_probe.py"
+    sample.write_text("def f():\n    from tracker import settings\n    return settings.current_settings().base_url\n\n\n"
+                      "def g():\n    from tracker.settings import Settings\n    return Settings.from_env()\n",
                       encoding="utf-8")
     try:
-        assert settings_reads(("ui",)) == ["ui/_settings_probe.py uses current_settings"]
+        assert settings_reads((package,)) == [f"{package}/_settings_probe.py uses current_settings",
+                                              f"{package}/_settings_probe.py uses from_env"]
     finally:
         sample.unlink()
 

@@ -257,12 +257,12 @@ CASES: dict[str, Case] = {
     "supervision.log_session": Case(
         lambda w: lambda: supervision.log_session(
             ACTOR, w.grace.id, _days_ago(1), 60, "clinical", None, "video", [w.ben.id], "Goals", "Read policy",
-            None, PRIVATE_MARKER),
+            None, PRIVATE_MARKER, notes_key=w.notes_key),
         "create", "supervision_session", "create"),
     "supervision.log_own_session": Case(
         lambda w: lambda: supervision.log_own_session(
             w.viewer("supervisor"), _days_ago(2), 45, "clinical", None, "phone", [w.asha.id],
-            "Caseload", "", None, PRIVATE_MARKER, today=clock.today()),
+            "Caseload", "", None, PRIVATE_MARKER, today=clock.today(), notes_key=w.notes_key),
         "create", "supervision_session", "create", actor=lambda w: w.users["supervisor"].email),
     "supervision.confirm_attendance": Case(
         lambda w: lambda: supervision.confirm_attendance(ACTOR, w.session.id, w.asha.id),

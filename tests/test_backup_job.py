@@ -12,19 +12,16 @@ import pytest
 
 from jobs import backup_job
 from tests import factories as f
-from tracker import settings as tracker_settings
 from tracker.errors import NotFound, ValidationError
 from tracker.models import AuditEvent, Person
 from tracker.services.backup import check_sqlite_backup
-from tracker.settings import Settings, use_settings
+from tracker.settings import Settings
 
 
 @pytest.fixture
 def settings(sqlite_database: str, tmp_path: Path) -> Iterator[Settings]:
-    """This test's database and data folder as the current settings (the hooks read them), then back."""
-    before = tracker_settings._current
-    yield use_settings(Settings(database_url=sqlite_database, data_dir=tmp_path / "data"))
-    tracker_settings._current = before
+    """This test's database and data folder, as the scheduler passes them to its hooks."""
+    yield Settings(database_url=sqlite_database, data_dir=tmp_path / "data")
 
 
 def test_the_nightly_backup_keeps_the_newest_n(settings):

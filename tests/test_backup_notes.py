@@ -14,9 +14,9 @@ import pytest
 from jobs import backup_job
 from tests import factories_data as fd
 from tests.old_schemas import make_release_2
-from tracker import db, note_crypto
+from tracker import db, key_files, note_crypto
 from tracker.services import backup, supervision
-from tracker.settings import Settings, current_settings, use_settings
+from tracker.settings import Settings
 from tracker.views import caseload
 
 TODAY = date(2026, 11, 20)
@@ -35,16 +35,17 @@ def _readable(path: Path) -> bytes:
 
 @pytest.fixture
 def noted(database, tmp_path):  # type: ignore[no-untyped-def]
-    settings = use_settings(dataclasses.replace(current_settings(), database_url=database,
-                                                data_dir=tmp_path / "data"))
+    settings = dataclasses.replace(Settings.from_env(), database_url=database, data_dir=tmp_path / "data")
     t = fd.team()
     supervision.log_session("gp@example.org", t.gp.id, date(2026, 11, 10), 60, "clinical", "group", "in_person",
-                            [t.asha.id, t.ben.id], "", "", None, {t.asha.id: NOTE}, SUMMARY, today=TODAY)
+                            [t.asha.id, t.ben.id], "", "", None, {t.asha.id: NOTE}, SUMMARY, today=TODAY,
+                            notes_key=note_crypto.note_key(settings))
     return t, settings
 
 
-def _asha_sees(t) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    (view,) = caseload.sessions_attended(t.asha.id, TODAY)
+def _asha_sees(t, settings: Settings) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """What Asha reads with the notes key of the installation `settings` describe."""
+    (view,) = caseload.sessions_attended(t.asha.id, TODAY, notes_key=note_crypto.note_key(settings))
     return view.private_note_of(t.asha.id), view.group_summary
 
 
@@ -62,25 +63,25 @@ def test_a_restore_on_the_same_installation_shows_the_notes_again(noted):
     made = backup_job.backup_now(settings, "admin@example.org").path
     supervision.log_session("gp@example.org", t.gp.id, date(2026, 11, 12), 30, "clinical", "one_to_one",
                             "phone", [t.carol.id], today=TODAY)
-    backup_job.restore_held(settings, made.name, "admin@example.org")
-    assert _asha_sees(t) == (NOTE, SUMMARY)
+    backup_job.restore_held(settings, made.name, "admin@example.org", note_crypto.note_key(settings))
+    assert _asha_sees(t, settings) == (NOTE, SUMMARY)
 
 
 def test_elsewhere_the_notes_are_unavailable_until_the_key_is_copied(noted, tmp_path):
     t, settings = noted
     made = backup.backup(settings.database_url, tmp_path / ("copy" + (".dump" if "postgres" in
                                                                         settings.database_url else ".db")))
-    elsewhere = use_settings(dataclasses.replace(settings, data_dir=tmp_path / "other-installation"))
-    backup.restore(elsewhere.database_url, made)
-    assert _asha_sees(t) == (note_crypto.UNAVAILABLE, note_crypto.UNAVAILABLE)
+    elsewhere = dataclasses.replace(settings, data_dir=tmp_path / "other-installation")
+    backup.restore(elsewhere.database_url, made, notes_key=note_crypto.note_key(elsewhere))
+    assert _asha_sees(t, elsewhere) == (note_crypto.UNAVAILABLE, note_crypto.UNAVAILABLE)
     key = note_crypto.key_path(elsewhere)
     shutil.copyfile(note_crypto.key_path(settings), key)
-    note_crypto._keys.pop(key, None)  # the app reads the key at start; a restart after copying it
-    assert _asha_sees(t) == (NOTE, SUMMARY)
+    key_files.forget(key)  # the app reads the key at start; a restart after copying it
+    assert _asha_sees(t, elsewhere) == (NOTE, SUMMARY)
 
 
 def test_a_backup_from_before_notes_were_sealed_is_sealed_by_the_restore(database, tmp_path):
-    use_settings(Settings(database_url=database, data_dir=tmp_path / "data"))
+    settings = Settings(database_url=database, data_dir=tmp_path / "data")
     t = fd.team()
     session = supervision.log_session("gp@example.org", t.gp.id, date(2026, 11, 10), 60, "clinical", "one_to_one",
                                       "in_person", [t.asha.id], today=TODAY)
@@ -90,10 +91,9 @@ def test_a_backup_from_before_notes_were_sealed_is_sealed_by_the_restore(databas
                             (OLD_NOTE, session.id))
     old = backup.backup(database, tmp_path / ("release-2" + (".dump" if db.is_postgres() else ".db")))
     assert OLD_NOTE.encode() in _readable(old)
-    db.migrate_schema()  # the app, upgraded since, holds other data by now
-    result = backup.restore(database, old)
+    db.migrate_schema(note_crypto.note_key(settings))  # the app, upgraded since, holds other data by now
+    result = backup.restore(database, old, notes_key=note_crypto.note_key(settings))
     assert (result.schema_version, db.schema_version()) == (2, db.LATEST_VERSION)
-    (view,) = caseload.sessions_attended(t.asha.id, TODAY)
-    assert view.private_note_of(t.asha.id) == OLD_NOTE
+    assert _asha_sees(t, settings)[0] == OLD_NOTE
     again = backup.backup(database, tmp_path / ("now" + old.suffix))
     assert OLD_NOTE.encode() not in _readable(again)

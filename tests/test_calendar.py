@@ -44,13 +44,13 @@ def test_a_calendar_describes_the_europe_london_zone(database):
     assert event.decoded("dtstamp") == datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC"))  # GMT on 28/03
 
 
-def test_a_supervisors_calendar_holds_booked_sessions_and_agreed_next_dates(database):
+def test_a_supervisors_calendar_holds_booked_sessions_and_agreed_next_dates(database, notes_key):
     t = fd.team()
     past = f.session(t.gp, t.asha, date(2026, 2, 10))
     past.next_date = date(2026, 3, 30)  # British Summer Time began the day before
     past.save()
     f.session(t.gp, [t.ben, t.carol], date(2026, 4, 7), minutes=90)
-    f.notes_everywhere("secret matter")
+    f.notes_everywhere("secret matter", notes_key)
     old = f.session(t.gp, t.carol, date(2026, 1, 5))  # before the feed's start: left out
     old.next_date = date(2026, 2, 5)
     old.save()

@@ -15,7 +15,7 @@ from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
 from tracker.errors import ValidationError
 from tracker.models import Course, TrainingRecord, User
 from tracker.services import evidence
-from tracker.settings import current_settings
+from tracker.settings import Settings
 from tracker.views.access_facts import viewer_for_user
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -57,9 +57,9 @@ async def test_an_svg_behind_a_png_header_and_files_stored_under_html_or_svg_nam
     asha = User.get(User.email == "asha@example.nhs.uk")
     viewer = viewer_for_user(asha.id)
     assert viewer is not None
-    png = evidence.upload_certificate(viewer, current_settings(), team.asha.id, "FIRE", "01/05/2025", "", SVG_IN_A_PNG)
+    png = evidence.upload_certificate(viewer, Settings.from_env(), team.asha.id, "FIRE", "01/05/2025", "", SVG_IN_A_PNG)
     with pytest.raises(ValidationError, match="must be a PDF, JPEG or PNG"):
-        evidence.upload_certificate(viewer, current_settings(), team.asha.id, "IG", "01/05/2025", "", PLAIN_SVG)
+        evidence.upload_certificate(viewer, Settings.from_env(), team.asha.id, "IG", "01/05/2025", "", PLAIN_SVG)
     planted = {}
     for ext, content in (("html", SCRIPT), ("svg", PLAIN_SVG), ('svg"; filename="x.html', PLAIN_SVG)):
         # as a restored backup or an older version could have left them in the uploads folder

@@ -35,6 +35,7 @@ from tracker.passwords import verify_password
 from tracker.views.population import load_rules, snapshot
 
 TODAY = date(2026, 11, 22)
+NOTES_KEY = bytes(range(32))  # the demo's notes are sealed and opened with the key they are given
 
 
 @pytest.fixture(scope="module", params=database_urls())
@@ -43,7 +44,7 @@ def loaded_demo(
 ) -> Iterator[tuple[str, DemoSummary]]:
     """One load per database for the module (hashing five passwords dominates a load); tests only read."""
     url = open_clean_database(request.param, Path(tmp_path_factory.mktemp("demo")))
-    yield url, load_demo(TODAY)
+    yield url, load_demo(TODAY, notes_key=NOTES_KEY)
     db.close()
 
 
@@ -140,7 +141,7 @@ def test_demo_users_have_the_right_roles_and_working_passwords(demo: DemoSummary
 def test_second_load_is_refused_and_writes_nothing(demo: DemoSummary) -> None:
     before = {m.__name__: m.select().count() for m in ALL_MODELS}
     with pytest.raises(ValidationError, match="already holds people"):
-        load_demo(TODAY)
+        load_demo(TODAY, notes_key=NOTES_KEY)
     assert {m.__name__: m.select().count() for m in ALL_MODELS} == before
 
 
@@ -152,7 +153,7 @@ def test_a_failure_part_way_leaves_nothing_behind(
 
     monkeypatch.setattr("tracker.demo._users", broken_users)
     with pytest.raises(RuntimeError):
-        load_demo(TODAY)
+        load_demo(TODAY, notes_key=NOTES_KEY)
     for model in (Person, Organisation, Employment, SupervisionSession, EmployerPolicy, User, AuditEvent):
         assert model.select().count() == 0, model.__name__
 
@@ -160,7 +161,7 @@ def test_a_failure_part_way_leaves_nothing_behind(
 def test_a_clashing_pcn_name_is_refused_with_a_clear_message(sqlite_database: str) -> None:
     Pcn.create(name="Riverside North PCN")
     with pytest.raises(ValidationError, match="Riverside North PCN"):
-        load_demo(TODAY)
+        load_demo(TODAY, notes_key=NOTES_KEY)
     assert Person.select().count() == 0
 
 
@@ -296,7 +297,7 @@ def test_session_confirmations_are_mostly_confirmed(demo: DemoSummary) -> None:
 @pytest.mark.parametrize("today", [date(2026, 11, 1), date(2026, 12, 31), date(2028, 2, 29)])
 def test_the_mix_holds_whatever_the_day(sqlite_database: str, today: date) -> None:
     started = time.perf_counter()
-    load_demo(today)
+    load_demo(today, notes_key=NOTES_KEY)
     assert time.perf_counter() - started < 10, "the demo loads in seconds"
     rags = Counter(p.rag for p in snapshot(today))
     assert rags[c.RED] >= 2 and rags[c.AMBER] >= 2 and rags[c.GREEN] >= 2
@@ -353,8 +354,8 @@ def test_the_demo_staff_user_has_a_policy_to_acknowledge_and_a_session_to_confir
     assert person is not None and "staff" in staff.roles
     to_acknowledge = [p for p in policies_for(person, TODAY) if p.requires_acknowledgement and not p.acknowledged_on]
     assert len(to_acknowledge) >= 1
-    pending = [v for v in sessions_attended(person, TODAY)
+    pending = [v for v in sessions_attended(person, TODAY, notes_key=NOTES_KEY)
                if (a := v.attendee(person)) is not None and a.confirmation == "pending"]
     assert len(pending) >= 1
-    assert pending[0].on == max(v.on for v in sessions_attended(person, TODAY))  # her latest session
+    assert pending[0].on == max(v.on for v in sessions_attended(person, TODAY, notes_key=NOTES_KEY))  # her latest session
     assert SessionAttendee.select().where(SessionAttendee.confirmation == "queried").count() == 1

@@ -148,12 +148,12 @@ def test_a_course_not_required_of_someone_says_so(database):
     assert gp["SG-L2"] == "not required"
 
 
-def test_sessions_export_never_holds_private_notes_and_filters_by_supervisor_and_dates(database):
+def test_sessions_export_never_holds_private_notes_and_filters_by_supervisor_and_dates(database, notes_key):
     t = fd.team()
     s = f.session(t.gp, [t.asha, t.ben], date(2026, 10, 14))
     s.topics = "caseload"
     s.save()
-    f.notes_everywhere("very private")
+    f.notes_everywhere("very private", notes_key)
     f.session(t.gp, t.carol, date(2026, 9, 1))
     table = exports.sessions_table(AS_OF, supervisor_id=t.gp.id, date_from=date(2026, 10, 1))
     assert table.rows == [[date(2026, 10, 14), "E2900", "E1001;E1002", 60, "clinical", "group", "in_person"]]

@@ -19,7 +19,7 @@ from tracker import clock
 from tracker.access import Viewer
 from tracker.models import User
 from tracker.services import evidence, users
-from tracker.settings import current_settings
+from tracker.settings import Settings
 from ui import session_end
 from ui.pages.reports import ZIP, pack_still_allowed
 
@@ -117,7 +117,7 @@ def approved_certificate(person_id: int, on_file: bytes) -> None:
     admin = Viewer(User.get(User.email == "admin@example.nhs.uk").id, "admin@example.nhs.uk", None,
                    frozenset({"admin"}))
     today = clock.today()
-    record = evidence.upload_certificate(admin, current_settings(), person_id, "DBS-ENH", today - timedelta(days=30),
+    record = evidence.upload_certificate(admin, Settings.from_env(), person_id, "DBS-ENH", today - timedelta(days=30),
                                          "DBS", on_file, reference="001234567890", today=today)
     evidence.approve(admin, record.id, today=today)
 

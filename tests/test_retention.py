@@ -96,16 +96,16 @@ def test_past_compliance_figures_still_add_up(leavers):
     assert after.name == f"Anonymised person {old.id}"
 
 
-def test_their_sign_ins_notes_queries_and_files_go(leavers, tmp_path):
+def test_their_sign_ins_notes_queries_and_files_go(leavers, tmp_path, notes_key):
     t, old, recent = leavers
     user = fd.user("olive@example.org", person=old)
     issued = tokens.create(user.id, "api")
     s = f.session(t.gp, old, date(2020, 3, 3))
-    f.private_note(s, old, "Olive's health")
+    f.private_note(s, old, "Olive's health", notes_key)
     group = f.session(t.gp, [old, recent], date(2020, 3, 10))
-    f.private_note(group, old, "Olive at the group")
-    f.private_note(group, recent, "about Rita")
-    f.group_summary(group, "the group's plan")
+    f.private_note(group, old, "Olive at the group", notes_key)
+    f.private_note(group, recent, "about Rita", notes_key)
+    f.group_summary(group, "the group's plan", notes_key)
     record = f.trained(old, "FIRE", date(2020, 2, 1))
     record.certificate_path = f"{old.id}/cert.pdf"
     record.save()
@@ -118,9 +118,10 @@ def test_their_sign_ins_notes_queries_and_files_go(leavers, tmp_path):
     assert ApiToken.get_by_id(issued.token_id).revoked_at is not None
     notes = {(a.session_id, a.person_id): a.private_note for a in SessionAttendee.select()}
     assert notes[(s.id, old.id)] == notes[(group.id, old.id)] == ""
-    assert note_crypto.unseal(notes[(group.id, recent.id)], note_crypto.attendee_place(group.id, recent.id)) == "about Rita"
+    assert note_crypto.unseal(notes[(group.id, recent.id)], note_crypto.attendee_place(group.id, recent.id),
+                              notes_key) == "about Rita"
     summary = SupervisionSession.get_by_id(group.id).group_summary
-    assert note_crypto.unseal(summary, note_crypto.summary_place(group.id)) == "the group's plan"  # not hers alone
+    assert note_crypto.unseal(summary, note_crypto.summary_place(group.id), notes_key) == "the group's plan"  # not hers alone
     assert TrainingRecord.get_by_id(record.id).certificate_path is None
     assert not (tmp_path / str(old.id)).exists()
 

@@ -152,14 +152,14 @@ def test_the_bundle_lists_its_files_in_import_order(sqlite_database):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_every_export_of_the_demo_imports_back_into_the_same_database_changing_nothing(database, fmt, tmp_path):
+def test_every_export_of_the_demo_imports_back_into_the_same_database_changing_nothing(database, fmt, tmp_path, notes_key):
     from tracker import clock
     from tracker.demo import load_demo
     from tracker.models import AuditEvent, SupervisorAssignment
     from tracker.views.export_kinds import EXPORT_KINDS, export_bytes
 
     today = clock.today()
-    load_demo(today)
+    load_demo(today, notes_key=notes_key)
     assigned = SupervisorAssignment.select().count()
     events = AuditEvent.select().count()
     for kind in EXPORT_KINDS:

@@ -241,12 +241,12 @@ def test_a_completion_in_the_future_or_of_an_unknown_course_is_refused(database)
 # ---- supervision --------------------------------------------------------------------------------------------
 
 
-def test_a_session_is_logged_with_one_event_that_leaves_out_the_private_notes(database):
+def test_a_session_is_logged_with_one_event_that_leaves_out_the_private_notes(database, notes_key):
     gp, asha = f.person(staff_id="G1", role="GPP"), f.person(staff_id="E1")
     with one_audit_event() as audited:
         session = supervision.log_session(
             "ui", gp.id, "14/10/2026", 60, "clinical", None, "video", [asha.id], topics="caseload",
-            next_date="2026-11-14", private_notes="worried about burnout", today=TODAY,
+            next_date="2026-11-14", private_notes="worried about burnout", today=TODAY, notes_key=notes_key,
         )
     assert (session.format, session.mode, session.minutes) == ("one_to_one", "video", 60)
     event = audited.event

@@ -34,21 +34,21 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def scene(database):  # type: ignore[no-untyped-def]
+def scene(database, notes_key):  # type: ignore[no-untyped-def]
     t = fd.team()
     f.trained(t.asha, "SG-L2", date(2025, 3, 4))
     f.trained(t.ben, "BLS", date(2025, 5, 6))  # not a course link workers need
     f.absent(t.ben, date(2026, 2, 1), date(2026, 7, 31), "maternity")
     one = f.session(t.gp, t.asha, date(2026, 10, 14))
-    f.private_note(one, t.asha, "Asha's own worry about a client")
+    f.private_note(one, t.asha, "Asha's own worry about a client", notes_key)
     one.topics = "caseload"
     one.save()
     group = f.session(t.gp, [t.asha, t.ben], date(2026, 10, 20))
-    f.private_note(group, t.ben, "Ben spoke about his family")
-    f.private_note(group, t.asha, "Asha's note at the group")
-    f.group_summary(group, "We agreed a rota for the drop-in")
+    f.private_note(group, t.ben, "Ben spoke about his family", notes_key)
+    f.private_note(group, t.asha, "Asha's note at the group", notes_key)
+    f.group_summary(group, "We agreed a rota for the drop-in", notes_key)
     bens = f.session(t.gp, t.ben, date(2026, 10, 21))
-    f.private_note(bens, t.ben, "Ben's private matter")
+    f.private_note(bens, t.ben, "Ben's private matter", notes_key)
     SessionAttendee.update(confirmation="queried", query_text="It was 45 minutes").where(
         SessionAttendee.session == one.id
     ).execute()
@@ -60,7 +60,7 @@ def scene(database):  # type: ignore[no-untyped-def]
 
 def test_the_zip_holds_the_persons_records(scene):
     t, asha_user = scene
-    files = unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF))
+    files = unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF, notes_key=f.installation_notes_key()))
     data = json.loads(files["data.json"])
     assert data["person"]["staff_id"] == "E1001"
     assert data["person"]["email"] == "asha@example.org"
@@ -76,7 +76,7 @@ def test_the_zip_holds_the_persons_records(scene):
 
 def test_the_zip_holds_nothing_of_other_people(scene):
     t, asha_user = scene
-    raw = subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF)
+    raw = subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF, notes_key=f.installation_notes_key())
     text = unzip(raw)["data.json"].decode()
     assert "BLS" not in text  # Ben's training
     assert "maternity" not in text  # Ben's absence
@@ -87,7 +87,7 @@ def test_the_zip_holds_nothing_of_other_people(scene):
 
 def test_own_private_notes_and_the_shared_group_summary_are_included(scene):
     t, asha_user = scene
-    data = json.loads(unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF))["data.json"])
+    data = json.loads(unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF, notes_key=f.installation_notes_key()))["data.json"])
     one, group = data["supervision_attended"]
     assert one["your_private_note"] == "Asha's own worry about a client"
     assert group["your_private_note"] == "Asha's note at the group"
@@ -99,7 +99,7 @@ def test_own_private_notes_and_the_shared_group_summary_are_included(scene):
 def test_a_supervisor_gets_the_sessions_they_gave_with_each_attendees_note(scene):
     t, _ = scene
     gp_user = fd.user("gp@example.org", "staff;supervisor", person=t.gp)
-    data = json.loads(unzip(subject_access.build_zip(viewer_of(gp_user), t.gp.id, AS_OF))["data.json"])
+    data = json.loads(unzip(subject_access.build_zip(viewer_of(gp_user), t.gp.id, AS_OF, notes_key=f.installation_notes_key()))["data.json"])
     given = {s["date"]: s for s in data["supervision_given"]}
     assert given["2026-10-21"]["supervisees"][0]["private_note"] == "Ben's private matter"  # one of the two parties
     notes = {p["staff_id"]: p["private_note"] for p in given["2026-10-20"]["supervisees"]}
@@ -109,7 +109,7 @@ def test_a_supervisor_gets_the_sessions_they_gave_with_each_attendees_note(scene
 
 def test_the_statement_pdf_is_included(scene):
     t, asha_user = scene
-    files = unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF))
+    files = unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF, notes_key=f.installation_notes_key()))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(files["statement.pdf"])).pages)
     assert "Asha Patel" in text
     assert "Asha's own worry" not in text  # the statement never shows private notes
@@ -119,9 +119,9 @@ def test_only_the_person_or_an_admin_may_download_it_and_it_is_audited(scene):
     t, _ = scene
     ben_user = fd.user("ben@example.org", person=t.ben)
     with pytest.raises(PermissionDenied):
-        subject_access.build_zip(viewer_of(ben_user), t.asha.id, AS_OF)
+        subject_access.build_zip(viewer_of(ben_user), t.asha.id, AS_OF, notes_key=f.installation_notes_key())
     admin = fd.user("admin@example.org", roles="admin")
-    assert "data.json" in unzip(subject_access.build_zip(viewer_of(admin), t.asha.id, AS_OF))
+    assert "data.json" in unzip(subject_access.build_zip(viewer_of(admin), t.asha.id, AS_OF, notes_key=f.installation_notes_key()))
     [event] = AuditEvent.select().where(AuditEvent.action == "subject_access_export")
     assert (event.actor, event.entity, event.entity_id) == ("admin@example.org", "person", str(t.asha.id))
 
@@ -138,6 +138,6 @@ def test_uploaded_certificates_come_along(scene, tmp_path):
     theirs = f.trained(t.ben, "IG", date(2026, 1, 1))
     theirs.certificate_path = f"{t.ben.id}/def.pdf"
     theirs.save()
-    files = unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF, uploads_root=tmp_path))
+    files = unzip(subject_access.build_zip(viewer_of(asha_user), t.asha.id, AS_OF, uploads_root=tmp_path, notes_key=f.installation_notes_key()))
     assert files["certificates/abc.pdf"] == b"%PDF-1.4 certificate"
     assert "certificates/def.pdf" not in files

@@ -31,13 +31,15 @@ def test_native_without_pywebview_says_how_to_install_it(
     assert "pip install -e '.[native]'" in capsys.readouterr().err
 
 
-def test_the_demo_loads_into_an_empty_database_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_demo_loads_into_an_empty_database_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], notes_key: bytes
+) -> None:
     open_clean_database("sqlite", tmp_path)
-    assert database_setup.load_demo_if_empty(clock.today())
+    assert database_setup.load_demo_if_empty(clock.today(), notes_key)
     printed = capsys.readouterr().out
     assert "admin@" in printed and "(admin)" in printed
     people = Person.select().count()
-    assert not database_setup.load_demo_if_empty(clock.today())
+    assert not database_setup.load_demo_if_empty(clock.today(), notes_key)
     assert "already holds people" in capsys.readouterr().out
     assert Person.select().count() == people
     db.close()

@@ -303,14 +303,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def pending_certificate(team: Team, person=None, course: str = "FIRE"):  # type: ignore[no-untyped-def]
     from tracker.models import User
     from tracker.services import evidence
-    from tracker.settings import current_settings
+    from tracker.settings import Settings
     from tracker.views.access_facts import viewer_for_user
 
     who = person or team.asha
     uploader = viewer_for_user(User.get(User.person == who.id).id)
     assert uploader is not None
     return evidence.upload_certificate(
-        uploader, current_settings(), who.id, course, today() - timedelta(days=5), "e-learning", PDF
+        uploader, Settings.from_env(), who.id, course, today() - timedelta(days=5), "e-learning", PDF
     )
 
 

@@ -192,14 +192,14 @@ async def test_a_past_date_shows_only_the_records_that_existed_then(user: Visito
 async def test_staff_see_why_a_certificate_was_rejected(user: Visitor, tmp_path: Path) -> None:
     from tracker.models import User
     from tracker.services import evidence
-    from tracker.settings import current_settings
+    from tracker.settings import Settings
     from tracker.views.access_facts import viewer_for_user
 
     team = build_team()
     asha = viewer_for_user(User.get(User.email == "asha@example.nhs.uk").id)
     lead = viewer_for_user(User.get(User.email == "lead.north@example.nhs.uk").id)
     assert asha is not None and lead is not None
-    record = evidence.upload_certificate(asha, current_settings(), team.asha.id, "FIRE", today(), "", PDF)
+    record = evidence.upload_certificate(asha, Settings.from_env(), team.asha.id, "FIRE", today(), "", PDF)
     evidence.reject(lead, record.id, "The certificate names another person")
     await sign_in(user, "asha@example.nhs.uk")
     await user.should_see("Rejected")

@@ -57,7 +57,7 @@ async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) ->
     await user.should_not_see("Cara Lewis")
 
 
-async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor) -> None:
+async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor, notes_key: bytes) -> None:
     team = build_team()
     await sign_in(user, "grace@example.nhs.uk")
     user.find(marker=f"log-{team.asha.id}").click()
@@ -75,11 +75,11 @@ async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor) -> Non
     session = SupervisionSession.get()
     assert (session.date, session.minutes, session.format, session.kind) == (today(), 60, "group", "clinical")
     assert {a.person_id for a in SessionAttendee.select()} == {team.asha.id, team.ben.id}
-    notes = {a.person_id: note_crypto.unseal(a.private_note, note_crypto.attendee_place(session.id, a.person_id))
+    notes = {a.person_id: note_crypto.unseal(a.private_note, note_crypto.attendee_place(session.id, a.person_id), notes_key)
              for a in SessionAttendee.select()}
     assert notes == {team.asha.id: "Asha is finding home visits hard",
                      team.ben.id: "Ben asked for a phone session next time"}
-    assert note_crypto.unseal(session.group_summary, note_crypto.summary_place(session.id)) == (
+    assert note_crypto.unseal(session.group_summary, note_crypto.summary_place(session.id), notes_key) == (
         "We agreed to share the drop-in rota")
     assert "home visits" not in session.group_summary + "".join(a.private_note for a in SessionAttendee.select())
     event = AuditEvent.get(AuditEvent.entity == "supervision_session")
@@ -181,12 +181,12 @@ def _session_rows(user: Visitor) -> list[str]:
     return [e.props["data-session"] for e in user.find(ui.element).elements if "data-session" in e.props]
 
 
-async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visitor) -> None:
+async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visitor, notes_key: bytes) -> None:
     team = build_team()
     session = f.session(team.grace, [team.asha, team.ben], today(), minutes=60)
-    f.private_note(session, team.asha, "Talked about stress")
-    f.private_note(session, team.ben, "Ben's worry about his caseload")
-    f.group_summary(session, "Rota agreed")
+    f.private_note(session, team.asha, "Talked about stress", notes_key)
+    f.private_note(session, team.ben, "Ben's worry about his caseload", notes_key)
+    f.group_summary(session, "Rota agreed", notes_key)
     await sign_in(user, "asha@example.nhs.uk", then="/my-sessions")
     await user.should_see("1 waiting for you to confirm")
     await user.should_see("also attending: Ben Okafor")
@@ -215,10 +215,10 @@ async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: 
     await user.should_see("Queried")
 
 
-async def test_private_notes_are_not_shown_to_a_lead(user: Visitor) -> None:
+async def test_private_notes_are_not_shown_to_a_lead(user: Visitor, notes_key: bytes) -> None:
     team: Team = build_team()
     session = f.session(team.grace, team.asha, today(), minutes=60)
-    f.private_note(session, team.asha, "Very private")
+    f.private_note(session, team.asha, "Very private", notes_key)
     await sign_in(user, "lead.north@example.nhs.uk", then=f"/people/{team.asha.id}")
     await user.should_see("Asha Patel")
     await user.should_not_see("Very private")

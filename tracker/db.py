@@ -104,7 +104,7 @@ def _v3_reminder_retries() -> None:
     database.create_tables([MailOutage], safe=True)
 
 
-def _v4_private_notes_per_attendee_sealed() -> None:
+def _v4_private_notes_per_attendee_sealed(notes_key: bytes | None) -> None:
     """Each attendee's own private note (session_attendee.private_note), a group summary shared by
     all of a group's parties, and every note sealed with the installation's key (tracker.note_crypto).
 
@@ -134,12 +134,12 @@ def _v4_private_notes_per_attendee_sealed() -> None:
         attendees = [p for (p,) in SessionAttendee.select(SessionAttendee.person)
                      .where(SessionAttendee.session == session_id).tuples()]
         if fmt == "one_to_one" and len(attendees) == 1:
-            SessionAttendee.update(private_note=nc.seal(notes, nc.attendee_place(session_id, attendees[0]))).where(
+            SessionAttendee.update(private_note=nc.seal_if_written(notes, nc.attendee_place(session_id, attendees[0]), notes_key)).where(
                 (SessionAttendee.session == session_id) & (SessionAttendee.person == attendees[0])
             ).execute()
             SupervisionSession.update(supervisor_notes="").where(SupervisionSession.id == session_id).execute()
         else:
-            SupervisionSession.update(supervisor_notes=nc.seal(notes, nc.supervisor_place(session_id))).where(
+            SupervisionSession.update(supervisor_notes=nc.seal_if_written(notes, nc.supervisor_place(session_id), notes_key)).where(
                 SupervisionSession.id == session_id
             ).execute()
 
@@ -257,7 +257,7 @@ def _v9_course_aliases() -> None:
 MIGRATIONS: dict[int, Callable[[], None]] = {
     2: _v2_professions_and_policy_owners,
     3: _v3_reminder_retries,
-    4: _v4_private_notes_per_attendee_sealed,
+    4: lambda: _v4_private_notes_per_attendee_sealed(None),  # migrate_schema gives it the notes key
     5: _v5_one_lead_scope,
     6: _v6_sessions_and_sign_in_throttle,
     7: _v7_workforce_checks_and_periods,
@@ -274,8 +274,9 @@ def schema_version() -> int | None:
     return row.version if row else None
 
 
-def migrate_schema() -> tuple[int | None, int]:
-    """Create or upgrade the schema; returns (version before, version after)."""
+def migrate_schema(notes_key: bytes | None = None) -> tuple[int | None, int]:
+    """Create or upgrade the schema; returns (version before, version after). An upgrade from before version 4
+    seals the notes it finds with `notes_key` (tracker.note_crypto), and is refused without it."""
     from tracker.models import ALL_MODELS
 
     before = schema_version()
@@ -293,13 +294,14 @@ def migrate_schema() -> tuple[int | None, int]:
         return before, LATEST_VERSION
     # SQLite rebuilds a table to change its constraints, which needs foreign keys off (they cannot be switched
     # inside a transaction); every reference is checked again before the upgrade commits.
+    steps = MIGRATIONS | {4: lambda: _v4_private_notes_per_attendee_sealed(notes_key)}
     relaxed = is_sqlite()
     if relaxed:
         database.execute_sql("PRAGMA foreign_keys = OFF")
     try:
         with database.atomic():
             for step in range(before + 1, LATEST_VERSION + 1):
-                MIGRATIONS[step]()
+                steps[step]()
                 SchemaVersion.update(version=step).execute()
             if relaxed and database.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
                 raise TrackerError("the upgrade would leave rows pointing at nothing; nothing was changed")

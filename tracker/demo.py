@@ -65,8 +65,9 @@ class DemoSummary:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (email, roles, password)
 
 
-def load_demo(today: date, actor: str = "demo") -> DemoSummary:
-    """Load the demo team with two years of history up to `today`; refuses a database that holds people."""
+def load_demo(today: date, actor: str = "demo", *, notes_key: bytes) -> DemoSummary:
+    """Load the demo team with two years of history up to `today` (its notes sealed with `notes_key`); refuses a
+    database that holds people."""
     _refuse_unless_empty()
     passwords = {email: generate_password() for email, _, _, _ in d.USERS}
     hashes = {email: hash_password(password) for email, password in passwords.items()}
@@ -79,7 +80,7 @@ def load_demo(today: date, actor: str = "demo") -> DemoSummary:
         _assignments(staff, ids)
         _rules(orgs)
         records = _training(staff, ids, today, rng)
-        sessions = _supervision(staff, ids, today, rng)
+        sessions = _supervision(staff, ids, today, rng, notes_key)
         _policies(staff, ids, orgs, today, rng)
         records += _team_training(ids, today)
         _users(ids, orgs, pcn, hashes)
@@ -208,7 +209,7 @@ def _team_training(ids: dict[str, int], today: date) -> int:
     return written
 
 
-def _supervision(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: random.Random) -> int:
+def _supervision(staff: dict[str, Staff], ids: dict[str, int], today: date, rng: random.Random, notes_key: bytes) -> int:
     sessions = plan_sessions(staff, today, rng)
     rows = session_rows(sessions, ids, rng)
     notes = [row.pop("note") for row in rows]
@@ -220,8 +221,8 @@ def _supervision(staff: dict[str, Staff], ids: dict[str, int], today: date, rng:
     note_of = dict(zip(session_ids, notes, strict=True))
     attendees = attendee_rows(sessions, session_ids, ids, today, rng)
     for row in attendees:
-        row["private_note"] = note_crypto.seal(note_of[row["session"]], note_crypto.attendee_place(row["session"],
-                                                                                                  row["person"]))
+        place = note_crypto.attendee_place(row["session"], row["person"])
+        row["private_note"] = note_crypto.seal(note_of[row["session"]], place, notes_key)
     for batch in chunked(attendees, 300):
         SessionAttendee.insert_many(batch).execute()
     return len(sessions)

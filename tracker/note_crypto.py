@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 from pathlib import Path
 
@@ -22,42 +21,22 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tracker.errors import TrackerError
-from tracker.settings import Settings, current_settings
+from tracker.key_files import key_from_file
+from tracker.settings import Settings
 
 KEY_FILE = "notes.key"
 PREFIX = "enc1:"
 UNAVAILABLE = "(This note cannot be read on this installation: it was encrypted with another installation's key.)"
-_keys: dict[Path, bytes] = {}
 
 
-def key_path(settings: Settings | None = None) -> Path:
-    return (Path((settings or current_settings()).data_dir) / KEY_FILE).resolve()
+def key_path(settings: Settings) -> Path:
+    return (Path(settings.data_dir) / KEY_FILE).resolve()
 
 
-def note_key(settings: Settings | None = None) -> bytes:
-    """The installation's notes key: made on first use (owner-only, 0600), the same ever after."""
-    path = key_path(settings)
-    if path in _keys:
-        return _keys[path]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        text = path.read_text(encoding="ascii").strip()
-    else:
-        text = secrets.token_hex(32)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(text + "\n")
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise TrackerError(
-            f"{path} does not hold a notes key (64 hex digits); put back the file from your key backup"
-        )
-    _keys[path] = key
-    return key
+def note_key(settings: Settings) -> bytes:
+    """The installation's notes key: made on first use (owner-only, 0600), the same ever after. Read by the
+    composition root (cli.py, ui.app, the jobs), which passes it to whatever seals or unseals a note."""
+    return key_from_file(key_path(settings), "a notes key (64 hex digits)", "put back the file from your key backup")
 
 
 def key_id(key: bytes) -> str:
@@ -69,23 +48,31 @@ def is_sealed(stored: str | None) -> bool:
     return bool(stored) and str(stored).startswith(PREFIX)
 
 
-def seal(text: str, place: str, settings: Settings | None = None) -> str:
+def seal(text: str, place: str, key: bytes) -> str:
     """The stored form of a note; an empty note stays empty (there is nothing to hide)."""
     if not text:
         return ""
-    key = note_key(settings)
     nonce = secrets.token_bytes(12)
     sealed = AESGCM(key).encrypt(nonce, text.encode("utf-8"), place.encode("utf-8"))
     return f"{PREFIX}{key_id(key)}:{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
 
 
-def unseal(stored: str | None, place: str, settings: Settings | None = None) -> str:
+def seal_if_written(text: str, place: str, key: bytes | None) -> str:
+    """`seal` for a write whose notes are optional (an import, a session logged without notes): the caller may
+    have no key to give, and then no note may be written."""
+    if not text:
+        return ""
+    if key is None:
+        raise TrackerError("a note cannot be saved here: the notes key was not given")
+    return seal(text, place, key)
+
+
+def unseal(stored: str | None, place: str, key: bytes) -> str:
     """The note's text; UNAVAILABLE when it was sealed with another key (or for another place)."""
     if not stored:
         return ""
     if not is_sealed(stored):
         return str(stored)  # written before notes were sealed and not yet migrated
-    key = note_key(settings)
     try:
         ident, _, body = str(stored)[len(PREFIX):].partition(":")
         if ident != key_id(key):
@@ -96,8 +83,8 @@ def unseal(stored: str | None, place: str, settings: Settings | None = None) -> 
         return UNAVAILABLE
 
 
-def sealed_with_another_key(stored: str | None, settings: Settings | None = None) -> bool:
-    return is_sealed(stored) and not str(stored).startswith(f"{PREFIX}{key_id(note_key(settings))}:")
+def sealed_with_another_key(stored: str | None, key: bytes) -> bool:
+    return is_sealed(stored) and not str(stored).startswith(f"{PREFIX}{key_id(key)}:")
 
 
 # The places a note can belong to (the associated data it is sealed with).

@@ -144,19 +144,3 @@ def _positive_int(text: str | None, name: str, default: int) -> int:
     if not text.isdigit() or int(text) < 1:
         raise SettingsError(f"{name}: '{text}' must be a whole number of 1 or more")
     return int(text)
-
-
-_current: Settings | None = None
-
-
-def current_settings() -> Settings:
-    global _current
-    if _current is None:
-        _current = Settings.from_env()
-    return _current
-
-
-def use_settings(settings: Settings) -> Settings:
-    global _current
-    _current = settings
-    return settings

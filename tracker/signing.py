@@ -11,19 +11,17 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tracker import clock
 from tracker.errors import TrackerError
+from tracker.key_files import key_from_file
 from tracker.settings import Settings
 
 KEY_FILE = "secret.key"
 _FUTURE_SKEW_SECONDS = 300
-_keys: dict[Path, bytes] = {}
 
 
 class BadToken(TrackerError):
@@ -41,26 +39,8 @@ class ExpiredToken(BadToken):
 def secret_key(settings: Settings) -> bytes:
     """The app's secret: made on first use in the data folder (owner-only, 0600), the same thereafter. The caller
     passes the settings down from the composition root (tests/test_architecture.py checks none is read here)."""
-    path = (Path(settings.data_dir) / KEY_FILE).resolve()
-    if path in _keys:
-        return _keys[path]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        text = path.read_text(encoding="ascii").strip()
-    else:
-        text = secrets.token_hex(32)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(text + "\n")
-    try:
-        key = bytes.fromhex(text)
-    except ValueError as exc:
-        raise TrackerError(f"{path} does not hold a valid secret key; remove it to make a new one") from exc
-    if len(key) < 32:
-        raise TrackerError(f"{path} holds a secret key shorter than 32 bytes; remove it to make a new one")
-    _keys[path] = key
-    return key
+    return key_from_file(Path(settings.data_dir) / KEY_FILE, "a valid secret key (at least 64 hex digits)",
+                         "remove it to make a new one", longer_ok=True)
 
 
 def _b64(data: bytes) -> str:

@@ -18,8 +18,9 @@ from nicegui import app, ui
 from nicegui import run as nicegui_run
 
 from tracker import clock
+from tracker.note_crypto import note_key
 from tracker.services.database_setup import close_database, load_demo_if_empty, open_database
-from tracker.settings import Settings, use_settings
+from tracker.settings import Settings
 from ui import auth, collector, session_end, signature_cache, theme, workers
 from ui.app_settings import hand_over
 
@@ -39,10 +40,9 @@ def storage_secret(settings: Settings) -> str:
     return secret if isinstance(secret, str) else secret.hex()
 
 
-def _startup(settings: Settings) -> Callable[[], None]:
+def _startup(settings: Settings, notes_key: bytes) -> Callable[[], None]:
     def start() -> None:
-        use_settings(settings)
-        open_database(settings)
+        open_database(settings, notes_key)
         session_end.start()
         if nicegui_run.process_pool is not None:  # served for real (the test fixture sets up no process pool)
             workers.start()
@@ -71,13 +71,13 @@ def _shutdown(settings: Settings) -> Callable[[], None]:
 
 def register_app(settings: Settings) -> None:
     """The middleware, every page module, and start-up/shutdown; call once before ui.run."""
-    use_settings(settings)  # for the domain's own fall-backs (signing and note keys); ui/ reads app.state
+    notes_key = note_key(settings)  # made on first start, so operators can back it up before any note is written
     signature_cache.install()
-    hand_over(app, settings)
+    hand_over(app, settings, notes_key)
     auth.register()
     for name in page_modules():
         importlib.import_module(name).register()
-    app.on_startup(_startup(settings))
+    app.on_startup(_startup(settings, notes_key))
     app.on_shutdown(_shutdown(settings))
 
 
@@ -115,10 +115,10 @@ def serve(settings: Settings, *, database_url: str, host: str, port: int, native
         print(NATIVE_HINT, file=sys.stderr)
         return 1
     settings = dataclasses.replace(settings, database_url=database_url)
-    use_settings(settings)
-    open_database(settings)
+    notes_key = note_key(settings)
+    open_database(settings, notes_key)
     if demo:
-        load_demo_if_empty(clock.today(settings.timezone))
+        load_demo_if_empty(clock.today(settings.timezone), notes_key)
     close_database()
     print(f"{theme.PRODUCT_NAME}: open http://{'localhost' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}")
     run_app(settings, host=host, port=port, native=native)

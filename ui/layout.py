@@ -33,7 +33,7 @@ from tracker.services import inbox
 from tracker.settings import Settings
 from tracker.views.record_span import first_record_date
 from ui import auth, theme, threads
-from ui.app_settings import settings_of_app
+from ui.app_settings import notes_key_of_app, settings_of_app
 from ui.attrs import attrs
 from ui.components import date_picker, heading, text
 
@@ -101,6 +101,11 @@ class Page:
     @property
     def is_past(self) -> bool:
         return self.as_of < self.today
+
+    @property
+    def notes_key(self) -> bytes:
+        """The key that seals and opens supervision notes, handed over with the settings by the composition root."""
+        return notes_key_of_app(app)
 
     def param(self, name: str) -> str | None:
         return self.request.query_params.get(name) if self.request is not None else None

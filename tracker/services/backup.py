@@ -118,8 +118,9 @@ def _checked_script(script: Path, reference: pg_backup.Catalogue, path: Path) ->
     return version
 
 
-def restore(url: str, source: str | Path, now: datetime | None = None) -> RestoreResult:
+def restore(url: str, source: str | Path, now: datetime | None = None, *, notes_key: bytes | None = None) -> RestoreResult:
     """Replace the database with the backup in `source`, bring it up to date and keep a copy of the replaced one.
+    A backup from before notes were sealed has its notes sealed with `notes_key` (and is refused without it).
 
     Nothing in the backup runs unless it is part of this app's schema. Leaves the app's connection open to the
     restored database. Other users should be signed out while it runs.
@@ -127,11 +128,11 @@ def restore(url: str, source: str | Path, now: datetime | None = None) -> Restor
     source = Path(source)
     stamp = _stamp(now)
     if is_postgres_url(url):
-        return _restore_postgres(url, source, stamp)
-    return _restore_sqlite(url, source, stamp)
+        return _restore_postgres(url, source, stamp, notes_key)
+    return _restore_sqlite(url, source, stamp, notes_key)
 
 
-def _restore_postgres(url: str, source: Path, stamp: str) -> RestoreResult:
+def _restore_postgres(url: str, source: Path, stamp: str, notes_key: bytes | None) -> RestoreResult:
     db.connect(url)
     reference = pg_backup.read_catalogue(db.database)
     pg_backup.check_contents(source, reference)
@@ -142,7 +143,7 @@ def _restore_postgres(url: str, source: Path, stamp: str) -> RestoreResult:
         pg_backup.dump(url, kept)
         with db.database.atomic():
             pg_backup.load(db.database, script, reference)
-            db.migrate_schema()
+            db.migrate_schema(notes_key)
             problems = reference.same_as(pg_backup.read_catalogue(db.database))
             if problems:
                 raise ValidationError(f"{source} was refused: once restored, {'; '.join(problems)}", "file")
@@ -151,7 +152,7 @@ def _restore_postgres(url: str, source: Path, stamp: str) -> RestoreResult:
     return RestoreResult(source, kept, version)
 
 
-def _restore_sqlite(url: str, source: Path, stamp: str) -> RestoreResult:
+def _restore_sqlite(url: str, source: Path, stamp: str, notes_key: bytes | None) -> RestoreResult:
     version = check_sqlite_backup(source)
     target = sqlite_path(url)
     if target.exists() and target.resolve() == source.resolve():
@@ -172,7 +173,7 @@ def _restore_sqlite(url: str, source: Path, stamp: str) -> RestoreResult:
         src.close()
     try:
         db.connect(url)
-        db.migrate_schema()
+        db.migrate_schema(notes_key)
         with sqlite3.connect(f"file:{target}?mode=ro", uri=True) as conn:
             problems = sqlite_schema.check_live(conn)
         if problems:

@@ -199,19 +199,22 @@ def existing_keys(first: date, last: date) -> set[tuple[int, date, int, str, fro
     return {(s[0], s[1], s[2], s[3], frozenset(people[sid])) for sid, s in sessions.items()}
 
 
-def insert_session(item: SessionInput) -> SupervisionSession:
-    """Write one session and its attendees (inside the caller's transaction), notes sealed; no audit here."""
+def insert_session(item: SessionInput, notes_key: bytes | None = None) -> SupervisionSession:
+    """Write one session and its attendees (inside the caller's transaction), notes sealed with `notes_key`
+    (none may be written without it); no audit here."""
     session = SupervisionSession.create(
         supervisor=item.supervisor, date=item.on, minutes=item.minutes, kind=item.kind, format=item.format,
         mode=item.mode, topics=item.topics, actions=item.actions, next_date=item.next_date,
     )
     if item.group_summary:
-        session.group_summary = note_crypto.seal(item.group_summary, note_crypto.summary_place(session.id))
+        session.group_summary = note_crypto.seal_if_written(item.group_summary, note_crypto.summary_place(session.id),
+                                                            notes_key)
         SupervisionSession.update(group_summary=session.group_summary).where(
             SupervisionSession.id == session.id).execute()
     SessionAttendee.insert_many([
         {"session": session.id, "person": p.id,
-         "private_note": note_crypto.seal(item.private_notes.get(p.id, ""), note_crypto.attendee_place(session.id, p.id))}
+         "private_note": note_crypto.seal_if_written(item.private_notes.get(p.id, ""),
+                                                     note_crypto.attendee_place(session.id, p.id), notes_key)}
         for p in item.supervisees
     ]).execute()
     return session
@@ -266,12 +269,14 @@ def log_session(
     *,
     today: date | None = None,
     repeat_ok: bool = False,
+    notes_key: bytes | None = None,
 ) -> SupervisionSession:
     """Record a session given by `supervisor_id` to one or more supervisees; every one employed on the date.
     A session just like one already held is asked about (NeedsConfirmation) unless `repeat_ok`.
 
     `private_notes`: each attendee's own note with the supervisor (person id -> text; a plain text for a
-    one-to-one session); `group_summary`: what every attendee of a group session may read."""
+    one-to-one session); `group_summary`: what every attendee of a group session may read. Notes are sealed
+    with `notes_key` (tracker.note_crypto); a session with notes is refused without it."""
     with database.atomic():
         supervisor = person_by_id(supervisor_id)
         staff: dict[int, str] = dict(
@@ -293,7 +298,7 @@ def log_session(
         held = None if repeat_ok else same_session_held(item)
         if held is not None:
             raise NeedsConfirmation(repeat_question(held))
-        session = insert_session(item)
+        session = insert_session(item, notes_key)
         audit.record(actor, "create", "supervision_session", session.id, None, session_summary(session, item))
     return session
 
@@ -359,6 +364,7 @@ def log_own_session(
     *,
     today: date,
     repeat_ok: bool = False,
+    notes_key: bytes | None = None,
 ) -> SupervisionSession:
     """A supervisor logs a session they gave; every attendee must be their supervisee (today or on the day).
     A session just like one they logged already is asked about first (NeedsConfirmation) unless `repeat_ok`."""
@@ -373,4 +379,5 @@ def log_own_session(
     return log_session(
         viewer.actor, viewer.person_id, on, minutes, kind, format, mode, list(supervisee_ids_),
         topics, actions, next_date, private_notes, group_summary, today=today, repeat_ok=repeat_ok,
+        notes_key=notes_key,
     )

@@ -130,7 +130,7 @@ class LogTotals:
         return f"{self.minutes // 60} h {self.minutes % 60:02d} min"
 
 
-def _views(sessions: Iterable[SupervisionSession], reader: int) -> list[SessionView]:
+def _views(sessions: Iterable[SupervisionSession], reader: int, notes_key: bytes) -> list[SessionView]:
     """The sessions as the person `reader` may see them: their own private notes (every attendee's, for the supervisor),
     the group summary where they are a party, and nobody else's note (tracker.access decides)."""
     rows = list(sessions)
@@ -160,7 +160,7 @@ def _views(sessions: Iterable[SupervisionSession], reader: int) -> list[SessionV
         for person_id, name, confirmation, query_text, sealed in people:
             note = ""
             if may_read_private_note(reader, facts[sid], person_id):
-                note = note_crypto.unseal(sealed, note_crypto.attendee_place(sid, person_id))
+                note = note_crypto.unseal(sealed, note_crypto.attendee_place(sid, person_id), notes_key)
             attendees.setdefault(sid, []).append(Attendee(person_id, name, confirmation, query_text, note))
     supervisors = {
         p.id: p.name
@@ -171,9 +171,9 @@ def _views(sessions: Iterable[SupervisionSession], reader: int) -> list[SessionV
     return [
         SessionView(
             s.id, s.date, s.minutes, s.kind, s.format, s.mode, s.topics, s.actions, s.next_date,
-            note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id))
+            note_crypto.unseal(s.group_summary, note_crypto.summary_place(s.id), notes_key)
             if may_read_summary(reader, facts[s.id]) else "",
-            note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id))
+            note_crypto.unseal(s.supervisor_notes, note_crypto.supervisor_place(s.id), notes_key)
             if reader == s.supervisor_id else "",
             s.supervisor_id, supervisors.get(s.supervisor_id, ""), tuple(attendees.get(s.id, ())),
         )
@@ -187,15 +187,19 @@ def supervisor_log(
     last: date,
     supervisee_id: int | None = None,
     kind: str | None = None,
+    *,
+    notes_key: bytes,
 ) -> tuple[list[SessionView], LogTotals]:
-    """Sessions the supervisor gave between the dates (newest first), optionally for one supervisee or kind."""
+    """Sessions the supervisor gave between the dates (newest first), optionally for one supervisee or kind;
+    the notes opened with `notes_key`."""
     query = SupervisionSession.select().where(SupervisionSession.id.in_(_given_between(supervisor_id, first, last)))
     if kind:
         query = query.where(SupervisionSession.kind == kind)
     if supervisee_id is not None:
         attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == supervisee_id)
         query = query.where(SupervisionSession.id.in_(attended))
-    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), supervisor_id)
+    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), supervisor_id,
+                   notes_key)
     by_kind: dict[str, int] = {}
     for v in views:
         by_kind[v.kind] = by_kind.get(v.kind, 0) + v.minutes
@@ -226,11 +230,11 @@ def people_supervised(supervisor_id: int) -> list[tuple[int, str]]:
     return sorted(((p.id, p.name) for p in query), key=lambda t: t[1])
 
 
-def sessions_attended(person_id: int, as_of: date, months: int = 12) -> list[SessionView]:
-    """The person's sessions in the last `months` months up to as_of, newest first."""
+def sessions_attended(person_id: int, as_of: date, months: int = 12, *, notes_key: bytes) -> list[SessionView]:
+    """The person's sessions in the last `months` months up to as_of, newest first; notes opened with `notes_key`."""
     first = add_months(month_start(as_of), -(months - 1))
     attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == person_id)
     query = SupervisionSession.select().where(
         SupervisionSession.id.in_(attended) & (SupervisionSession.date >= first) & (SupervisionSession.date <= as_of)
     )
-    return _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), person_id)
+    return _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), person_id, notes_key)

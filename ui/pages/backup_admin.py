@@ -22,7 +22,7 @@ from ui.app_settings import settings_of
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel
 from ui.file_field import FileField
-from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, forbidden, frame
 from ui.tables import Column, table
 
 # Larger than any practice's database we have seen; a bigger file is refused at the button, not half-read.
@@ -76,88 +76,101 @@ def register() -> None:
     async def backup_admin() -> None:
         async with frame("Backups", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
-            settings = page.settings
-            _guidance(settings)
+            await BackupsPage(page).build()
 
-            @ui.refreshable
-            def held_section(files: list[backup_job.BackupFile]) -> None:
-                if not files:
-                    empty_state("No backups yet.")
-                    return
-                columns = [Column("File"), Column("Made"), Column("Size", numeric=True), Column("Actions")]
-                with table("Backups held", columns) as cells:
-                    for f in files:
-                        with cells.row(file=f.name):
-                            cells.cell(f.name, header=True)
-                            cells.cell(_when(f.modified, settings.timezone))
-                            cells.cell(_size(f.size))
-                            with cells.cell(), ui.row().classes("gap-2"):
-                                attrs(ui.link("Download", f"/admin/backups/{quote(f.name)}"),
-                                      aria_label=f"Download {f.name}")
-                                restore = ui.button("Restore…", on_click=lambda name=f.name: ask_restore(name))
-                                attrs(restore.props("outline dense no-caps color=negative"),
-                                      aria_label=f"Restore {f.name}").mark(f"restore-{f.name}")
 
-            async def refresh() -> None:
-                held_section.refresh(await read(backup_job.backups_held, settings))
+class BackupsPage:
+    """The page's state: the settings and notes key it was opened with, and the backups held as last read. The
+    list is a refreshable part, drawn again after a backup, an upload or a restore."""
 
-            async def back_up() -> None:
-                done = await write(lambda who: backup_job.backup_now(settings, who.actor), needs=ADMIN)
-                if done.ok:
-                    ui.notify(f"Backup made: {done.value.path.name}", type="positive")
-                    await refresh()
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.settings = page.settings
+        self.notes_key = page.notes_key
+        self.files: list[backup_job.BackupFile] = []
 
-            def ask_restore(name: str) -> None:
-                with ui.dialog() as dialog, ui.card().classes("max-w-lg"):
-                    heading(f"Restore {name}?", 2)
-                    ui.label("This replaces everything in the database with the backup. A copy of the database "
-                             "as it is now is kept beside it. People signed in now should sign in again.")
-                    word = ui.input(f"Type {CONFIRM_WORD} to confirm").mark("confirm-word")
+    async def build(self) -> None:
+        settings = self.settings
+        _guidance(settings)
+        with panel():
+            heading("Back up now", 2)
+            ui.button("Back up now", icon="backup", on_click=self.back_up).props("unelevated no-caps").mark(
+                "back-up-now")
+        with panel():
+            heading("Backups held", 2)
+            self.files = await read(backup_job.backups_held, settings)
+            self.held_section()
+        with panel():
+            heading("Restore from a file", 2)
+            muted("Upload a backup made by this app (.db for SQLite, .dump for PostgreSQL); you are asked to "
+                  "confirm before anything changes.")
+            FileField("Choose the backup file", suffixes=(".db", ".dump"), kinds=".db or .dump backup",
+                      max_bytes=MAX_BACKUP_BYTES, on_file=self.uploaded).mark("upload-backup")
+        muted(f"Times are {settings.timezone}; today is {self.page.today.strftime('%d/%m/%Y')}.")
 
-                    started: list[bool] = []
+    @ui.refreshable_method
+    def held_section(self) -> None:
+        if not self.files:
+            empty_state("No backups yet.")
+            return
+        columns = [Column("File"), Column("Made"), Column("Size", numeric=True), Column("Actions")]
+        with table("Backups held", columns) as cells:
+            for f in self.files:
+                with cells.row(file=f.name):
+                    cells.cell(f.name, header=True)
+                    cells.cell(_when(f.modified, self.settings.timezone))
+                    cells.cell(_size(f.size))
+                    with cells.cell(), ui.row().classes("gap-2"):
+                        attrs(ui.link("Download", f"/admin/backups/{quote(f.name)}"),
+                              aria_label=f"Download {f.name}")
+                        restore = ui.button("Restore…", on_click=lambda name=f.name: self.ask_restore(name))
+                        attrs(restore.props("outline dense no-caps color=negative"),
+                              aria_label=f"Restore {f.name}").mark(f"restore-{f.name}")
 
-                    async def go() -> None:
-                        if (word.value or "").strip() != CONFIRM_WORD:
-                            ui.notify(f"Nothing was restored: type {CONFIRM_WORD} in capitals to confirm.",
-                                      type="warning")
-                            return
-                        if started:  # a second click while the first restore runs
-                            return
-                        started.append(True)
-                        dialog.close()
-                        done = await write(
-                            lambda who: backup_job.restore_held(settings, name, who.actor), needs=ADMIN
-                        )
-                        if done.ok:
-                            ui.notify(f"Restored from {name}.", type="positive")
-                            await refresh()
+    async def refresh(self) -> None:
+        self.files = await read(backup_job.backups_held, self.settings)
+        await self.held_section.refresh()
 
-                    with ui.row().classes("gap-2"):
-                        ui.button("Restore", on_click=go).props("unelevated no-caps color=negative").mark(
-                            "confirm-restore")
-                        ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-                dialog.open()
+    async def back_up(self) -> None:
+        done = await write(lambda who: backup_job.backup_now(self.settings, who.actor), needs=ADMIN)
+        if done.ok:
+            ui.notify(f"Backup made: {done.value.path.name}", type="positive")
+            await self.refresh()
 
-            async def uploaded(name: str, content: bytes) -> None:
-                done = await write(
-                    lambda who: backup_job.keep_upload(settings, content, name, datetime.now(UTC)),
-                    needs=ADMIN,
-                )
-                if done.ok:
-                    await refresh()
-                    ask_restore(done.value.name)
+    def ask_restore(self, name: str) -> None:
+        with ui.dialog() as dialog, ui.card().classes("max-w-lg"):
+            heading(f"Restore {name}?", 2)
+            ui.label("This replaces everything in the database with the backup. A copy of the database "
+                     "as it is now is kept beside it. People signed in now should sign in again.")
+            word = ui.input(f"Type {CONFIRM_WORD} to confirm").mark("confirm-word")
+            started: list[bool] = []
+            with ui.row().classes("gap-2"):
+                ui.button("Restore", on_click=lambda: self.restore(name, word, dialog, started)).props(
+                    "unelevated no-caps color=negative").mark("confirm-restore")
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+        dialog.open()
 
-            with panel():
-                heading("Back up now", 2)
-                ui.button("Back up now", icon="backup", on_click=back_up).props("unelevated no-caps").mark(
-                    "back-up-now")
-            with panel():
-                heading("Backups held", 2)
-                held_section(await read(backup_job.backups_held, settings))
-            with panel():
-                heading("Restore from a file", 2)
-                muted("Upload a backup made by this app (.db for SQLite, .dump for PostgreSQL); you are asked to "
-                      "confirm before anything changes.")
-                FileField("Choose the backup file", suffixes=(".db", ".dump"), kinds=".db or .dump backup",
-                          max_bytes=MAX_BACKUP_BYTES, on_file=uploaded).mark("upload-backup")
-            muted(f"Times are {settings.timezone}; today is {page.today.strftime('%d/%m/%Y')}.")
+    async def restore(self, name: str, word: ui.input, dialog: ui.dialog, started: list[bool]) -> None:
+        """The dialog's Restore button: only with the word typed, and once however often it is clicked."""
+        if (word.value or "").strip() != CONFIRM_WORD:
+            ui.notify(f"Nothing was restored: type {CONFIRM_WORD} in capitals to confirm.", type="warning")
+            return
+        if started:  # a second click while the first restore runs
+            return
+        started.append(True)
+        dialog.close()
+        done = await write(
+            lambda who: backup_job.restore_held(self.settings, name, who.actor, self.notes_key), needs=ADMIN
+        )
+        if done.ok:
+            ui.notify(f"Restored from {name}.", type="positive")
+            await self.refresh()
+
+    async def uploaded(self, name: str, content: bytes) -> None:
+        done = await write(
+            lambda who: backup_job.keep_upload(self.settings, content, name, datetime.now(UTC)),
+            needs=ADMIN,
+        )
+        if done.ok:
+            await self.refresh()
+            self.ask_restore(done.value.name)

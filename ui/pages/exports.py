@@ -28,7 +28,7 @@ from tracker.views.calendar_ics import user_feed
 from tracker.views.export_bundle import bundle_zip
 from ui import auth
 from ui.actions import read
-from ui.app_settings import settings_of
+from ui.app_settings import notes_key_of_app, settings_of
 from ui.layout import forbidden
 
 VIEWS = ("matrix", "people", "training", "sessions", "absences", "audit")
@@ -93,7 +93,8 @@ def register() -> None:
         if viewer is None or viewer.person_id is None:
             return forbidden("Your sign-in is not linked to a person record.")
         settings = settings_of(request)
-        content = await read(build_zip, viewer, viewer.person_id, clock.today(settings.timezone), uploads_dir(settings))
+        content = await read(build_zip, viewer, viewer.person_id, clock.today(settings.timezone), uploads_dir(settings),
+                             notes_key=notes_key_of_app(request.app))
         return _download(content, "application/zip", "my-data.zip")
 
     @app.get("/exports/my-calendar.ics", include_in_schema=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
@@ -25,7 +26,7 @@ from ui.actions import read, write
 from ui.attrs import attrs
 from ui.components import empty_state, heading, muted, panel, text
 from ui.file_field import FileField
-from ui.layout import PAGE_BUILD_SECONDS, add_nav, forbidden, frame
+from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, forbidden, frame
 from ui.tables import Column, table
 
 PATH = "/admin/imports"
@@ -36,6 +37,15 @@ KIND_LABELS = {
     "absences": "Absences", "requirements": "Training requirements", "supervision-rules": "Supervision rules",
     "course-aliases": "Course aliases (other systems' names)", "training-matrix": "Training matrix (a column per course)",
 }
+
+
+class Showing(Enum):
+    """What the lower half of the page shows below the mapping."""
+
+    NOTHING = "nothing"
+    CHECKING = "checking"
+    PREVIEW = "preview"
+    DONE = "done"
 
 
 @dataclass
@@ -166,145 +176,194 @@ def register() -> None:
     async def imports_page() -> None:
         async with frame("Imports", breadcrumbs=[("Administration", None)]) as page:
             require(page.viewer, ADMIN)
-            state = Upload()
+            ImportsPage(page).build()
 
+
+class ImportsPage:
+    """The page's state: the upload (file, headers, mapping), and what its lower half shows: the mapping once a
+    file is read, then a check running, its preview, or the import done. Each part is refreshable; each handler
+    a method. Every read and write runs off the event loop (ui.actions)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.state = Upload()
+        self.mapping_open = False  # a file was read: its columns are shown to match
+        self.showing = Showing.NOTHING
+        self.courses: dict[str, str] = {}  # our courses, to choose for a name the file uses that we do not know
+        self.done = ""  # the summary of the import just made
+        self.replace: ui.checkbox | None = None
+
+    def build(self) -> None:
+        state = self.state
+        with panel():
+            heading("1. What are you importing?", 2)
+            with ui.row().classes("gap-4 items-end"):
+                ui.select({k: KIND_LABELS[k] for k in KINDS}, value=state.kind, label="Kind of file",
+                          on_change=lambda e: self.choose_kind(e.value)).classes("w-64").mark("kind")
+                source = ui.input("Where the file comes from (remembers its columns)",
+                                  placeholder="for example ESR").classes("w-80").mark("source")
+                source.on("blur", lambda: self.choose_source(source.value or ""))
+            self.replace = ui.checkbox("Make this file the whole set (replace every rule held, built-in ones too)",
+                                       on_change=lambda e: setattr(state, "replace", bool(e.value)))
+            self.replace.mark("replace")
+            self.replace.set_visibility(state.kind in REPLACEABLE)
+            with ui.column():
+                self.kind_help()
+            with ui.row().classes("gap-4"):
+                self.template_links()
+
+        with panel():
+            heading("2. Upload the file", 2)
+            muted(f"CSV (comma, semicolon or tab; UTF-8 or Windows-1252; .csv or .txt) or Excel (.xlsx), up to "
+                  f"{MAX_BYTES // 1024 // 1024} MB.")
+            FileField("Choose the file to import", suffixes=(".csv", ".txt", ".xlsx"),
+                      kinds="CSV, text (.txt) or Excel (.xlsx)", max_bytes=MAX_BYTES,
+                      on_file=self.uploaded).mark("upload-file")
+
+        with ui.column().classes("w-full"):
+            self.mapping()
+        with ui.column().classes("w-full"):
+            self.preview()
+
+    # ---- the parts ---------------------------------------------------------------------------------------------
+
+    @ui.refreshable_method
+    def kind_help(self) -> None:
+        _columns_help(self.state.kind)
+
+    @ui.refreshable_method
+    def template_links(self) -> None:
+        for fmt in ("csv", "xlsx"):
+            ui.link(f"Download the {fmt.upper()} template", f"/imports/templates/{self.state.kind}.{fmt}")
+
+    @ui.refreshable_method
+    def mapping(self) -> None:
+        if not self.mapping_open:
+            return
+        with panel():
+            heading(f"3. Match the columns of {self.state.filename}", 2)
+            _mapping_editor(self.state, self.set_column)
+            ui.button("Check the file", icon="fact_check", on_click=self.check).props(
+                "unelevated no-caps").mark("check")
+
+    @ui.refreshable_method
+    def preview(self) -> None:
+        state = self.state
+        if self.showing is Showing.CHECKING:
+            with ui.row().classes("items-center gap-2"):
+                ui.spinner()
+                ui.label(f"Checking every row of {state.filename}…")
+        elif self.showing is Showing.PREVIEW and state.checked is not None:
             with panel():
-                heading("1. What are you importing?", 2)
-                with ui.row().classes("gap-4 items-end"):
-                    ui.select({k: KIND_LABELS[k] for k in KINDS}, value=state.kind, label="Kind of file",
-                              on_change=lambda e: choose_kind(e.value)).classes("w-64").mark("kind")
-                    source = ui.input("Where the file comes from (remembers its columns)",
-                                      placeholder="for example ESR").classes("w-80").mark("source")
-                    source.on("blur", lambda: choose_source(source.value or ""))
-                replace = ui.checkbox("Make this file the whole set (replace every rule held, built-in ones too)",
-                                      on_change=lambda e: setattr(state, "replace", bool(e.value)))
-                replace.mark("replace")
-                help_box = ui.column()
-                templates = ui.row().classes("gap-4")
-
+                heading("4. Preview", 2)
+                if state.checked.unknown_courses:
+                    _course_mapper(state.checked, self.courses, self.remember_course)
+                if state.checked.rows:
+                    _preview_table(state.checked)
+                else:
+                    empty_state("The file has no rows.")
+                _outcome(state.checked)
+                if state.checked.ok:
+                    ui.button("Import all rows", icon="upload", on_click=self.commit).props(
+                        "unelevated no-caps").mark("import")
+        elif self.showing is Showing.DONE:
             with panel():
-                heading("2. Upload the file", 2)
-                muted(f"CSV (comma, semicolon or tab; UTF-8 or Windows-1252; .csv or .txt) or Excel (.xlsx), up to "
-                      f"{MAX_BYTES // 1024 // 1024} MB.")
-                FileField("Choose the file to import", suffixes=(".csv", ".txt", ".xlsx"),
-                          kinds="CSV, text (.txt) or Excel (.xlsx)", max_bytes=MAX_BYTES,
-                          on_file=lambda name, content: uploaded(name, content)).mark("upload-file")
+                heading("Done", 2)
+                text("p", self.done).mark("import-done")
 
-            mapping_box = ui.column().classes("w-full")
-            preview_box = ui.column().classes("w-full")
+    async def show_mapping(self) -> None:
+        """The mapping drawn afresh, and the preview of an earlier check gone."""
+        self.mapping_open = True
+        self.showing = Showing.NOTHING
+        await self.mapping.refresh()
+        await self.preview.refresh()
 
-            def show_kind_help() -> None:
-                replace.set_visibility(state.kind in REPLACEABLE)
-                help_box.clear()
-                with help_box:
-                    _columns_help(state.kind)
-                templates.clear()
-                with templates:
-                    for fmt in ("csv", "xlsx"):
-                        ui.link(f"Download the {fmt.upper()} template", f"/imports/templates/{state.kind}.{fmt}")
+    async def show(self, showing: Showing) -> None:
+        self.showing = showing
+        await self.preview.refresh()
 
-            def choose_kind(kind: str) -> None:
-                state.kind = kind
-                state.checked = None
-                show_kind_help()
-                if state.headers:
-                    _suggest(state)
-                    show_mapping()
+    # ---- the handlers ------------------------------------------------------------------------------------------
 
-            async def choose_source(value: str) -> None:
-                state.source = value.strip()
-                if state.headers:
-                    await read(_suggest, state)
-                    show_mapping()
+    async def choose_kind(self, kind: str) -> None:
+        state = self.state
+        state.kind = kind
+        state.checked = None
+        if self.replace is not None:
+            self.replace.set_visibility(kind in REPLACEABLE)
+        await self.kind_help.refresh()
+        await self.template_links.refresh()
+        if state.headers:
+            await read(_suggest, state)
+            await self.show_mapping()
 
-            def set_column(header: str, target: str) -> None:
-                state.mapping[header] = target or cm.IGNORE
-                state.checked = None
-                show_mapping()
+    async def choose_source(self, value: str) -> None:
+        self.state.source = value.strip()
+        if self.state.headers:
+            await read(_suggest, self.state)
+            await self.show_mapping()
 
-            def show_mapping() -> None:
-                mapping_box.clear()
-                preview_box.clear()
-                with mapping_box, panel():
-                    heading(f"3. Match the columns of {state.filename}", 2)
-                    _mapping_editor(state, set_column)
-                    ui.button("Check the file", icon="fact_check", on_click=check).props(
-                        "unelevated no-caps").mark("check")
+    async def set_column(self, header: str, target: str) -> None:
+        self.state.mapping[header] = target or cm.IGNORE
+        self.state.checked = None
+        await self.show_mapping()
 
-            async def uploaded(name: str, content: bytes) -> None:
-                state.data = content
-                state.filename = name
-                state.checked = None
-                try:
-                    state.headers = await read(cm.headers_of, state.data, state.filename)
-                except ImportRejected as exc:
-                    ui.notify(str(exc), type="negative", multi_line=True)
-                    return
-                await read(_suggest, state)
-                show_mapping()
+    async def uploaded(self, name: str, content: bytes) -> None:
+        state = self.state
+        state.data = content
+        state.filename = name
+        state.checked = None
+        try:
+            state.headers = await read(cm.headers_of, state.data, state.filename)
+        except ImportRejected as exc:
+            ui.notify(str(exc), type="negative", multi_line=True)
+            return
+        await read(_suggest, state)
+        await self.show_mapping()
 
-            async def check() -> None:
-                if cm.problems(state.kind, state.mapping):
-                    ui.notify("Match every required column first.", type="warning")
-                    return
-                preview_box.clear()
-                with preview_box:
-                    spinner = ui.row().classes("items-center gap-2")
-                    with spinner:
-                        ui.spinner()
-                        ui.label(f"Checking every row of {state.filename}…")
-                done = await write(
-                    lambda who: cm.preview(state.kind, state.data, state.filename, dict(state.mapping), page.today,
-                                           replace=state.replace),
-                    needs=ADMIN,
-                )
-                preview_box.clear()
-                if not done.ok:
-                    return
-                state.checked = done.value
-                courses = await read(course_choices) if state.checked.unknown_courses else {}
-                with preview_box, panel():
-                    heading("4. Preview", 2)
-                    if state.checked.unknown_courses:
-                        _course_mapper(state.checked, courses, remember_course)
-                    if state.checked.rows:
-                        _preview_table(state.checked)
-                    else:
-                        empty_state("The file has no rows.")
-                    _outcome(state.checked)
-                    if state.checked.ok:
-                        ui.button("Import all rows", icon="upload", on_click=commit).props(
-                            "unelevated no-caps").mark("import")
+    async def check(self) -> None:
+        state = self.state
+        if cm.problems(state.kind, state.mapping):
+            ui.notify("Match every required column first.", type="warning")
+            return
+        await self.show(Showing.CHECKING)
+        done = await write(
+            lambda who: cm.preview(state.kind, state.data, state.filename, dict(state.mapping), self.page.today,
+                                   replace=state.replace),
+            needs=ADMIN,
+        )
+        if not done.ok:
+            await self.show(Showing.NOTHING)
+            return
+        state.checked = done.value
+        self.courses = await read(course_choices) if state.checked.unknown_courses else {}
+        await self.show(Showing.PREVIEW)
 
-            async def remember_course(alias: str, code: str | None) -> None:
-                if not code:
-                    ui.notify(f"Choose which of our courses '{alias}' is first.", type="warning")
-                    return
-                done = await write(lambda who: course_aliases.remember_alias(who.actor, alias, code), needs=ADMIN)
-                if done.ok:
-                    ui.notify(f"Remembered: {alias} is {code}.", type="positive")
-                    await check()
+    async def remember_course(self, alias: str, code: str | None) -> None:
+        if not code:
+            ui.notify(f"Choose which of our courses '{alias}' is first.", type="warning")
+            return
+        done = await write(lambda who: course_aliases.remember_alias(who.actor, alias, code), needs=ADMIN)
+        if done.ok:
+            ui.notify(f"Remembered: {alias} is {code}.", type="positive")
+            await self.check()
 
-            async def commit() -> None:
-                if state.checked is None or not state.checked.ok:
-                    return
-                done = await write(
-                    lambda who: cm.commit(state.kind, state.data, state.filename, dict(state.mapping), who.actor,
-                                          page.today, replace=state.replace),
-                    needs=ADMIN,
-                )
-                if not done.ok:
-                    return
-                if state.source:
-                    await write(
-                        lambda who: cm.save_mapping(state.source, state.kind, dict(state.mapping), who.actor),
-                        needs=ADMIN,
-                    )
-                ui.notify(f"Imported: {done.value.summary()}", type="positive", multi_line=True)
-                preview_box.clear()
-                with preview_box, panel():
-                    heading("Done", 2)
-                    text("p", done.value.summary()).mark("import-done")
-                state.checked = None
-
-            show_kind_help()
+    async def commit(self) -> None:
+        state = self.state
+        if state.checked is None or not state.checked.ok:
+            return
+        done = await write(
+            lambda who: cm.commit(state.kind, state.data, state.filename, dict(state.mapping), who.actor,
+                                  self.page.today, replace=state.replace),
+            needs=ADMIN,
+        )
+        if not done.ok:
+            return
+        if state.source:
+            await write(
+                lambda who: cm.save_mapping(state.source, state.kind, dict(state.mapping), who.actor),
+                needs=ADMIN,
+            )
+        ui.notify(f"Imported: {done.value.summary()}", type="positive", multi_line=True)
+        self.done = done.value.summary()
+        await self.show(Showing.DONE)
+        state.checked = None

@@ -121,6 +121,7 @@ def register() -> None:
                             kind.value, fmt.value, mode.value, people, topics.value or "", actions.value or "",
                             next_date.value or None, {pid: n for pid, n in private.items() if n},
                             typed.get("summary", "") if group else "", today=page.today, repeat_ok=repeat_ok,
+                            notes_key=page.notes_key,
                         ),
                         needs=SUPERVISOR, form=form, labels=problems.labels, quiet=True,
                     )

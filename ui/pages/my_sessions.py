@@ -107,7 +107,7 @@ def register() -> None:
             content = ui.column().classes("w-full gap-4")
 
             async def show() -> None:
-                views = await read(sessions_attended, person_id, page.as_of)
+                views = await read(sessions_attended, person_id, page.as_of, notes_key=page.notes_key)
                 content.clear()
                 with content:
                     waiting = sum(1 for v in views if _waiting(v, person_id))

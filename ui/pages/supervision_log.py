@@ -135,7 +135,8 @@ def register() -> None:
                     return
                 assert start is not None and end is not None
                 views, totals = await read(
-                    supervisor_log, supervisor_id, start, end, int(who.value) or None, kind.value or None
+                    supervisor_log, supervisor_id, start, end, int(who.value) or None, kind.value or None,
+                    notes_key=page.notes_key,
                 )
                 shown.views, shown.totals, shown.limit = views, totals, PAGE_SIZE
                 render()
