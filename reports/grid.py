@@ -149,6 +149,7 @@ class Ink:
     """
 
     _encoded: WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[str, str]]]] = WeakKeyDictionary()
+    _readable: WeakKeyDictionary[Any, dict[str, bool]] = WeakKeyDictionary()
 
     def __init__(self, canv: Canvas) -> None:
         self.canv = canv
@@ -187,17 +188,40 @@ class Ink:
         for x, y, line in placed:
             pieces = encoded.get((font_name, line))
             if pieces is None:
-                pieces = encoded[(font_name, line)] = [
-                    (font.getSubsetInternalName(subset, doc), escapePDF(chars))
-                    for subset, chars in font.splitString(line, doc)
-                ]
+                pieces = encoded[(font_name, line)] = self._encode(font, font_name, line, doc)
+            if len(pieces) == 1 and pieces[0][0] == current:  # the usual case: one piece in the font set
+                ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {pieces[0][1]}")
+                continue
             ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-            for name, chars in pieces:
+            for name, shown in pieces:
                 if name != current:
                     ops.append(f"{name} {size:.2f} Tf")
                     current = name
-                ops.append(f"({chars}) Tj")
+                ops.append(shown)
         ops.append("ET")
+
+    @classmethod
+    def _encode(cls, font: Any, font_name: str, line: str, doc: Any) -> list[tuple[str, str]]:
+        """The line as (subset font name, show operator) pieces. Printable ASCII is its own code in the first
+        subset (reportlab's "ASCII readable" subsets), so it needs only PDF's three escapes: reportlab's per-character
+        splitString and escapePDF (pure Python without its accelerator) are left for the rest."""
+        if line and line.isascii() and line.isprintable() and cls._ascii_as_is(font, font_name, doc):
+            shown = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            return [(font.getSubsetInternalName(0, doc), f"({shown}) Tj")]
+        return [
+            (font.getSubsetInternalName(subset, doc), f"({escapePDF(chars)}) Tj")
+            for subset, chars in font.splitString(line, doc)
+        ]
+
+    @classmethod
+    def _ascii_as_is(cls, font: Any, font_name: str, doc: Any) -> bool:
+        """Whether the document's first subset of the font gives printable ASCII its own codes."""
+        known = cls._readable.setdefault(doc, {})
+        if font_name not in known:
+            font.getSubsetInternalName(0, doc)  # makes the document's subsets of the font
+            assignments = font.state[doc].assignments
+            known[font_name] = all(assignments.get(n) == n for n in range(32, 127))
+        return known[font_name]
 
     def _plain_text(self, font_name: str, size: float, colour: Color,
                     placed: Sequence[tuple[float, float, str]]) -> None:
