@@ -8,6 +8,7 @@ on the mail server, not on us. The engine's own snapshot is timed too, to show w
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +71,7 @@ def remind(b: Bench) -> None:
     seconds, planned = _repeat(b, lambda: scan_once(b.as_of, settings, dry_run=True))
     b.note(f"{planned.reminders:,} reminders due for {len(planned.deliveries):,} recipients on {b.as_of:%d/%m/%Y}")
     b.report("remind: plan only (--dry-run)", seconds, target=TARGET_SECONDS)
+    b.note(f"(processor time of that scan: {_median(_cpu):.3f} s; load average {os.getloadavg()[0]:.2f})")
 
     seconds, first = _repeat(b, lambda: scan_once(b.as_of, settings, deliver=False))
     assert first.reminders == planned.reminders, "the scan claimed other reminders than the dry run listed"

@@ -93,10 +93,16 @@ class ScanResult:
         )
 
 
-def plan(as_of: date, settings: Settings) -> list[Notice]:
-    """Every reminder due on as_of that someone can receive, whether or not it was already sent."""
-    records = population.load_records(as_of)
-    results = compliance.assess_all(records, population.load_rules(), as_of)
+def plan(as_of: date, settings: Settings, months: int | None = None) -> list[Notice]:
+    """Every reminder due on as_of that someone can receive, whether or not it was already sent.
+
+    Reminders read only the supervision months that decide a status (this month's period and the month
+    before: `Rules.recent_months`), so the engine is asked for those rather than the twelve a page shows, and
+    the records are read back only that far; `months` asks for more (a test compares the two)."""
+    rules = population.load_rules()
+    months = months or rules.recent_months
+    records = population.load_records(as_of, months=months, widest_period=rules.widest_period)
+    results = compliance.assess_all(records, rules, as_of, months)
     people = load_directory(as_of)
     by_id = {r.person_id: r for r in records}
 

@@ -110,12 +110,31 @@ class GridPage(Flowable):
                                self.bold_font) for col, column in enumerate(self.columns)]
         ink.text(self.bold_font, self.size, WHITE, [p for cell in header for p in cell])
         groups: dict[tuple[str, bool], list[tuple[float, float, str]]] = {}
+        # Each line's place, worked out inline (as _placed does) over tens of thousands of cells a section.
+        size, leading, drop = self.size, self.leading, self.size * 0.98
+        centred = [c.align == "center" for c in self.columns]
+        widths = [c.width for c in self.columns]
         for r, row in enumerate(self.rows):
+            bottom, height, statuses, bold_columns = tops[r + 1], row.height, row.statuses, row.bold
             for col, lines in enumerate(row.cells):
-                bold = col in row.bold
-                placed = self._placed(lines, self.columns[col], lefts[col], tops[r + 1], row.height,
-                                      self.bold_font if bold else self.font)
-                groups.setdefault((row.statuses.get(col, ""), bold), []).extend(placed)
+                bold = col in bold_columns
+                key = (statuses.get(col, ""), bold)
+                out = groups.get(key)
+                if out is None:
+                    out = groups[key] = []
+                baseline = bottom + (height + len(lines) * leading) / 2 - drop
+                left = lefts[col]
+                if centred[col]:
+                    font = self.bold_font if bold else self.font
+                    for line in lines:
+                        if line:
+                            out.append((left + (widths[col] - text_width(line, font, size)) / 2, baseline, line))
+                        baseline -= leading
+                else:
+                    for line in lines:
+                        if line:
+                            out.append((left + PAD, baseline, line))
+                        baseline -= leading
         for (status, bold), placed in groups.items():
             ink.text(self.bold_font if bold else self.font, self.size, look(status).ink if status else BLACK, placed)
         ink.done()
@@ -149,6 +168,7 @@ class Ink:
     """
 
     _encoded: WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[str, str]]]] = WeakKeyDictionary()
+    _readable: WeakKeyDictionary[Any, dict[str, bool]] = WeakKeyDictionary()
 
     def __init__(self, canv: Canvas) -> None:
         self.canv = canv
@@ -187,17 +207,40 @@ class Ink:
         for x, y, line in placed:
             pieces = encoded.get((font_name, line))
             if pieces is None:
-                pieces = encoded[(font_name, line)] = [
-                    (font.getSubsetInternalName(subset, doc), escapePDF(chars))
-                    for subset, chars in font.splitString(line, doc)
-                ]
+                pieces = encoded[(font_name, line)] = self._encode(font, font_name, line, doc)
+            if len(pieces) == 1 and pieces[0][0] == current:  # the usual case: one piece in the font set
+                ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {pieces[0][1]}")
+                continue
             ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-            for name, chars in pieces:
+            for name, shown in pieces:
                 if name != current:
                     ops.append(f"{name} {size:.2f} Tf")
                     current = name
-                ops.append(f"({chars}) Tj")
+                ops.append(shown)
         ops.append("ET")
+
+    @classmethod
+    def _encode(cls, font: Any, font_name: str, line: str, doc: Any) -> list[tuple[str, str]]:
+        """The line as (subset font name, show operator) pieces. Printable ASCII is its own code in the first
+        subset (reportlab's "ASCII readable" subsets), so it needs only PDF's three escapes: reportlab's per-character
+        splitString and escapePDF (pure Python without its accelerator) are left for the rest."""
+        if line and line.isascii() and line.isprintable() and cls._ascii_as_is(font, font_name, doc):
+            shown = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            return [(font.getSubsetInternalName(0, doc), f"({shown}) Tj")]
+        return [
+            (font.getSubsetInternalName(subset, doc), f"({escapePDF(chars)}) Tj")
+            for subset, chars in font.splitString(line, doc)
+        ]
+
+    @classmethod
+    def _ascii_as_is(cls, font: Any, font_name: str, doc: Any) -> bool:
+        """Whether the document's first subset of the font gives printable ASCII its own codes."""
+        known = cls._readable.setdefault(doc, {})
+        if font_name not in known:
+            font.getSubsetInternalName(0, doc)  # makes the document's subsets of the font
+            assignments = font.state[doc].assignments
+            known[font_name] = all(assignments.get(n) == n for n in range(32, 127))
+        return known[font_name]
 
     def _plain_text(self, font_name: str, size: float, colour: Color,
                     placed: Sequence[tuple[float, float, str]]) -> None:
@@ -236,12 +279,13 @@ def paged_grid(
     room = usable_height(pagesize) - 4  # a little slack against rounding
     space = room - sum(_height(f, width) for f in intro) - header_height
     page: list[Row] = []
+    note = _continued(continued)  # one flowable on every later page of the section, measured once
+    note_height = _height(note, width)
     for row in rows:
         if page and row.height > space:
             story.append(GridPage(columns, page, header_height, size, narrow))
-            note = _continued(continued)
             story += [PageBreak(), note]
-            space = room - _height(note, width) - header_height
+            space = room - note_height - header_height
             page = []
         page.append(row)
         space -= row.height

@@ -6,6 +6,8 @@ Each person is one row, so a page break never splits a person; the header row re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
@@ -41,9 +43,15 @@ def _who(p: c.PersonCompliance, kind: str) -> list[tuple[str, ...]]:
     job = p.employment
     detail: tuple[str, ...] = ()
     if job is not None:
-        role = _fit(job.role_name, DETAIL_WIDTH)
-        detail = (_fit(job.employer_name, DETAIL_WIDTH), role) if kind == "pcn" else (role,)
+        detail = _detail(job.role_name, job.employer_name if kind == "pcn" else None)
     return [(_fit(p.name, NAME_WIDTH), p.staff_id), detail]
+
+
+@lru_cache(maxsize=1 << 12)
+def _detail(role_name: str, employer_name: str | None) -> tuple[str, ...]:
+    """A role cell (with its employer above it, for a PCN), shared by everyone in that job."""
+    role = _fit(role_name, DETAIL_WIDTH)
+    return (role,) if employer_name is None else (_fit(employer_name, DETAIL_WIDTH), role)
 
 
 def _who_columns(kind: str) -> list[GridColumn]:
@@ -66,7 +74,23 @@ def course_groups(courses: Sequence[tuple[str, str]]) -> list[list[tuple[str, st
 
 def course_cell(status: c.CourseStatus) -> tuple[str, str]:
     when = status.due_by if status.status in (c.MISSING, c.DUE) else status.expires_on
-    return look(status.status).label, uk(when) if when else "No expiry"
+    return _course_cell(status.status, when)
+
+
+# Cells recur from person to person (a status and a date): each is worded once, not formatted again per cell.
+@lru_cache(maxsize=1 << 14)
+def _course_cell(status: str, when: date | None) -> tuple[str, str]:
+    return look(status).label, uk(when) if when else "No expiry"
+
+
+@lru_cache(maxsize=1 << 12)
+def _month_cell(status: str, minutes: int, required: int, period_months: int, period_total: int
+                ) -> tuple[str, str]:
+    return look(status).label, (f"{minutes}/{required} min" if period_months == 1
+                                else f"{minutes} ({period_total}/{required})")
+
+
+_day = lru_cache(maxsize=1 << 14)(uk)  # a last session's date, recurring across people
 
 
 def matrix(data: ScopeReportData) -> list[Flowable]:
@@ -74,14 +98,14 @@ def matrix(data: ScopeReportData) -> list[Flowable]:
     groups = course_groups(data.courses)
     story: list[Flowable] = []
     room = usable_width(LANDSCAPE) - NAME_WIDTH - DETAIL_WIDTH - RAG_WIDTH
+    by_person = [{t.course: t for t in p.training} for p in data.people]
     for number, group in enumerate(groups, start=1):
         part = f" (part {number} of {len(groups)})" if len(groups) > 1 else ""
         width = room / max(len(group), 1)
         columns = _who_columns(data.kind) + [GridColumn("Overall", RAG_WIDTH, "center")]
         columns += [GridColumn(code, width, "center") for code, _ in group]
         rows = []
-        for p in data.people:
-            by_code = {t.course: t for t in p.training}
+        for p, by_code in zip(data.people, by_person, strict=True):
             row = Row(_who(p, data.kind) + [(look(p.rag).label,)], {2: p.rag}, frozenset({2}), ROW_HEIGHT)
             for col, (code, _) in enumerate(group, start=3):
                 status = by_code.get(code)
@@ -114,14 +138,13 @@ def supervision(data: ScopeReportData) -> list[Flowable]:
     rows = []
     for p in data.people:
         by_month = {m.month: m for m in p.months}
-        row = Row(_who(p, data.kind) + [(uk(p.last_session) or "none",)], height=ROW_HEIGHT)
+        row = Row(_who(p, data.kind) + [(_day(p.last_session) or "none",)], height=ROW_HEIGHT)
         for col, first in enumerate(data.months, start=3):
             m = by_month.get(first)
             if m is None:
                 row.cells.append((NOT_REQUIRED,))
                 continue
-            row.cells.append((look(m.status).label, f"{m.minutes}/{m.required} min" if m.period_months == 1
-                              else f"{m.minutes} ({m.period_total}/{m.required})"))
+            row.cells.append(_month_cell(m.status, m.minutes, m.required, m.period_months, m.period_total))
             row.statuses[col] = m.status
         rows.append(row)
     intro = [

@@ -231,6 +231,12 @@ class Rules:
         """The longest period any supervision rule sets, in months (how far back the records must go)."""
         return max((s.period_months for s in (*self.supervision, self.default_supervision)), default=1)
 
+    @property
+    def recent_months(self) -> int:
+        """The months of supervision that decide a status on a day: the as-at period and the month before it
+        (two when every rule is monthly; never more than the months shown)."""
+        return min(MONTHS_SHOWN, self.widest_period + 1)
+
     def supervision_rule_for(self, job: EmploymentSpan) -> SupervisionRuleSpec:
         return self._sup_employer.get(job.employer_id) or self._sup_role.get(job.role) or self.default_supervision
 
@@ -801,10 +807,11 @@ def assess(records: PersonRecords, rules: Rules, as_of: date) -> PersonComplianc
 
 
 def _assess(
-    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan], memo: StatusMemo | None = None
+    records: PersonRecords, rules: Rules, as_of: date, active: list[EmploymentSpan], memo: StatusMemo | None = None,
+    months_shown: int = MONTHS_SHOWN,
 ) -> PersonCompliance:
     judged = _course_statuses(records, rules, as_of, active, memo)
-    months = supervision_months(records, rules, as_of)
+    months = supervision_months(records, rules, as_of, months_shown)
     policies = _policy_statuses(records, rules, active)
     red, amber = _supervision_reasons(months, as_of)
     course_red: list[str] = []
@@ -876,14 +883,21 @@ def _current(active: list[EmploymentSpan]) -> EmploymentSpan | None:
     return max(active, key=lambda e: e.start)
 
 
-def assess_all(population: Iterable[PersonRecords], rules: Rules, as_of: date) -> list[PersonCompliance]:
-    """The compliance of every person employed on as_of."""
+def assess_all(
+    population: Iterable[PersonRecords], rules: Rules, as_of: date, months: int = MONTHS_SHOWN
+) -> list[PersonCompliance]:
+    """The compliance of every person employed on as_of.
+
+    `months`: how many months of supervision each result carries (as_of's and those before it). From
+    `rules.recent_months` up, the colour, its reasons, the training and the policies are the same as with the
+    months shown, and the records need go back only as far (`load_records(..., months=...)`); `last_session`
+    then looks no further back than those records."""
     results = []
     memo: StatusMemo = {}
     with collector_paused():
         for records in population:
             if active := _active(records, as_of):
-                results.append(_assess(records, rules, as_of, active, memo))
+                results.append(_assess(records, rules, as_of, active, memo, months))
     return results
 
 

@@ -105,16 +105,50 @@ def supervisor_warning(supervisee_id: int, supervisor: Person, on: date) -> str 
     return c.supervisor_mismatch(job[0], job[1], supervisor.profession, SUPERVISOR_PROFESSIONS)
 
 
+# Past this many people an IN (...) list slows SQLite's planner (tracker.views.population): match in Python.
+_MAX_IDS_IN_SQL = 200
+
+
 def supervisor_warnings(on: date, person_ids: list[int] | None = None) -> dict[int, str]:
     """Supervisee id -> why their named clinical supervisor, whose profession is recorded, is not of the kind
-    their role expects (the exceptions list of the lead's report)."""
+    their role expects (the exceptions list of the lead's report). Two queries for any number of people: the
+    open clinical assignments with their supervisors' professions, and the jobs held on the date."""
+    wanted = None if person_ids is None else set(person_ids)
+    supervisor = Person.alias()
+    named = (
+        SupervisorAssignment.select(
+            SupervisorAssignment.supervisee, SupervisorAssignment.first_contact, supervisor.profession
+        )
+        .join(supervisor, on=SupervisorAssignment.supervisor == supervisor.id)
+        .where(SupervisorAssignment.end_date.is_null() & (SupervisorAssignment.kind == "clinical"))
+        .order_by(SupervisorAssignment.start_date, SupervisorAssignment.id)
+    )
+    jobs = (
+        Employment.select(Employment.person, Role.code, Role.name)
+        .join(Role)
+        .where((Employment.start_date <= on) & (Employment.end_date.is_null() | (Employment.end_date >= on)))
+        .order_by(Employment.start_date, Employment.id)
+    )
+    if wanted is not None and len(wanted) <= _MAX_IDS_IN_SQL:
+        named = named.where(SupervisorAssignment.supervisee.in_(list(wanted)))
+        jobs = jobs.where(Employment.person.in_(list(wanted)))
+    profession_of: dict[int, str | None] = {}  # the latest started open assignment wins, as open_assignments
+    for supervisee_id, first_contact, profession in named.tuples():
+        if not first_contact and (wanted is None or supervisee_id in wanted):
+            profession_of[supervisee_id] = profession
+    # an unrecorded profession is said when the supervisor is named; the list holds the kinds known to differ
+    recorded = {pid: p for pid, p in profession_of.items() if (p or "").strip()}
+    job_of: dict[int, tuple[str, str]] = {}  # the latest started job on the date, as supervisor_warning
+    if recorded:
+        for pid, code, name in jobs.tuples():
+            if pid in recorded:
+                job_of[pid] = (code, name)
     found = {}
-    for key, a in open_assignments(person_ids).items():
-        # an unrecorded profession is said when the supervisor is named; the list holds the kinds known to differ
-        if key[1] == "clinical" and not key[2] and (a.supervisor.profession or "").strip():
-            warning = supervisor_warning(key[0], a.supervisor, on)
-            if warning:
-                found[key[0]] = warning
+    for pid, profession in recorded.items():
+        job = job_of.get(pid)
+        warning = None if job is None else c.supervisor_mismatch(job[0], job[1], profession, SUPERVISOR_PROFESSIONS)
+        if warning:
+            found[pid] = warning
     return found
 
 
