@@ -11,11 +11,12 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User as Visitor
 
+from tests import factories as f
 from tests.factories_reports import pdf_pages
-from tests.joint_team import JointTeam, build_joint_team
+from tests.joint_team import START, JointTeam, build_joint_team
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker import clock
-from tracker.models import AuditEvent, RolePage, TrainingEvent, TrainingRecord, User
+from tracker.models import AuditEvent, Employment, RolePage, TrainingEvent, TrainingRecord, User
 from tracker.services import training_events, users
 from tracker.views.access_facts import viewer_for_user
 from tracker.views.calendar_ics import user_feed
@@ -108,6 +109,27 @@ async def test_staff_see_the_directory_across_employers_and_filter_it(user: Visi
     user.find(marker="filter-name").type("Member06")
     await user.should_see("Matching: 1 person of 16 in your team.", retries=20)
     await user.should_see("Person06 Member06")
+
+
+async def test_a_big_team_shows_fifty_to_tick_and_the_search_finds_the_rest(user: Visitor) -> None:
+    team = build_joint_team()
+    joiners = [f.person(f"Joiner{k:02d}", "Zed", employer=team.employers[0], start=START) for k in range(50)]
+    Employment.update(pcn=team.pcn).where(Employment.person.in_([p.id for p in joiners])).execute()
+    await sign_in(user, LEAD, then="/training-events/new")
+    await user.should_see("Showing the first 50 of 66 who match", retries=40)
+    last = team.people[-1]  # "Person15 Member15" sorts after every "JoinerNN Zed": not among the first 50
+    await user.should_not_see(marker=f"attendee-{last.id}")
+    user.find(marker="attendee-search").type("Person15")
+    await user.should_see(marker=f"attendee-{last.id}", retries=20)
+    user.find(marker=f"attendee-{last.id}").elements.pop().set_value(True)
+    user.find(marker="attendee-search").clear()
+    await user.should_see(marker=f"attendee-{last.id}", retries=20)  # a ticked person stays on the list
+    user.find(marker=f"attendee-{joiners[0].id}").elements.pop().set_value(True)
+    user.find(marker="event-course").elements.pop().set_value("IG")
+    user.find(marker="event-provider").type("Riverside NHS Trust IG team")
+    user.find(marker="save-event").click()
+    await user.should_see("recorded for 2 people", retries=40)
+    assert {r.person_id for r in TrainingRecord.select()} == {last.id, joiners[0].id}
 
 
 async def test_a_lead_records_an_event_from_the_form_and_an_attendee_sees_it(user: Visitor) -> None:

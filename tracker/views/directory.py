@@ -174,22 +174,27 @@ def _whom_to_ask(chosen: Sequence[Colleague], as_of: date) -> list[Colleague]:
     ]
 
 
+def team(viewer: Viewer, as_of: date) -> list[Colleague]:
+    """Everyone in the viewer's team on as_of with their jobs, by name, to choose from (whom to ask left out)."""
+    return _named_with_jobs(team_ids(viewer, as_of), as_of)
+
+
 def directory(
     viewer: Viewer, as_of: date, *, employer_id: int | None = None, role_code: str | None = None, search: str = "",
     page: int = 1, size: int = DEFAULT_PAGE_SIZE,
 ) -> Directory:
     """The viewer's team on as_of, filtered by employer, role and a part of a name, a page at a time (an
     administrator's team is everyone: thousands of rows would make a page no one can use)."""
-    team = _named_with_jobs(team_ids(viewer, as_of), as_of)
-    employers = sorted({(j.employer_id, j.employer) for c in team for j in c.jobs}, key=lambda e: e[1].lower())
-    roles = sorted({(j.role_code, j.role_name) for c in team for j in c.jobs}, key=lambda r: r[1].lower())
+    everyone = team(viewer, as_of)
+    employers = sorted({(j.employer_id, j.employer) for c in everyone for j in c.jobs}, key=lambda e: e[1].lower())
+    roles = sorted({(j.role_code, j.role_name) for c in everyone for j in c.jobs}, key=lambda r: r[1].lower())
     words = search.strip().lower()
     shown = [
-        c for c in team
+        c for c in everyone
         if (employer_id is None or c.works_for(employer_id))
         and (role_code is None or c.holds(role_code))
         and (not words or words in c.name.lower())
     ]
     one_page = paginate(shown, page, size)
     one_page = replace(one_page, items=tuple(_whom_to_ask(one_page.items, as_of)))
-    return Directory(one_page, len(team), tuple(employers), tuple(roles))
+    return Directory(one_page, len(everyone), tuple(employers), tuple(roles))

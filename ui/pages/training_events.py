@@ -60,30 +60,46 @@ def events_table(found: list[EventSummary]) -> None:
                     status_chip("pending" if event.planned else "compliant", status_words(event))
 
 
+PICKER_ROWS = 50  # shown at once: an administrator's team is everyone, thousands of checkboxes
+
+
 def attendee_picker(choices: list[directory.Colleague]) -> Callable[[], list[int]]:
-    """Checkboxes of the team by name (with employer), narrowed by a search box; returns the chosen ids."""
+    """Checkboxes of the team by name (with employer), narrowed by a search box; returns the chosen ids. The
+    first 50 who match are shown, and whoever is ticked stays shown; typing more of a name finds the others."""
     search = ui.input("Find by name").props("outlined clearable").mark("attendee-search")
-    boxes: dict[int, tuple[ui.checkbox, str]] = {}
-    with ui.column().classes("gap-0 max-h-[24rem] overflow-y-auto w-full").mark("attendee-list"):
-        for person in choices:
-            employers = ", ".join(dict.fromkeys(j.employer for j in person.jobs))
-            label = f"{person.name} ({employers})"
-            box = ui.checkbox(label).mark(f"attendee-{person.person_id}")
-            boxes[person.person_id] = (box, person.name.lower())
+    labels = {p.person_id: f"{p.name} ({', '.join(dict.fromkeys(j.employer for j in p.jobs))})" for p in choices}
+    names = {p.person_id: p.name.lower() for p in choices}
+    ticked: set[int] = set()
+    more = muted("").mark("attendee-more")
+    holder = ui.column().classes("gap-0 max-h-[24rem] overflow-y-auto w-full").mark("attendee-list")
 
-    def narrow() -> None:
+    def tick(person_id: int, on: bool) -> None:
+        (ticked.add if on else ticked.discard)(person_id)
+
+    def draw() -> None:
         words = (search.value or "").strip().lower()
-        for box, name in boxes.values():
-            box.set_visibility(not words or words in name or bool(box.value))
+        matching = [pid for pid in labels if not words or words in names[pid]]
+        first = set(matching[:PICKER_ROWS])
+        holder.clear()
+        with holder:
+            for pid in labels:
+                if pid in first or pid in ticked:
+                    ui.checkbox(labels[pid], value=pid in ticked,
+                                on_change=lambda e, pid=pid: tick(pid, bool(e.value))).mark(f"attendee-{pid}")
+        more.set_text(
+            f"Showing the first {PICKER_ROWS} of {len(matching):,} who match: type more of a name to find the others."
+            if len(matching) > PICKER_ROWS else ""
+        )
 
-    search.on_value_change(narrow)
-    return lambda: [pid for pid, (box, _name) in boxes.items() if box.value]
+    search.on_value_change(draw)
+    draw()
+    return lambda: [pid for pid in labels if pid in ticked]
 
 
 async def new_event(page: Page) -> None:
     require(page.viewer, LEAD, ADMIN)
     courses = dict(await read(events.course_choices))
-    team = (await read(directory.directory, page.viewer, page.today)).people
+    team = await read(directory.team, page.viewer, page.today)
     with panel():
         heading("The event", 2)
         with ui.row().classes("items-end gap-4 w-full"):
@@ -157,7 +173,7 @@ def attendees_table(page: Page, detail: EventDetail, redraw) -> None:  # type: i
 async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type: ignore[no-untyped-def]
     event = detail.summary
     on_it = {a.person_id for a in detail.attendees}
-    team = [p for p in (await read(directory.directory, page.viewer, page.today)).people if p.person_id not in on_it]
+    team = [p for p in await read(directory.team, page.viewer, page.today) if p.person_id not in on_it]
     with ui.row().classes("items-end gap-4"):
         person = ui.select({p.person_id: p.name for p in team}, label="Add someone", with_input=True).classes(
             "min-w-[18rem]").props("outlined").mark("add-attendee")
