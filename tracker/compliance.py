@@ -996,12 +996,16 @@ def _statuses_of_one_job(
     unacknowledged_until = _unacknowledged_until(records, rules.policies_for(job.employer_id), acknowledged_on)
     flags = memo.flags
     results: list[DayStatus | None] = []
+    found: tuple[Column, bool, bool] = ((), False, False)
     for day, is_employed, courses in zip(days, employed, rows, strict=True):
         if not is_employed:
             results.append(None)
             continue
-        found = flags.get(courses)
-        if found is None:
+        if courses == found[0]:  # as the day before (the usual case): no need to look them up
+            pass
+        elif (held := flags.get(courses)) is not None:
+            found = held
+        else:
             red = amber = False
             for _code, status in courses:
                 if status == EXPIRED or status == MISSING:
@@ -1461,16 +1465,24 @@ def tally(results: Iterable[PersonCompliance], as_of: date) -> Tally:
 def tally_statuses(statuses: Iterable[DayStatus]) -> Tally:
     """The counts of everyone's status on one day."""
     counts = {RED: 0, AMBER: 0, GREEN: 0}
-    people_with: dict[tuple[tuple[str, str], ...], int] = {}  # many people share their items' statuses
+    # Many people share one tuple of item statuses (statuses_on hands out one): each is counted once, with the
+    # number of people holding it. Keyed by identity (cheaper than hashing the statuses); the entry keeps the
+    # tuple, so its id cannot be reused while counting.
+    people_with: dict[int, list] = {}  # type: ignore[type-arg]
     met = due = 0
     for r in statuses:
         counts[r.rag] += 1
-        people_with[r.courses] = people_with.get(r.courses, 0) + 1
-        if r.last_month == MET or r.last_month == MISSED:
+        held = people_with.get(id(r.courses))
+        if held is None:
+            people_with[id(r.courses)] = [r.courses, 1]
+        else:
+            held[1] += 1
+        last = r.last_month
+        if last == MET or last == MISSED:
             due += 1
-            met += r.last_month == MET
+            met += last == MET
     per_course: dict[str, list[int]] = {}
-    for courses, people in people_with.items():
+    for courses, people in people_with.values():
         for code, status in courses:
             course = per_course.get(code)
             if course is None:
