@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.access import Scope
-from tracker.models import Employment, Person, SupervisorAssignment, User
+from tracker.models import Employment, Person, SupervisorAssignment, User, full_name
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def load_directory(as_of: date) -> Directory:
     for pid, first, last, email, archived in Person.select(
         Person.id, Person.first_name, Person.last_name, Person.email, Person.archived
     ).tuples():
-        name = f"{first} {last}".strip()
+        name = full_name(first, last)
         address = (email or "").strip() or None
         directory.people[pid] = Recipient(f"p{pid}", name, address, tuple(users_of.get(pid, ())))
         if archived:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -18,6 +19,17 @@ LABEL_WIDTH = 170
 
 def _title(drawing: Drawing, text: str) -> None:
     drawing.add(String(0, drawing.height - 11, text, fontName=fonts().bold, fontSize=10, fillColor=NHS_DARK_GREY))
+
+
+def _percent_scale(axis: Any, font_name: str) -> None:
+    """Both charts read against the same 0-100 % scale, with a pale grid every 20 %."""
+    axis.valueMin, axis.valueMax, axis.valueStep = 0, 100, 20
+    axis.labels.fontName = font_name
+    axis.labels.fontSize = 7.5
+    axis.labelTextFormat = "%d%%"
+    axis.visibleGrid = True
+    axis.gridStrokeColor = NHS_PALE_GREY
+    axis.strokeColor = NHS_DARK_GREY
 
 
 def course_bars(courses: Sequence[tuple[str, float]], width: float) -> Drawing:
@@ -38,13 +50,7 @@ def course_bars(courses: Sequence[tuple[str, float]], width: float) -> Drawing:
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
     chart.categoryAxis.strokeColor = NHS_DARK_GREY
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-    chart.valueAxis.labels.fontName = f.regular
-    chart.valueAxis.labels.fontSize = 7.5
-    chart.valueAxis.labelTextFormat = "%d%%"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = NHS_PALE_GREY
-    chart.valueAxis.strokeColor = NHS_DARK_GREY
+    _percent_scale(chart.valueAxis, f.regular)
     chart.bars[0].fillColor = NHS_BLUE
     chart.bars[0].strokeColor = None
     chart.barWidth = 9
@@ -72,13 +78,7 @@ def compliance_line(points: Sequence[tuple[date, float]], width: float, height: 
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.angle = 0
     chart.categoryAxis.strokeColor = NHS_DARK_GREY
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-    chart.valueAxis.labels.fontName = f.regular
-    chart.valueAxis.labels.fontSize = 7.5
-    chart.valueAxis.labelTextFormat = "%d%%"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = NHS_PALE_GREY
-    chart.valueAxis.strokeColor = NHS_DARK_GREY
+    _percent_scale(chart.valueAxis, f.regular)
     chart.lines[0].strokeColor = NHS_BLUE
     chart.lines[0].strokeWidth = 2
     chart.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=NHS_BLUE, strokeColor=NHS_BLUE)

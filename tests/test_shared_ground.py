@@ -68,6 +68,17 @@ def test_the_directory_filters_by_employer_role_and_name_and_names_whom_to_ask(d
     assert me.email == "member01@example.nhs.uk"
 
 
+def test_the_directory_comes_a_page_at_a_time_in_name_order_and_the_pages_hold_everyone(database: str) -> None:
+    build_joint_team()
+    who = viewer("member01@example.nhs.uk")
+    whole = directory.directory(who, TODAY, size=100)
+    first, second = (directory.directory(who, TODAY, page=n, size=10) for n in (1, 2))
+    assert whole.everyone == first.everyone == 16 and first.shown.total == 16
+    assert (len(first.people), len(second.people), second.shown.first, second.shown.last) == (10, 6, 11, 16)
+    assert first.people + second.people == whole.people
+    assert [p.name.lower() for p in whole.people] == sorted(p.name.lower() for p in whole.people)
+
+
 # ---- role pages --------------------------------------------------------------------------------------------
 
 def test_a_role_page_shows_the_engines_courses_and_where_an_employer_differs(database: str) -> None:

@@ -99,14 +99,14 @@ async def test_an_admin_demoted_while_the_role_page_is_open_cannot_save_it(user:
 async def test_staff_see_the_directory_across_employers_and_filter_it(user: Visitor) -> None:
     team = build_joint_team()
     await sign_in(user, "member01@example.nhs.uk", then="/team/directory")
-    await user.should_see("Showing 16 people of 16 in your team.", retries=20)
+    await user.should_see("Matching: 16 people of 16 in your team.", retries=20)
     await user.should_see("Riverside NHS Trust")
     await user.should_see("Sheffield Futures")
     await user.should_not_see("Olive Outside")
     user.find(marker="filter-employer").elements.pop().set_value(str(team.employers[2].id))
-    await user.should_see("Showing 4 people of 16 in your team.", retries=20)
+    await user.should_see("Matching: 4 people of 16 in your team.", retries=20)
     user.find(marker="filter-name").type("Member06")
-    await user.should_see("Showing 1 person of 16 in your team.", retries=20)
+    await user.should_see("Matching: 1 person of 16 in your team.", retries=20)
     await user.should_see("Person06 Member06")
 
 

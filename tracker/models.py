@@ -69,7 +69,12 @@ class Person(BaseModel):
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """How a person's name is shown everywhere: given name then family name."""
+    return f"{first_name} {last_name}".strip()
 
 
 class Employment(BaseModel):

@@ -83,7 +83,7 @@ def test_a_lead_records_an_all_team_session_and_an_attendee_sees_it(tmp_path: Pa
             browser.screenshot("role-page")
             small_screen(browser, "role-page")
             browser.go("/team/directory")
-            browser.sees("Showing 16 people of 16 in your team.")
+            browser.sees("Matching: 16 people of 16 in your team.")
             browser.screenshot("directory")
             small_screen(browser, "directory")
     db.connect(url)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from tracker.dates import uk
 from tracker.errors import NotFound
@@ -24,7 +24,9 @@ from tracker.models import (
     SupervisionRule,
     SupervisorAssignment,
     User,
+    full_name,
 )
+from tracker.views import joined
 from tracker.views.report_details import AbsenceRow
 from tracker.views.team_views import Paged
 
@@ -152,7 +154,7 @@ class PersonRecord:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def open_job(self) -> JobRow | None:
@@ -164,12 +166,7 @@ def person_record(person_id: int) -> PersonRecord:
     if person is None:
         raise NotFound(f"no person has id {person_id}")
     jobs = (
-        Employment.select(Employment, Role, Organisation, Pcn)
-        .join(Role)
-        .switch(Employment)
-        .join(Organisation)
-        .switch(Employment)
-        .join(Pcn, JOIN.LEFT_OUTER)
+        joined.jobs()
         .where(Employment.person == person_id)
         .order_by(Employment.start_date.desc(), Employment.id.desc())
     )
@@ -276,20 +273,19 @@ class SupervisionRuleRow:
     group_counts: bool
 
 
+def _whose(rule: Requirement | SupervisionRule) -> tuple[str, str]:
+    """Which kind of rule it is and whose: an employer's own (which overrides) or a role's."""
+    return ("employer", rule.employer.name) if rule.employer_id else ("role", rule.role.name)
+
+
 def requirement_rows() -> list[RequirementRow]:
     query = (
-        Requirement.select(Requirement, Course, Role, Organisation)
-        .join(Course)
-        .switch(Requirement)
-        .join(Role, JOIN.LEFT_OUTER)
-        .switch(Requirement)
-        .join(Organisation, JOIN.LEFT_OUTER)
+        joined.requirements()
     )
     rows = [
         RequirementRow(
             r.id,
-            "employer" if r.employer_id else "role",
-            r.employer.name if r.employer_id else r.role.name,
+            *_whose(r),
             r.course.code,
             r.course.name,
             r.renewal_months,
@@ -302,16 +298,12 @@ def requirement_rows() -> list[RequirementRow]:
 
 def supervision_rule_rows() -> list[SupervisionRuleRow]:
     query = (
-        SupervisionRule.select(SupervisionRule, Role, Organisation)
-        .join(Role, JOIN.LEFT_OUTER)
-        .switch(SupervisionRule)
-        .join(Organisation, JOIN.LEFT_OUTER)
+        joined.supervision_rules()
     )
     rows = [
         SupervisionRuleRow(
             r.id,
-            "employer" if r.employer_id else "role",
-            r.employer.name if r.employer_id else r.role.name,
+            *_whose(r),
             r.min_minutes,
             r.kinds,
             bool(r.group_counts),

@@ -26,6 +26,7 @@ from tracker.models import (
     Role,
     SessionAttendee,
     SupervisionSession,
+    full_name,
 )
 from tracker.periods import active_on
 from tracker.views import access_facts
@@ -315,7 +316,7 @@ def _sessions_out(viewer: access.Viewer, scope: Scope, as_of: date, ids: list[in
         .order_by(Person.staff_id)
         .tuples()
     ):
-        attendees.setdefault(sid, []).append((pid, staff_id, f"{first} {last}".strip(), state))
+        attendees.setdefault(sid, []).append((pid, staff_id, full_name(first, last), state))
     seen = None if viewer.is_admin else set(_scope_people(scope, as_of))
     out = []
     for s in rows:

@@ -20,7 +20,7 @@ from icalendar import Calendar, Event, Timezone, vText
 from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.dates import uk
-from tracker.models import Person, SessionAttendee, SupervisionSession
+from tracker.models import Person, SessionAttendee, SupervisionSession, full_name
 from tracker.settings import DEFAULT_TIMEZONE
 from tracker.views.population import person_compliance
 
@@ -85,7 +85,7 @@ def _names_by_session(session_ids: list[int]) -> dict[int, list[str]]:
         .order_by(Person.last_name, Person.first_name)
     )
     for sid, first, last in query.tuples():
-        names.setdefault(sid, []).append(f"{first} {last}".strip())
+        names.setdefault(sid, []).append(full_name(first, last))
     return names
 
 

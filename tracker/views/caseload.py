@@ -12,7 +12,7 @@ from tracker import compliance as c
 from tracker import note_crypto
 from tracker.access import Scope, SessionFacts, may_read_private_note, may_read_summary
 from tracker.dates import add_months, month_start
-from tracker.models import Person, SessionAttendee, SupervisionSession
+from tracker.models import Person, SessionAttendee, SupervisionSession, full_name
 from tracker.views.access_facts import supervisee_ids
 from tracker.views.population import snapshot
 
@@ -150,7 +150,7 @@ def _views(sessions: Iterable[SupervisionSession], reader: int) -> list[SessionV
     )
     for session_id, person_id, first_name, last_name, confirmation, query_text, private_note in query:
         found.setdefault(session_id, []).append(
-            (person_id, f"{first_name} {last_name}".strip(), confirmation, query_text, private_note)
+            (person_id, full_name(first_name, last_name), confirmation, query_text, private_note)
         )
     facts = {
         s.id: SessionFacts(s.id, s.supervisor_id, frozenset(a[0] for a in found.get(s.id, ()))) for s in rows

@@ -8,13 +8,15 @@ a staff member's are the PCNs of their own jobs and their supervisees' (or the e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from tracker.access import Viewer, lead_scope
-from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment
+from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment, full_name
 from tracker.views.access_facts import supervisee_ids
 from tracker.views.population import MAX_IDS_IN_SQL, Scope, people_in_scope, scope_jobs
+from tracker.views.team_views import DEFAULT_PAGE_SIZE, Paged, paginate
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,14 @@ class Colleague:
 
 @dataclass(frozen=True)
 class Directory:
-    people: tuple[Colleague, ...]  # after the filters
+    shown: Paged[Colleague]  # one page of those the filters leave
     everyone: int  # in the team, before the filters
     employers: tuple[tuple[int, str], ...]  # to filter by: those of the team
     roles: tuple[tuple[str, str], ...]
+
+    @property
+    def people(self) -> tuple[Colleague, ...]:
+        return self.shown.items
 
 
 def _own_places(person_ids: list[int], as_of: date) -> list[Scope]:
@@ -76,9 +82,13 @@ def team_ids(viewer: Viewer, as_of: date) -> set[int]:
     scopes = team_scopes(viewer, as_of)
     if scopes is None:
         ids = people_in_scope(Scope(), as_of)
+        employed = ids
     else:
         ids = set().union(*(people_in_scope(s, as_of) for s in scopes)) if scopes else set()
-    if viewer.person_id is not None and viewer.person_id in people_in_scope(Scope(), as_of):
+        employed = set() if viewer.person_id is None else people_in_scope(
+            Scope(person_ids=frozenset({viewer.person_id})), as_of
+        )
+    if viewer.person_id is not None and viewer.person_id in employed:
         ids.add(viewer.person_id)
     if not ids:
         return set()
@@ -88,19 +98,24 @@ def team_ids(viewer: Viewer, as_of: date) -> set[int]:
 
 def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
     """Each person's jobs on as_of, named supervisors and first points of contact, by name."""
+    return _whom_to_ask(_named_with_jobs(person_ids, as_of), as_of)
+
+
+def _only(ids: list[int], query, column):  # type: ignore[no-untyped-def]
+    # A long IN (...) list makes SQLite's planner scan badly (tracker.views.population.MAX_IDS_IN_SQL): past that,
+    # every row is read and the others are left out by the caller.
+    return query.where(column.in_(ids)) if len(ids) <= MAX_IDS_IN_SQL else query
+
+
+def _named_with_jobs(person_ids: set[int], as_of: date) -> list[Colleague]:
+    """Each person's name, email and jobs on as_of, by name (whom to ask not yet filled in)."""
     if not person_ids:
         return []
     ids = list(person_ids)
-
-    def only_them(query, column):  # type: ignore[no-untyped-def]
-        # A long IN (...) list makes SQLite's planner scan badly (tracker.views.population.MAX_IDS_IN_SQL): past that,
-        # every row is read and the others are left out here.
-        return query.where(column.in_(ids)) if len(ids) <= MAX_IDS_IN_SQL else query
-
     people = {
-        pid: (f"{first} {last}".strip(), email or "")
-        for pid, first, last, email in only_them(
-            Person.select(Person.id, Person.first_name, Person.last_name, Person.email), Person.id).tuples()
+        pid: (full_name(first, last), email or "")
+        for pid, first, last, email in _only(
+            ids, Person.select(Person.id, Person.first_name, Person.last_name, Person.email), Person.id).tuples()
         if pid in person_ids
     }
     jobs: dict[int, list[Job]] = {}
@@ -110,9 +125,21 @@ def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
         .switch(Employment)
         .join(Organisation, on=(Employment.employer == Organisation.id))
     )
-    for pid, code, role, employer_id, employer in only_them(query, Employment.person).tuples():
+    for pid, code, role, employer_id, employer in _only(ids, query, Employment.person).tuples():
         if pid in person_ids:
             jobs.setdefault(pid, []).append(Job(code, role, employer_id, employer))
+    found = [
+        Colleague(pid, name, email, tuple(sorted(jobs.get(pid, []), key=lambda j: (j.role_name, j.employer))), (), ())
+        for pid, (name, email) in people.items()
+    ]
+    return sorted(found, key=lambda c: (c.name.lower(), c.person_id))
+
+
+def _whom_to_ask(chosen: Sequence[Colleague], as_of: date) -> list[Colleague]:
+    """The same people with their named clinical supervisors and first points of contact on as_of."""
+    person_ids = {c.person_id for c in chosen}
+    if not person_ids:
+        return []
     supervisors: dict[int, list[str]] = {}
     contacts: dict[int, list[str]] = {}
     Supervisor = Person.alias()
@@ -127,31 +154,33 @@ def colleagues(person_ids: set[int], as_of: date) -> list[Colleague]:
             & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
         )
     )
-    for pid, kind, first_contact, first, last in only_them(assignments, SupervisorAssignment.supervisee).tuples():
+    for pid, kind, first_contact, first, last in _only(
+        list(person_ids), assignments, SupervisorAssignment.supervisee
+    ).tuples():
         if pid not in person_ids:
             continue
-        name = f"{first} {last}".strip()
+        name = full_name(first, last)
         if kind == "clinical":
             supervisors.setdefault(pid, []).append(name)
         if first_contact:
             contacts.setdefault(pid, []).append(name)
-    found = [
-        Colleague(
-            pid, name, email,
-            tuple(sorted(jobs.get(pid, []), key=lambda j: (j.role_name, j.employer))),
-            tuple(sorted(set(supervisors.get(pid, [])))),
-            tuple(sorted(set(contacts.get(pid, [])))),
+    return [
+        replace(
+            c,
+            supervisors=tuple(sorted(set(supervisors.get(c.person_id, [])))),
+            first_contacts=tuple(sorted(set(contacts.get(c.person_id, [])))),
         )
-        for pid, (name, email) in people.items()
+        for c in chosen
     ]
-    return sorted(found, key=lambda c: (c.name.lower(), c.person_id))
 
 
 def directory(
-    viewer: Viewer, as_of: date, *, employer_id: int | None = None, role_code: str | None = None, search: str = ""
+    viewer: Viewer, as_of: date, *, employer_id: int | None = None, role_code: str | None = None, search: str = "",
+    page: int = 1, size: int = DEFAULT_PAGE_SIZE,
 ) -> Directory:
-    """The viewer's team on as_of, filtered by employer, role and a part of a name."""
-    team = colleagues(team_ids(viewer, as_of), as_of)
+    """The viewer's team on as_of, filtered by employer, role and a part of a name, a page at a time (an
+    administrator's team is everyone: thousands of rows would make a page no one can use)."""
+    team = _named_with_jobs(team_ids(viewer, as_of), as_of)
     employers = sorted({(j.employer_id, j.employer) for c in team for j in c.jobs}, key=lambda e: e[1].lower())
     roles = sorted({(j.role_code, j.role_name) for c in team for j in c.jobs}, key=lambda r: r[1].lower())
     words = search.strip().lower()
@@ -161,4 +190,6 @@ def directory(
         and (role_code is None or c.holds(role_code))
         and (not words or words in c.name.lower())
     ]
-    return Directory(tuple(shown), len(team), tuple(employers), tuple(roles))
+    one_page = paginate(shown, page, size)
+    one_page = replace(one_page, items=tuple(_whom_to_ask(one_page.items, as_of)))
+    return Directory(one_page, len(team), tuple(employers), tuple(roles))

@@ -13,18 +13,13 @@ import io
 import zipfile
 from datetime import date
 
-from peewee import JOIN
-
 from tracker.models import (
     Course,
     CourseAlias,
-    Organisation,
     Person,
-    Requirement,
-    Role,
-    SupervisionRule,
     TrainingRecord,
 )
+from tracker.views import joined
 from tracker.views.exports import (
     ExportFilters,
     ExportTable,
@@ -44,12 +39,7 @@ def requirements_table() -> ExportTable:
     """Every requirement, built-in defaults included (import it with --replace to make it the whole set)."""
     table = ExportTable("Requirements", REQUIREMENT_COLUMNS)
     query = (
-        Requirement.select(Requirement, Course, Role, Organisation)
-        .join(Course)
-        .switch(Requirement)
-        .join(Role, JOIN.LEFT_OUTER)
-        .switch(Requirement)
-        .join(Organisation, JOIN.LEFT_OUTER)
+        joined.requirements()
     )
     rows = []
     for r in query:
@@ -62,10 +52,7 @@ def requirements_table() -> ExportTable:
 def supervision_rules_table() -> ExportTable:
     table = ExportTable("Supervision rules", RULE_COLUMNS)
     query = (
-        SupervisionRule.select(SupervisionRule, Role, Organisation)
-        .join(Role, JOIN.LEFT_OUTER)
-        .switch(SupervisionRule)
-        .join(Organisation, JOIN.LEFT_OUTER)
+        joined.supervision_rules()
     )
     rows = []
     for r in query:

@@ -19,7 +19,6 @@ from datetime import date, datetime, timedelta
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from peewee import JOIN
 
 from tracker import compliance as c
 from tracker.access import Scope
@@ -30,8 +29,6 @@ from tracker.models import (
     AuditEvent,
     Course,
     Employment,
-    Organisation,
-    Pcn,
     Person,
     Role,
     SessionAttendee,
@@ -40,6 +37,7 @@ from tracker.models import (
     TrainingRecord,
 )
 from tracker.periods import active_on
+from tracker.views import joined
 from tracker.views.population import scope_jobs, snapshot
 
 PEOPLE_COLUMNS = [
@@ -204,12 +202,7 @@ def _clinical_supervisors(person_ids: Iterable[int], as_of: date) -> dict[int, s
 
 def _employments_by_person(person_ids: Iterable[int]) -> dict[int, list[Employment]]:
     query = (
-        Employment.select(Employment, Role, Organisation, Pcn)
-        .join(Role)
-        .switch(Employment)
-        .join(Organisation)
-        .switch(Employment)
-        .join(Pcn, JOIN.LEFT_OUTER)
+        joined.jobs()
         .where(Employment.person.in_(list(person_ids)))
         .order_by(Employment.start_date, Employment.id)
     )

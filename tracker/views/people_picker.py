@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.access import Viewer, lead_scope
-from tracker.models import Employment, Organisation, Person
+from tracker.models import Employment, Organisation, Person, full_name
 from tracker.views.population import scope_jobs
 
 
@@ -18,7 +18,7 @@ def people_to_choose(viewer: Viewer, as_of: date) -> dict[str, str]:
     rows = sorted(set(jobs.tuples()), key=lambda r: (r[2].lower(), r[1].lower(), r[0]))
     chosen: dict[str, str] = {}
     for staff_id, first, last, employer in rows:
-        shown = f"{first} {last}".strip()
+        shown = full_name(first, last)
         chosen[staff_id] = (chosen[staff_id][:-1] + f", {employer})" if staff_id in chosen
                             else f"{shown} ({staff_id}, {employer})")
     return chosen

@@ -34,6 +34,7 @@ from tracker.models import (
     SupervisionRule,
     SupervisionSession,
     TrainingRecord,
+    full_name,
 )
 from tracker.periods import active_on
 
@@ -151,7 +152,7 @@ def _load_records(
     people: dict[int, c.PersonRecords] = {}
     q = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name).order_by(Person.id)
     for pid, staff_id, first, last in _rows(scoped(q, Person.id)):
-        people[pid] = c.PersonRecords(pid, staff_id, f"{first} {last}".strip())
+        people[pid] = c.PersonRecords(pid, staff_id, full_name(first, last))
     person = people.get
 
     q = (

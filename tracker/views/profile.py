@@ -8,8 +8,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN
-
 from tracker import compliance as c
 from tracker.errors import NotFound
 from tracker.models import (
@@ -18,17 +16,16 @@ from tracker.models import (
     EmployerPolicy,
     Employment,
     Organisation,
-    Pcn,
     Person,
     PolicyAcknowledgement,
     PolicyAdaptation,
     PolicyTopic,
-    Role,
     SupervisorAssignment,
     TrainingRecord,
 )
 from tracker.periods import active_on
 from tracker.services.catalogue import REGULATOR_SHORT
+from tracker.views import joined
 from tracker.views.population import load_rules, person_compliance
 
 
@@ -108,12 +105,7 @@ def person_header(person_id: int, as_of: date) -> PersonHeader:
     if person is None:
         raise NotFound("there is no such person")
     job = (
-        Employment.select(Employment, Role, Organisation, Pcn)
-        .join(Role)
-        .switch(Employment)
-        .join(Organisation)
-        .switch(Employment)
-        .join(Pcn, JOIN.LEFT_OUTER)
+        joined.jobs()
         .where((Employment.person == person_id) & (Employment.start_date <= as_of))
         .order_by(Employment.start_date.desc())
         .first()

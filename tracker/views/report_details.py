@@ -24,6 +24,7 @@ from tracker.models import (
     SessionAttendee,
     SupervisionSession,
     SupervisorAssignment,
+    full_name,
 )
 
 
@@ -98,7 +99,7 @@ class AcknowledgementRow:
 
 
 def _name(first: str, last: str) -> str:
-    return f"{first} {last}".strip()
+    return full_name(first, last)
 
 
 def _until(end: date | None, as_of: date) -> date | None:

@@ -8,9 +8,11 @@ from nicegui import ui
 
 from tracker.views import directory
 from tracker.views.directory import Directory
+from tracker.views.team_views import DEFAULT_PAGE_SIZE
 from ui.actions import read
 from ui.components import empty_state, muted, panel, plural, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
+from ui.lead_components import pager
 from ui.tables import Column, table
 
 PATH = "/team/directory"
@@ -49,21 +51,25 @@ async def show(page: Page) -> None:
     counted = muted("")
     holder = ui.column().classes("w-full")
 
-    async def draw() -> None:
-        found = await read(
-            directory.directory, page.viewer, page.as_of,
-            employer_id=int(employer.value) if employer.value else None,
-            role_code=role.value or None, search=name.value or "",
-        )
-        counted.text = f"Showing {plural(len(found.people), 'person', 'people')} of {found.everyone} in your team."
+    async def draw(number: int = 1, size: int = DEFAULT_PAGE_SIZE, found: Directory | None = None) -> None:
+        if found is None:
+            found = await read(
+                directory.directory, page.viewer, page.as_of,
+                employer_id=int(employer.value) if employer.value else None,
+                role_code=role.value or None, search=name.value or "", page=number, size=size,
+            )
+        matched = found.shown.total
+        counted.text = f"Matching: {plural(matched, 'person', 'people')} of {found.everyone} in your team."
         holder.clear()
         with holder, panel():
             people_table(found)
+            if matched > found.shown.size:
+                pager(found.shown, draw)
 
-    employer.on_value_change(draw)
-    role.on_value_change(draw)
-    name.on_value_change(draw)
-    await draw()
+    employer.on_value_change(lambda: draw())
+    role.on_value_change(lambda: draw())
+    name.on_value_change(lambda: draw())
+    await draw(found=first)  # the unfiltered first page came with the lists to filter by
 
 
 def register() -> None:
