@@ -1095,8 +1095,13 @@ def _changing_column(
     finds it."""
     code, days = required.code, shared.days
 
+    own_only = required.pair is None and len(required.satisfied_by) == 1
+
     def column_on(day: date) -> Column:
-        best = _record_that_counts(required, _latest(own, day))
+        latest = _latest(own, day)
+        if own_only and (record := latest.get(code)) is not None:
+            return shared.record_column(required, record, warning_days)
+        best = _record_that_counts(required, latest)
         if best is None:
             return shared.column(code, False, _days_after(start, required.new_starter_days), warning_days)
         return shared.column(code, True, best[1], warning_days)
