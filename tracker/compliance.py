@@ -7,12 +7,13 @@ Nothing here reads the clock or the database. The page, the reminder scan and th
 from __future__ import annotations
 
 import gc
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 from tracker.dates import add_months, days_in_month, last_months, month_end, month_start, uk
@@ -170,6 +171,7 @@ class Rules:
         self._interned: dict[RequiredCourse, RequiredCourse] = {}
         self._qualifiers: dict[str, tuple[str, ...]] = {}
         self._pairs: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._read_by: dict[str, frozenset[str]] = {}
         for code, course in self.courses.items():
             if course.strand and course.level is not None:
                 covering = {course.strand} | ({COMBINED} if course.strand in (ADULTS, CHILDREN) else set())
@@ -188,6 +190,14 @@ class Rules:
             if c.strand in strands and c.level is not None and c.level >= level and c.code != first
         )
         return ((first,) if first else ()) + tuple(found)
+
+    def read_by(self, required: RequiredCourse) -> frozenset[str]:
+        """The items whose records can count for a required item (its qualifiers and those of its pair)."""
+        found = self._read_by.get(required.code)
+        if found is None:
+            pair = required.pair or ((), ())
+            found = self._read_by[required.code] = frozenset((*required.satisfied_by, *pair[0], *pair[1]))
+        return found
 
     def qualifying_courses(self, course: str) -> tuple[str, ...]:
         """The course itself, or for a levelled strand every level at or above it (Level 3 covers 2 and 1), a
@@ -904,20 +914,388 @@ def assess_all(
 # ---- a trend: one person's status on many days -------------------------------------------------------------
 
 
+Column = tuple[tuple[str, str], ...]  # an item's (code, status) on each of the days
+
+
+class TrendMemo:
+    """What the statuses of many people on the same days share (`statuses_on`'s `memo`), for each run of days."""
+
+    __slots__ = ("of_days", "flags")
+
+    def __init__(self) -> None:
+        self.of_days: dict[tuple[date, ...], _DaysMemo] = {}
+        # statuses -> (the one tuple of them handed out, whether any is red, any amber)
+        self.flags: dict[Column, tuple[Column, bool, bool]] = {}
+
+    def on(self, days: tuple[date, ...]) -> _DaysMemo:
+        found = self.of_days.get(days)
+        if found is None:
+            found = self.of_days[days] = _DaysMemo(days)
+        return found
+
+
+class _DaysMemo:
+    """For one run of days: each item's statuses for one expiry or due date, and for one required item and one
+    record of its own (people share records; the entry keeps both objects, so neither id can be reused)."""
+
+    __slots__ = ("days", "ascending", "columns", "by_record", "layouts")
+
+    def __init__(self, days: tuple[date, ...]) -> None:
+        self.days = days
+        self.ascending = all(a < b for a, b in zip(days, days[1:], strict=False))
+        self.columns: dict[tuple[str, bool, date | None], Column] = {}  # (code, done, expiry or due date)
+        self.by_record: dict[tuple[int, int], tuple[RequiredCourse, Completion, Column]] = {}
+        # id of a plan -> the plan, and each item with its code, whether only its own records count, its allowance
+        self.layouts: dict[int, tuple[tuple[RequiredCourse, ...], list[tuple[RequiredCourse, str, bool, int]]]] = {}
+
+    def column(self, code: str, done: bool, when: date | None, warning_days: int) -> Column:
+        key = (code, done, when)
+        found = self.columns.get(key)
+        if found is None:
+            found = self.columns[key] = _column(code, done, when, self.days, warning_days)
+        return found
+
+    def record_column(self, required: RequiredCourse, record: Completion, warning_days: int) -> Column:
+        """The item's (code, status) on each day, this record of its own counting."""
+        key = (id(required), id(record))
+        held = self.by_record.get(key)
+        if held is None:
+            column = self.column(required.code, True, _expiry(record, required.renewal_months), warning_days)
+            held = self.by_record[key] = (required, record, column)
+        return held[2]
+
+    def layout(self, plan: tuple[RequiredCourse, ...]) -> list[tuple[RequiredCourse, str, bool, int]]:
+        held = self.layouts.get(id(plan))
+        if held is None:
+            items = [(r, r.code, r.pair is None and len(r.satisfied_by) == 1, r.new_starter_days) for r in plan]
+            held = self.layouts[id(plan)] = (plan, items)
+        return held[1]
+
+
 def statuses_on(
     records: PersonRecords,
     rules: Rules,
     days: Sequence[date],
     acknowledged_on: Iterable[tuple[int, str, date]] | None = None,
+    memo: TrendMemo | None = None,
 ) -> list[DayStatus | None]:
     """The person's status on each of `days` (None where not employed): for every day, exactly
     `day_status(assess(records as on that day, rules, day))`, the work shared between days done once.
 
     `acknowledged_on` gives each acknowledgement (policy id, version, date) when the days span some of them;
-    without it `records.acknowledged` holds on every day. The records that count for each required item are
-    found once for each set of jobs and records made by then (the dates of change are the records' dates and the
-    jobs' starts and ends); the statuses they give (expired, due soon, missing) follow from their dates alone.
-    Supervision reads only the months that decide the day's colour and the previous month's figure."""
+    without it `records.acknowledged` holds on every day. `memo`: shared by the calls for many people with the
+    same rules. One job (the usual case) is judged from the dates of change: each item's status on every day
+    follows from the record that counts (found once for each set of records made by then) through its expiry and
+    the due-soon date before it, or from the allowance's end; supervision from each month's minutes, worked out
+    once for all the days. Several jobs: see _statuses_of_several_jobs."""
+    if len(records.employments) == 1:
+        return _statuses_of_one_job(records, rules, days, acknowledged_on, memo or TrendMemo())
+    return _statuses_of_several_jobs(records, rules, days, acknowledged_on)
+
+
+def _statuses_of_one_job(
+    records: PersonRecords,
+    rules: Rules,
+    days: Sequence[date],
+    acknowledged_on: Iterable[tuple[int, str, date]] | None,
+    memo: TrendMemo,
+) -> list[DayStatus | None]:
+    job = records.employments[0]
+    start, end = job.start, job.end
+    employed = [start <= day and (end is None or day <= end) for day in days]
+    if not any(employed):
+        return [None] * len(days)
+    rows = _course_rows(records, rules, tuple(days), employed, job, memo)
+    supervision = _OneJobSupervision(records, rules.supervision_rule_for(job), job)
+    unacknowledged_until = _unacknowledged_until(records, rules.policies_for(job.employer_id), acknowledged_on)
+    flags = memo.flags
+    results: list[DayStatus | None] = []
+    found: tuple[Column, bool, bool] = ((), False, False)
+    for day, is_employed, courses in zip(days, employed, rows, strict=True):
+        if not is_employed:
+            results.append(None)
+            continue
+        if courses == found[0]:  # as the day before (the usual case): no need to look them up
+            pass
+        elif (held := flags.get(courses)) is not None:
+            found = held
+        else:
+            red = amber = False
+            for _code, status in courses:
+                if status == EXPIRED or status == MISSING:
+                    red = True
+                elif status == DUE_SOON or status == DUE:
+                    amber = True
+            found = flags[courses] = (courses, red, amber)
+        courses, course_red, course_amber = found  # one shared tuple for everyone with these statuses
+        supervision_red, supervision_amber, last = supervision.on(day)
+        if course_red or supervision_red:
+            rag = RED
+        elif course_amber or supervision_amber or unacknowledged_until is True or (
+            unacknowledged_until is not False and day < unacknowledged_until
+        ):
+            rag = AMBER
+        else:
+            rag = GREEN
+        results.append(DayStatus(rag, courses, last))
+    return results
+
+
+def _course_rows(
+    records: PersonRecords,
+    rules: Rules,
+    days: tuple[date, ...],
+    employed: list[bool],
+    job: EmploymentSpan,
+    memo: TrendMemo,
+) -> list[Column]:
+    """The (code, status) of every item the one job requires, on each day (days not employed: any)."""
+    plan = rules.course_plan(job)
+    if not plan:
+        return [()] * len(days)
+    shared = memo.on(days)
+    first_day = date.max
+    for day, is_employed in zip(days, employed, strict=True):
+        if is_employed and day < first_day:
+            first_day = day
+    # Each item's latest record (the first listed, of two on one day), and the items with one made after the
+    # first day employed (only those can change from day to day)
+    latest: dict[str, Completion] = {}
+    made_later: set[str] = set()
+    for c in records.completions:
+        on = c.completed_on
+        seen = latest.get(c.course)
+        if seen is None or on > seen.completed_on:
+            latest[c.course] = c
+        if on > first_day:
+            made_later.add(c.course)
+    start = job.start
+    warning_days = rules.warning_days
+    by_item = []
+    for required, code, own_only, allowance in shared.layout(plan):
+        if own_only:  # met by its own records: the usual item
+            if code not in made_later:
+                found = latest.get(code)
+                if found is None:
+                    by_item.append(shared.column(code, False, _days_after(start, allowance), warning_days))
+                else:
+                    by_item.append(shared.record_column(required, found, warning_days))
+                continue
+            reads = frozenset((code,))
+        else:
+            reads = rules.read_by(required)
+            if made_later.isdisjoint(reads):
+                best = _record_that_counts(required, latest)
+                if best is None:
+                    by_item.append(shared.column(code, False, _days_after(start, allowance), warning_days))
+                else:
+                    by_item.append(shared.column(code, True, best[1], warning_days))
+                continue
+        own = [c for c in records.completions if c.course in reads]
+        by_item.append(_changing_column(own, required, shared, employed, start, warning_days))
+    return list(zip(*by_item, strict=True))
+
+
+def _changing_column(
+    own: list[Completion],
+    required: RequiredCourse,
+    shared: _DaysMemo,
+    employed: list[bool],
+    start: date,
+    warning_days: int,
+) -> Column:
+    """The (code, status) on each day of an item with a record made within the days: the record that counts
+    is found again for each set of records made by then, from those that can count (`own`), as _course_terms
+    finds it."""
+    code, days = required.code, shared.days
+
+    own_only = required.pair is None and len(required.satisfied_by) == 1
+
+    def column_on(day: date) -> Column:
+        latest = _latest(own, day)
+        if own_only and (record := latest.get(code)) is not None:
+            return shared.record_column(required, record, warning_days)
+        best = _record_that_counts(required, latest)
+        if best is None:
+            return shared.column(code, False, _days_after(start, required.new_starter_days), warning_days)
+        return shared.column(code, True, best[1], warning_days)
+
+    made_on = sorted([c.completed_on for c in own])
+    if shared.ascending:  # the days from one record's date to the next share a column
+        edges = sorted({0, len(days), *(bisect_left(days, on) for on in made_on)})
+        pieces = [column_on(days[lo])[lo:hi] for lo, hi in zip(edges, edges[1:], strict=False) if lo < hi]
+        return pieces[0] if len(pieces) == 1 else tuple(chain.from_iterable(pieces))
+    column = []
+    by_made: dict[int, Column] = {}  # records made by the day -> the column they give
+    for i, (day, is_employed) in enumerate(zip(days, employed, strict=True)):
+        if not is_employed:
+            column.append((code, DUE))  # not read
+            continue
+        made = bisect_right(made_on, day)
+        found = by_made.get(made)
+        if found is None:
+            found = by_made[made] = column_on(day)
+        column.append(found[i])
+    return tuple(column)
+
+
+def _column(
+    code: str, done: bool, when: date | None, days: tuple[date, ...], warning_days: int
+) -> tuple[tuple[str, str], ...]:
+    """An item's (code, status) on each day, done with this expiry (None: never expires) or, never done, due by
+    this date: as _status_on gives it."""
+    if done:
+        if when is None:
+            return ((code, COMPLIANT),) * len(days)
+        expired, due_soon, compliant = (code, EXPIRED), (code, DUE_SOON), (code, COMPLIANT)
+        soon = when - timedelta(days=warning_days)
+        return tuple([expired if day >= when else due_soon if day >= soon else compliant for day in days])
+    missing, due = (code, MISSING), (code, DUE)
+    return tuple([missing if day >= when else due for day in days])  # type: ignore[operator]
+
+
+def _unacknowledged_until(
+    records: PersonRecords, policies: list[PolicyItem], acknowledged_on: Iterable[tuple[int, str, date]] | None
+) -> bool | date:
+    """When the last of the job's policies to be acknowledged was (a policy unacknowledged before that day);
+    True: one is never acknowledged; False: none is wanted (or all were, whatever the day)."""
+    if not policies:
+        return False
+    if acknowledged_on is None:
+        held = records.acknowledged
+        return not all((p.policy_id, p.version) in held for p in policies)
+    first_on: dict[tuple[int, str], date] = {}
+    for policy, version, on in acknowledged_on:
+        seen = first_on.get((policy, version))
+        if seen is None or on < seen:
+            first_on[policy, version] = on
+    last = date.min
+    for p in policies:
+        first = first_on.get((p.policy_id, p.version))
+        if first is None:
+            return True
+        if first > last:
+            last = first
+    return last
+
+
+class _OneJobSupervision:
+    """The supervision reasons and the previous month's status on any day of one job, from each month's
+    qualifying minutes worked out once (as supervision_months and _supervision_reasons give them)."""
+
+    __slots__ = ("records", "spec", "length", "minimum", "minutes", "first_month", "never_away_from", "paused")
+
+    def __init__(self, records: PersonRecords, spec: SupervisionRuleSpec, job: EmploymentSpan) -> None:
+        self.records, self.spec = records, spec
+        self.length = spec.period_months
+        self.minimum = spec.min_minutes
+        kinds, group_counts = spec.kinds, spec.group_counts
+        minutes: dict[int, int] = {}
+        for a in records.attendances:
+            if a.kind in kinds and (group_counts or not a.is_group):
+                on = a.date
+                index = on.year * 12 + on.month - 1
+                minutes[index] = minutes.get(index, 0) + a.minutes
+        self.minutes = minutes
+        start = job.start
+        self.first_month = start.year * 12 + start.month - 1  # the first month the job is shown in
+        # From this month on, never away nor out of the job: no period can be paused
+        never_away = not records.absences and job.end is None
+        self.never_away_from = (self.first_month + (start.day > 1)) if never_away else 1 << 30
+        self.paused: dict[int, bool] = {}
+
+    def _minutes_to(self, index: int, day: date) -> int:
+        """The month's qualifying minutes of the sessions on or before day."""
+        if (day + _ONE_DAY).day == 1:  # the month's last day: all of them
+            return self.minutes.get(index, 0)
+        spec = self.spec
+        kinds, group_counts = spec.kinds, spec.group_counts
+        total = 0
+        for a in self.records.attendances:
+            on = a.date
+            if (
+                on <= day and on.year * 12 + on.month - 1 == index and a.kind in kinds
+                and (group_counts or not a.is_group)
+            ):
+                total += a.minutes
+        return total
+
+    def _is_paused(self, first_index: int) -> bool:
+        """Away (or not employed) for more than half of the period starting in this month."""
+        if first_index >= self.never_away_from:
+            return False
+        found = self.paused.get(first_index)
+        if found is None:
+            first = _month_of(first_index)
+            last = _last_day_of(first_index + self.length - 1)
+            found = self.paused[first_index] = _days_away(self.records, first, last) * 2 > (last - first).days + 1
+        return found
+
+    def _past_status(self, first_index: int) -> str:
+        """The status of a period that ended before the day."""
+        minutes = self.minutes
+        total = 0
+        for index in range(first_index, first_index + self.length):
+            total += minutes.get(index, 0)
+        if total >= self.minimum:
+            return MET
+        return PAUSED if self._is_paused(first_index) else MISSED
+
+    def on(self, day: date) -> tuple[bool, bool, str | None]:
+        """Red, amber and the previous month's status (None: not employed in it) on a day employed."""
+        length = self.length
+        this_month = day.year * 12 + day.month - 1
+        first_index = this_month - (day.month - 1) % length  # the period's first month
+        total = self._minutes_to(this_month, day)
+        if length > 1:
+            minutes = self.minutes
+            for index in range(first_index, this_month):
+                total += minutes.get(index, 0)
+        if total >= self.minimum:
+            current = MET
+        elif self._is_paused(first_index):
+            current = PAUSED
+        else:
+            current = IN_PROGRESS
+        amber = current == IN_PROGRESS and (_last_day_of(first_index + length - 1) - day).days < AMBER_DAYS_LEFT
+        previous = first_index - 1  # the month before the period
+        before = None  # the previous period's status
+        red = False
+        if previous >= self.first_month and previous >= this_month - min(MONTHS_SHOWN - 1, length):
+            before = self._past_status(first_index - length)
+            red = before == MISSED
+        if this_month - 1 < self.first_month:
+            return red, amber, None
+        if this_month - 1 >= first_index:
+            return red, amber, current
+        return red, amber, before if before is not None else self._past_status(first_index - length)
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=1 << 10)
+def _month_of(index: int) -> date:
+    """The first day of the month of this index (_month_index)."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@lru_cache(maxsize=1 << 10)
+def _last_day_of(index: int) -> date:
+    """The last day of the month of this index (_month_index)."""
+    return month_end(_month_of(index))
+
+
+def _statuses_of_several_jobs(
+    records: PersonRecords,
+    rules: Rules,
+    days: Sequence[date],
+    acknowledged_on: Iterable[tuple[int, str, date]] | None,
+) -> list[DayStatus | None]:
+    """The records that count for each required item are found once for each set of jobs and records made by
+    then (the dates of change are the records' dates and the jobs' starts and ends); the statuses they give
+    (expired, due soon, missing) follow from their dates alone. Supervision reads only the months that decide the
+    day's colour and the previous month's figure."""
     results: list[DayStatus | None] = []
     done_dates = sorted(c.completed_on for c in records.completions)
     acks = sorted(acknowledged_on or (), key=lambda a: a[2])
@@ -1106,20 +1484,31 @@ def tally(results: Iterable[PersonCompliance], as_of: date) -> Tally:
 def tally_statuses(statuses: Iterable[DayStatus]) -> Tally:
     """The counts of everyone's status on one day."""
     counts = {RED: 0, AMBER: 0, GREEN: 0}
-    per_course: dict[str, list[int]] = {}
+    # Many people share one tuple of item statuses (statuses_on hands out one): each is counted once, with the
+    # number of people holding it. Keyed by identity (cheaper than hashing the statuses); the entry keeps the
+    # tuple, so its id cannot be reused while counting.
+    people_with: dict[int, list] = {}  # type: ignore[type-arg]
     met = due = 0
     for r in statuses:
         counts[r.rag] += 1
-        for code, status in r.courses:
+        held = people_with.get(id(r.courses))
+        if held is None:
+            people_with[id(r.courses)] = [r.courses, 1]
+        else:
+            held[1] += 1
+        last = r.last_month
+        if last == MET or last == MISSED:
+            due += 1
+            met += last == MET
+    per_course: dict[str, list[int]] = {}
+    for courses, people in people_with.values():
+        for code, status in courses:
             course = per_course.get(code)
             if course is None:
                 course = per_course[code] = [0, 0]
-            course[1] += 1
+            course[1] += people
             if status == COMPLIANT or status == DUE_SOON:
-                course[0] += 1
-        if r.last_month == MET or r.last_month == MISSED:
-            due += 1
-            met += r.last_month == MET
+                course[0] += people
     return Tally(
         counts[GREEN], counts[AMBER], counts[RED], {code: (ok, n) for code, (ok, n) in per_course.items()}, met, due
     )

@@ -296,12 +296,12 @@ def snapshots(
 
 
 def _records_over(
-    days: Sequence[date], scope: Scope, rules: c.Rules
+    days: Sequence[date], scope: Scope, rules: c.Rules, shown: int = c.MONTHS_SHOWN
 ) -> tuple[list[c.PersonRecords], dict[int, list[tuple[int, str, date]]]]:
-    """Everyone in scope on any of the days with the records all of them need, read once; and each person's
-    acknowledgements with their dates."""
+    """Everyone in scope on any of the days with the records all of them need, read once (the sessions and
+    absences of the `shown` months up to each day); and each person's acknowledgements with their dates."""
     first, last = min(days), max(days)
-    months = (last.year - first.year) * 12 + last.month - first.month + c.MONTHS_SHOWN
+    months = (last.year - first.year) * 12 + last.month - first.month + shown
     dated_acks: dict[int, list[tuple[int, str, date]]] = {}
     population = _load_records(
         last, scope, months, since=first, dated_acks=dated_acks, widest_period=rules.widest_period
@@ -318,14 +318,17 @@ def trend_summaries(
         return {}
     rules = rules or load_rules()
     on_day: dict[date, list[c.DayStatus]] = {day: [] for day in days}
+    lists = [on_day[day] for day in days]
+    memo = c.TrendMemo()
+    by_place = scope.by_place
     with c.collector_paused():
-        population, dated_acks = _records_over(days, scope, rules)
+        # The statuses read only the months that decide each day's colour and the previous month's figure
+        population, dated_acks = _records_over(days, scope, rules, shown=1 + min(c.MONTHS_SHOWN - 1, rules.widest_period))
         for records in population:
-            chosen = [day for day in days if scope.holds_on(records.employments, day)]
-            statuses = c.statuses_on(records, rules, chosen, dated_acks.get(records.person_id))
-            for day, status in zip(chosen, statuses, strict=True):
-                if status is not None:
-                    on_day[day].append(status)
+            statuses = c.statuses_on(records, rules, days, dated_acks.get(records.person_id), memo)
+            for day, status, found in zip(days, statuses, lists, strict=True):
+                if status is not None and (not by_place or scope.holds_on(records.employments, day)):
+                    found.append(status)
         return {day: c.summarise_statuses(on_day[day]) for day in days}
 
 
