@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
@@ -237,7 +238,7 @@ def definition_list(pairs: Iterable[tuple[str, str]]) -> ui.element:
 
 
 def select_of_many(
-    options: dict[str, str], *, label: str, value: str | None = None, classes: str = "", props: str = "",
+    options: Mapping[Any, str], *, label: str, value: Any = None, classes: str = "", props: str = "",
     marker: str = "",
 ) -> ui.select:
     """A select of thousands of options (people), narrowed as you type. NiceGUI rebuilds every option each time
@@ -246,4 +247,4 @@ def select_of_many(
     select = ui.select({}, label=label, with_input=True).classes(classes).props(props)
     if marker:
         select.mark(marker)
-    return select.set_options(options, value=value)
+    return select.set_options(dict(options), value=value)

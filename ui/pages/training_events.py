@@ -25,7 +25,17 @@ from ui import threads
 from ui.actions import read, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
-from ui.components import date_input, definition_list, empty_state, heading, muted, panel, plural, status_chip
+from ui.components import (
+    date_input,
+    definition_list,
+    empty_state,
+    heading,
+    muted,
+    panel,
+    plural,
+    select_of_many,
+    status_chip,
+)
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, flash, forbidden, frame
 from ui.tables import Column, table
 
@@ -175,8 +185,8 @@ async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type:
     on_it = {a.person_id for a in detail.attendees}
     team = [p for p in await read(directory.team, page.viewer, page.today) if p.person_id not in on_it]
     with ui.row().classes("items-end gap-4"):
-        person = ui.select({p.person_id: p.name for p in team}, label="Add someone", with_input=True).classes(
-            "min-w-[18rem]").props("outlined").mark("add-attendee")
+        person = select_of_many({p.person_id: p.name for p in team}, label="Add someone", classes="min-w-[18rem]",
+                                props="outlined", marker="add-attendee")
 
         async def add() -> None:
             chosen = person.value
