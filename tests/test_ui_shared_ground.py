@@ -132,6 +132,20 @@ async def test_a_big_team_shows_fifty_to_tick_and_the_search_finds_the_rest(user
     assert {r.person_id for r in TrainingRecord.select()} == {last.id, joiners[0].id}
 
 
+async def test_a_role_with_many_holders_lists_them_a_page_at_a_time(user: Visitor) -> None:
+    team = build_joint_team()
+    joiners = [f.person(f"Joiner{k:02d}", "Zed", role="SPLW", employer=team.employers[0], start=START)
+               for k in range(30)]
+    Employment.update(pcn=team.pcn).where(Employment.person.in_([p.id for p in joiners])).execute()
+    await sign_in(user, LEAD, then="/roles/SPLW")
+    await user.should_see("Showing 1–25 of 34 holders", retries=40)
+    await user.should_see("Joiner00 Zed")
+    await user.should_not_see("Person13 Member13")  # a holder by name order on the second page
+    user.find(marker="pager-next").click()
+    await user.should_see("Showing 26–34 of 34 holders", retries=40)
+    await user.should_see("Person13 Member13")
+
+
 async def test_a_lead_records_an_event_from_the_form_and_an_attendee_sees_it(user: Visitor) -> None:
     team = build_joint_team()
     await sign_in(user, LEAD, then="/training-events/new")

@@ -12,10 +12,12 @@ from tracker.role_texts import RoleText
 from tracker.services import role_pages
 from tracker.views import roles
 from tracker.views.roles import RolePageView
+from tracker.views.team_views import DEFAULT_PAGE_SIZE, paginate
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import definition_list, empty_state, heading, muted, panel, plural, uk_date
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
+from ui.lead_components import pager
 from ui.role_text import rich_text
 from ui.tables import Column, table
 
@@ -98,17 +100,32 @@ def edit_dialog(page: Page, view: RolePageView, redraw) -> ui.dialog:  # type: i
 
 
 def holders_table(view: RolePageView) -> None:
+    """Who holds the role, a page at a time (an administrator's team is everyone: thousands of holders)."""
     if not view.holders:
         empty_state("Nobody in your team holds this role.")
         return
-    with table(f"Who in my team is a {view.name}", [Column("Name"), Column("Employer"), Column("Named supervisor"),
-                                                     Column("First point of contact")]) as rows:
-        for person in view.holders:
-            with rows.row(person=str(person.person_id)):
-                rows.cell(person.name, header=True)
-                rows.cell(", ".join(sorted({j.employer for j in person.jobs if j.role_code == view.code})))
-                rows.cell(", ".join(person.supervisors) or "None named")
-                rows.cell(", ".join(person.first_contacts) or "None named")
+    holder = ui.column().classes("w-full gap-3")
+
+    def draw(number: int, size: int) -> None:
+        shown = paginate(view.holders, number, size)
+        holder.clear()
+        with holder:
+            with table(f"Who in my team is a {view.name}", [Column("Name"), Column("Employer"),
+                                                             Column("Named supervisor"),
+                                                             Column("First point of contact")]) as rows:
+                for person in shown.items:
+                    with rows.row(person=str(person.person_id)):
+                        rows.cell(person.name, header=True)
+                        rows.cell(", ".join(sorted({j.employer for j in person.jobs if j.role_code == view.code})))
+                        rows.cell(", ".join(person.supervisors) or "None named")
+                        rows.cell(", ".join(person.first_contacts) or "None named")
+            if shown.total > shown.size:
+                pager(shown, turn, noun="holders")
+
+    async def turn(number: int, size: int) -> None:
+        draw(number, size)
+
+    draw(1, DEFAULT_PAGE_SIZE)
 
 
 def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[no-untyped-def]
