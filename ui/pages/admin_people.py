@@ -12,7 +12,7 @@ from tracker.services import people
 from tracker.views import admin_views as av
 from tracker.views.team_views import Paged
 from ui.actions import as_actor, read, write
-from ui.components import date_input, empty_state, heading, muted, panel, select_of_many
+from ui.components import date_input, empty_state, heading, many_options, muted, panel
 from ui.form_problems import FormProblems
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import pager, style
@@ -119,8 +119,10 @@ async def new_page(page: Page) -> None:
             band = ui.input("Band").props("outlined")
             fte = ui.input("FTE (e.g. 0.8)").props("outlined")
             start = date_input("Start date", page.today, required=True)
-        supervisor = select_of_many(
-            found.people, label="Clinical supervisor", classes="min-w-[22rem]", props="outlined clearable"
+        supervisor = many_options(
+            ui.select({}, label="Clinical supervisor", with_input=True).classes("min-w-[22rem]").props(
+                "outlined clearable"),
+            found.people,
         )
         for name, field in (
             ("staff_id", staff_id), ("first_name", first), ("last_name", last), ("email", email), ("role", role),

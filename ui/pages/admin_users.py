@@ -14,7 +14,7 @@ from tracker.views import admin_views as av
 from tracker.views.logins import Login, logins
 from ui.actions import read, write
 from ui.attrs import attrs
-from ui.components import heading, muted, panel, select_of_many, status_chip, text
+from ui.components import heading, many_options, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.tables import Column, table
 
@@ -39,10 +39,13 @@ def scope_fields(
         .props("outlined use-chips")
         .mark("user-roles")
     )
-    person = select_of_many(
-        found.people, label="Linked person", value=current.person_staff_id if current else None,
-        classes="min-w-[20rem]", props="outlined clearable hint='Needed for staff and supervisors'",
-        marker="user-person",
+    person = many_options(
+        ui.select({}, label="Linked person", with_input=True)
+        .classes("min-w-[20rem]")
+        .props("outlined clearable hint='Needed for staff and supervisors'")
+        .mark("user-person"),
+        found.people,
+        value=current.person_staff_id if current else None,
     )
     employer = (
         ui.select(

@@ -33,7 +33,7 @@ from ui import auth, report_html, threads, workers
 from ui.actions import ANY_USER, read, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
-from ui.components import date_input, heading, muted, panel, read_date, select_of_many
+from ui.components import date_input, heading, many_options, muted, panel, read_date
 from ui.layout import add_nav, forbidden, frame, refusal
 
 PATH = "/reports"
@@ -214,7 +214,10 @@ def _pack_panel(offered: ReportChoices, page_as_of: date, progress: Progress) ->
 
 def _person_select(label: str, people: dict[str, str], marker: str) -> ui.select:
     """Choose a person by name: the list narrows as you type (Quasar's use-input filtering)."""
-    return select_of_many(people, label=label, classes="min-w-[22rem]", props="outlined clearable", marker=marker)
+    return many_options(
+        ui.select({}, label=label, with_input=True).classes("min-w-[22rem]").props("outlined clearable").mark(marker),
+        people,
+    )
 
 
 def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str,

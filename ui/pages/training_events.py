@@ -30,10 +30,10 @@ from ui.components import (
     definition_list,
     empty_state,
     heading,
+    many_options,
     muted,
     panel,
     plural,
-    select_of_many,
     status_chip,
 )
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, flash, forbidden, frame
@@ -185,8 +185,11 @@ async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type:
     on_it = {a.person_id for a in detail.attendees}
     team = [p for p in await read(directory.team, page.viewer, page.today) if p.person_id not in on_it]
     with ui.row().classes("items-end gap-4"):
-        person = select_of_many({p.person_id: p.name for p in team}, label="Add someone", classes="min-w-[18rem]",
-                                props="outlined", marker="add-attendee")
+        person = many_options(
+            ui.select({}, label="Add someone", with_input=True).classes("min-w-[18rem]").props("outlined").mark(
+                "add-attendee"),
+            {p.person_id: p.name for p in team},
+        )
 
         async def add() -> None:
             chosen = person.value
