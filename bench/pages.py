@@ -14,7 +14,9 @@ snapshot cache serves until the data changes.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -141,7 +143,7 @@ async def _run(b: Bench, as_of: date) -> dict[str, tuple[float, float]]:
             TRACKER_DATABASE_URL=b.url,
             TRACKER_SCHEDULER="off",
             TRACKER_DATA_DIR=folder,
-            NICEGUI_STORAGE_PATH=str(Path(folder) / ".nicegui"),
+            NICEGUI_STORAGE_PATH=str(_nicegui_storage()),
             PYTEST_CURRENT_TEST="bench pages",
         )
         try:
@@ -150,6 +152,19 @@ async def _run(b: Bench, as_of: date) -> dict[str, tuple[float, float]]:
             os.environ.clear()
             os.environ.update(saved)
     return found
+
+
+def _nicegui_storage() -> Path:
+    """One storage folder for every run in this process: NiceGUI's app keeps the folder of its first run and
+    writes there when a later run (the PostgreSQL pass) changes its storage, so that folder must outlive it."""
+    global _STORAGE
+    if _STORAGE is None:
+        _STORAGE = Path(tempfile.mkdtemp(prefix="bench-nicegui-"))
+        atexit.register(shutil.rmtree, _STORAGE, ignore_errors=True)
+    return _STORAGE
+
+
+_STORAGE: Path | None = None
 
 
 def _a_write(as_of: date, employer_id: int) -> None:
