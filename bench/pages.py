@@ -85,18 +85,19 @@ def every_page(paths: list[str], supervisor_id: int, employer_name: str) -> list
     """The address to time for each registered page, its parameters filled from the population."""
     from tracker.models import Role, TrainingEvent
 
-    event = TrainingEvent.select(TrainingEvent.id).order_by(TrainingEvent.id).scalar()
     filled = {
         "{person_id}": str(supervisor_id),
         "{code}": str(Role.select(Role.code).order_by(Role.id).scalar()),
-        "{event_id:int}": str(event),
         "{kind}": f"employer?name={quote(employer_name)}",
     }
+    event = TrainingEvent.select(TrainingEvent.id).order_by(TrainingEvent.id).scalar()
+    if event is not None:  # a population without training events has no event page to open
+        filled["{event_id:int}"] = str(event)
     addresses = []
     for path in sorted(set(paths) - NOT_TIMED):
         for name, value in filled.items():
             path = path.replace(name, value)
-        if "{" not in path and "None" not in path:  # a population without training events has none to open
+        if "{" not in path:
             addresses.append(path)
     return addresses
 
