@@ -13,6 +13,7 @@ from tracker.errors import NotFound
 from tracker.models import Employment, Organisation, Role, RolePage
 from tracker.role_texts import RoleText, built_in
 from tracker.views.directory import Colleague, colleagues, team_ids
+from tracker.views.directory import team as directory_team
 from tracker.views.population import Scope, load_rules, scope_jobs
 
 NO_EMPLOYER = 0  # no organisation has id 0: the role's own terms, before any employer's rules
@@ -64,7 +65,7 @@ def role_text(role_id: int, code: str) -> tuple[RoleText, str, datetime | None]:
 
 
 def roles_index(viewer: Viewer, as_of: date) -> list[RoleSummary]:
-    team = colleagues(team_ids(viewer, as_of), as_of)
+    team = directory_team(viewer, as_of)  # names and jobs are enough to count: whom to ask is not read
     counts: dict[str, int] = {}
     for person in team:
         for code in {j.role_code for j in person.jobs}:
