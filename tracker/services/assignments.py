@@ -14,6 +14,7 @@ from tracker.services import audit
 from tracker.services.catalogue import SUPERVISOR_PROFESSIONS
 from tracker.services.validate import choice, end_not_before_start, person_by_id
 from tracker.views.admin_views import Placed
+from tracker.views.population import MAX_IDS_IN_SQL
 
 
 def open_assignments(person_ids: list[int] | None = None) -> dict[tuple[int, str, bool], SupervisorAssignment]:
@@ -105,10 +106,6 @@ def supervisor_warning(supervisee_id: int, supervisor: Person, on: date) -> str 
     return c.supervisor_mismatch(job[0], job[1], supervisor.profession, SUPERVISOR_PROFESSIONS)
 
 
-# Past this many people an IN (...) list slows SQLite's planner (tracker.views.population): match in Python.
-_MAX_IDS_IN_SQL = 200
-
-
 def supervisor_warnings(on: date, person_ids: list[int] | None = None) -> dict[int, str]:
     """Supervisee id -> why their named clinical supervisor, whose profession is recorded, is not of the kind
     their role expects (the exceptions list of the lead's report). Two queries for any number of people: the
@@ -126,10 +123,10 @@ def supervisor_warnings(on: date, person_ids: list[int] | None = None) -> dict[i
     jobs = (
         Employment.select(Employment.person, Role.code, Role.name)
         .join(Role)
-        .where((Employment.start_date <= on) & (Employment.end_date.is_null() | (Employment.end_date >= on)))
+        .where(active_on(Employment, on))
         .order_by(Employment.start_date, Employment.id)
     )
-    if wanted is not None and len(wanted) <= _MAX_IDS_IN_SQL:
+    if wanted is not None and len(wanted) <= MAX_IDS_IN_SQL:  # past it, matched in Python below
         named = named.where(SupervisorAssignment.supervisee.in_(list(wanted)))
         jobs = jobs.where(Employment.person.in_(list(wanted)))
     profession_of: dict[int, str | None] = {}  # the latest started open assignment wins, as open_assignments

@@ -14,6 +14,7 @@ from datetime import date
 
 from tracker.access import Viewer, lead_scope
 from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment, full_name
+from tracker.periods import active_on
 from tracker.views.access_facts import supervisee_ids
 from tracker.views.population import MAX_IDS_IN_SQL, Scope, people_in_scope, scope_jobs
 from tracker.views.team_views import DEFAULT_PAGE_SIZE, Paged, paginate
@@ -149,10 +150,7 @@ def _whom_to_ask(chosen: Sequence[Colleague], as_of: date) -> list[Colleague]:
             Supervisor.first_name, Supervisor.last_name,
         )
         .join(Supervisor, on=(SupervisorAssignment.supervisor == Supervisor.id))
-        .where(
-            (SupervisorAssignment.start_date <= as_of)
-            & (SupervisorAssignment.end_date.is_null() | (SupervisorAssignment.end_date >= as_of))
-        )
+        .where(active_on(SupervisorAssignment, as_of))
     )
     for pid, kind, first_contact, first, last in _only(
         list(person_ids), assignments, SupervisorAssignment.supervisee
