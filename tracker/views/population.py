@@ -316,20 +316,25 @@ def trend_summaries(
     each person's statuses on all the dates together: the same figures as summarising `snapshot` at each date."""
     if not days:
         return {}
-    rules = rules or load_rules()
+    with c.collector_paused():
+        # The records and statuses are freed on leaving _summaries_over, before the collector resumes: alive
+        # then, the first collection after would walk every one of them
+        return _summaries_over(days, scope, rules or load_rules())
+
+
+def _summaries_over(days: Sequence[date], scope: Scope, rules: c.Rules) -> dict[date, c.Summary]:
     on_day: dict[date, list[c.DayStatus]] = {day: [] for day in days}
     lists = [on_day[day] for day in days]
     memo = c.TrendMemo()
     by_place = scope.by_place
-    with c.collector_paused():
-        # The statuses read only the months that decide each day's colour and the previous month's figure
-        population, dated_acks = _records_over(days, scope, rules, shown=1 + min(c.MONTHS_SHOWN - 1, rules.widest_period))
-        for records in population:
-            statuses = c.statuses_on(records, rules, days, dated_acks.get(records.person_id), memo)
-            for day, status, found in zip(days, statuses, lists, strict=True):
-                if status is not None and (not by_place or scope.holds_on(records.employments, day)):
-                    found.append(status)
-        return {day: c.summarise_statuses(on_day[day]) for day in days}
+    # The statuses read only the months that decide each day's colour and the previous month's figure
+    population, dated_acks = _records_over(days, scope, rules, shown=1 + min(c.MONTHS_SHOWN - 1, rules.widest_period))
+    for records in population:
+        statuses = c.statuses_on(records, rules, days, dated_acks.get(records.person_id), memo)
+        for day, status, found in zip(days, statuses, lists, strict=True):
+            if status is not None and (not by_place or scope.holds_on(records.employments, day)):
+                found.append(status)
+    return {day: c.summarise_statuses(on_day[day]) for day in days}
 
 
 def _as_on(

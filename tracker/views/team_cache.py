@@ -69,9 +69,12 @@ def _rows(query: Any) -> list[tuple[Any, ...]]:
 
 
 def build_snapshot(as_of: date, scope: Scope) -> TeamSnapshot:
-    rules = load_rules()
-    results = snapshot(as_of, scope, rules)
-    return assemble(as_of, results, _course_names(rules), pcns_of(as_of, scope), _pcn_names()).warm()
+    # Assembling 10,000 members beside the results made hundreds of collections that walked the whole heap
+    # (0.6-1.0 s of a 2.7 s build); members, results and their figures make no reference cycles.
+    with c.collector_paused():
+        rules = load_rules()
+        results = snapshot(as_of, scope, rules)
+        return assemble(as_of, results, _course_names(rules), pcns_of(as_of, scope), _pcn_names()).warm()
 
 
 def _course_names(rules: c.Rules) -> dict[str, str]:
