@@ -182,6 +182,7 @@ def scope_data(
     courses = tuple((code, info.name) for code, info in rules.courses.items() if code in used)
     employers: tuple[EmployerColumn, ...] = ()
     policies = None
+    summary = c.summarise(people, as_of)
     if kind == "pcn":
         employers = _employer_columns(people, as_of)
         policies = compare_policies([(e.employer_id, e.name) for e in employers], rules)
@@ -189,11 +190,11 @@ def scope_data(
         kind=kind,
         scope_name=scope_name,
         meta=_meta(title, label, as_of, generated_by, generated_at),
-        summary=c.summarise(people, as_of),
+        summary=summary,
         courses=courses,
         people=tuple(people),
         months=tuple(last_months(as_of, c.MONTHS_SHOWN)),
-        trend=tuple(trend(as_of, scope, rules, people)),
+        trend=tuple(trend(as_of, scope, rules, people, summary)),
         employers=employers,
         policies=policies,
         supervisor_warnings=_supervisor_warnings(people, as_of),
@@ -214,14 +215,22 @@ def _person_order(p: c.PersonCompliance) -> tuple[str, str, str]:
 
 
 def trend(
-    as_of: date, scope: Scope, rules: c.Rules, current: list[c.PersonCompliance] | None = None
+    as_of: date,
+    scope: Scope,
+    rules: c.Rules,
+    current: list[c.PersonCompliance] | None = None,
+    current_summary: c.Summary | None = None,
 ) -> list[TrendPoint]:
-    """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine."""
+    """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine. The as-at
+    date's point is `current`'s summary (given as `current_summary` when the caller has already made it)."""
     days = trend_days(as_of)
     computed = trend_summaries([d for d in days if d != as_of or current is None], scope, rules)
     points = []
     for day in days:
-        summary = c.summarise(current, day) if (day == as_of and current is not None) else computed[day]
+        if day == as_of and current is not None:
+            summary = current_summary if current_summary is not None else c.summarise(current, day)
+        else:
+            summary = computed[day]
         points.append(TrendPoint(day, summary))
     return points
 
