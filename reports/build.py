@@ -23,6 +23,7 @@ from tracker.views.report_data import (
     scope_report_data,
     supervisor_log_data,
 )
+from tracker.views.team_cache import CACHE
 
 KINDS = ("employer", "pcn", "person", "supervisor")
 ReportData = ScopeReportData | PersonStatementData | SupervisorLogData
@@ -37,6 +38,7 @@ class ReportRequest:
     period_from: date | None = None  # supervisor's log only
     period_to: date | None = None
     scope: Scope | None = None  # supervisor's log only: the lead's people it is limited to (reports.rights)
+    cached: bool = False  # employer and PCN: from the app's team cache (reports.rights.gather_for)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -46,7 +48,8 @@ class ReportRequest:
 def gather(request: ReportRequest) -> ReportData:
     """The report's data; raises NotFound for an unknown name, ValidationError for a bad period."""
     if request.kind in ("employer", "pcn"):
-        return scope_report_data(request.kind, request.name, request.as_of, request.generated_by)
+        return scope_report_data(request.kind, request.name, request.as_of, request.generated_by,
+                                 cache=CACHE if request.cached else None)
     if request.kind == "person":
         return person_statement_data(request.name, request.as_of, request.generated_by)
     return supervisor_log_data(

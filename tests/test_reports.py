@@ -232,3 +232,25 @@ def test_grid_text_is_written_in_truetype_and_in_the_standard_fonts_alike(tmp_pa
     text = pdf_pages(buffer.getvalue(), tmp_path)[0]
     assert "Żaneta (DejaVu)" in text and "Expired 01/06/2026" in text and "Plain Helvetica" in text
     assert qpdf_check(buffer.getvalue(), tmp_path).returncode == 0
+
+
+def test_the_apps_report_from_the_team_cache_equals_the_report_worked_out_afresh(database: str):
+    """reports.rights.gather_for reads the employer and PCN reports through the team cache: the same people,
+    figures and trend as the report worked out from the records, and still current after a write."""
+    from tracker.views.team_cache import TeamCache
+
+    team = build_team()
+    cache = TeamCache()
+    for kind, name in (("employer", "Northside Community Trust"), ("pcn", "Riverside PCN")):
+        fresh = scope_report_data(kind, name, AS_OF, "Jo Lead", GENERATED_AT)
+        cached = scope_report_data(kind, name, AS_OF, "Jo Lead", GENERATED_AT, cache=cache)
+        assert cached == fresh and len(fresh.people) >= 3 and len(fresh.trend) == len(trend_days(AS_OF))
+        assert cache.snapshot_counts[0] >= 1
+    before = {p.name: p.rag for p in scope_report_data("pcn", "Riverside PCN", AS_OF, cache=cache).people}
+    f.trained(team.bob, "SG-L2", date(2026, 11, 1))  # Bob's expired course done again before the as-at date
+    fresh = scope_report_data("pcn", "Riverside PCN", AS_OF, "Jo Lead", GENERATED_AT)
+    cached = scope_report_data("pcn", "Riverside PCN", AS_OF, "Jo Lead", GENERATED_AT, cache=cache)
+    assert cached.people == fresh.people and cached.summary == fresh.summary
+    assert cached.trend[-1] == fresh.trend[-1]
+    bob = next(p for p in cached.people if p.name == "Bob Jones")
+    assert {t.course: t.status for t in bob.training}["SG-L2"] == c.COMPLIANT and before["Bob Jones"] == "red"

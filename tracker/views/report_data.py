@@ -39,6 +39,7 @@ from tracker.views.report_details import (
     sessions_attended,
     sessions_given,
 )
+from tracker.views.team_cache import TeamCache
 from tracker.views.team_views import TrendPoint, trend_days
 
 __all__ = [
@@ -154,14 +155,16 @@ def scope_report_data(
     as_of: date,
     generated_by: str = "command line",
     generated_at: datetime | None = None,
+    cache: TeamCache | None = None,
 ) -> ScopeReportData:
     """kind "employer" or "pcn"; raises NotFound for an unknown name."""
     if kind == "employer":
         employer = find_employer(name)
-        return scope_data(kind, Scope(employer_id=employer.id), employer.name, as_of, generated_by, generated_at)
+        return scope_data(kind, Scope(employer_id=employer.id), employer.name, as_of, generated_by, generated_at,
+                          cache)
     if kind == "pcn":
         pcn = find_pcn(name)
-        return scope_data(kind, Scope(pcn_id=pcn.id), pcn.name, as_of, generated_by, generated_at)
+        return scope_data(kind, Scope(pcn_id=pcn.id), pcn.name, as_of, generated_by, generated_at, cache)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -172,12 +175,21 @@ def scope_data(
     as_of: date,
     generated_by: str = "command line",
     generated_at: datetime | None = None,
+    cache: TeamCache | None = None,
 ) -> ScopeReportData:
-    """The report's data for any population the loader can scope (an employer, a PCN, given people)."""
+    """The report's data for any population the loader can scope (an employer, a PCN, given people).
+
+    With a cache (the app's tracker.views.team_cache.CACHE), the people's results are the cached snapshot's
+    (always current: it is checked against the data on every read) and the past month ends' figures the
+    trend's cached ones (kept up to its PAST_MONTHS_FRESH), instead of being worked out again."""
     label = f"Primary Care Network: {scope_name}" if kind == "pcn" else f"Employer: {scope_name}"
     title = "PCN compliance report" if kind == "pcn" else "Employer compliance report"
     rules = load_rules()
-    people = sorted(snapshot(as_of, scope, rules), key=_person_order)
+    if cache is None:
+        results = snapshot(as_of, scope, rules)
+    else:  # in the snapshot's order (by person id), so that people of one name keep the same order
+        results = sorted((m.result for m in cache.snapshot(scope, as_of).members), key=lambda r: r.person_id)
+    people = sorted(results, key=_person_order)
     used = {s.course for p in people for s in p.training}
     courses = tuple((code, info.name) for code, info in rules.courses.items() if code in used)
     employers: tuple[EmployerColumn, ...] = ()
@@ -194,7 +206,7 @@ def scope_data(
         courses=courses,
         people=tuple(people),
         months=tuple(last_months(as_of, c.MONTHS_SHOWN)),
-        trend=tuple(trend(as_of, scope, rules, people, summary)),
+        trend=tuple(trend(as_of, scope, rules, people, summary, cache)),
         employers=employers,
         policies=policies,
         supervisor_warnings=_supervisor_warnings(people, as_of),
@@ -220,11 +232,14 @@ def trend(
     rules: c.Rules,
     current: list[c.PersonCompliance] | None = None,
     current_summary: c.Summary | None = None,
+    cache: TeamCache | None = None,
 ) -> list[TrendPoint]:
     """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine. The as-at
-    date's point is `current`'s summary (given as `current_summary` when the caller has already made it)."""
+    date's point is `current`'s summary (given as `current_summary` when the caller has already made it); with
+    a cache, the past month ends are the cache's."""
     days = trend_days(as_of)
-    computed = trend_summaries([d for d in days if d != as_of or current is None], scope, rules)
+    wanted = [d for d in days if d != as_of or current is None]
+    computed = trend_summaries(wanted, scope, rules) if cache is None else cache.past_summaries(scope, wanted)
     points = []
     for day in days:
         if day == as_of and current is not None:

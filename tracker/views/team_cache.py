@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -201,20 +201,23 @@ class TeamCache:
 
     def trend(self, scope: Scope, as_of: date) -> list[TrendPoint]:
         """The headline figures at the end of each of the last 11 months and on the as-at date."""
-        marker = data_marker()
         days = trend_days(as_of)
-        missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
+        past = self.past_summaries(scope, [d for d in days if d != as_of])
+        points = []
+        for day in days:
+            summary = self.snapshot(scope, as_of).summary if day == as_of else past[day]
+            points.append(TrendPoint(day, summary))
+        return points
+
+    def past_summaries(self, scope: Scope, days: Sequence[date]) -> dict[date, c.Summary]:
+        """The headline figures at past month ends (each kept up to PAST_MONTHS_FRESH): the trend's, and the
+        app's compliance reports' (tracker.views.report_data.scope_data)."""
+        marker = data_marker()
+        missing = [d for d in days if not self._summaries.fresh((scope, d), marker)]
         if missing:  # the month ends not yet known are worked out together, reading the records once
             for day, summary in trend_summaries(missing, scope).items():
                 self._summaries.put((scope, day), marker, summary)
-        points = []
-        for day in days:
-            if day == as_of:
-                summary = self.snapshot(scope, as_of).summary
-            else:
-                summary = self._summaries.get((scope, day), marker, _summary_builder(day, scope))
-            points.append(TrendPoint(day, summary))
-        return points
+        return {day: self._summaries.get((scope, day), marker, _summary_builder(day, scope)) for day in days}
 
     def remembered(self, key: Any, build: Callable[[], V]) -> V:
         """Any other read worked out from what compliance reads, kept until the data changes."""
