@@ -179,16 +179,18 @@ def scope_data(
 ) -> ScopeReportData:
     """The report's data for any population the loader can scope (an employer, a PCN, given people).
 
-    With a cache (the app's tracker.views.team_cache.CACHE), the people's results are the cached snapshot's
-    (always current: it is checked against the data on every read) and the past month ends' figures the
-    trend's cached ones (kept up to its PAST_MONTHS_FRESH), instead of being worked out again."""
+    With a cache (the app's tracker.views.team_cache.CACHE), the people's results are the cache's snapshot of
+    the scope when it keeps one (always current: it is checked against the data on every read; none is made
+    for the report) and the past month ends' figures the trend's cached ones (kept up to its
+    PAST_MONTHS_FRESH), instead of being worked out again."""
     label = f"Primary Care Network: {scope_name}" if kind == "pcn" else f"Employer: {scope_name}"
     title = "PCN compliance report" if kind == "pcn" else "Employer compliance report"
     rules = load_rules()
-    if cache is None:
+    kept = cache.kept_snapshot(scope, as_of) if cache is not None else None
+    if kept is None:
         results = snapshot(as_of, scope, rules)
     else:  # in the snapshot's order (by person id), so that people of one name keep the same order
-        results = sorted((m.result for m in cache.snapshot(scope, as_of).members), key=lambda r: r.person_id)
+        results = sorted((m.result for m in kept.members), key=lambda r: r.person_id)
     people = sorted(results, key=_person_order)
     used = {s.course for p in people for s in p.training}
     courses = tuple((code, info.name) for code, info in rules.courses.items() if code in used)

@@ -160,6 +160,10 @@ class _Memo:
     def _is_fresh(self, held: tuple[tuple[Any, ...], Any, datetime], marker: tuple[Any, ...]) -> bool:
         return held[0] == marker or utc_now() - held[2] < self.grace
 
+    def holds(self, key: Any) -> bool:
+        with self._guard:
+            return key in self._items
+
     def fresh(self, key: Any, marker: tuple[Any, ...]) -> bool:
         with self._guard:
             held = self._items.get(key)
@@ -193,6 +197,14 @@ class TeamCache:
             return None if value is None else (value, kept_marker)
 
         return self._snapshots.get((scope, as_of), marker, lambda: build_snapshot(as_of, scope), refresh)
+
+    def kept_snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot | None:
+        """The snapshot for (scope, as_of), brought up to date, when one is kept; else None: for reads that may
+        use it but should not make one (a report of a scope nobody has open would push a lead's team out of the
+        few kept)."""
+        if not self._snapshots.holds((scope, as_of)):
+            return None
+        return self.snapshot(scope, as_of)  # refreshed for the people any write since touched, as every read is
 
     @property
     def snapshot_counts(self) -> tuple[int, int]:
