@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -41,11 +42,13 @@ class Row:
     bookmark: str = ""  # an outline entry for this row (a person), under the section's heading
 
 
+@lru_cache(maxsize=1 << 15)
 def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     """Lines of `text` that fit `width` points (the cell's padding taken off), broken between words.
 
-    Word widths are remembered (reasons repeat the same course names and dates), and a line's width is the sum
-    of its words' and spaces' widths, as reportlab measures it.
+    Word widths are remembered, and so are whole texts' lines (the exceptions' reasons, employers and roles
+    recur from person to person); a line's width is the sum of its words' and spaces' widths, as reportlab
+    measures it. Each paragraph (between "\n") is broken on its own: wrap("a\nb") is wrap("a") + wrap("b").
     """
     room = width - 2 * PAD
     space = text_width(" ", font, size)
@@ -114,6 +117,8 @@ class GridPage(Flowable):
         size, leading, drop = self.size, self.leading, self.size * 0.98
         centred = [c.align == "center" for c in self.columns]
         widths = [c.width for c in self.columns]
+        plain_widths: dict[str, float] = {}  # a centred line's width, measured once a page
+        bold_widths: dict[str, float] = {}
         for r, row in enumerate(self.rows):
             bottom, height, statuses, bold_columns = tops[r + 1], row.height, row.statuses, row.bold
             for col, lines in enumerate(row.cells):
@@ -125,10 +130,13 @@ class GridPage(Flowable):
                 baseline = bottom + (height + len(lines) * leading) / 2 - drop
                 left = lefts[col]
                 if centred[col]:
-                    font = self.bold_font if bold else self.font
+                    measured = bold_widths if bold else plain_widths
                     for line in lines:
                         if line:
-                            out.append((left + (widths[col] - text_width(line, font, size)) / 2, baseline, line))
+                            used = measured.get(line)
+                            if used is None:
+                                used = measured[line] = text_width(line, self.bold_font if bold else self.font, size)
+                            out.append((left + (widths[col] - used) / 2, baseline, line))
                         baseline -= leading
                 else:
                     for line in lines:
@@ -168,11 +176,13 @@ class Ink:
     """
 
     _encoded: WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[str, str]]]] = WeakKeyDictionary()
-    _readable: WeakKeyDictionary[Any, dict[str, bool]] = WeakKeyDictionary()
+    # per document and font: character -> its escaped code in the first subset, and the same characters -> None
+    _tables: WeakKeyDictionary[Any, dict[str, tuple[dict[int, str], dict[int, None]]]] = WeakKeyDictionary()
 
     def __init__(self, canv: Canvas) -> None:
         self.canv = canv
         self.ops: list[str] = ["q"]
+        self._numbers: dict[float, str] = {}  # a coordinate -> its "%.2f" text
 
     @staticmethod
     def _rgb(colour: Color) -> str:
@@ -204,14 +214,22 @@ class Ink:
         ops = self.ops
         ops += ["BT", f"{self._rgb(colour)} rg"]
         current = ""
+        # A page's lines share a few columns' x and rows' y: each number is formatted once per page.
+        numbers = self._numbers
         for x, y, line in placed:
             pieces = encoded.get((font_name, line))
             if pieces is None:
                 pieces = encoded[(font_name, line)] = self._encode(font, font_name, line, doc)
+            at_x = numbers.get(x)
+            if at_x is None:
+                at_x = numbers[x] = f"{x:.2f}"
+            at_y = numbers.get(y)
+            if at_y is None:
+                at_y = numbers[y] = f"{y:.2f}"
             if len(pieces) == 1 and pieces[0][0] == current:  # the usual case: one piece in the font set
-                ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {pieces[0][1]}")
+                ops.append(f"1 0 0 1 {at_x} {at_y} Tm {pieces[0][1]}")
                 continue
-            ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+            ops.append(f"1 0 0 1 {at_x} {at_y} Tm")
             for name, shown in pieces:
                 if name != current:
                     ops.append(f"{name} {size:.2f} Tf")
@@ -221,26 +239,40 @@ class Ink:
 
     @classmethod
     def _encode(cls, font: Any, font_name: str, line: str, doc: Any) -> list[tuple[str, str]]:
-        """The line as (subset font name, show operator) pieces. Printable ASCII is its own code in the first
-        subset (reportlab's "ASCII readable" subsets), so it needs only PDF's three escapes: reportlab's per-character
-        splitString and escapePDF (pure Python without its accelerator) are left for the rest."""
-        if line and line.isascii() and line.isprintable() and cls._ascii_as_is(font, font_name, doc):
-            shown = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            return [(font.getSubsetInternalName(0, doc), f"({shown}) Tj")]
-        return [
+        """The line as (subset font name, show operator) pieces.
+
+        Most lines use only characters that already have a code in the document's first subset of the font
+        (printable ASCII is its own code there, reportlab's "ASCII readable" subsets; a bullet or a dash gets one
+        the first time it is drawn): those are escaped by two str.translate calls over tables of the codes known
+        so far. Any other line goes through reportlab's per-character splitString and escapePDF (pure Python
+        without its accelerator), which also gives its new characters their codes; the tables then learn them."""
+        if not line:
+            return []
+        tables = cls._tables.setdefault(doc, {}).get(font_name)
+        if tables is None:
+            font.getSubsetInternalName(0, doc)  # makes the document's subsets of the font
+            tables = cls._tables[doc][font_name] = ({}, {})
+            cls._learn(font, doc, tables, font.state[doc].assignments)
+        escaped, known = tables
+        if not line.translate(known):  # every character has a code in the first subset
+            return [(font.getSubsetInternalName(0, doc), f"({line.translate(escaped)}) Tj")]
+        pieces = [
             (font.getSubsetInternalName(subset, doc), f"({escapePDF(chars)}) Tj")
             for subset, chars in font.splitString(line, doc)
         ]
+        cls._learn(font, doc, tables, {ord(ch) for ch in line})
+        return pieces
 
-    @classmethod
-    def _ascii_as_is(cls, font: Any, font_name: str, doc: Any) -> bool:
-        """Whether the document's first subset of the font gives printable ASCII its own codes."""
-        known = cls._readable.setdefault(doc, {})
-        if font_name not in known:
-            font.getSubsetInternalName(0, doc)  # makes the document's subsets of the font
-            assignments = font.state[doc].assignments
-            known[font_name] = all(assignments.get(n) == n for n in range(32, 127))
-        return known[font_name]
+    @staticmethod
+    def _learn(font: Any, doc: Any, tables: tuple[dict[int, str], dict[int, None]], chars: Any) -> None:
+        """Adds to the tables the characters among `chars` that have a code in the first subset."""
+        escaped, known = tables
+        assignments = font.state[doc].assignments
+        for char in chars:
+            code = assignments.get(char)
+            if code is not None and code < 256 and char not in known and char != 0xA0:
+                escaped[char] = escapePDF(bytes([code]))
+                known[char] = None
 
     def _plain_text(self, font_name: str, size: float, colour: Color,
                     placed: Sequence[tuple[float, float, str]]) -> None:

@@ -190,13 +190,21 @@ def exceptions(data: ScopeReportData) -> list[Flowable]:
             wrap(p.name, widths[0], f.bold, EXCEPTION_SIZE),
             (p.staff_id,),
             wrap(f"{job.employer_name}\n{job.role_name}" if job else "", widths[2], f.regular, EXCEPTION_SIZE),
-            wrap("\n".join("• " + r for r in p.reasons), widths[3], f.regular, EXCEPTION_SIZE),
+            _reasons(p.reasons, widths[3], f.regular),
             (uk(p.last_session) or "none",),
         ]
         height = max(len(cell) for cell in cells) * leading + 4
         rows.append(Row(cells, {}, frozenset({0}), height, bookmark=f"{p.name} ({p.staff_id})"))
     return paged_grid(intro, columns, rows, pagesize=LANDSCAPE, header_height=14.0, size=EXCEPTION_SIZE,
                       continued="Exceptions", narrow=False) + supervisor_kinds(data)
+
+
+def _reasons(reasons: Sequence[str], width: float, font: str) -> tuple[str, ...]:
+    """The reasons' lines, one bullet each: wrap("\n".join(bullets)) but each reason broken (and remembered)
+    on its own, as the same reasons recur from person to person."""
+    if not reasons:
+        return wrap("", width, font, EXCEPTION_SIZE)
+    return tuple(line for reason in reasons for line in wrap("• " + reason, width, font, EXCEPTION_SIZE))
 
 
 def supervisor_kinds(data: ScopeReportData) -> list[Flowable]:

@@ -232,3 +232,33 @@ def test_grid_text_is_written_in_truetype_and_in_the_standard_fonts_alike(tmp_pa
     text = pdf_pages(buffer.getvalue(), tmp_path)[0]
     assert "Żaneta (DejaVu)" in text and "Expired 01/06/2026" in text and "Plain Helvetica" in text
     assert qpdf_check(buffer.getvalue(), tmp_path).returncode == 0
+
+
+def test_the_apps_report_from_the_team_cache_equals_the_report_worked_out_afresh(database: str):
+    """reports.rights.gather_for reads the employer and PCN reports through the team cache: the same people,
+    figures and trend as the report worked out from the records, still current after a write; the cache's
+    snapshot of the scope is used when it keeps one, and a report makes none."""
+    from tracker.views.team_cache import TeamCache
+
+    team = build_team()
+    cache = TeamCache()
+    for kind, name, scope in (("employer", "Northside Community Trust", Scope(employer_id=team.northside.id)),
+                              ("pcn", "Riverside PCN", Scope(pcn_id=team.pcn.id))):
+        fresh = scope_report_data(kind, name, AS_OF, "Jo Lead", GENERATED_AT)
+        assert scope_report_data(kind, name, AS_OF, "Jo Lead", GENERATED_AT, cache=cache) == fresh
+        assert cache.kept_snapshot(scope, AS_OF) is None  # the report made no snapshot
+        cache.snapshot(scope, AS_OF)  # the lead's team page makes one
+        built = cache.snapshot_counts
+        cached = scope_report_data(kind, name, AS_OF, "Jo Lead", GENERATED_AT, cache=cache)
+        assert cached == fresh and len(fresh.people) >= 3 and len(fresh.trend) == len(trend_days(AS_OF))
+        assert cache.snapshot_counts == built  # read from the one kept
+    before = {p.name: p.rag for p in scope_report_data("pcn", "Riverside PCN", AS_OF, cache=cache).people}
+    f.trained(team.bob, "SG-L2", date(2026, 11, 1))  # Bob's expired course done again before the as-at date
+    fresh = scope_report_data("pcn", "Riverside PCN", AS_OF, "Jo Lead", GENERATED_AT)
+    built, refreshed = cache.snapshot_counts
+    cached = scope_report_data("pcn", "Riverside PCN", AS_OF, "Jo Lead", GENERATED_AT, cache=cache)
+    assert cache.snapshot_counts[0] + cache.snapshot_counts[1] == built + refreshed + 1  # the kept one, updated
+    assert cached.people == fresh.people and cached.summary == fresh.summary
+    assert cached.trend[-1] == fresh.trend[-1]
+    bob = next(p for p in cached.people if p.name == "Bob Jones")
+    assert {t.course: t.status for t in bob.training}["SG-L2"] == c.COMPLIANT and before["Bob Jones"] == "red"

@@ -39,6 +39,7 @@ from tracker.views.report_details import (
     sessions_attended,
     sessions_given,
 )
+from tracker.views.team_cache import TeamCache
 from tracker.views.team_views import TrendPoint, trend_days
 
 __all__ = [
@@ -154,14 +155,16 @@ def scope_report_data(
     as_of: date,
     generated_by: str = "command line",
     generated_at: datetime | None = None,
+    cache: TeamCache | None = None,
 ) -> ScopeReportData:
     """kind "employer" or "pcn"; raises NotFound for an unknown name."""
     if kind == "employer":
         employer = find_employer(name)
-        return scope_data(kind, Scope(employer_id=employer.id), employer.name, as_of, generated_by, generated_at)
+        return scope_data(kind, Scope(employer_id=employer.id), employer.name, as_of, generated_by, generated_at,
+                          cache)
     if kind == "pcn":
         pcn = find_pcn(name)
-        return scope_data(kind, Scope(pcn_id=pcn.id), pcn.name, as_of, generated_by, generated_at)
+        return scope_data(kind, Scope(pcn_id=pcn.id), pcn.name, as_of, generated_by, generated_at, cache)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -172,16 +175,28 @@ def scope_data(
     as_of: date,
     generated_by: str = "command line",
     generated_at: datetime | None = None,
+    cache: TeamCache | None = None,
 ) -> ScopeReportData:
-    """The report's data for any population the loader can scope (an employer, a PCN, given people)."""
+    """The report's data for any population the loader can scope (an employer, a PCN, given people).
+
+    With a cache (the app's tracker.views.team_cache.CACHE), the people's results are the cache's snapshot of
+    the scope when it keeps one (always current: it is checked against the data on every read; none is made
+    for the report) and the past month ends' figures the trend's cached ones (kept up to its
+    PAST_MONTHS_FRESH), instead of being worked out again."""
     label = f"Primary Care Network: {scope_name}" if kind == "pcn" else f"Employer: {scope_name}"
     title = "PCN compliance report" if kind == "pcn" else "Employer compliance report"
     rules = load_rules()
-    people = sorted(snapshot(as_of, scope, rules), key=_person_order)
+    kept = cache.kept_snapshot(scope, as_of) if cache is not None else None
+    if kept is None:
+        results = snapshot(as_of, scope, rules)
+    else:  # in the snapshot's order (by person id), so that people of one name keep the same order
+        results = sorted((m.result for m in kept.members), key=lambda r: r.person_id)
+    people = sorted(results, key=_person_order)
     used = {s.course for p in people for s in p.training}
     courses = tuple((code, info.name) for code, info in rules.courses.items() if code in used)
     employers: tuple[EmployerColumn, ...] = ()
     policies = None
+    summary = c.summarise(people, as_of)
     if kind == "pcn":
         employers = _employer_columns(people, as_of)
         policies = compare_policies([(e.employer_id, e.name) for e in employers], rules)
@@ -189,11 +204,11 @@ def scope_data(
         kind=kind,
         scope_name=scope_name,
         meta=_meta(title, label, as_of, generated_by, generated_at),
-        summary=c.summarise(people, as_of),
+        summary=summary,
         courses=courses,
         people=tuple(people),
         months=tuple(last_months(as_of, c.MONTHS_SHOWN)),
-        trend=tuple(trend(as_of, scope, rules, people)),
+        trend=tuple(trend(as_of, scope, rules, people, summary, cache)),
         employers=employers,
         policies=policies,
         supervisor_warnings=_supervisor_warnings(people, as_of),
@@ -214,14 +229,25 @@ def _person_order(p: c.PersonCompliance) -> tuple[str, str, str]:
 
 
 def trend(
-    as_of: date, scope: Scope, rules: c.Rules, current: list[c.PersonCompliance] | None = None
+    as_of: date,
+    scope: Scope,
+    rules: c.Rules,
+    current: list[c.PersonCompliance] | None = None,
+    current_summary: c.Summary | None = None,
+    cache: TeamCache | None = None,
 ) -> list[TrendPoint]:
-    """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine."""
+    """Overall compliance (% green) at each month end: a snapshot as at that day, by the same engine. The as-at
+    date's point is `current`'s summary (given as `current_summary` when the caller has already made it); with
+    a cache, the past month ends are the cache's."""
     days = trend_days(as_of)
-    computed = trend_summaries([d for d in days if d != as_of or current is None], scope, rules)
+    wanted = [d for d in days if d != as_of or current is None]
+    computed = trend_summaries(wanted, scope, rules) if cache is None else cache.past_summaries(scope, wanted)
     points = []
     for day in days:
-        summary = c.summarise(current, day) if (day == as_of and current is not None) else computed[day]
+        if day == as_of and current is not None:
+            summary = current_summary if current_summary is not None else c.summarise(current, day)
+        else:
+            summary = computed[day]
         points.append(TrendPoint(day, summary))
     return points
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -163,6 +163,10 @@ class _Memo:
     def _is_fresh(self, held: tuple[tuple[Any, ...], Any, datetime], marker: tuple[Any, ...]) -> bool:
         return held[0] == marker or utc_now() - held[2] < self.grace
 
+    def holds(self, key: Any) -> bool:
+        with self._guard:
+            return key in self._items
+
     def fresh(self, key: Any, marker: tuple[Any, ...]) -> bool:
         with self._guard:
             held = self._items.get(key)
@@ -197,6 +201,14 @@ class TeamCache:
 
         return self._snapshots.get((scope, as_of), marker, lambda: build_snapshot(as_of, scope), refresh)
 
+    def kept_snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot | None:
+        """The snapshot for (scope, as_of), brought up to date, when one is kept; else None: for reads that may
+        use it but should not make one (a report of a scope nobody has open would push a lead's team out of the
+        few kept)."""
+        if not self._snapshots.holds((scope, as_of)):
+            return None
+        return self.snapshot(scope, as_of)  # refreshed for the people any write since touched, as every read is
+
     @property
     def snapshot_counts(self) -> tuple[int, int]:
         """(snapshots worked out whole, snapshots refreshed for the people a write touched) since the start."""
@@ -204,20 +216,23 @@ class TeamCache:
 
     def trend(self, scope: Scope, as_of: date) -> list[TrendPoint]:
         """The headline figures at the end of each of the last 11 months and on the as-at date."""
-        marker = data_marker()
         days = trend_days(as_of)
-        missing = [d for d in days if d != as_of and not self._summaries.fresh((scope, d), marker)]
+        past = self.past_summaries(scope, [d for d in days if d != as_of])
+        points = []
+        for day in days:
+            summary = self.snapshot(scope, as_of).summary if day == as_of else past[day]
+            points.append(TrendPoint(day, summary))
+        return points
+
+    def past_summaries(self, scope: Scope, days: Sequence[date]) -> dict[date, c.Summary]:
+        """The headline figures at past month ends (each kept up to PAST_MONTHS_FRESH): the trend's, and the
+        app's compliance reports' (tracker.views.report_data.scope_data)."""
+        marker = data_marker()
+        missing = [d for d in days if not self._summaries.fresh((scope, d), marker)]
         if missing:  # the month ends not yet known are worked out together, reading the records once
             for day, summary in trend_summaries(missing, scope).items():
                 self._summaries.put((scope, day), marker, summary)
-        points = []
-        for day in days:
-            if day == as_of:
-                summary = self.snapshot(scope, as_of).summary
-            else:
-                summary = self._summaries.get((scope, day), marker, _summary_builder(day, scope))
-            points.append(TrendPoint(day, summary))
-        return points
+        return {day: self._summaries.get((scope, day), marker, _summary_builder(day, scope)) for day in days}
 
     def remembered(self, key: Any, build: Callable[[], V]) -> V:
         """Any other read worked out from what compliance reads, kept until the data changes."""
