@@ -56,3 +56,38 @@ async def test_a_bad_date_or_kind_is_refused_in_words(user: Visitor) -> None:
     await user.should_see("cannot be in the future")
     await user.open("/reports/view/payroll?name=x")
     await user.should_see("There is no payroll report")
+
+
+def _next_button_of(user: Visitor, pages_of: str):  # type: ignore[no-untyped-def]
+    """The Next button of the pager whose navigation is named `Pages of <pages_of>`."""
+    for button in user.find(marker="pager-next").elements:
+        element = button
+        while element is not None:
+            if element.props.get("aria-label") == f"Pages of {pages_of}":
+                return button
+            element = element.parent_slot.parent if element.parent_slot else None
+    raise AssertionError(f"no pager for {pages_of}")
+
+
+async def test_a_large_employers_web_report_shows_its_people_a_page_at_a_time(user: Visitor) -> None:
+    from nicegui.testing.user_interaction import UserInteraction
+
+    from tests.joint_team import build_joint_team
+
+    team = build_joint_team(size=120)  # 30 people at the trust
+    trust = team.employers[0].name
+    await sign_in(user, "lead.trust@example.nhs.uk", then=f"/reports/view/employer?name={trust}")
+    await user.should_see("Showing 1–25 of 30 people in the training matrix", retries=40)
+    await user.should_see("Showing 1–25 of 30 people's supervision")
+    names = {f"{p.first_name} {p.last_name}" for p in team.people[::4]}  # every fourth joins the trust
+    assert len(names) == 30
+    first_page = names & _row_names(user)  # the same 25 in both tables
+    assert len(first_page) == 25
+    UserInteraction(user, {_next_button_of(user, "people in the training matrix")}, None).click()
+    await user.should_see("Showing 26–30 of 30 people in the training matrix")
+    await user.should_see("Showing 1–25 of 30 people's supervision")  # each table turns its own pages
+    assert names - first_page <= _row_names(user), "the matrix's next page shows the five not shown before"
+
+
+def _row_names(user: Visitor) -> set[str]:
+    return {e.text for e in user.find("Person").elements if getattr(e, "tag", "") == "th"}
