@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
+from nicegui.events import GenericEventArguments
 
 from tracker import compliance as c
 from tracker.dates import parse_optional_date, uk
@@ -242,3 +243,38 @@ def many_options(select: ui.select, options: Mapping[Any, str], value: Any = Non
     element's classes or props change, so a select made with them rebuilds 10,000 options four times over. Make
     it with none (`ui.select({}, ...)`), style it, then hand it here."""
     return select.set_options(dict(options), value=value)
+
+
+SEARCH_HINT = "Type 2 or more letters of a name or staff ID"
+TYPED_AT_LEAST = 2  # tracker.views.people_picker.MIN_TYPED
+
+
+def search_select(
+    label: str,
+    find: Callable[[str], Awaitable[Mapping[Any, str] | None]],
+    *,
+    value: Any = None,
+    shown: str | None = None,
+    hint: str = SEARCH_HINT,
+) -> ui.select:
+    """A select of people searched on the server as the user types (an administrator's is everyone: ten
+    thousand options would be sent with the page and redrawn on every change). It offers nothing but what is
+    chosen (`value`, shown as `shown`) until 2 letters are typed; then `find(typed)` gives the matches (the
+    first few, from a view that keeps to the user's scope). What is chosen is checked again when the form is
+    saved: the service refuses someone out of scope by then. Style it with .classes()/.props() as any select."""
+    select = ui.select({value: shown or str(value)} if value is not None else {}, value=value, label=label,
+                       with_input=True).props("input-debounce=300")
+    attrs(select, hint=hint)
+    asked = {"last": ""}
+
+    async def typed(event: GenericEventArguments) -> None:
+        words = str(event.args or "").strip()
+        asked["last"] = words
+        found = await find(words) if len(words) >= TYPED_AT_LEAST else {}
+        if asked["last"] != words or select.is_deleted:  # a later search has been asked for meanwhile
+            return
+        chosen = {select.value: select.options[select.value]} if select.value in select.options else {}
+        select.set_options({**chosen, **(found or {})})
+
+    select.on("input-value", typed)
+    return select
