@@ -120,3 +120,39 @@ async def test_someone_ticked_who_leaves_the_team_before_the_save_is_refused_wit
     user.find(marker="save-event").click()
     await user.should_see("an attendee is not in your team", retries=40)
     assert not TrainingRecord.select().exists()
+
+
+def choose_as_browser(user: Visitor, marker: str, index: int, label: str) -> None:
+    """The browser's choice: the index of an option in the list it had, and its label."""
+    select = newest(user, marker)
+    assert user.client
+    with user.client:
+        for listener in list(select._event_listeners.values()):
+            if listener.type == "update:modelValue":
+                events.handle_event(listener.handler, events.GenericEventArguments(
+                    sender=select, client=user.client, args={"value": index, "label": label}))
+
+
+async def test_a_choice_from_an_older_list_of_matches_is_never_taken_for_someone_else(user: Visitor) -> None:
+    team = build_joint_team()
+    await sign_in(user, ADMIN, then="/admin/people/new")
+    old = await type_into(user, "new-supervisor", "person0")
+    grace = team.people[3]
+    label = f"{grace.name} ({grace.staff_id})"
+    assert list(old.values()).index(label) == 3
+    assert list((await type_into(user, "new-supervisor", "member03")).values()) == [label]
+    picker = newest(user, "new-supervisor")
+    choose_as_browser(user, "new-supervisor", 3, label)  # index 3 of the old list: out of the new one's range
+    assert picker.value == grace.staff_id
+    await type_into(user, "new-supervisor", "person0")
+    choose_as_browser(user, "new-supervisor", 4, label)  # index 4 is someone else now: the label decides
+    assert picker.value == grace.staff_id
+    choose_as_browser(user, "new-supervisor", 0, "Nobody Held (X1)")  # a label the server does not hold
+    assert picker.value == grace.staff_id
+    picker.set_value(None)
+    assert list((await type_into(user, "new-supervisor", "member03")).values()) == [label]
+    # Chosen with Enter, the browser first fills the input with the label (an input-value event, as if typed),
+    # then sends the choice: the matches must still be there for it.
+    assert list((await type_into(user, "new-supervisor", label)).values()) == [label]
+    choose_as_browser(user, "new-supervisor", 0, label)
+    assert picker.value == grace.staff_id
