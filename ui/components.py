@@ -285,7 +285,7 @@ def search_select(
     saved: the service refuses someone out of scope by then. Style it with .classes()/.props() as any select."""
     select = SearchSelect({value: shown or str(value)} if value is not None else {}, value=value, label=label,
                           with_input=True).props("input-debounce=300")
-    attrs(select, hint=hint)
+    attrs(select, hint=hint, aria_description=hint)  # the hint is read out by screen readers
     asked = {"last": ""}
 
     async def typed(event: GenericEventArguments) -> None:

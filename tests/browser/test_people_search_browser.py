@@ -46,6 +46,7 @@ def test_an_admin_types_a_name_and_chooses_the_supervisor_from_the_servers_match
             browser.field("Employer (required; type a new one to add it)").send_keys("Riverside")
             browser.pick("Riverside NHS Trust")
             supervisor = browser.field("Clinical supervisor")
+            assert supervisor.get_attribute("aria-description") == "Type 2 or more letters of a name or staff ID"
             supervisor.send_keys("person0")
             browser.wait.until(lambda d: f"{grace.name} ({grace.staff_id})" in options(browser))
             browser.wait.until(lambda d: f"{HOSTILE} Member99 (H0001)" in options(browser))  # the name as text
