@@ -37,12 +37,18 @@ def connect(url: str) -> Database:
         # BEGIN IMMEDIATE: a write transaction that reads first queues for the write lock (busy_timeout) instead
         # of failing with "database is locked" when another writer commits in between (WAL snapshot upgrade).
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        # SQLite's lower() folds only A-Z; searching and ordering names as Python does (str.lower) needs this.
+        db.register_function(_py_lower, "py_lower", 1, deterministic=True)
     elif url.startswith(("postgresql://", "postgres://")):
         db = open_postgres(url)  # reconnects by itself after the server drops a connection
     else:
         db = db_url.connect(url)
     database.initialize(db)
     return db
+
+
+def _py_lower(text: str | None) -> str | None:
+    return None if text is None else str(text).lower()
 
 
 def close() -> None:

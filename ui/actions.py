@@ -260,3 +260,17 @@ async def _write(
 async def read(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a query in a thread so a slow one never blocks other users; typed as what `fn` returns."""
     return cast(T, await threads.io_bound(fn, *args, **kwargs))
+
+
+async def read_as(fn: Callable[[Viewer], T], *, needs: Needs) -> T | None:
+    """A read for the user as they are now, checked as a write is (a picker's search as you type on a page that
+    may have been open for hours): None, and nothing to show, once the session has ended or the user may no
+    longer do what `needs` asks."""
+    session = auth.live_session(utc_now(), auth.page_storage())
+    if session is None:
+        return None
+    user_id, epoch = session
+    try:
+        return cast(T, await threads.io_bound(_run_checked, fn, needs, user_id, epoch))
+    except (SessionEnded, PermissionDenied):
+        return None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
+from nicegui.events import GenericEventArguments
 
 from tracker import compliance as c
 from tracker.dates import parse_optional_date, uk
@@ -242,3 +243,61 @@ def many_options(select: ui.select, options: Mapping[Any, str], value: Any = Non
     element's classes or props change, so a select made with them rebuilds 10,000 options four times over. Make
     it with none (`ui.select({}, ...)`), style it, then hand it here."""
     return select.set_options(dict(options), value=value)
+
+
+SEARCH_HINT = "Type 2 or more letters of a name or staff ID"
+TYPED_AT_LEAST = 2  # tracker.views.people_picker.MIN_TYPED
+
+
+class SearchSelect(ui.select):
+    """A select whose options the server replaces as the user types. NiceGUI sends a choice as the index of an
+    option in the list the browser had, which may be an older list than the server's (a new search's answer
+    still on its way, or the browser's own filtering of the old list): so a choice counts only when its label
+    is the label of an option the server holds now; otherwise the choice is ignored and the browser shown the
+    value the server holds, never a different person's."""
+
+    def _event_args_to_value(self, e: GenericEventArguments) -> Any:
+        args = e.args
+        if self.multiple or not isinstance(args, dict):
+            return super()._event_args_to_value(e)
+        index, label = args.get("value"), args.get("label")
+        if isinstance(index, int) and 0 <= index < len(self._labels) and self._labels[index] == label:
+            return self._values[index]
+        same = [value for value, shown in zip(self._values, self._labels, strict=True) if shown == label]
+        if len(same) == 1:
+            return same[0]
+        self.update()  # the browser shows a choice the server does not hold: show it what it holds
+        return self.value
+
+
+def search_select(
+    label: str,
+    find: Callable[[str], Awaitable[Mapping[Any, str] | None]],
+    *,
+    value: Any = None,
+    shown: str | None = None,
+    hint: str = SEARCH_HINT,
+) -> ui.select:
+    """A select of people searched on the server as the user types (an administrator's is everyone: ten
+    thousand options would be sent with the page and redrawn on every change). It offers nothing but what is
+    chosen (`value`, shown as `shown`) until 2 letters are typed; then `find(typed)` gives the matches (the
+    first few, from a view that keeps to the user's scope). What is chosen is checked again when the form is
+    saved: the service refuses someone out of scope by then. Style it with .classes()/.props() as any select."""
+    select = SearchSelect({value: shown or str(value)} if value is not None else {}, value=value, label=label,
+                          with_input=True).props("input-debounce=300")
+    attrs(select, hint=hint, aria_description=hint)  # the hint is read out by screen readers
+    asked = {"last": ""}
+
+    async def typed(event: GenericEventArguments) -> None:
+        words = str(event.args or "").strip()
+        asked["last"] = words
+        if words and words in select._labels:  # the browser fills the input with a label just chosen
+            return
+        found = await find(words) if len(words) >= TYPED_AT_LEAST else {}
+        if asked["last"] != words or select.is_deleted:  # a later search has been asked for meanwhile
+            return
+        chosen = {select.value: select.options[select.value]} if select.value in select.options else {}
+        select.set_options({**chosen, **(found or {})})
+
+    select.on("input-value", typed)
+    return select

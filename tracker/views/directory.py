@@ -8,16 +8,20 @@ a staff member's are the PCNs of their own jobs and their supervisees' (or the e
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import reduce
+from typing import Any
 
 from tracker.access import Viewer, lead_scope
 from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment, full_name
 from tracker.periods import active_on
+from tracker.views import name_match
 from tracker.views.access_facts import supervisee_ids
 from tracker.views.population import MAX_IDS_IN_SQL, Scope, people_in_scope, scope_jobs
-from tracker.views.team_views import DEFAULT_PAGE_SIZE, Paged, paginate
+from tracker.views.team_views import DEFAULT_PAGE_SIZE, PAGE_SIZES, Paged
 
 
 @dataclass(frozen=True)
@@ -177,22 +181,114 @@ def team(viewer: Viewer, as_of: date) -> list[Colleague]:
     return _named_with_jobs(team_ids(viewer, as_of), as_of)
 
 
+def _place_condition(scopes: list[Scope]) -> Any:
+    """The jobs (already active on the day) in one of these places: Scope.holds for each, ORed, in SQL."""
+    employers = sorted({s.employer_id for s in scopes if s.employer_id is not None and s.pcn_id is None})
+    pcns = sorted({s.pcn_id for s in scopes if s.pcn_id is not None and s.employer_id is None})
+    terms = [Employment.employer.in_(employers)] if employers else []
+    terms += [Employment.pcn.in_(pcns)] if pcns else []
+    terms += [(Employment.employer == s.employer_id) & (Employment.pcn == s.pcn_id)
+              for s in scopes if s.employer_id is not None and s.pcn_id is not None]
+    return reduce(operator.or_, terms) if terms else None
+
+
+def _team_jobs_where(viewer: Viewer, as_of: date) -> Any:
+    """Which active jobs put their person in the viewer's team (team_scopes, and the viewer's own job): an
+    Employment condition; True for any (an administrator's team), False for none."""
+    scopes = team_scopes(viewer, as_of)
+    if scopes is None or any(not s.by_place for s in scopes):  # Scope(): everyone with a job on the day
+        return True
+    own = Employment.person == viewer.person_id if viewer.person_id is not None else None
+    wanted = [t for t in (_place_condition(scopes), own) if t is not None]
+    return reduce(operator.or_, wanted) if wanted else False
+
+
+def team_query(viewer: Viewer, as_of: date) -> Any:
+    """team_ids in SQL: the Person rows of the viewer's team on as_of (narrow it further, or take Person.id to
+    use inside another query). The same people as team_ids, without reading them into Python."""
+    return _team_people(_team_jobs_where(viewer, as_of), as_of)
+
+
+def _team_people(where: Any, as_of: date) -> Any:
+    if where is False:
+        return Person.select().where(Person.id.is_null())  # nobody
+    jobs = scope_jobs(Scope(), as_of) if where is True else scope_jobs(Scope(), as_of).where(where)
+    return Person.select().where(Person.id.in_(jobs) & (Person.archived == False))  # noqa: E712
+
+
+def _matching(team: Any, as_of: date, employer_id: int | None, role_code: str | None, search: str) -> Any:
+    """The team (team_query) narrowed by employer, role and a part of the name (as Colleague.works_for/holds
+    and `words in name.lower()` do), in SQL."""
+    query = team
+    if employer_id is not None:
+        query = query.where(Person.id.in_(scope_jobs(Scope(employer_id=employer_id), as_of)))
+    if role_code is not None:
+        with_role = scope_jobs(Scope(), as_of).join(Role, on=(Employment.role == Role.id)).where(
+            Role.code == role_code)
+        query = query.where(Person.id.in_(with_role))
+    words = search.strip().lower()
+    if words:
+        query = query.where(name_match.holds(name_match.lowered(name_match.shown_name()), words))
+    return query
+
+
+def _team_places_and_roles(where: Any, as_of: date) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """The employers and the roles of the team's jobs on as_of (every active job of each person in the team),
+    each once, by name: one query."""
+    if where is False:
+        return [], []
+    query = (
+        scope_jobs(Scope(), as_of, Organisation.id, Organisation.name, Role.code, Role.name)
+        .join(Organisation, on=(Employment.employer == Organisation.id)).switch(Employment)
+        .join(Role, on=(Employment.role == Role.id)).switch(Employment)
+        .join(Person, on=(Employment.person == Person.id))
+        .where(Person.archived == False)  # noqa: E712
+        .distinct()
+    )
+    if where is not True:
+        query = query.where(Employment.person.in_(scope_jobs(Scope(), as_of).where(where)))
+    pairs = list(query.tuples())
+    employers = sorted({(e, name) for e, name, _, _ in pairs}, key=lambda k: (k[1].lower(), k[0]))
+    roles = sorted({(code, name) for _, _, code, name in pairs}, key=lambda k: (k[1].lower(), k[0]))
+    return employers, roles
+
+
 def directory(
     viewer: Viewer, as_of: date, *, employer_id: int | None = None, role_code: str | None = None, search: str = "",
     page: int = 1, size: int = DEFAULT_PAGE_SIZE,
 ) -> Directory:
     """The viewer's team on as_of, filtered by employer, role and a part of a name, a page at a time (an
-    administrator's team is everyone: thousands of rows would make a page no one can use)."""
-    everyone = team(viewer, as_of)
-    employers = sorted({(j.employer_id, j.employer) for c in everyone for j in c.jobs}, key=lambda e: e[1].lower())
-    roles = sorted({(j.role_code, j.role_name) for c in everyone for j in c.jobs}, key=lambda r: r[1].lower())
-    words = search.strip().lower()
-    shown = [
-        c for c in everyone
-        if (employer_id is None or c.works_for(employer_id))
-        and (role_code is None or c.holds(role_code))
-        and (not words or words in c.name.lower())
-    ]
-    one_page = paginate(shown, page, size)
-    one_page = replace(one_page, items=tuple(_whom_to_ask(one_page.items, as_of)))
-    return Directory(one_page, len(everyone), tuple(employers), tuple(roles))
+    administrator's team is everyone: thousands of rows would make a page no one can use). The filters, the
+    counts and the page are worked out in SQL; only the page's people are read."""
+    where = _team_jobs_where(viewer, as_of)
+    team = _team_people(where, as_of)
+    everyone = team.count()
+    employers, roles = _team_places_and_roles(where, as_of) if everyone else ([], [])
+    shown = _matching(team, as_of, employer_id, role_code, search)
+    total = everyone if employer_id is None and role_code is None and not search.strip() else shown.count()
+    size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    page = min(max(1, page), max(1, -(-total // size)))
+    ids = [pid for (pid,) in shown.select(Person.id).order_by(*name_match.by_name())
+           .paginate(page, size).tuples()] if total else []
+    people = {c.person_id: c for c in colleagues(set(ids), as_of)}
+    one_page = Paged(tuple(people[pid] for pid in ids), total, page, size)
+    return Directory(one_page, everyone, tuple(employers), tuple(roles))
+
+
+@dataclass(frozen=True)
+class Found:
+    people: tuple[Colleague, ...]  # the first `limit` who match, by name (whom to ask not filled in)
+    matching: int  # how many in the team match
+
+
+def find_in_team(viewer: Viewer, as_of: date, words: str, limit: int, leave_out: Sequence[int] = ()) -> Found:
+    """For a picker of the viewer's team (a training event's attendees): the first `limit` people of the team on
+    as_of whose name holds `words` (everyone, given none), by name, and how many match; `leave_out` are not
+    offered (already on the event). Searched in SQL: only those shown are read."""
+    query = _matching(team_query(viewer, as_of), as_of, None, None, words)
+    if leave_out:
+        query = query.where(Person.id.not_in(list(leave_out)))
+    ids = [pid for (pid,) in query.select(Person.id).order_by(*name_match.by_name()).limit(limit).tuples()]
+    matching = len(ids) if len(ids) < limit else query.count()
+    shown = {c.person_id: c for c in _named_with_jobs(set(ids), as_of)}
+    return Found(tuple(shown[pid] for pid in ids), matching)

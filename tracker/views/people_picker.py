@@ -8,6 +8,7 @@ from datetime import date
 
 from tracker.access import Viewer, lead_scope
 from tracker.models import Employment, Organisation, Person, full_name
+from tracker.views import name_match
 from tracker.views.population import scope_jobs
 
 
@@ -22,3 +23,26 @@ def people_to_choose(viewer: Viewer, as_of: date) -> dict[str, str]:
         chosen[staff_id] = (chosen[staff_id][:-1] + f", {employer})" if staff_id in chosen
                             else f"{shown} ({staff_id}, {employer})")
     return chosen
+
+
+PICKER_LIMIT = 50  # a picker offers at most this many matches; typing more of a name narrows them
+MIN_TYPED = 2  # fewer letters than this find nobody (a picker shows only what is chosen)
+
+
+def find_people(words: str, limit: int = PICKER_LIMIT) -> dict[str, str]:
+    """For an administrator's pickers (a login's linked person, a clinical supervisor): the active (not archived)
+    people whose name or staff id holds what was typed, staff id -> "Name (staff id)", by surname, the first
+    `limit` of them (the label and order of admin_views.choices, which offered them all)."""
+    typed = words.strip().lower()
+    if len(typed) < MIN_TYPED:
+        return {}
+    query = (
+        Person.select(Person.staff_id, Person.first_name, Person.last_name)
+        .where(Person.archived == False)  # noqa: E712
+        .where(name_match.holds(name_match.lowered(name_match.shown_name()), typed)
+               | name_match.holds(name_match.lowered(Person.staff_id), typed))
+        .order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(limit)
+    )
+    rows: list[tuple[str, str, str]] = list(query.tuples())
+    return {staff_id: f"{full_name(first, last)} ({staff_id})" for staff_id, first, last in rows}

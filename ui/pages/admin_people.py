@@ -10,9 +10,10 @@ from tracker.access import ADMIN, require
 from tracker.ids import require_id
 from tracker.services import people
 from tracker.views import admin_views as av
+from tracker.views.people_picker import find_people
 from tracker.views.team_views import Paged
-from ui.actions import as_actor, read, write
-from ui.components import date_input, empty_state, heading, many_options, muted, panel
+from ui.actions import as_actor, read, read_as, write
+from ui.components import date_input, empty_state, heading, muted, panel, search_select
 from ui.form_problems import FormProblems
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import pager, style
@@ -77,8 +78,13 @@ async def list_page(page: Page) -> None:
     await show()
 
 
+async def find_supervisor(words: str) -> dict[str, str] | None:
+    """Anyone not archived may be named supervisor (the service checks it again when the person is saved)."""
+    return await read_as(lambda who: find_people(words), needs=ADMIN)
+
+
 async def new_page(page: Page) -> None:
-    found = await read(av.choices)
+    found = await read(av.choices, False)
     with panel():
         heading("A new person and their first job", 2)
         problems = FormProblems()
@@ -119,11 +125,8 @@ async def new_page(page: Page) -> None:
             band = ui.input("Band").props("outlined")
             fte = ui.input("FTE (e.g. 0.8)").props("outlined")
             start = date_input("Start date", page.today, required=True)
-        supervisor = many_options(
-            ui.select({}, label="Clinical supervisor", with_input=True).classes("min-w-[22rem]").props(
-                "outlined clearable"),
-            found.people,
-        )
+        supervisor = search_select("Clinical supervisor", find_supervisor).classes("min-w-[22rem]").props(
+            "outlined clearable").mark("new-supervisor")
         for name, field in (
             ("staff_id", staff_id), ("first_name", first), ("last_name", last), ("email", email), ("role", role),
             ("employer", employer), ("employer_type", kind), ("pcn", pcn), ("band", band), ("fte", fte),

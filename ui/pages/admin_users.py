@@ -12,9 +12,10 @@ from tracker.passwords import generate_password
 from tracker.services import users
 from tracker.views import admin_views as av
 from tracker.views.logins import Login, logins
-from ui.actions import read, write
+from tracker.views.people_picker import find_people
+from ui.actions import read, read_as, write
 from ui.attrs import attrs
-from ui.components import heading, many_options, muted, panel, status_chip, text
+from ui.components import SEARCH_HINT, heading, muted, panel, search_select, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.tables import Column, table
 
@@ -26,6 +27,12 @@ ROLE_LABELS = {
     "admin": "Administrator",
 }
 Redraw = Callable[[], Awaitable[None]]
+PERSON_HINT = "Needed for staff and supervisors. " + SEARCH_HINT
+
+
+async def find_person(words: str) -> dict[str, str] | None:
+    """Everyone not archived is an administrator's to link: checked afresh that the user still is one."""
+    return await read_as(lambda who: find_people(words), needs=ADMIN)
 
 
 def scope_fields(
@@ -39,13 +46,12 @@ def scope_fields(
         .props("outlined use-chips")
         .mark("user-roles")
     )
-    person = many_options(
-        ui.select({}, label="Linked person", with_input=True)
+    person = (
+        search_select("Linked person", find_person, value=current.person_staff_id if current else None,
+                      shown=current.person if current else None, hint=PERSON_HINT)
         .classes("min-w-[20rem]")
-        .props("outlined clearable hint='Needed for staff and supervisors'")
-        .mark("user-person"),
-        found.people,
-        value=current.person_staff_id if current else None,
+        .props("outlined clearable")
+        .mark("user-person")
     )
     employer = (
         ui.select(
@@ -195,7 +201,7 @@ def register() -> None:
             shown = ui.element("div")
 
             async def redraw() -> None:
-                found = await read(av.choices)
+                found = await read(av.choices, False)
                 rows = await read(logins)
                 if found is None or rows is None:
                     return

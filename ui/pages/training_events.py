@@ -22,7 +22,7 @@ from tracker.views import directory
 from tracker.views import training_events as events
 from tracker.views.training_events import EventDetail, EventSummary
 from ui import threads
-from ui.actions import read, sentence, write
+from ui.actions import read, read_as, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
 from ui.components import (
@@ -30,10 +30,10 @@ from ui.components import (
     definition_list,
     empty_state,
     heading,
-    many_options,
     muted,
     panel,
     plural,
+    search_select,
     status_chip,
 )
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, flash, forbidden, frame
@@ -70,46 +70,60 @@ def events_table(found: list[EventSummary]) -> None:
                     status_chip("pending" if event.planned else "compliant", status_words(event))
 
 
+NAME_HINT = "Type 2 or more letters of a name"
 PICKER_ROWS = 50  # shown at once: an administrator's team is everyone, thousands of checkboxes
 
 
-def attendee_picker(choices: list[directory.Colleague]) -> Callable[[], list[int]]:
+def _label(person: directory.Colleague) -> str:
+    return f"{person.name} ({', '.join(dict.fromkeys(j.employer for j in person.jobs))})"
+
+
+async def attendee_picker(page: Page) -> Callable[[], list[int]]:
     """Checkboxes of the team by name (with employer), narrowed by a search box; returns the chosen ids. The
-    first 50 who match are shown, and whoever is ticked stays shown; typing more of a name finds the others."""
-    search = ui.input("Find by name").props("outlined clearable").mark("attendee-search")
-    labels = {p.person_id: f"{p.name} ({', '.join(dict.fromkeys(j.employer for j in p.jobs))})" for p in choices}
-    names = {p.person_id: p.name.lower() for p in choices}
-    ticked: set[int] = set()
+    first 50 who match are shown (found in SQL as the user types: an administrator's team is everyone), and
+    whoever is ticked stays shown; typing more of a name finds the others."""
+    search = ui.input("Find by name").props("outlined clearable debounce=300").mark("attendee-search")
+    ticked: dict[int, directory.Colleague] = {}
     more = muted("").mark("attendee-more")
     holder = ui.column().classes("gap-0 max-h-[24rem] overflow-y-auto w-full").mark("attendee-list")
+    asked = {"last": ""}
 
-    def tick(person_id: int, on: bool) -> None:
-        (ticked.add if on else ticked.discard)(person_id)
+    def in_order(people: dict[int, directory.Colleague]) -> list[directory.Colleague]:
+        return sorted(people.values(), key=lambda p: (p.name.lower(), p.person_id))
 
-    def draw() -> None:
-        words = (search.value or "").strip().lower()
-        matching = [pid for pid in labels if not words or words in names[pid]]
-        first = set(matching[:PICKER_ROWS])
+    def tick(person: directory.Colleague, on: bool) -> None:
+        if on:
+            ticked[person.person_id] = person
+        else:
+            ticked.pop(person.person_id, None)
+
+    async def draw() -> None:
+        words = (search.value or "").strip()
+        asked["last"] = words
+        found = await read_as(lambda who: directory.find_in_team(who, page.today, words, PICKER_ROWS),
+                              needs=(LEAD, ADMIN))
+        if asked["last"] != words or holder.is_deleted:  # a later search has been asked for meanwhile
+            return
+        found = found or directory.Found((), 0)
         holder.clear()
         with holder:
-            for pid in labels:
-                if pid in first or pid in ticked:
-                    ui.checkbox(labels[pid], value=pid in ticked,
-                                on_change=lambda e, pid=pid: tick(pid, bool(e.value))).mark(f"attendee-{pid}")
+            for person in in_order({**{p.person_id: p for p in found.people}, **ticked}):
+                ui.checkbox(_label(person), value=person.person_id in ticked,
+                            on_change=lambda e, person=person: tick(person, bool(e.value))).mark(
+                    f"attendee-{person.person_id}")
         more.set_text(
-            f"Showing the first {PICKER_ROWS} of {len(matching):,} who match: type more of a name to find the others."
-            if len(matching) > PICKER_ROWS else ""
+            f"Showing the first {PICKER_ROWS} of {found.matching:,} who match: type more of a name to find the "
+            "others." if found.matching > PICKER_ROWS else ""
         )
 
     search.on_value_change(draw)
-    draw()
-    return lambda: [pid for pid in labels if pid in ticked]
+    await draw()
+    return lambda: [p.person_id for p in in_order(ticked)]
 
 
 async def new_event(page: Page) -> None:
     require(page.viewer, LEAD, ADMIN)
     courses = dict(await read(events.course_choices))
-    team = await read(directory.team, page.viewer, page.today)
     with panel():
         heading("The event", 2)
         with ui.row().classes("items-end gap-4 w-full"):
@@ -125,7 +139,7 @@ async def new_event(page: Page) -> None:
     with panel():
         heading("Attendees", 2)
         muted("Everyone in your team, from every employer. Choose who attended (or is invited).")
-        chosen = attendee_picker(list(team))
+        chosen = await attendee_picker(page)
     fields = {"course": course, "date": on, "provider": provider, "minutes": minutes}
 
     async def save() -> None:
@@ -183,13 +197,16 @@ def attendees_table(page: Page, detail: EventDetail, redraw) -> None:  # type: i
 async def corrections(page: Page, detail: EventDetail, redraw) -> None:  # type: ignore[no-untyped-def]
     event = detail.summary
     on_it = {a.person_id for a in detail.attendees}
-    team = [p for p in await read(directory.team, page.viewer, page.today) if p.person_id not in on_it]
+
+    async def find(words: str) -> dict[int, str] | None:
+        found = await read_as(
+            lambda who: directory.find_in_team(who, page.today, words, PICKER_ROWS, leave_out=sorted(on_it)),
+            needs=(LEAD, ADMIN))
+        return None if found is None else {p.person_id: _label(p) for p in found.people}
+
     with ui.row().classes("items-end gap-4"):
-        person = many_options(
-            ui.select({}, label="Add someone", with_input=True).classes("min-w-[18rem]").props("outlined").mark(
-                "add-attendee"),
-            {p.person_id: p.name for p in team},
-        )
+        person = search_select("Add someone", find, hint=NAME_HINT).classes("min-w-[18rem]").props(
+            "outlined").mark("add-attendee")
 
         async def add() -> None:
             chosen = person.value
