@@ -131,8 +131,11 @@ class FilterBar:
         await self.on_change(self.filters)
 
 
-def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], noun: str = "people") -> None:
-    """'Showing 26–50 of 9,191 people', previous and next, and how many to a page."""
+def pager(
+    paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], noun: str = "people",
+    sizes: Sequence[int] = PAGE_SIZES,
+) -> None:
+    """'Showing 26–50 of 9,191 people', previous and next, and how many to a page (one of `sizes`)."""
     with (
         attrs(ui.element("nav").classes("flex items-center gap-3 flex-wrap w-full"), aria_label=f"Pages of {noun}")
     ):
@@ -150,7 +153,7 @@ def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], nou
         after.props('outline dense no-caps icon-right=chevron_right aria-label="Next page"')
         attrs(after, disable=paged.page >= paged.pages).mark("pager-next")
         size = (
-            ui.select({s: f"{s} a page" for s in PAGE_SIZES}, value=paged.size, label="Rows")
+            ui.select({s: f"{s} a page" for s in sizes}, value=paged.size, label="Rows")
             .props("outlined dense options-dense")
             .classes("min-w-[8rem]")
         )
