@@ -246,7 +246,10 @@ def choices(with_people: bool = True) -> Choices:
         active = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name).where(
             Person.archived == False  # noqa: E712
         )
-        for person_id, staff_id, first, last in active.order_by(Person.last_name, Person.first_name).tuples():
+        rows: list[tuple[int, str, str, str]] = list(
+            active.order_by(Person.last_name, Person.first_name).tuples()  # type: ignore[arg-type]
+        )
+        for person_id, staff_id, first, last in rows:
             people[staff_id] = f"{full_name(first, last)} ({staff_id})"
             person_ids[person_id] = people[staff_id]
     return Choices(
