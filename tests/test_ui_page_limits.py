@@ -64,3 +64,34 @@ async def test_the_evidence_queue_has_no_pager_for_a_page_or_less(user: Visitor)
     await user.should_see("Waiting: 10 certificates")
     await user.should_not_see(marker="pager-status")
     assert records_shown(user) == records
+
+
+def person_rows(user: Visitor) -> list[str]:
+    """The data-person of each row of the table shown, in order."""
+    with user:
+        return [e.props["data-person"] for e in ElementFilter(kind=ui.element) if "data-person" in e.props]
+
+
+async def test_my_supervisees_pages_through_a_long_caseload_the_most_urgent_first(user: Visitor) -> None:
+    from tests import factories as f
+    from tests.ui_fixtures import login_user
+    from tracker.models import SupervisorAssignment
+
+    north = f.org("Northside Community Trust")
+    grace = f.person("Grace", "Hopper", role="SC", employer=north)
+    login_user("grace.many@example.nhs.uk", "staff;supervisor", person=grace)
+    people = [f.person("Person", f"Number {n:02d}", employer=north) for n in range(28)]
+    for p in people:
+        SupervisorAssignment.create(supervisor=grace, supervisee=p, start_date=date(2024, 1, 1))
+    for p in people[:3]:  # three were seen last month and this month: the least urgent, last
+        f.session(grace, p, today().replace(day=1) - timedelta(days=3), minutes=60)
+        f.session(grace, p, today().replace(day=1), minutes=60)
+    await sign_in(user, "grace.many@example.nhs.uk", then="/supervisees")
+    await user.should_see("28 supervisees; 25 still to see this month or missed last month.")
+    await user.should_see("Showing 1–25 of 28 supervisees")
+    first = person_rows(user)
+    assert len(first) == 25 and not {str(p.id) for p in people[:3]} & set(first)
+    user.find(marker="pager-next").click()
+    await user.should_see("Showing 26–28 of 28 supervisees", retries=40)
+    assert set(person_rows(user)) == {str(p.id) for p in people[:3]}
+    await user.should_see("28 supervisees; 25 still to see")  # the count is of everyone, not the page

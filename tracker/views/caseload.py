@@ -15,10 +15,12 @@ from tracker.dates import add_months, month_start
 from tracker.models import Person, SessionAttendee, SupervisionSession, full_name
 from tracker.views.access_facts import supervisee_ids
 from tracker.views.population import snapshot
+from tracker.views.team_views import Paged, paginate
 
 # How urgent a supervisee's month is, most urgent first.
 MISSED_LAST_MONTH, DUE, MET, PAUSED = "missed_last_month", "due", "met", "paused"
 URGENCY = {MISSED_LAST_MONTH: 0, DUE: 1, PAUSED: 2, MET: 3}
+CASELOAD_PAGE_SIZE = 25  # the most urgent 25 first; the pager shows the rest
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,27 @@ class SuperviseeRow:
 
 
 def caseload(supervisor_id: int, as_of: date) -> list[SuperviseeRow]:
-    """The supervisor's supervisees on as_of, the most urgent first (missed last month, then due this month)."""
+    """The supervisor's supervisees on as_of, the most urgent first (missed last month, then due this month).
+    Worked out by the engine once and kept until the data changes (team_cache: any write anywhere changes the
+    marker it is kept under), so the page is never stale and a supervisor's repeated visits cost no rules."""
+    from tracker.views.team_cache import CACHE
+
+    return list(CACHE.remembered(("caseload", supervisor_id, as_of), lambda: _caseload(supervisor_id, as_of)))
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: Paged[SuperviseeRow]  # one page of the caseload, the most urgent first
+    to_see: int  # of all the supervisees: due this month or missed last month
+
+
+def caseload_page(supervisor_id: int, as_of: date, page: int = 1, size: int = CASELOAD_PAGE_SIZE) -> CaseloadPage:
+    """One page of caseload() (a page past the end shows the last), with how many are still to see."""
+    rows = caseload(supervisor_id, as_of)
+    return CaseloadPage(paginate(rows, page, size), sum(1 for r in rows if r.state in (DUE, MISSED_LAST_MONTH)))
+
+
+def _caseload(supervisor_id: int, as_of: date) -> list[SuperviseeRow]:
     ids = supervisee_ids(supervisor_id, as_of)
     if not ids:
         return []

@@ -1,0 +1,43 @@
+"""A supervisor's caseload is kept until the data changes (team_cache.remembered): a session logged, an
+assignment ended or a person's job changed shows on the next read, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests import factories as f
+from tracker.models import SupervisorAssignment
+from tracker.services import assignments, supervision
+from tracker.views.caseload import MISSED_LAST_MONTH, caseload
+from tracker.views.team_cache import CACHE
+
+TODAY = date(2026, 11, 20)
+
+
+def test_the_kept_caseload_follows_every_write(database: str) -> None:
+    CACHE.clear()
+    north = f.org("North Trust")
+    grace = f.person("Grace", "Hopper", role="SC", employer=north)
+    asha = f.person("Asha", "Patel", employer=north)
+    ben = f.person("Ben", "Okafor", employer=north)
+    SupervisorAssignment.create(supervisor=grace, supervisee=asha, start_date=date(2026, 1, 1))
+    link = SupervisorAssignment.create(supervisor=grace, supervisee=ben, start_date=date(2026, 1, 1))
+    first = caseload(grace.id, TODAY)
+    assert [(r.name, r.state, r.last_session) for r in first] == [
+        ("Asha Patel", MISSED_LAST_MONTH, None), ("Ben Okafor", MISSED_LAST_MONTH, None)]
+    assert caseload(grace.id, TODAY) == first  # kept: the same answer
+    first.clear()  # a caller's list is its own
+    assert len(caseload(grace.id, TODAY)) == 2
+
+    supervision.log_session("grace@example.nhs.uk", grace.id, date(2026, 11, 10), 90, "clinical", "one_to_one",
+                            "in_person", [asha.id], today=TODAY)
+    after_session = {r.name: r for r in caseload(grace.id, TODAY)}
+    asha_now = after_session["Asha Patel"]
+    assert (asha_now.last_session, asha_now.days_since) == (date(2026, 11, 10), 10)
+    assert asha_now.this_month is not None and asha_now.this_month.minutes == 90
+    assert after_session["Ben Okafor"].last_session is None
+    assert [r.name for r in caseload(grace.id, TODAY)][0] == "Ben Okafor"  # now the more urgent: no session
+
+    assignments.end_assignment("admin@example.nhs.uk", link.id, TODAY - date.resolution * 5)
+    assert [r.name for r in caseload(grace.id, TODAY)] == ["Asha Patel"]
+    assert [r.name for r in caseload(grace.id, date(2026, 11, 1))] == ["Asha Patel", "Ben Okafor"]  # before it ended
