@@ -41,3 +41,28 @@ def test_the_kept_caseload_follows_every_write(database: str) -> None:
     assignments.end_assignment("admin@example.nhs.uk", link.id, TODAY - date.resolution * 5)
     assert [r.name for r in caseload(grace.id, TODAY)] == ["Asha Patel"]
     assert [r.name for r in caseload(grace.id, date(2026, 11, 1))] == ["Asha Patel", "Ben Okafor"]  # before it ended
+
+
+def test_the_log_with_a_limit_draws_the_newest_and_totals_everything(database: str) -> None:
+    from datetime import timedelta
+
+    from tracker.views.caseload import supervisor_log
+
+    north = f.org("North Trust")
+    grace = f.person("Grace", "Hopper", role="SC", employer=north)
+    asha = f.person("Asha", "Patel", employer=north)
+    ben = f.person("Ben", "Okafor", employer=north)
+    for n in range(7):
+        f.session(grace, [asha, ben] if n == 0 else asha, date(2026, 3, 1) + timedelta(days=n * 9), minutes=30 + n,
+                  kind="educational" if n % 3 == 0 else "clinical")
+    f.session(ben, asha, date(2026, 4, 2), minutes=60)  # given by someone else
+    key = b"k" * 32
+    every, totals = supervisor_log(grace.id, date(2026, 1, 1), TODAY, notes_key=key)
+    newest, limited = supervisor_log(grace.id, date(2026, 1, 1), TODAY, notes_key=key, limit=3)
+    assert limited == totals
+    assert (totals.sessions, totals.minutes, totals.people) == (7, sum(30 + n for n in range(7)), 2)
+    assert totals.by_kind == {"educational": 30 + 33 + 36, "clinical": 31 + 32 + 34 + 35}
+    assert newest == every[:3] and [v.on for v in newest] == sorted((v.on for v in every), reverse=True)[:3]
+    only_ben, ben_totals = supervisor_log(grace.id, date(2026, 1, 1), TODAY, ben.id, notes_key=key, limit=3)
+    assert [v.minutes for v in only_ben] == [30] and (ben_totals.sessions, ben_totals.people) == (1, 2)
+    assert supervisor_log(grace.id, date(2025, 1, 1), date(2025, 2, 1), notes_key=key, limit=3)[1].sessions == 0

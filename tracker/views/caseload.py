@@ -211,22 +211,32 @@ def supervisor_log(
     kind: str | None = None,
     *,
     notes_key: bytes,
+    limit: int | None = None,
 ) -> tuple[list[SessionView], LogTotals]:
     """Sessions the supervisor gave between the dates (newest first), optionally for one supervisee or kind;
-    the notes opened with `notes_key`."""
+    the notes opened with `notes_key`. `limit`: only the newest so many as views (their attendees read and notes
+    opened), the totals still over every session that matches."""
     query = SupervisionSession.select().where(SupervisionSession.id.in_(_given_between(supervisor_id, first, last)))
     if kind:
         query = query.where(SupervisionSession.kind == kind)
     if supervisee_id is not None:
         attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == supervisee_id)
         query = query.where(SupervisionSession.id.in_(attended))
-    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), supervisor_id,
-                   notes_key)
+    newest = SupervisionSession.date.desc(), SupervisionSession.id.desc()
+    found: list[tuple[int, str, int]] = list(
+        query.select(SupervisionSession.id, SupervisionSession.kind, SupervisionSession.minutes)
+        .order_by(*newest)
+        .tuples()  # type: ignore[arg-type]
+    )
     by_kind: dict[str, int] = {}
-    for v in views:
-        by_kind[v.kind] = by_kind.get(v.kind, 0) + v.minutes
-    people = {a.person_id for v in views for a in v.attendees}
-    return views, LogTotals(len(views), sum(v.minutes for v in views), len(people), by_kind)
+    for _, session_kind, minutes in found:
+        by_kind[session_kind] = by_kind.get(session_kind, 0) + minutes
+    ids = [session_id for session_id, _, _ in found]
+    people = {person for (person,) in SessionAttendee.select(SessionAttendee.person)
+              .where(SessionAttendee.session.in_(ids)).tuples()} if ids else set()
+    totals = LogTotals(len(found), sum(minutes for _, _, minutes in found), len(people), by_kind)
+    shown = SupervisionSession.select().where(SupervisionSession.id.in_(ids[:limit] if limit else ids)).order_by(*newest)
+    return (_views(shown, supervisor_id, notes_key) if ids else []), totals
 
 
 def _given_between(supervisor_id: int, first: date, last: date) -> list[int]:
