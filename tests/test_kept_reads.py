@@ -1,5 +1,6 @@
-"""A supervisor's caseload is kept until the data changes (team_cache.remembered): a session logged, an
-assignment ended or a person's job changed shows on the next read, on SQLite and PostgreSQL."""
+"""Reads kept until the data changes (team_cache.remembered), on SQLite and PostgreSQL: a supervisor's caseload
+(a session logged, an assignment ended shows on the next read) and the policy matrix (a position or an
+adaptation saved); and the supervision log drawn a page at a time with totals over every session."""
 
 from __future__ import annotations
 
@@ -66,3 +67,29 @@ def test_the_log_with_a_limit_draws_the_newest_and_totals_everything(database: s
     only_ben, ben_totals = supervisor_log(grace.id, date(2026, 1, 1), TODAY, ben.id, notes_key=key, limit=3)
     assert [v.minutes for v in only_ben] == [30] and (ben_totals.sessions, ben_totals.people) == (1, 2)
     assert supervisor_log(grace.id, date(2025, 1, 1), date(2025, 2, 1), notes_key=key, limit=3)[1].sessions == 0
+
+
+def test_the_kept_policy_matrix_follows_every_policy_write(database: str) -> None:
+    from tracker.access import Viewer
+    from tracker.models import PolicyTopic
+    from tracker.services import policies
+    from tracker.views.policy_matrix import kept_policy_matrix, policy_matrix
+
+    CACHE.clear()
+    admin = Viewer(user_id=1, email="admin@example.nhs.uk", person_id=None, roles=frozenset({"admin"}))
+    north, south = f.org("North Trust"), f.org("South Charity")
+    topic = PolicyTopic.get(PolicyTopic.name == "Lone working")
+    before = kept_policy_matrix()
+    assert kept_policy_matrix() is before  # kept while nothing changes
+    policies.set_position(admin, north.id, topic.id, statement="Check in every hour", version="1")
+    after = kept_policy_matrix()
+    assert after == policy_matrix()
+    row = next(t for t in after.topics if t.topic_id == topic.id)
+    assert row.positions[north.id].statement == "Check in every hour" and south.id not in row.positions
+    policies.set_position(admin, north.id, topic.id, statement="Check in every two hours", version="2")
+    row = next(t for t in kept_policy_matrix().topics if t.topic_id == topic.id)
+    assert (row.positions[north.id].statement, row.positions[north.id].version) == ("Check in every two hours", "2")
+    policies.save_adaptation(admin, topic.id, [north.id, south.id], "Joint visits", agreed_on=TODAY)
+    assert kept_policy_matrix() == policy_matrix()
+    assert [a.condition for a in next(t for t in kept_policy_matrix().topics if t.topic_id == topic.id).adaptations] == [
+        "Joint visits"]
