@@ -10,7 +10,7 @@ from tests import factories as f
 from tracker import access
 from tracker.access import PersonFacts, Scope, SessionFacts, Viewer
 from tracker.errors import PermissionDenied
-from tracker.models import SupervisorAssignment
+from tracker.models import Employment, Pcn, Role, SupervisorAssignment
 from tracker.views import access_facts
 
 SELF = 10
@@ -105,3 +105,30 @@ def test_facts_follow_employment_and_assignments_on_the_date(database: str) -> N
     assert after.employer_ids == frozenset()
     assert after.supervisor_ids == frozenset()
     assert access_facts.supervisee_ids(boss.id, date(2025, 2, 1)) == []
+
+
+@pytest.mark.parametrize("batch", [200, 2])
+def test_the_facts_of_many_people_at_once_are_each_persons_own_facts(
+    database: str, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """people_facts (two queries a batch, for lists such as /evidence) says what person_facts says of each,
+    whether the people fit in one batch or take several."""
+    monkeypatch.setattr("tracker.views.population.MAX_IDS_IN_SQL", batch)
+    north = f.org("North Trust")
+    south = f.org("South Charity")
+    pcn = Pcn.create(name="Riverside PCN")
+    boss = f.person("Grace", "Hopper", role="SC", employer=north)
+    asha = f.person("Asha", "Patel", employer=north, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    Employment.create(person=asha, role=Role.get(Role.code == "SPLW"), employer=south, pcn=pcn,
+                      start_date=date(2024, 2, 1))
+    ben = f.person("Ben", "Okafor", employer=south)
+    nobody = f.person("No", "Job", employer=south, start=date(2025, 1, 1))
+    SupervisorAssignment.create(supervisor=boss, supervisee=asha, start_date=date(2024, 3, 1), end_date=date(2024, 6, 30))
+    SupervisorAssignment.create(supervisor=ben, supervisee=asha, start_date=date(2024, 1, 1))
+    everyone = [boss.id, asha.id, ben.id, nobody.id]
+    for day in (date(2024, 4, 1), date(2024, 8, 1), date(2025, 2, 1)):
+        together = access_facts.people_facts(everyone + [asha.id], day)
+        assert together == {p: access_facts.person_facts(p, day) for p in everyone}
+    assert access_facts.people_facts([asha.id], date(2024, 4, 1))[asha.id].supervisor_ids == {boss.id, ben.id}
+    assert access_facts.people_facts([asha.id], date(2024, 4, 1))[asha.id].pcn_ids == {pcn.id}
+    assert access_facts.people_facts([], date(2024, 4, 1)) == {}

@@ -110,6 +110,22 @@ def test_the_matrix_has_a_column_for_each_course_anyone_listed_needs() -> None:
     assert [o.value for o in tv.matrix(TEAM, tv.Filters(role="CC")).columns] == ["IG"]
 
 
+@pytest.mark.parametrize("sort", ["name", "status", "employer", "role"])
+def test_the_unfiltered_matrix_has_the_whole_teams_columns_and_counts_in_any_order(sort: str) -> None:
+    """With no filter the columns and counts are the snapshot's own (worked out once), the same as counted
+    member by member; the order still follows the sort, and the counts handed out are a copy."""
+    page = tv.matrix(TEAM, tv.Filters(sort=sort), 1, 10)
+    assert page.columns == tv.course_columns(TEAM, TEAM.members) and [o.value for o in page.columns] == ["FIRE", "IG"]
+    assert page.counts == tv.tally(TEAM.members) == {"red": 2, "amber": 1, "green": 1}
+    assert names(page.rows.items) == names(tv.select(TEAM, tv.Filters(sort=sort)))
+    assert page.rows.total == 4
+    page.counts["red"] = 99
+    assert tv.matrix(TEAM, tv.Filters(sort=sort)).counts["red"] == 2
+    fewer = tv.with_members(AS_OF, TEAM.members[1:], COURSES, {1: "North PCN", 2: "South PCN"})
+    assert tv.matrix(fewer, tv.Filters(sort=sort)).counts == {"red": 1, "amber": 1, "green": 1}
+    assert names(tv.matrix(fewer, tv.Filters(sort=sort)).rows.items) == names(tv.select(fewer, tv.Filters(sort=sort)))
+
+
 def test_the_column_chooser_keeps_the_chosen_courses_and_ignores_unknown_codes() -> None:
     assert tv.chosen_courses(" IG,FIRE,,IG ") == ("IG", "FIRE")
     assert tv.chosen_courses(None) == ()

@@ -90,12 +90,13 @@ def matrix_table(result: tv.MatrixPage) -> Spec:
         {"parts": [text_cell(supervision)]},
     ] + [{"title": col.label, "parts": [{"hidden": col.value}, {"sr": col.label}]} for col in result.columns]
     rows = []
+    not_required = _none("not required")  # one cell for every course someone does not need (never changed)
     for m in result.rows.items:
         cells = [_name_cell(m), _overall_cell(m), _supervision_cell(m)]
         for col in result.columns:
             status = m.courses.get(col.value)
             if status is None:
-                cells.append(_none("not required"))
+                cells.append(not_required)
                 continue
             words, when = member_cell_text(status)
             cells.append({

@@ -4,6 +4,8 @@ headline figures. Forms write through ui.actions.write."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from nicegui import ui
@@ -131,8 +133,11 @@ class FilterBar:
         await self.on_change(self.filters)
 
 
-def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], noun: str = "people") -> None:
-    """'Showing 26–50 of 9,191 people', previous and next, and how many to a page."""
+def pager(
+    paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], noun: str = "people",
+    sizes: Sequence[int] = PAGE_SIZES,
+) -> None:
+    """'Showing 26–50 of 9,191 people', previous and next, and how many to a page (one of `sizes`)."""
     with (
         attrs(ui.element("nav").classes("flex items-center gap-3 flex-wrap w-full"), aria_label=f"Pages of {noun}")
     ):
@@ -150,22 +155,28 @@ def pager(paged: Paged[Any], on_page: Callable[[int, int], Awaitable[None]], nou
         after.props('outline dense no-caps icon-right=chevron_right aria-label="Next page"')
         attrs(after, disable=paged.page >= paged.pages).mark("pager-next")
         size = (
-            ui.select({s: f"{s} a page" for s in PAGE_SIZES}, value=paged.size, label="Rows")
+            ui.select({s: f"{s} a page" for s in sizes}, value=paged.size, label="Rows")
             .props("outlined dense options-dense")
             .classes("min-w-[8rem]")
         )
         size.on_value_change(lambda e: on_page(1, int(e.value)))
 
 
+@lru_cache(maxsize=8192)
+def _day(day: date) -> str:
+    """dd/mm/yyyy, each date written once: a page of 100 people repeats a few hundred dates in 2,000 cells."""
+    return f"{day:%d/%m/%Y}"
+
+
 def member_cell_text(status: c.CourseStatus) -> tuple[str, str]:
     """A matrix cell: the status in words and the date that goes with it."""
     if status.status in (c.DUE, c.MISSING):
-        return status_label(status.status), f"due {status.due_by:%d/%m/%Y}" if status.due_by else ""
+        return status_label(status.status), f"due {_day(status.due_by)}" if status.due_by else ""
     if status.expires_on is None:
         return status_label(status.status), "no expiry"
     if status.status == c.EXPIRED:
-        return status_label(status.status), f"{status.expires_on:%d/%m/%Y}"
-    return status_label(status.status), f"to {status.expires_on:%d/%m/%Y}"
+        return status_label(status.status), _day(status.expires_on)
+    return status_label(status.status), f"to {_day(status.expires_on)}"
 
 
 def with_params(path: str, filters: Filters, **extra: str) -> str:

@@ -3,6 +3,7 @@ supervisors on a day, a session's parties, a supervisor's supervisees, and the V
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from tracker.access import PersonFacts, SessionFacts, Viewer
@@ -33,6 +34,40 @@ def person_facts(person_id: int, as_of: date) -> PersonFacts:
         pcn_ids=frozenset(pcns),
         supervisor_ids=frozenset(s for (s,) in supervisors.tuples()),
     )
+
+
+def people_facts(person_ids: Iterable[int], as_of: date) -> dict[int, PersonFacts]:
+    """person_facts for each of these people, in two queries a batch (not two a person): the same facts."""
+    from tracker.models import Employment, SupervisorAssignment
+    from tracker.views.population import MAX_IDS_IN_SQL
+
+    wanted = sorted(set(person_ids))
+    employers: dict[int, set[int]] = {p: set() for p in wanted}
+    pcns: dict[int, set[int]] = {p: set() for p in wanted}
+    supervisors: dict[int, set[int]] = {p: set() for p in wanted}
+    for start in range(0, len(wanted), MAX_IDS_IN_SQL):
+        batch = wanted[start : start + MAX_IDS_IN_SQL]
+        jobs = Employment.select(Employment.person, Employment.employer, Employment.pcn).where(
+            Employment.person.in_(batch) & active_on(Employment, as_of)
+        )
+        for person, employer, pcn in jobs.tuples():
+            employers[person].add(employer)
+            if pcn is not None:
+                pcns[person].add(pcn)
+        assigned = SupervisorAssignment.select(SupervisorAssignment.supervisee, SupervisorAssignment.supervisor).where(
+            SupervisorAssignment.supervisee.in_(batch) & active_on(SupervisorAssignment, as_of)
+        )
+        for supervisee, supervisor in assigned.tuples():
+            supervisors[supervisee].add(supervisor)
+    return {
+        p: PersonFacts(
+            person_id=p,
+            employer_ids=frozenset(employers[p]),
+            pcn_ids=frozenset(pcns[p]),
+            supervisor_ids=frozenset(supervisors[p]),
+        )
+        for p in wanted
+    }
 
 
 def session_facts(session_id: int) -> SessionFacts | None:

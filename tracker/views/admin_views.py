@@ -242,11 +242,16 @@ def choices(with_people: bool = True) -> Choices:
     pcns = {p.name: p.name for p in Pcn.select().order_by(Pcn.name)}
     people: dict[str, str] = {}
     person_ids: dict[int, str] = {}
-    if with_people:
-        active = Person.select().where(Person.archived == False)  # noqa: E712
-        for p in active.order_by(Person.last_name, Person.first_name):
-            people[p.staff_id] = f"{p.name} ({p.staff_id})"
-            person_ids[p.id] = people[p.staff_id]
+    if with_people:  # as plain rows: 10,000 model instances took 120 ms
+        active = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name).where(
+            Person.archived == False  # noqa: E712
+        )
+        rows: list[tuple[int, str, str, str]] = list(
+            active.order_by(Person.last_name, Person.first_name).tuples()  # type: ignore[arg-type]
+        )
+        for person_id, staff_id, first, last in rows:
+            people[staff_id] = f"{full_name(first, last)} ({staff_id})"
+            person_ids[person_id] = people[staff_id]
     return Choices(
         roles, courses, {o.name: o.name for o in orgs}, {o.id: o.name for o in orgs}, pcns, people, person_ids
     )

@@ -15,10 +15,12 @@ from tracker.dates import add_months, month_start
 from tracker.models import Person, SessionAttendee, SupervisionSession, full_name
 from tracker.views.access_facts import supervisee_ids
 from tracker.views.population import snapshot
+from tracker.views.team_views import Paged, paginate
 
 # How urgent a supervisee's month is, most urgent first.
 MISSED_LAST_MONTH, DUE, MET, PAUSED = "missed_last_month", "due", "met", "paused"
 URGENCY = {MISSED_LAST_MONTH: 0, DUE: 1, PAUSED: 2, MET: 3}
+CASELOAD_PAGE_SIZE = 25  # the most urgent 25 first; the pager shows the rest
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,27 @@ class SuperviseeRow:
 
 
 def caseload(supervisor_id: int, as_of: date) -> list[SuperviseeRow]:
-    """The supervisor's supervisees on as_of, the most urgent first (missed last month, then due this month)."""
+    """The supervisor's supervisees on as_of, the most urgent first (missed last month, then due this month).
+    Worked out by the engine once and kept until the data changes (team_cache: any write anywhere changes the
+    marker it is kept under), so the page is never stale and a supervisor's repeated visits cost no rules."""
+    from tracker.views.team_cache import CACHE
+
+    return list(CACHE.remembered(("caseload", supervisor_id, as_of), lambda: _caseload(supervisor_id, as_of)))
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: Paged[SuperviseeRow]  # one page of the caseload, the most urgent first
+    to_see: int  # of all the supervisees: due this month or missed last month
+
+
+def caseload_page(supervisor_id: int, as_of: date, page: int = 1, size: int = CASELOAD_PAGE_SIZE) -> CaseloadPage:
+    """One page of caseload() (a page past the end shows the last), with how many are still to see."""
+    rows = caseload(supervisor_id, as_of)
+    return CaseloadPage(paginate(rows, page, size), sum(1 for r in rows if r.state in (DUE, MISSED_LAST_MONTH)))
+
+
+def _caseload(supervisor_id: int, as_of: date) -> list[SuperviseeRow]:
     ids = supervisee_ids(supervisor_id, as_of)
     if not ids:
         return []
@@ -189,22 +211,32 @@ def supervisor_log(
     kind: str | None = None,
     *,
     notes_key: bytes,
+    limit: int | None = None,
 ) -> tuple[list[SessionView], LogTotals]:
     """Sessions the supervisor gave between the dates (newest first), optionally for one supervisee or kind;
-    the notes opened with `notes_key`."""
+    the notes opened with `notes_key`. `limit`: only the newest so many as views (their attendees read and notes
+    opened), the totals still over every session that matches."""
     query = SupervisionSession.select().where(SupervisionSession.id.in_(_given_between(supervisor_id, first, last)))
     if kind:
         query = query.where(SupervisionSession.kind == kind)
     if supervisee_id is not None:
         attended = SessionAttendee.select(SessionAttendee.session).where(SessionAttendee.person == supervisee_id)
         query = query.where(SupervisionSession.id.in_(attended))
-    views = _views(query.order_by(SupervisionSession.date.desc(), SupervisionSession.id.desc()), supervisor_id,
-                   notes_key)
+    newest = SupervisionSession.date.desc(), SupervisionSession.id.desc()
+    found: list[tuple[int, str, int]] = list(
+        query.select(SupervisionSession.id, SupervisionSession.kind, SupervisionSession.minutes)
+        .order_by(*newest)
+        .tuples()  # type: ignore[arg-type]
+    )
     by_kind: dict[str, int] = {}
-    for v in views:
-        by_kind[v.kind] = by_kind.get(v.kind, 0) + v.minutes
-    people = {a.person_id for v in views for a in v.attendees}
-    return views, LogTotals(len(views), sum(v.minutes for v in views), len(people), by_kind)
+    for _, session_kind, minutes in found:
+        by_kind[session_kind] = by_kind.get(session_kind, 0) + minutes
+    ids = [session_id for session_id, _, _ in found]
+    people = {person for (person,) in SessionAttendee.select(SessionAttendee.person)
+              .where(SessionAttendee.session.in_(ids)).tuples()} if ids else set()
+    totals = LogTotals(len(found), sum(minutes for _, _, minutes in found), len(people), by_kind)
+    shown = SupervisionSession.select().where(SupervisionSession.id.in_(ids[:limit] if limit else ids)).order_by(*newest)
+    return (_views(shown, supervisor_id, notes_key) if ids else []), totals
 
 
 def _given_between(supervisor_id: int, first: date, last: date) -> list[int]:

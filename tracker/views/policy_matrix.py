@@ -112,3 +112,12 @@ def policy_matrix(employer_ids: Iterable[int] | None = None) -> PolicyMatrix:
         for t in PolicyTopic.select().order_by(PolicyTopic.name)
     )
     return PolicyMatrix(employers, topics)
+
+
+def kept_policy_matrix() -> PolicyMatrix:
+    """policy_matrix() of every employer, worked out once and kept until the data changes (every policy, topic
+    and adaptation write records an audit event, which changes team_cache's marker): never stale. Shared by
+    the pages that show it: read it, never change it."""
+    from tracker.views.team_cache import CACHE
+
+    return CACHE.remembered(("policy matrix",), policy_matrix)

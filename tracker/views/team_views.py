@@ -127,9 +127,20 @@ class TeamSnapshot:
     def needs_attention(self) -> tuple[Member, ...]:
         return tuple(needs_attention(self, 10))
 
+    @cached_property
+    def course_options(self) -> tuple[Option, ...]:
+        """The matrix's course columns with no filter: every course anyone in the team needs."""
+        return course_columns(self, self.members)
+
+    @cached_property
+    def rag_counts(self) -> dict[str, int]:
+        """The matrix's count of everyone by status with no filter (a copy is handed out: never changed)."""
+        return tally(self.members)
+
     def warm(self) -> TeamSnapshot:
         """Work out the figures every page shows now (in the builder's thread), not on a page request."""
-        _ = (self.course_figures, self.employer_figures, self.month_totals, self.needs_attention)
+        _ = (self.course_figures, self.employer_figures, self.month_totals, self.needs_attention,
+             self.course_options, self.rag_counts)
         return self
 
 
@@ -265,6 +276,8 @@ class Filters:
 
 def select(snapshot: TeamSnapshot, filters: Filters) -> list[Member]:
     """The members that pass every filter and the search (name or staff id), in the chosen order."""
+    if not filters.active and filters.sort == "name":
+        return list(snapshot.members)  # everyone, in name order already: nothing to look at member by member
     words = filters.search.lower().split()
     chosen = [
         m
@@ -365,11 +378,14 @@ def matrix(
     """One page of the matrix; `courses` (codes) chooses the columns, in the matrix's order. A code that is not
     a course anyone listed needs is ignored (and said); if none is left, every column shows."""
     chosen = select(snapshot, filters)
-    available = course_columns(snapshot, chosen)
+    # the order (filters.sort) changes neither the columns nor the counts: with no filter they are the team's
+    everyone = not filters.active
+    available = snapshot.course_options if everyone else course_columns(snapshot, chosen)
+    counts = dict(snapshot.rag_counts) if everyone else tally(chosen)
     codes = {o.value for o in available}
     ignored = tuple(code for code in courses if code not in codes)
     shown = tuple(o for o in available if o.value in courses) or available
-    return MatrixPage(shown, paginate(chosen, page, size), tally(chosen), available, ignored)
+    return MatrixPage(shown, paginate(chosen, page, size), counts, available, ignored)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ from nicegui import ui
 from tracker.access import ADMIN, LEAD, require
 from tracker.dates import uk
 from tracker.services import evidence
-from tracker.views.evidence_queue import Waiting, waiting_for
+from tracker.views.evidence_queue import EVIDENCE_PAGE_SIZE, Waiting, waiting_page
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import date_input, empty_state, heading, muted, panel, status_chip, text
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
-from ui.lead_components import count_of
+from ui.lead_components import count_of, pager
 
 PATH = "/evidence"
-SHOWN = 25
+EVIDENCE_PAGE_SIZES = (EVIDENCE_PAGE_SIZE, 25)
 
 
 def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
@@ -88,22 +88,26 @@ def register() -> None:
                 "shows, and approve; or reject it with a reason the person will see. You cannot decide your own."
             )
             content = ui.column().classes("w-full gap-3")
+            at = {"page": 1, "size": EVIDENCE_PAGE_SIZE}
 
-            async def show() -> None:
-                waiting = await read(waiting_for, page.viewer, page.today)
+            async def show(number: int | None = None, size: int | None = None) -> None:
+                at["page"], at["size"] = number or at["page"], size or at["size"]
+                waiting = await read(waiting_page, page.viewer, page.today, at["page"], at["size"])
                 if waiting is None:
                     return
+                at["page"] = waiting.page  # past the end after the last ones were decided: the last page
                 content.clear()
                 with content:
-                    heading(f"Waiting: {count_of(len(waiting), 'certificate', 'certificates')}", 2).mark(
+                    heading(f"Waiting: {count_of(waiting.total, 'certificate', 'certificates')}", 2).mark(
                         "waiting"
                     )
-                    if not waiting:
+                    if not waiting.total:
                         with panel():
                             empty_state("Nothing is waiting for a decision.")
-                    if len(waiting) > SHOWN:
-                        muted(f"Showing the oldest {SHOWN}; the rest appear as these are decided.")
-                    for w in waiting[:SHOWN]:
+                    if waiting.total > EVIDENCE_PAGE_SIZE:
+                        muted("Oldest first.")
+                        pager(waiting, show, noun="certificates", sizes=EVIDENCE_PAGE_SIZES)
+                    for w in waiting.items:
                         item(page, w, show)
 
             await show()

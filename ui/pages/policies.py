@@ -11,7 +11,7 @@ from nicegui import ui
 
 from tracker.access import ADMIN, LEAD, Scope, Viewer, can_edit_employer, lead_scope, require
 from tracker.views.acknowledgements import acknowledgement_counts, acknowledgements
-from tracker.views.policy_matrix import PolicyMatrix, Position, TopicRow, policy_matrix
+from tracker.views.policy_matrix import PolicyMatrix, Position, TopicRow, kept_policy_matrix
 from ui.actions import read
 from ui.attrs import attrs, safe_link
 from ui.components import empty_state, heading, muted, panel, review_line, status_chip, text
@@ -29,7 +29,7 @@ class Picture:
 
 
 def picture(as_of: date, scope: Scope) -> Picture:
-    return Picture(policy_matrix(), acknowledgement_counts(as_of, scope))
+    return Picture(kept_policy_matrix(), acknowledgement_counts(as_of, scope))
 
 
 def position_cell(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from nicegui import ui
 
@@ -37,6 +38,7 @@ class Shown:
     views: list[SessionView] = field(default_factory=list)
     totals: LogTotals = field(default_factory=lambda: LogTotals(0, 0, 0, {}))
     limit: int = PAGE_SIZE
+    asked: tuple[date, date, int | None, str | None] = (date.min, date.min, None, None)  # the filters shown
 
 
 def attendee_chips(view: SessionView) -> None:
@@ -106,7 +108,7 @@ def register() -> None:
                         Column("Kind"), Column("Format and mode"), Column("Details"),
                     ]
                     with table("Sessions you gave, newest first", columns) as cells:
-                        for v in views[:limit]:
+                        for v in views:
                             with cells.row(session=str(v.session_id)):
                                 cells.cell(uk_date(v.on), header=True)
                                 with cells.cell():
@@ -116,14 +118,22 @@ def register() -> None:
                                 cells.cell(f"{FORMAT_LABELS.get(v.format, v.format)}, {MODE_LABELS.get(v.mode, v.mode)}")
                                 with cells.cell():
                                     session_details(v)
-                    if len(views) > limit:
-                        muted(f"Showing the newest {limit} of {len(views)} sessions.")
-                        ui.button(f"Show {min(PAGE_SIZE, len(views) - limit)} more", on_click=show_more).props(
+                    if totals.sessions > limit:
+                        muted(f"Showing the newest {limit} of {totals.sessions} sessions.")
+                        ui.button(f"Show {min(PAGE_SIZE, totals.sessions - limit)} more", on_click=show_more).props(
                             "outline no-caps"
                         ).mark("more")
 
-            def show_more() -> None:
-                shown.limit += PAGE_SIZE
+            async def show_more() -> None:  # more of what was last shown, whatever the fields say since
+                await load(*shown.asked, shown.limit + PAGE_SIZE)
+
+            async def load(start: date, end: date, person: int | None, session_kind: str | None, limit: int) -> None:
+                views, totals = await read(
+                    supervisor_log, supervisor_id, start, end, person, session_kind,
+                    notes_key=page.notes_key, limit=limit,  # only the rows drawn: their notes opened, no others
+                )
+                shown.views, shown.totals, shown.limit = views, totals, limit
+                shown.asked = (start, end, person, session_kind)
                 render()
 
             async def show() -> None:
@@ -134,12 +144,7 @@ def register() -> None:
                     ui.notify(exc.message, type="negative")
                     return
                 assert start is not None and end is not None
-                views, totals = await read(
-                    supervisor_log, supervisor_id, start, end, int(who.value) or None, kind.value or None,
-                    notes_key=page.notes_key,
-                )
-                shown.views, shown.totals, shown.limit = views, totals, PAGE_SIZE
-                render()
+                await load(start, end, int(who.value) or None, kind.value or None, PAGE_SIZE)
 
             apply.on_click(show)
             await show()
