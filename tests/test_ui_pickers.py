@@ -156,3 +156,20 @@ async def test_a_choice_from_an_older_list_of_matches_is_never_taken_for_someone
     assert list((await type_into(user, "new-supervisor", label)).values()) == [label]
     choose_as_browser(user, "new-supervisor", 0, label)
     assert picker.value == grace.staff_id
+
+
+async def test_a_lead_names_someone_for_a_statement_by_typing_and_only_their_own_people(user: Visitor) -> None:
+    team = build_joint_team()
+    trust_person, other = team.people[4], team.people[5]  # the trust's, and the VCSE's
+    await sign_in(user, LEAD, then="/reports")
+    await user.should_see("Compliance statement")
+    assert newest(user, "statement-staff-id").options == {}  # nothing carried with the page
+    found = await type_into(user, "statement-staff-id", trust_person.staff_id.lower())
+    assert list(found) == [trust_person.staff_id]
+    assert found[trust_person.staff_id].startswith(f"{trust_person.name} ({trust_person.staff_id}, ")
+    assert await type_into(user, "statement-staff-id", other.staff_id.lower()) == {}
+    await type_into(user, "statement-staff-id", trust_person.name.lower())
+    with user:
+        newest(user, "statement-staff-id").set_value(trust_person.staff_id)
+    user.find(marker="make-statement").click()
+    await user.should_see("Ready: statement-", retries=100)

@@ -238,13 +238,6 @@ def definition_list(pairs: Iterable[tuple[str, str]]) -> ui.element:
     return dl
 
 
-def many_options(select: ui.select, options: Mapping[Any, str], value: Any = None) -> ui.select:
-    """Give a select thousands of options (people) once it is set up: NiceGUI rebuilds every option each time an
-    element's classes or props change, so a select made with them rebuilds 10,000 options four times over. Make
-    it with none (`ui.select({}, ...)`), style it, then hand it here."""
-    return select.set_options(dict(options), value=value)
-
-
 SEARCH_HINT = "Type 2 or more letters of a name or staff ID"
 TYPED_AT_LEAST = 2  # tracker.views.people_picker.MIN_TYPED
 

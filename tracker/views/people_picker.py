@@ -5,17 +5,49 @@ only within the viewer's scope on the day (tracker.access.lead_scope, population
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tracker.access import Viewer, lead_scope
 from tracker.models import Employment, Organisation, Person, full_name
 from tracker.views import name_match
 from tracker.views.population import scope_jobs
 
+PICKER_LIMIT = 50  # a picker offers at most this many matches; typing more of a name narrows them
+MIN_TYPED = 2  # fewer letters than this find nobody (a picker shows only what is chosen)
+
 
 def people_to_choose(viewer: Viewer, as_of: date) -> dict[str, str]:
     """staff id -> "Name (staff id, employer)" for the people in the viewer's scope on as_of, by surname."""
-    jobs = scope_jobs(lead_scope(viewer), as_of, Person.staff_id, Person.first_name, Person.last_name,
+    return _labelled(_jobs_in_scope(viewer, as_of))
+
+
+def find_to_choose(viewer: Viewer, as_of: date, words: str, limit: int = PICKER_LIMIT) -> dict[str, str]:
+    """For the reports' pickers: people_to_choose's first `limit` people whose name or staff id holds what was
+    typed (nobody for fewer than MIN_TYPED letters), searched in SQL so that only they are read."""
+    typed = words.strip().lower()
+    if len(typed) < MIN_TYPED:
+        return {}
+    matching = (
+        Person.select(Person.id)
+        .where(Person.id.in_(scope_jobs(lead_scope(viewer), as_of)))
+        .where(name_match.holds(name_match.lowered(name_match.shown_name()), typed)
+               | name_match.holds(name_match.lowered(Person.staff_id), typed))
+        .order_by(*(name_match.in_code_point_order(name_match.lowered(name)) for name in (Person.last_name,
+                                                                                    Person.first_name)),
+                  name_match.in_code_point_order(Person.staff_id))
+        .limit(limit)
+    )
+    rows: list[tuple[int]] = list(matching.tuples())
+    ids = [pid for (pid,) in rows]
+    return _labelled(_jobs_in_scope(viewer, as_of).where(Employment.person.in_(ids))) if ids else {}
+
+
+def _jobs_in_scope(viewer: Viewer, as_of: date) -> Any:
+    return scope_jobs(lead_scope(viewer), as_of, Person.staff_id, Person.first_name, Person.last_name,
                       Organisation.name).join_from(Employment, Person).join_from(Employment, Organisation)
+
+
+def _labelled(jobs: Any) -> dict[str, str]:
     rows = sorted(set(jobs.tuples()), key=lambda r: (r[2].lower(), r[1].lower(), r[0]))
     chosen: dict[str, str] = {}
     for staff_id, first, last, employer in rows:
@@ -23,10 +55,6 @@ def people_to_choose(viewer: Viewer, as_of: date) -> dict[str, str]:
         chosen[staff_id] = (chosen[staff_id][:-1] + f", {employer})" if staff_id in chosen
                             else f"{shown} ({staff_id}, {employer})")
     return chosen
-
-
-PICKER_LIMIT = 50  # a picker offers at most this many matches; typing more of a name narrows them
-MIN_TYPED = 2  # fewer letters than this find nobody (a picker shows only what is chosen)
 
 
 def find_people(words: str, limit: int = PICKER_LIMIT) -> dict[str, str]:

@@ -27,13 +27,13 @@ from tracker import access, clock
 from tracker.dates import parse_optional_date, uk
 from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationError
 from tracker.services.evidence import uploads_dir
-from tracker.views.people_picker import people_to_choose
+from tracker.views.people_picker import find_to_choose
 from tracker.views.report_data import PersonStatementData, ScopeReportData
 from ui import auth, report_html, threads, workers
-from ui.actions import ANY_USER, read, sentence, write
+from ui.actions import ANY_USER, read_as, sentence, write
 from ui.app_settings import settings_of
 from ui.attrs import attrs
-from ui.components import date_input, heading, many_options, muted, panel, read_date
+from ui.components import date_input, heading, muted, panel, read_date, search_select
 from ui.layout import add_nav, forbidden, frame, refusal
 
 PATH = "/reports"
@@ -212,16 +212,20 @@ def _pack_panel(offered: ReportChoices, page_as_of: date, progress: Progress) ->
         ui.button("Make the evidence pack", icon="folder_zip", on_click=make).props("no-caps").mark("make-evidence")
 
 
-def _person_select(label: str, people: dict[str, str], marker: str) -> ui.select:
-    """Choose a person by name: the list narrows as you type (Quasar's use-input filtering)."""
-    return many_options(
-        ui.select({}, label=label, with_input=True).classes("min-w-[22rem]").props("outlined clearable").mark(marker),
-        people,
-    )
+NAMES_ANY_PERSON = ("lead", "admin")  # reports.rights.choices: leads and administrators may name anyone in scope
 
 
-def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str,
-                  people: dict[str, str]) -> None:
+def _person_select(label: str, as_of: date, marker: str) -> ui.select:
+    """Choose a person in the user's scope by name or staff id, searched on the server as they type (checked
+    afresh that they still may name anyone; the report checks the person again when it is made)."""
+
+    async def find(words: str) -> dict[str, str] | None:
+        return await read_as(lambda who: find_to_choose(who, as_of, words), needs=NAMES_ANY_PERSON)
+
+    return search_select(label, find).classes("min-w-[22rem]").props("outlined clearable").mark(marker)
+
+
+def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Compliance statement", 2)
         muted("Everything one person's compliance rests on, for appraisal or inspection.")
@@ -233,7 +237,7 @@ def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, 
                 _web_button("Read it as a web page", lambda: ReportRequest("person", own, page_as_of, by),
                             "view-own-statement")
         if offered.any_person:
-            staff_id = _person_select("Person (type part of a name)", people, "statement-staff-id")
+            staff_id = _person_select("Person (type part of a name)", page_as_of, "statement-staff-id")
             with ui.row().classes("gap-2"):
                 _button("Make the statement",
                         lambda: progress.make(ReportRequest("person", staff_id.value or "", page_as_of, by)),
@@ -242,8 +246,7 @@ def _person_panel(offered: ReportChoices, page_as_of: date, progress: Progress, 
                             lambda: ReportRequest("person", staff_id.value or "", page_as_of, by), "view-statement")
 
 
-def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str,
-               people: dict[str, str]) -> None:
+def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by: str) -> None:
     with panel():
         heading("Supervisor's log", 2)
         muted("Sessions given in a period, with supervisees, kinds and minutes (never the private notes). "
@@ -251,7 +254,7 @@ def _log_panel(offered: ReportChoices, page_as_of: date, progress: Progress, by:
         with ui.row().classes("items-end gap-4"):
             start = date_input("From")
             end = date_input("To")
-            staff_id = (_person_select("Supervisor (type part of a name)", people, "log-staff-id")
+            staff_id = (_person_select("Supervisor (type part of a name)", page_as_of, "log-staff-id")
                         if offered.any_person else None)
 
         async def make(own: bool) -> None:
@@ -291,10 +294,9 @@ async def reports_page() -> None:
             _scope_panel("pcn", offered.pcns, page.as_of, progress, by)
         if offered.employers or offered.pcns:
             _pack_panel(offered, page.as_of, progress)
-        people = await read(people_to_choose, viewer, page.as_of) if offered.any_person else {}
-        _person_panel(offered, page.as_of, progress, by, people or {})
+        _person_panel(offered, page.as_of, progress, by)
         if offered.own_log or offered.any_person:
-            _log_panel(offered, page.as_of, progress, by, people or {})
+            _log_panel(offered, page.as_of, progress, by)
 
 
 def _direct_request(viewer: access.Viewer, kind: str, params: dict[str, str], today: date) -> ReportRequest:
