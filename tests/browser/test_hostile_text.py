@@ -252,8 +252,11 @@ def supervisee_options(site: Site) -> list[str]:
 
 
 def person_options(site: Site) -> list[str]:
-    """The Reports page's person picker, open: the people in the viewer's scope as options, by name."""
-    site.browser.field("Person (type part of a name)").click()
+    """The Reports page's person picker, searched: the server's matches for a part of the planted names ("fn"
+    is in every payload's first name) as options."""
+    picker = site.browser.field("Person (type part of a name)")
+    picker.click()
+    picker.send_keys("fn")
     site.browser.sees_element(".q-menu .q-item")
     settle(site.driver)
     return []
