@@ -11,8 +11,9 @@ from tracker.access import ADMIN
 from tracker.role_texts import RoleText
 from tracker.services import role_pages
 from tracker.views import roles
+from tracker.views.directory import Colleague, role_holders
 from tracker.views.roles import RolePageView
-from tracker.views.team_views import DEFAULT_PAGE_SIZE, paginate
+from tracker.views.team_views import Paged
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import definition_list, empty_state, heading, muted, panel, plural, uk_date
@@ -99,15 +100,15 @@ def edit_dialog(page: Page, view: RolePageView, redraw) -> ui.dialog:  # type: i
     return dialog
 
 
-def holders_table(view: RolePageView) -> None:
-    """Who holds the role, a page at a time (an administrator's team is everyone: thousands of holders)."""
-    if not view.holders:
+def holders_table(page: Page, view: RolePageView) -> None:
+    """Who holds the role, a page at a time (an administrator's team is everyone: thousands of holders); each
+    further page read when it is asked for."""
+    if not view.holders.total:
         empty_state("Nobody in your team holds this role.")
         return
     holder = ui.column().classes("w-full gap-3")
 
-    def draw(number: int, size: int) -> None:
-        shown = paginate(view.holders, number, size)
+    def draw(shown: Paged[Colleague]) -> None:
         holder.clear()
         with holder:
             with table(f"Who in my team is a {view.name}", [Column("Name"), Column("Employer"),
@@ -123,9 +124,9 @@ def holders_table(view: RolePageView) -> None:
                 pager(shown, turn, noun="holders")
 
     async def turn(number: int, size: int) -> None:
-        draw(number, size)
+        draw(await read(role_holders, page.viewer, page.as_of, view.code, number, size))
 
-    draw(1, DEFAULT_PAGE_SIZE)
+    draw(view.holders)
 
 
 def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +174,7 @@ def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[n
         rich_text(view.text.sources, "No source is recorded.")
     with panel().mark("part-holders"):
         heading("Who in my team holds it", 2)
-        holders_table(view)
+        holders_table(page, view)
 
 
 def register() -> None:
