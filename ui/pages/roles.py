@@ -53,6 +53,22 @@ def courses_table(caption: str, courses: tuple[c.RequiredCourse, ...], names: di
                 rows.cell(", ".join(others) or "—")
 
 
+def employer_courses(view: RolePageView, employer: roles.EmployerTerms) -> None:
+    """Where an employer's courses differ from the role's: only the courses it adds or changes, and those it
+    does not require (the rest as the role's table above: an administrator's page lists every employer of the
+    role, and whole tables a few rows apart are many elements that hide the difference)."""
+    own = {course.code: course for course in view.courses}
+    theirs = {course.code for course in employer.courses}
+    changed = tuple(course for course in employer.courses if own.get(course.code) != course)
+    dropped = [course.name for course in view.courses if course.code not in theirs]
+    if changed:
+        courses_table(f"Courses a {view.name} at {employer.employer} needs otherwise than above", changed,
+                      view.course_names)
+    if dropped:
+        muted("Not required there: " + ", ".join(dropped) + ".")
+    muted("Every other course as above." if changed or dropped else "The same courses as above.")
+
+
 def supervision_words(rule: c.SupervisionRuleSpec) -> str:
     kinds = ", ".join(sorted(rule.kinds)) or "any"
     group = "group sessions count" if rule.group_counts else "group sessions do not count"
@@ -152,8 +168,7 @@ def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[n
         for employer in view.employers:
             if employer.differs:
                 heading(f"At {employer.employer}", 3)
-                courses_table(f"Courses a {view.name} at {employer.employer} needs", employer.courses,
-                              view.course_names)
+                employer_courses(view, employer)
         same = [e.employer for e in view.employers if not e.differs]
         if same:
             muted("The same at " + ", ".join(same) + ".")
