@@ -15,7 +15,7 @@ from tracker.access import Viewer
 from tracker.models import Employment, Person, User
 from tracker.views import directory
 from tracker.views.access_facts import viewer_for_user
-from tracker.views.people_picker import find_people, find_supervisors, person_choice
+from tracker.views.people_picker import find_people, find_supervisors, people_chosen
 from tracker.views.team_views import paginate
 
 TODAY = date(2026, 11, 20)
@@ -114,7 +114,8 @@ def test_the_supervisor_picker_finds_person_ids_never_the_supervisee_nor_the_arc
     assert find_supervisors("archived", zoe.id) == {}
     assert list(find_supervisors("member", zoe.id, limit=5)) == [p.id for p in Person.select().where(
         Person.last_name.startswith("Member")).order_by(Person.last_name).limit(5)]
-    assert person_choice(zoe.id) == {zoe.id: "Zoë Quinn (QX-77)"} and person_choice(-1) == {}
+    assert people_chosen([zoe.id, zed.id, -1]) == {zoe.id: "Zoë Quinn (QX-77)", zed.id: "Zed Quinn (QX-78)"}
+    assert people_chosen([]) == {}
 
 
 def test_the_team_picker_offers_only_the_team_and_counts_the_rest(database: str) -> None:

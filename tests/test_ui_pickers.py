@@ -190,6 +190,12 @@ async def test_a_supervisor_is_searched_for_shown_as_chosen_and_saved_by_person_
     assert _open_clinical(supervisee.id) == sorted([(current.id, clock.today() - timedelta(days=1)),
                                                     (team.outsider.id, None)])
     assert newest(user, "assign-who").value == team.outsider.id  # redrawn: the new one is chosen now
+    newest(user, "assign-kind").set_value("first_contact")  # as: whoever is named as that now
+    contact = team.people[2]
+    assert newest(user, "assign-who").options == {contact.id: f"{contact.name} ({contact.staff_id})"}
+    assert newest(user, "assign-who").value == contact.id
+    newest(user, "assign-kind").set_value("practice")  # nobody is: nothing chosen, not the last kind's one
+    assert newest(user, "assign-who").value is None and newest(user, "assign-who").options == {}
 
 
 async def test_a_supervisor_archived_after_being_chosen_is_refused_when_named(user: Visitor) -> None:

@@ -63,10 +63,12 @@ def find_supervisors(words: str, supervisee_id: int, limit: int = PICKER_LIMIT) 
     return {person_id: f"{full_name(first, last)} ({staff_id})" for person_id, staff_id, first, last in rows}
 
 
-def person_choice(person_id: int) -> dict[int, str]:
-    """person id -> "Name (staff id)" as find_supervisors labels them (a picker's chosen value), or {}."""
+def people_chosen(person_ids: list[int]) -> dict[int, str]:
+    """person id -> "Name (staff id)" as find_supervisors labels them (a picker's chosen value), for these."""
+    if not person_ids:
+        return {}
     rows: list[tuple[int, str, str, str]] = list(
         Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
-        .where(Person.id == person_id).tuples()
+        .where(Person.id.in_(person_ids)).tuples()
     )
     return {pid: f"{full_name(first, last)} ({staff_id})" for pid, staff_id, first, last in rows}
