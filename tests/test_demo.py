@@ -342,7 +342,7 @@ def test_demo_has_a_past_team_event_with_records_and_a_planned_one(demo: DemoSum
     admin = viewer_for_user(User.get(User.roles.contains("admin")).id)
     assert admin is not None
     link_workers = role_page(admin, "SPLW", TODAY)
-    assert link_workers.holders and "what matters to you" in link_workers.text.summary
+    assert link_workers.holders.total and "what matters to you" in link_workers.text.summary
 
 
 def test_the_demo_staff_user_has_a_policy_to_acknowledge_and_a_session_to_confirm(demo: DemoSummary) -> None:

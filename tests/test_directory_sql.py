@@ -15,7 +15,7 @@ from tracker.access import Viewer
 from tracker.models import Employment, Person, User
 from tracker.views import directory
 from tracker.views.access_facts import viewer_for_user
-from tracker.views.people_picker import find_people
+from tracker.views.people_picker import find_people, find_supervisors, people_chosen
 from tracker.views.team_views import paginate
 
 TODAY = date(2026, 11, 20)
@@ -102,6 +102,20 @@ def test_the_admin_picker_finds_by_name_or_staff_id_a_few_at_a_time_and_never_th
     assert len(find_people("member", limit=5)) == 5
     assert list(find_people("member", limit=5)) == [f"{p.staff_id}" for p in Person.select().where(
         Person.last_name.startswith("Member")).order_by(Person.last_name).limit(5)]
+
+
+def test_the_supervisor_picker_finds_person_ids_never_the_supervisee_nor_the_archived(database: str) -> None:
+    awkward_team()
+    zoe = f.person("Zoë", "Quinn", staff_id="QX-77")
+    zed = f.person("Zed", "Quinn", staff_id="QX-78")
+    assert find_supervisors("q", zed.id) == {}  # fewer than 2 letters find nobody
+    assert find_supervisors("QUINN", zed.id) == {zoe.id: "Zoë Quinn (QX-77)"}  # not the supervisee themself
+    assert find_supervisors("qx-7", zoe.id) == {zed.id: "Zed Quinn (QX-78)"}
+    assert find_supervisors("archived", zoe.id) == {}
+    assert list(find_supervisors("member", zoe.id, limit=5)) == [p.id for p in Person.select().where(
+        Person.last_name.startswith("Member")).order_by(Person.last_name).limit(5)]
+    assert people_chosen([zoe.id, zed.id, -1]) == {zoe.id: "Zoë Quinn (QX-77)", zed.id: "Zed Quinn (QX-78)"}
+    assert people_chosen([]) == {}
 
 
 def test_the_team_picker_offers_only_the_team_and_counts_the_rest(database: str) -> None:

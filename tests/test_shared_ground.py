@@ -11,7 +11,17 @@ from tests.joint_team import build_joint_team
 from tracker import compliance as c
 from tracker.access import Viewer
 from tracker.errors import PermissionDenied, ValidationError
-from tracker.models import AuditEvent, Course, Organisation, TrainingEventAttendee, TrainingRecord, User
+from tracker.models import (
+    AuditEvent,
+    Course,
+    Employment,
+    Organisation,
+    Person,
+    Role,
+    TrainingEventAttendee,
+    TrainingRecord,
+    User,
+)
 from tracker.plain_markdown import blocks
 from tracker.role_texts import BUILT_IN
 from tracker.services import role_pages, training_events
@@ -94,9 +104,47 @@ def test_a_role_page_shows_the_engines_courses_and_where_an_employer_differs(dat
     soar_terms = by_employer["SOAR Community"]
     assert soar_terms.differs and ("CONFLICT", 24) in {(r.code, r.renewal_months) for r in soar_terms.courses}
     assert soar_terms.courses == rules.course_plan(c.EmploymentSpan("SPLW", soar.id, TODAY))
-    assert {p.person_id for p in page.holders} == {team.people[k].id for k in (1, 5, 9, 13)}
+    assert {p.person_id for p in page.holders.items} == {team.people[k].id for k in (1, 5, 9, 13)}
+    assert page.holders.total == 4
     assert page.supervision.min_minutes == 60 and "clinical" in page.supervision.kinds
     assert "what matters to you" in page.text.summary and page.written_by == ""
+
+
+def _holders_as_python_did(who: Viewer, code: str) -> list[int]:
+    """The role's holders as they were worked out before: the whole team read, then filtered in Python."""
+    in_role = {p for (p,) in Employment.select(Employment.person).join(Role).where(Role.code == code).tuples()}
+    return [p.person_id for p in directory.colleagues(directory.team_ids(who, TODAY) & in_role, TODAY)
+            if p.holds(code)]
+
+
+def test_a_role_s_holders_come_a_page_at_a_time_and_are_counted_in_sql_as_before(database: str) -> None:
+    team = build_joint_team()
+    joiners = [f.person(f"Joiner{k:02d}", "Zed", role="SPLW", employer=team.employers[0], start=date(2025, 1, 1))
+               for k in range(30)]
+    Employment.update(pcn=team.pcn).where(Employment.person.in_([p.id for p in joiners])).execute()
+    twice = joiners[0]  # a second link-worker job: one holder, counted once
+    Employment.create(person=twice, role=Role.get(Role.code == "SPLW"), employer=team.employers[1],
+                      pcn=team.pcn, start_date=date(2025, 6, 1))
+    Person.update(archived=True).where(Person.id == joiners[1].id).execute()
+    Employment.update(end_date=date(2026, 1, 31)).where(Employment.person == joiners[2].id).execute()  # left
+    Employment.update(start_date=date(2027, 1, 1)).where(Employment.person == joiners[3].id).execute()  # not yet
+    for email in ("admin@example.nhs.uk", "lead.trust@example.nhs.uk", "member01@example.nhs.uk",
+                  "outsider@example.nhs.uk"):
+        who = viewer(email)
+        expected = _holders_as_python_did(who, "SPLW")
+        pages = [directory.role_holders(who, TODAY, "SPLW", n, 10) for n in range(1, 2 + (len(expected) - 1) // 10)]
+        assert [p.person_id for page in pages for p in page.items] == expected
+        assert all(page.total == len(expected) for page in pages) and expected
+        counted = {r.code: r.holders for r in roles.roles_index(who, TODAY)}
+        team_now = directory.team(who, TODAY)
+        assert counted == {code: sum(1 for p in team_now if p.holds(code)) for code in counted}
+    admin = viewer("admin@example.nhs.uk")
+    assert directory.role_holders(admin, TODAY, "SPLW", 1, 10).total == 5 + 27  # Olive; not archived, left, to start
+    page = roles.role_page(admin, "SPLW", TODAY, page=4, size=10)
+    assert (page.holders.page, page.holders.first, page.holders.last, len(page.holders.items)) == (4, 31, 32, 2)
+    assert roles.role_page(admin, "SPLW", TODAY, page=9, size=10).holders.page == 4  # past the end: the last
+    (mine,) = [p for p in directory.role_holders(admin, TODAY, "SPLW", 1, 100).items if p.person_id == twice.id]
+    assert {j.employer for j in mine.jobs} == {team.employers[0].name, team.employers[1].name}
 
 
 def test_every_arrs_role_has_its_built_in_text_with_sources_and_no_invented_band(database: str) -> None:

@@ -5,6 +5,7 @@ saved is refused with a message (NiceGUI's user fixture against a real SQLite da
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 
 import pytest
 from nicegui import events, ui
@@ -14,7 +15,8 @@ from tests import factories as f
 from tests.joint_team import build_joint_team
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker import clock
-from tracker.models import Employment, Person, TrainingRecord, User
+from tracker.models import Employment, Person, SupervisorAssignment, TrainingRecord, User
+from tracker.views.people_picker import PICKER_LIMIT
 from ui.components import SEARCH_HINT
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -173,3 +175,55 @@ async def test_a_lead_names_someone_for_a_statement_by_typing_and_only_their_own
         newest(user, "statement-staff-id").set_value(trust_person.staff_id)
     user.find(marker="make-statement").click()
     await user.should_see("Ready: statement-", retries=100)
+
+
+def _open_clinical(person_id: int) -> list[tuple[int, date | None]]:
+    rows = SupervisorAssignment.select().where((SupervisorAssignment.supervisee == person_id)
+                                               & (SupervisorAssignment.kind == "clinical")
+                                               & (SupervisorAssignment.first_contact == False))  # noqa: E712
+    return sorted((a.supervisor_id, a.end_date) for a in rows)
+
+
+async def test_a_supervisor_is_searched_for_shown_as_chosen_and_saved_by_person_id(user: Visitor) -> None:
+    team = build_joint_team()
+    many = [{"staff_id": f"X{k:04d}", "first_name": f"Extra{k:04d}", "last_name": "Member"} for k in range(300)]
+    Person.insert_many(many).execute()  # more people than a picker offers: typing narrows them
+    supervisee, current = team.people[1], team.people[0]
+    await sign_in(user, ADMIN, then=f"/admin/people/{supervisee.id}")
+    await user.should_see("Name them", retries=40)
+    picker = newest(user, "assign-who")
+    assert picker.value == current.id  # today's clinical supervisor is what is chosen
+    assert picker.options == {current.id: f"{current.name} ({current.staff_id})"}  # and all that was sent
+    with user:
+        assert max(len(e.options) for e in user.find(ui.select).elements) < 100  # not 316 names in any
+    assert len(await type_into(user, "assign-who", "member")) == PICKER_LIMIT + 1  # the first 50 and the chosen
+    assert await type_into(user, "assign-who", "member01") == {current.id: f"{current.name} ({current.staff_id})"}
+    found = await type_into(user, "assign-who", "olive")  # never themself (above); anyone active, here Olive
+    assert found == {current.id: f"{current.name} ({current.staff_id})",
+                     team.outsider.id: f"Olive Outside ({team.outsider.staff_id})"}
+    picker.set_value(team.outsider.id)
+    user.find(marker="assign-save").click()
+    await user.should_see("Saved.", retries=40)
+    assert _open_clinical(supervisee.id) == sorted([(current.id, clock.today() - timedelta(days=1)),
+                                                    (team.outsider.id, None)])
+    assert newest(user, "assign-who").value == team.outsider.id  # redrawn: the new one is chosen now
+    newest(user, "assign-kind").set_value("first_contact")  # as: whoever is named as that now
+    contact = team.people[2]
+    assert newest(user, "assign-who").options == {contact.id: f"{contact.name} ({contact.staff_id})"}
+    assert newest(user, "assign-who").value == contact.id
+    newest(user, "assign-kind").set_value("practice")  # nobody is: nothing chosen, not the last kind's one
+    assert newest(user, "assign-who").value is None and newest(user, "assign-who").options == {}
+
+
+async def test_a_supervisor_archived_after_being_chosen_is_refused_when_named(user: Visitor) -> None:
+    team = build_joint_team()
+    supervisee, grace = team.people[4], team.people[3]
+    await sign_in(user, ADMIN, then=f"/admin/people/{supervisee.id}")
+    await user.should_see("Name them", retries=40)
+    assert newest(user, "assign-who").value is None and newest(user, "assign-who").options == {}
+    assert await type_into(user, "assign-who", "Person03") == {grace.id: f"{grace.name} ({grace.staff_id})"}
+    newest(user, "assign-who").set_value(grace.id)
+    Person.update(archived=True).where(Person.id == grace.id).execute()  # meanwhile, elsewhere
+    user.find(marker="assign-save").click()
+    await user.should_see(f"{grace.name} is archived and cannot supervise", retries=40)
+    assert _open_clinical(supervisee.id) == []

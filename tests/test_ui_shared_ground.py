@@ -16,10 +16,12 @@ from tests.factories_reports import pdf_pages
 from tests.joint_team import START, JointTeam, build_joint_team
 from tests.ui_fixtures import sign_in, ui_database  # noqa: F401
 from tracker import clock
+from tracker import compliance as c
 from tracker.models import AuditEvent, Employment, RolePage, TrainingEvent, TrainingRecord, User
 from tracker.services import training_events, users
 from tracker.views.access_facts import viewer_for_user
 from tracker.views.calendar_ics import user_feed
+from tracker.views.population import load_rules
 from ui import session_end
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -291,3 +293,19 @@ async def test_each_kind_of_user_sees_the_events_of_their_own(user: Visitor, ema
         await user.should_see(marker="new-event")
     else:
         await user.should_not_see(marker="new-event")
+
+
+async def test_an_employer_whose_courses_differ_lists_only_the_difference_under_the_role_s_table(
+        user: Visitor) -> None:
+    team = build_joint_team()
+    soar = team.employers[1]
+    f.employer_requirement(soar, "CONFLICT", 24)
+    await sign_in(user, "admin@example.nhs.uk", then="/roles/SPLW")
+    await user.should_see("At SOAR Community", retries=40)
+    await user.should_see("Courses a Social Prescribing Link Worker at SOAR Community needs otherwise than above")
+    await user.should_see("Every other course as above.")
+    with user:
+        rows = [e for e in user.client.layout.descendants() if e.tag == "tr" and "data-course" in e.props]
+    courses = [str(e.props["data-course"]) for e in rows]
+    own = [r.code for r in load_rules().course_plan(c.EmploymentSpan("SPLW", 0, clock.today()))]
+    assert courses == own + ["CONFLICT"]  # the role's table, then SOAR's one difference, not its whole table

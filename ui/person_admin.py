@@ -12,10 +12,21 @@ from tracker.dates import parse_optional_date, uk
 from tracker.errors import TrackerError
 from tracker.services import absences, assignments, people
 from tracker.views import admin_views as av
+from tracker.views.people_picker import find_supervisors, people_chosen
 from tracker.vocabulary import ABSENCE_REASONS, SUPERVISION_KINDS
-from ui.actions import as_actor, error_text, read, sentence, write
+from ui.actions import as_actor, error_text, read, read_as, sentence, write
 from ui.attrs import attrs
-from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, read_date, text
+from ui.components import (
+    KIND_LABELS,
+    date_input,
+    empty_state,
+    heading,
+    muted,
+    panel,
+    read_date,
+    search_select,
+    text,
+)
 from ui.confirm import confirm
 from ui.form_problems import FormProblems
 from ui.layout import Page
@@ -289,7 +300,18 @@ def absence_list(page: Page, r: av.PersonRecord, reload: Reload) -> None:
             ui.button("Record the absence", on_click=add).props("outline no-caps").mark("absence-save")
 
 
-def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reload) -> None:
+def current_named(page: Page, r: av.PersonRecord) -> dict[str, int]:
+    """Who is named today as the person's supervisor of each kind (or "first_contact"): the one a new choice of
+    that kind would replace, shown as the picker's chosen value."""
+    named: dict[str, int] = {}
+    for s in r.supervisors:
+        if s.start <= page.today and (s.end is None or s.end >= page.today):
+            named.setdefault("first_contact" if s.first_contact else s.kind, s.other_id)
+    return named
+
+
+def supervisors(page: Page, r: av.PersonRecord, named: dict[str, int], labels: dict[int, str],
+                reload: Reload) -> None:
     with panel():
         heading("Supervisors and first point of contact", 2)
         current = [s for s in r.supervisors if s.end is None or s.end >= page.today]
@@ -312,14 +334,16 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
             empty_state("No supervisor is named.")
         if page.is_past or r.archived:
             return
-        others = {pid: label for pid, label in found.person_ids.items() if pid != r.person_id}
+
+        async def find(words: str) -> dict[int, str] | None:
+            """Anyone active but the person themself (the service checks it again when they are named)."""
+            return await read_as(lambda who: find_supervisors(words, r.person_id), needs=ADMIN)
+
+        value = named.get("clinical")
+        shown = labels.get(value) if value is not None else None
         with ui.row().classes("items-end gap-4"):
-            who = (
-                ui.select(others, label="Supervisor", with_input=True)
-                .classes("min-w-[20rem]")
-                .props("outlined")
-                .mark("assign-who")
-            )
+            who = search_select("Supervisor", find, value=value, shown=shown).classes("min-w-[22rem]").props(
+                "outlined").mark("assign-who")
             kind = (
                 ui.select(
                     {
@@ -331,8 +355,15 @@ def supervisors(page: Page, r: av.PersonRecord, found: av.Choices, reload: Reloa
                 )
                 .props("outlined")
                 .classes("min-w-[14rem]")
+                .mark("assign-kind")
             )
             start = date_input("From", page.today, required=True)
+
+            def show_named() -> None:  # who is named as that now, or nobody: never the last kind's choice
+                pid = named.get(str(kind.value))
+                who.set_options({pid: labels[pid]} if pid in labels else {}, value=pid if pid in labels else None)
+
+            kind.on_value_change(show_named)
 
             async def assign() -> None:
                 if who.value is None:
@@ -380,15 +411,17 @@ async def person_sections(page: Page, person_id: int) -> None:
 
     async def reload() -> None:
         record = await read(av.person_record, person_id)
-        found = await read(av.choices)
+        found = await read(av.choices, False)  # the people are searched as the supervisor is typed
         if record is None or found is None:
             return
+        named = current_named(page, record)
+        labels = await read(people_chosen, sorted(set(named.values())))
         holder.clear()
         with holder:
             details(page, record, reload)
             jobs(page, record, found, reload)
             leaving(page, record, reload)
             absence_list(page, record, reload)
-            supervisors(page, record, found, reload)
+            supervisors(page, record, named, labels, reload)
 
     await reload()

@@ -15,6 +15,8 @@ from datetime import date
 from functools import reduce
 from typing import Any
 
+from peewee import fn
+
 from tracker.access import Viewer, lead_scope
 from tracker.models import Employment, Organisation, Person, Role, SupervisorAssignment, full_name
 from tracker.periods import active_on
@@ -266,13 +268,38 @@ def directory(
     employers, roles = _team_places_and_roles(where, as_of) if everyone else ([], [])
     shown = _matching(team, as_of, employer_id, role_code, search)
     total = everyone if employer_id is None and role_code is None and not search.strip() else shown.count()
+    return Directory(_one_page(shown, total, as_of, page, size), everyone, tuple(employers), tuple(roles))
+
+
+def _one_page(shown: Any, total: int, as_of: date, page: int, size: int) -> Paged[Colleague]:
+    """One page, by name, of the `total` people of the query `shown`: only they are read (with whom to ask)."""
     size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
     page = min(max(1, page), max(1, -(-total // size)))
     ids = [pid for (pid,) in shown.select(Person.id).order_by(*name_match.by_name())
            .paginate(page, size).tuples()] if total else []
     people = {c.person_id: c for c in colleagues(set(ids), as_of)}
-    one_page = Paged(tuple(people[pid] for pid in ids), total, page, size)
-    return Directory(one_page, everyone, tuple(employers), tuple(roles))
+    return Paged(tuple(people[pid] for pid in ids), total, page, size)
+
+
+def role_holders(viewer: Viewer, as_of: date, role_code: str, page: int = 1,
+                 size: int = DEFAULT_PAGE_SIZE) -> Paged[Colleague]:
+    """Who in the viewer's team holds the role on as_of, a page at a time by name (an administrator's team is
+    everyone: thousands of holders): counted and paged in SQL, only the page's people read."""
+    shown = _matching(team_query(viewer, as_of), as_of, None, role_code, "")
+    return _one_page(shown, shown.count(), as_of, page, size)
+
+
+def role_counts(viewer: Viewer, as_of: date) -> dict[str, int]:
+    """Role code -> how many people in the viewer's team hold it on as_of (a person with two jobs in one role
+    counted once), counted in SQL."""
+    team = team_query(viewer, as_of).select(Person.id)
+    query = (
+        scope_jobs(Scope(), as_of, Role.code, fn.COUNT(Employment.person.distinct()))
+        .join(Role, on=(Employment.role == Role.id))
+        .where(Employment.person.in_(team))
+        .group_by(Role.code)
+    )
+    return {code: int(count) for code, count in query.tuples()}
 
 
 @dataclass(frozen=True)

@@ -57,20 +57,45 @@ def _labelled(jobs: Any) -> dict[str, str]:
     return chosen
 
 
+def _active_matching(words: str) -> Any:
+    """The active (not archived) people whose name or staff id holds `words` (lower-case), by surname."""
+    return (
+        Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
+        .where(Person.archived == False)  # noqa: E712
+        .where(name_match.holds(name_match.lowered(name_match.shown_name()), words)
+               | name_match.holds(name_match.lowered(Person.staff_id), words))
+        .order_by(Person.last_name, Person.first_name, Person.id)
+    )
+
+
 def find_people(words: str, limit: int = PICKER_LIMIT) -> dict[str, str]:
-    """For an administrator's pickers (a login's linked person, a clinical supervisor): the active (not archived)
-    people whose name or staff id holds what was typed, staff id -> "Name (staff id)", by surname, the first
-    `limit` of them (the label and order of admin_views.choices, which offered them all)."""
+    """For an administrator's pickers (a login's linked person, a new person's clinical supervisor): the active
+    (not archived) people whose name or staff id holds what was typed, staff id -> "Name (staff id)", by surname,
+    the first `limit` of them (the label and order of admin_views.choices, which offered them all)."""
     typed = words.strip().lower()
     if len(typed) < MIN_TYPED:
         return {}
-    query = (
-        Person.select(Person.staff_id, Person.first_name, Person.last_name)
-        .where(Person.archived == False)  # noqa: E712
-        .where(name_match.holds(name_match.lowered(name_match.shown_name()), typed)
-               | name_match.holds(name_match.lowered(Person.staff_id), typed))
-        .order_by(Person.last_name, Person.first_name, Person.id)
-        .limit(limit)
+    rows: list[tuple[int, str, str, str]] = list(_active_matching(typed).limit(limit).tuples())
+    return {staff_id: f"{full_name(first, last)} ({staff_id})" for _, staff_id, first, last in rows}
+
+
+def find_supervisors(words: str, supervisee_id: int, limit: int = PICKER_LIMIT) -> dict[int, str]:
+    """For an administrator naming someone's supervisor: as find_people, but keyed by person id and without
+    the supervisee themself (the service refuses both them and anyone archived by the time it is saved)."""
+    typed = words.strip().lower()
+    if len(typed) < MIN_TYPED:
+        return {}
+    query = _active_matching(typed).where(Person.id != supervisee_id).limit(limit)
+    rows: list[tuple[int, str, str, str]] = list(query.tuples())
+    return {person_id: f"{full_name(first, last)} ({staff_id})" for person_id, staff_id, first, last in rows}
+
+
+def people_chosen(person_ids: list[int]) -> dict[int, str]:
+    """person id -> "Name (staff id)" as find_supervisors labels them (a picker's chosen value), for these."""
+    if not person_ids:
+        return {}
+    rows: list[tuple[int, str, str, str]] = list(
+        Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
+        .where(Person.id.in_(person_ids)).tuples()
     )
-    rows: list[tuple[str, str, str]] = list(query.tuples())
-    return {staff_id: f"{full_name(first, last)} ({staff_id})" for staff_id, first, last in rows}
+    return {pid: f"{full_name(first, last)} ({staff_id})" for pid, staff_id, first, last in rows}

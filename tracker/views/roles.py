@@ -12,9 +12,9 @@ from tracker.access import Viewer
 from tracker.errors import NotFound
 from tracker.models import Employment, Organisation, Role, RolePage
 from tracker.role_texts import RoleText, built_in
-from tracker.views.directory import Colleague, colleagues, team_ids
-from tracker.views.directory import team as directory_team
+from tracker.views.directory import Colleague, role_counts, role_holders
 from tracker.views.population import Scope, load_rules, scope_jobs
+from tracker.views.team_views import DEFAULT_PAGE_SIZE, Paged
 
 NO_EMPLOYER = 0  # no organisation has id 0: the role's own terms, before any employer's rules
 
@@ -52,7 +52,7 @@ class RolePageView:
     courses: tuple[c.RequiredCourse, ...]
     supervision: c.SupervisionRuleSpec
     employers: tuple[EmployerTerms, ...]
-    holders: tuple[Colleague, ...]
+    holders: Paged[Colleague]  # one page of them, by name, and how many
     course_names: dict[str, str]
 
 
@@ -65,11 +65,7 @@ def role_text(role_id: int, code: str) -> tuple[RoleText, str, datetime | None]:
 
 
 def roles_index(viewer: Viewer, as_of: date) -> list[RoleSummary]:
-    team = directory_team(viewer, as_of)  # names and jobs are enough to count: whom to ask is not read
-    counts: dict[str, int] = {}
-    for person in team:
-        for code in {j.role_code for j in person.jobs}:
-            counts[code] = counts.get(code, 0) + 1
+    counts = role_counts(viewer, as_of)  # counted in SQL: no one in the team is read
     rows = Role.select(Role.code, Role.name, Role.band_cap, Role.is_arrs).order_by(Role.name).tuples()
     return [RoleSummary(code, name, band, bool(arrs), counts.get(code, 0)) for code, name, band, arrs in rows]
 
@@ -88,7 +84,9 @@ def _terms(rule: c.SupervisionRuleSpec) -> tuple[int, frozenset[str], bool]:
     return rule.min_minutes, rule.kinds, rule.group_counts
 
 
-def role_page(viewer: Viewer, code: str, as_of: date, rules: c.Rules | None = None) -> RolePageView:
+def role_page(viewer: Viewer, code: str, as_of: date, rules: c.Rules | None = None, page: int = 1,
+              size: int = DEFAULT_PAGE_SIZE) -> RolePageView:
+    """The role's page, with the `page`th page of its holders in the viewer's team (role_holders)."""
     role = Role.get_or_none(Role.code == code)
     if role is None:
         raise NotFound(f"There is no role with the code {code}.")
@@ -101,8 +99,7 @@ def role_page(viewer: Viewer, code: str, as_of: date, rules: c.Rules | None = No
         plan, rule = rules.course_plan(job), rules.supervision_rule_for(job)
         employers.append(EmployerTerms(employer_id, name, plan, rule, plan != courses or _terms(rule) != _terms(supervision)))
     text, by, at = role_text(role.id, role.code)
-    in_role = {pid for (pid,) in scope_jobs(Scope(), as_of).where(Employment.role == role.id).tuples()}
-    holders = tuple(p for p in colleagues(team_ids(viewer, as_of) & in_role, as_of) if p.holds(role.code))
+    holders = role_holders(viewer, as_of, role.code, page, size)
     return RolePageView(
         role.code, role.name, role.band_cap, bool(role.is_arrs), role.notes or "", text, by, at, courses,
         supervision, tuple(employers), holders, {code: course.name for code, course in rules.courses.items()},

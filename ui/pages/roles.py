@@ -11,8 +11,9 @@ from tracker.access import ADMIN
 from tracker.role_texts import RoleText
 from tracker.services import role_pages
 from tracker.views import roles
+from tracker.views.directory import Colleague, role_holders
 from tracker.views.roles import RolePageView
-from tracker.views.team_views import DEFAULT_PAGE_SIZE, paginate
+from tracker.views.team_views import Paged
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import definition_list, empty_state, heading, muted, panel, plural, uk_date
@@ -50,6 +51,22 @@ def courses_table(caption: str, courses: tuple[c.RequiredCourse, ...], names: di
                 rows.cell(plural(course.new_starter_days, "day"))
                 others = [names.get(code, code) for code in course.satisfied_by if code != course.code]
                 rows.cell(", ".join(others) or "—")
+
+
+def employer_courses(view: RolePageView, employer: roles.EmployerTerms) -> None:
+    """Where an employer's courses differ from the role's: only the courses it adds or changes, and those it
+    does not require (the rest as the role's table above: an administrator's page lists every employer of the
+    role, and whole tables a few rows apart are many elements that hide the difference)."""
+    own = {course.code: course for course in view.courses}
+    theirs = {course.code for course in employer.courses}
+    changed = tuple(course for course in employer.courses if own.get(course.code) != course)
+    dropped = [course.name for course in view.courses if course.code not in theirs]
+    if changed:
+        courses_table(f"Courses a {view.name} at {employer.employer} needs otherwise than above", changed,
+                      view.course_names)
+    if dropped:
+        muted("Not required there: " + ", ".join(dropped) + ".")
+    muted("Every other course as above." if changed or dropped else "The same courses as above.")
 
 
 def supervision_words(rule: c.SupervisionRuleSpec) -> str:
@@ -99,15 +116,15 @@ def edit_dialog(page: Page, view: RolePageView, redraw) -> ui.dialog:  # type: i
     return dialog
 
 
-def holders_table(view: RolePageView) -> None:
-    """Who holds the role, a page at a time (an administrator's team is everyone: thousands of holders)."""
-    if not view.holders:
+def holders_table(page: Page, view: RolePageView) -> None:
+    """Who holds the role, a page at a time (an administrator's team is everyone: thousands of holders); each
+    further page read when it is asked for."""
+    if not view.holders.total:
         empty_state("Nobody in your team holds this role.")
         return
     holder = ui.column().classes("w-full gap-3")
 
-    def draw(number: int, size: int) -> None:
-        shown = paginate(view.holders, number, size)
+    def draw(shown: Paged[Colleague]) -> None:
         holder.clear()
         with holder:
             with table(f"Who in my team is a {view.name}", [Column("Name"), Column("Employer"),
@@ -123,9 +140,9 @@ def holders_table(view: RolePageView) -> None:
                 pager(shown, turn, noun="holders")
 
     async def turn(number: int, size: int) -> None:
-        draw(number, size)
+        draw(await read(role_holders, page.viewer, page.as_of, view.code, number, size))
 
-    draw(1, DEFAULT_PAGE_SIZE)
+    draw(view.holders)
 
 
 def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[no-untyped-def]
@@ -151,8 +168,7 @@ def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[n
         for employer in view.employers:
             if employer.differs:
                 heading(f"At {employer.employer}", 3)
-                courses_table(f"Courses a {view.name} at {employer.employer} needs", employer.courses,
-                              view.course_names)
+                employer_courses(view, employer)
         same = [e.employer for e in view.employers if not e.differs]
         if same:
             muted("The same at " + ", ".join(same) + ".")
@@ -173,7 +189,7 @@ def role_body(page: Page, view: RolePageView, redraw) -> None:  # type: ignore[n
         rich_text(view.text.sources, "No source is recorded.")
     with panel().mark("part-holders"):
         heading("Who in my team holds it", 2)
-        holders_table(view)
+        holders_table(page, view)
 
 
 def register() -> None:
