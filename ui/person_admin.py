@@ -411,7 +411,7 @@ async def person_sections(page: Page, person_id: int) -> None:
 
     async def reload() -> None:
         record = await read(av.person_record, person_id)
-        found = await read(av.choices, False)  # the people are searched as the supervisor is typed
+        found = await read(av.choices)  # the people are searched as the supervisor is typed
         if record is None or found is None:
             return
         named = current_named(page, record)

@@ -224,37 +224,21 @@ def person_record(person_id: int) -> PersonRecord:
 
 @dataclass(frozen=True)
 class Choices:
-    """The names forms offer: roles, courses, employers, PCNs, people (by staff id)."""
+    """The names forms offer: roles, courses, employers, PCNs (people are searched as typed: people_picker)."""
 
     roles: dict[str, str]  # code -> name
     courses: dict[str, str]
     employers: dict[str, str]  # name -> name (the services take names)
     employer_ids: dict[int, str]
     pcns: dict[str, str]
-    people: dict[str, str]  # staff id -> "Name (staff id)"
-    person_ids: dict[int, str]  # id -> "Name (staff id)"
 
 
-def choices(with_people: bool = True) -> Choices:
+def choices() -> Choices:
     roles = {r.code: r.name for r in Role.select().order_by(Role.name)}
     courses = {c.code: c.name for c in Course.select().order_by(Course.name)}
     orgs = list(Organisation.select().order_by(Organisation.name))
     pcns = {p.name: p.name for p in Pcn.select().order_by(Pcn.name)}
-    people: dict[str, str] = {}
-    person_ids: dict[int, str] = {}
-    if with_people:  # as plain rows: 10,000 model instances took 120 ms
-        active = Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name).where(
-            Person.archived == False  # noqa: E712
-        )
-        rows: list[tuple[int, str, str, str]] = list(
-            active.order_by(Person.last_name, Person.first_name).tuples()  # type: ignore[arg-type]
-        )
-        for person_id, staff_id, first, last in rows:
-            people[staff_id] = f"{full_name(first, last)} ({staff_id})"
-            person_ids[person_id] = people[staff_id]
-    return Choices(
-        roles, courses, {o.name: o.name for o in orgs}, {o.id: o.name for o in orgs}, pcns, people, person_ids
-    )
+    return Choices(roles, courses, {o.name: o.name for o in orgs}, {o.id: o.name for o in orgs}, pcns)
 
 
 @dataclass(frozen=True)

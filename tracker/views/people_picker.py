@@ -71,7 +71,7 @@ def _active_matching(words: str) -> Any:
 def find_people(words: str, limit: int = PICKER_LIMIT) -> dict[str, str]:
     """For an administrator's pickers (a login's linked person, a new person's clinical supervisor): the active
     (not archived) people whose name or staff id holds what was typed, staff id -> "Name (staff id)", by surname,
-    the first `limit` of them (the label and order of admin_views.choices, which offered them all)."""
+    the first `limit` of them (the label and order the pickers offered when they carried everyone)."""
     typed = words.strip().lower()
     if len(typed) < MIN_TYPED:
         return {}

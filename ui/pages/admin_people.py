@@ -84,7 +84,7 @@ async def find_supervisor(words: str) -> dict[str, str] | None:
 
 
 async def new_page(page: Page) -> None:
-    found = await read(av.choices, False)
+    found = await read(av.choices)
     with panel():
         heading("A new person and their first job", 2)
         problems = FormProblems()

@@ -338,7 +338,7 @@ def register() -> None:
             holder = ui.column().classes("w-full gap-4")
 
             async def redraw() -> None:
-                found = await read(av.choices, False)
+                found = await read(av.choices)
                 requirements = await read(av.requirement_rows)
                 supervision = await read(av.supervision_rule_rows)
                 if found is None or requirements is None or supervision is None:

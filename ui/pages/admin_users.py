@@ -201,7 +201,7 @@ def register() -> None:
             shown = ui.element("div")
 
             async def redraw() -> None:
-                found = await read(av.choices, False)
+                found = await read(av.choices)
                 rows = await read(logins)
                 if found is None or rows is None:
                     return
