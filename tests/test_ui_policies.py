@@ -71,21 +71,25 @@ def policy_rows(user: Visitor) -> dict[str, str]:
     }
 
 
+def send_action(user: Visitor, action: str) -> None:
+    """What the browser sends when a cell's button is clicked: the matrix's one click listener (its
+    CELL_CLICK) sends the action the button names in data-act."""
+    table = user.find(marker="policy-matrix").elements.pop()
+    (listener,) = [
+        li for li in table._event_listeners.values() if li.type == "click" and li.js_handler == CELL_CLICK
+    ]
+    arguments = events.GenericEventArguments(sender=table, client=user.client, args=action)
+    with user.client:
+        events.handle_event(listener.handler, arguments)
+
+
 def press(user: Visitor, marker: str) -> None:
-    """A person clicks a cell's button: as in the browser, the click bubbles from the button to the matrix,
-    whose one click listener (its CELL_CLICK) sends the action the button names in data-act."""
+    """A person clicks a cell's button: as in the browser, the click bubbles from the button to the matrix."""
     button = user.find(marker=marker).elements.pop()
     assert button.tag == "q-btn" and button.props["data-act"] == marker
-    element = button
-    while element is not None:
-        for listener in element._event_listeners.values():
-            if listener.type == "click" and listener.js_handler == CELL_CLICK:
-                arguments = events.GenericEventArguments(sender=element, client=user.client, args=marker)
-                with user.client:
-                    events.handle_event(listener.handler, arguments)
-                return
-        element = element.parent_slot.parent if element.parent_slot else None
-    raise AssertionError(f"no listener above {marker} takes its click")
+    table = user.find(marker="policy-matrix").elements.pop()
+    assert button in table.descendants()
+    send_action(user, marker)
 
 
 # ---- the page --------------------------------------------------------------------------------------------
@@ -145,6 +149,19 @@ async def test_a_lead_edits_only_their_own_employers_positions(user: Visitor) ->
     await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
     await user.should_see(marker=f"edit-{team.north.id}-{topic('Home visits').id}")
     await user.should_not_see(marker=f"edit-{team.south.id}-{topic('Home visits').id}")
+
+
+@pytest.mark.usefixtures("ui_database")
+async def test_an_action_not_drawn_for_the_viewer_does_nothing(user: Visitor) -> None:
+    """A lead's browser that sends the edit action of another employer's cell (no such button was drawn for
+    them) opens nothing; their own cell's action opens its dialog."""
+    team, _home = differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    send_action(user, f"edit-{team.south.id}-{topic('Home visits').id}")
+    send_action(user, "<script>")
+    await user.should_not_see("Home visits: Southgate Practice")
+    send_action(user, f"edit-{team.north.id}-{topic('Home visits').id}")
+    await user.should_see("Home visits: Northside Community Trust", retries=20)
 
 
 @pytest.mark.usefixtures("ui_database")
