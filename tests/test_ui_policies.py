@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from nicegui import events
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
@@ -27,6 +28,7 @@ from tracker.services import policies
 from tracker.views.acknowledgements import acknowledgement_counts, acknowledgements
 from tracker.views.policy_matrix import policy_matrix
 from tracker.views.population import person_compliance
+from ui.pages.policies import CELL_CLICK
 
 ADMIN = Viewer(1, "admin@example.nhs.uk", None, frozenset({"admin"}))
 
@@ -69,6 +71,27 @@ def policy_rows(user: Visitor) -> dict[str, str]:
     }
 
 
+def send_action(user: Visitor, action: str) -> None:
+    """What the browser sends when a cell's button is clicked: the matrix's one click listener (its
+    CELL_CLICK) sends the action the button names in data-act."""
+    table = user.find(marker="policy-matrix").elements.pop()
+    (listener,) = [
+        li for li in table._event_listeners.values() if li.type == "click" and li.js_handler == CELL_CLICK
+    ]
+    arguments = events.GenericEventArguments(sender=table, client=user.client, args=action)
+    with user.client:
+        events.handle_event(listener.handler, arguments)
+
+
+def press(user: Visitor, marker: str) -> None:
+    """A person clicks a cell's button: as in the browser, the click bubbles from the button to the matrix."""
+    button = user.find(marker=marker).elements.pop()
+    assert button.tag == "q-btn" and button.props["data-act"] == marker
+    table = user.find(marker="policy-matrix").elements.pop()
+    assert button in table.descendants()
+    send_action(user, marker)
+
+
 # ---- the page --------------------------------------------------------------------------------------------
 
 
@@ -92,7 +115,7 @@ async def test_a_lead_sees_who_has_not_acknowledged(user: Visitor) -> None:
     _team, home = differing_team()
     await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
     await user.should_see("1 of 3 acknowledged")
-    user.find(marker=f"outstanding-{home.id}").click()
+    press(user, f"outstanding-{home.id}")
     await user.should_see("Not yet acknowledged: Home visits", retries=40)
     await user.should_see("Ben Okafor")
     await user.should_see("Grace Hopper")
@@ -105,7 +128,7 @@ async def test_a_new_version_asks_everyone_again(user: Visitor) -> None:
     team, home = differing_team()
     await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
     await user.should_see("1 of 3 acknowledged")
-    user.find(marker=f"edit-{team.north.id}-{topic('Home visits').id}").click()
+    press(user, f"edit-{team.north.id}-{topic('Home visits').id}")
     await user.should_see("Home visits: Northside Community Trust", retries=20)
     version = user.find(marker="position-version").elements.pop()
     version.value = "2"
@@ -129,10 +152,23 @@ async def test_a_lead_edits_only_their_own_employers_positions(user: Visitor) ->
 
 
 @pytest.mark.usefixtures("ui_database")
+async def test_an_action_not_drawn_for_the_viewer_does_nothing(user: Visitor) -> None:
+    """A lead's browser that sends the edit action of another employer's cell (no such button was drawn for
+    them) opens nothing; their own cell's action opens its dialog."""
+    team, _home = differing_team()
+    await sign_in(user, "lead.north@example.nhs.uk", then="/policies")
+    send_action(user, f"edit-{team.south.id}-{topic('Home visits').id}")
+    send_action(user, "<script>")
+    await user.should_not_see("Home visits: Southgate Practice")
+    send_action(user, f"edit-{team.north.id}-{topic('Home visits').id}")
+    await user.should_see("Home visits: Northside Community Trust", retries=20)
+
+
+@pytest.mark.usefixtures("ui_database")
 async def test_a_link_that_is_not_a_web_address_is_refused(user: Visitor) -> None:
     team, _home = differing_team()
     await sign_in(user, "admin@example.nhs.uk", then="/policies")
-    user.find(marker=f"edit-{team.south.id}-{topic('Complaints').id}").click()
+    press(user, f"edit-{team.south.id}-{topic('Complaints').id}")
     await user.should_see("Complaints: Southgate Practice", retries=20)
     user.find(marker="position-statement").type("Complaints go to the practice manager.")
     user.find(marker="position-document").type("javascript:alert(1)")

@@ -26,19 +26,22 @@ _WEB = re.compile(r"^https?://[^/?#@]", re.IGNORECASE)
 def attrs(element: E, **values: object) -> E:
     """Set attributes from data: `attrs(button, aria_label=f"Revoke {name}", data_token=7)` sets aria-label and
     data-token. None removes an attribute; True and False set or clear a flag (such as `disable`)."""
-    with element.props.suspend_updates():
-        for key, value in values.items():
-            name = key.replace("_", "-")
-            if not _NAME.match(name) or name.startswith(("on", "v-")):
-                raise ValueError(f"attrs() sets plain attributes only, not {name!r}")
-            if name in _URL_ATTRIBUTES and value is not None:
-                value = safe_href(str(value))
-            if value is None or value is False:
-                element.props.pop(name, None)
-            elif value is True:
-                element.props[name] = True
-            else:
-                element.props[name] = str(value)
+    # Written on the props' own dict and sent by the one update() after: through the observable each value
+    # would run NiceGUI's change handlers (with updates suspended, still its event machinery), thousands of
+    # times on a big page (/policies: a tenth of its build). Only strings and True go in, nothing to watch.
+    props = element.props
+    for key, value in values.items():
+        name = key.replace("_", "-")
+        if not _NAME.match(name) or name.startswith(("on", "v-")):
+            raise ValueError(f"attrs() sets plain attributes only, not {name!r}")
+        if name in _URL_ATTRIBUTES and value is not None:
+            value = safe_href(str(value))
+        if value is None or value is False:
+            dict.pop(props, name, None)
+        elif value is True:
+            dict.__setitem__(props, name, True)
+        else:
+            dict.__setitem__(props, name, str(value))
     element.update()
     return element
 

@@ -56,17 +56,20 @@ def status_tone(status: str) -> str:
     return STATUSES.get(status, ("", "grey"))[1]
 
 
+# A chip's classes by tone: the tone's colours are the theme's CSS (tone-*), not a style parsed per chip
+CHIP_CLASSES = {tone: f"status-chip words-first tone-{tone}" for tone in theme.TONES}
+
+
 def status_chip(status: str, label: str | None = None) -> ui.element:
-    """A chip that says the status in words, with the tone's colour and icon."""
+    """A chip that says the status in words, with the tone's colour (theme.CSS) and icon."""
     words = label or status_label(status)
-    background, colour, icon = theme.TONES[status_tone(status)]
+    tone = status_tone(status)
     # The words are the chip's own text and the icon its one child, drawn first by the CSS (words-first): two
     # elements a chip, not three, on pages that show a hundred of them.
-    chip = attrs(TextElement(tag="span", text=words).classes("status-chip words-first"), data_status=status)
-    chip.style(f"background:{background};color:{colour}")
+    chip = attrs(TextElement(tag="span", text=words).classes(CHIP_CLASSES[tone]), data_status=status)
     with chip:  # the icon as Quasar draws it, without a component of its own for each chip
-        TextElement(tag="i", text=icon).classes("q-icon notranslate material-icons").style("font-size:1rem").props(
-            'aria-hidden="true"'
+        TextElement(tag="i", text=theme.TONES[tone][2]).classes("q-icon notranslate material-icons").props(
+            "aria-hidden=true"
         )
     return chip
 

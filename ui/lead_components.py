@@ -229,6 +229,11 @@ LEAD_CSS = """
 .grid-table td.why-cell { min-width: 11rem; max-width: 16rem; }
 .grid-table td.why-cell .detail { font-size: 0.75rem; line-height: 1.25; margin-top: 0.2rem; color: #212B32; }
 .policy-cell { min-width: 14rem; max-width: 24rem; }
+/* a cell's parts without wrappers of their own: the document link, then the acknowledgement chip with its
+   button beside it, then the edit button, each on a line of its own */
+.policy-cell > a { display: block; width: fit-content; }
+.policy-cell > .status-chip { margin: 0.25rem 0.5rem 0.25rem 0; vertical-align: middle; }
+.policy-cell > [data-act^="edit-"] { display: flex; width: fit-content; }
 """
 
 

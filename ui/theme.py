@@ -58,6 +58,12 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .status-chip {{ display: inline-flex; align-items: center; gap: 0.3rem; border-radius: 999px;
   padding: 0.1rem 0.6rem; font-size: 0.85rem; font-weight: 600; white-space: nowrap; }}
 .status-chip.words-first {{ flex-direction: row-reverse; }}
+.status-chip > i.q-icon {{ font-size: 1rem; }}
+.status-chip.tone-green {{ background: {NHS_GREEN}; color: #FFFFFF; }}
+.status-chip.tone-amber {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; }}
+.status-chip.tone-red {{ background: {NHS_RED}; color: #FFFFFF; }}
+.status-chip.tone-blue {{ background: {NHS_BLUE}; color: #FFFFFF; }}
+.status-chip.tone-grey {{ background: {NHS_SECONDARY_TEXT}; color: #FFFFFF; }}
 .as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
 .problem-summary {{ background: #FFFFFF; border: 4px solid {NHS_RED}; color: {NHS_TEXT}; }}
 .problem-summary .problem-link {{ text-decoration: underline; font-weight: 600; text-align: left; min-height: 24px; }}

@@ -4,10 +4,15 @@ have acknowledged the current version and who has not. Admins and an employer's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from inspect import isawaitable
 
 from nicegui import ui
+from nicegui.element import Element
+from nicegui.events import GenericEventArguments
+from nicegui.props import Props
 
 from tracker.access import ADMIN, LEAD, Scope, Viewer, can_edit_employer, lead_scope, require
 from tracker.views.acknowledgements import acknowledgement_counts, acknowledgements
@@ -20,6 +25,8 @@ from ui.lead_components import style
 from ui.policy_forms import adaptation_dialog, adaptation_item, position_dialog, topic_form
 
 PATH = "/policies"
+# The browser's side of the matrix's one click listener: the action of the cell button clicked, if any.
+CELL_CLICK = "(e) => { const b = e.target.closest('[data-act]'); if (b) emit(b.dataset.act); }"
 
 
 @dataclass(frozen=True)
@@ -32,8 +39,32 @@ def picture(as_of: date, scope: Scope) -> Picture:
     return Picture(kept_policy_matrix(), acknowledgement_counts(as_of, scope))
 
 
+Actions = dict[str, Callable[[], object]]
+
+
+# A cell button's look, as ui.button draws it (flat, dense, the primary colour), parsed once, not per button
+LOOKS = {
+    "Edit": Props.parse("flat dense no-caps color=primary icon=edit label=Edit"),
+    "Add": Props.parse("flat dense no-caps color=primary icon=add label=Add"),
+    "Who has not": Props.parse('flat dense no-caps color=primary label="Who has not"'),
+}
+
+
+def cell_button(words: str, action: str, name: str, actions: Actions, run: Callable[[], object]) -> Element:
+    """A Quasar button drawn without a listener of its own: the matrix's one click listener (`matrix_table`)
+    runs the action named by the button's `data-act`. A cell's button is then one light element instead of a
+    ui.button with its own listener, icon, colour and enabled-state parts (hundreds of them on this page). It
+    is still a real <button> with its accessible name (`name`): the keyboard presses it, and its click bubbles
+    to the table."""
+    actions[action] = run
+    button = ui.element("q-btn").mark(action)
+    dict.update(button._props, LOOKS[words])  # literal props set on the new element's own dict: no observers
+    return attrs(button, data_act=action, aria_label=name)
+
+
 def position_cell(
-    page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture, redraw
+    page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture, redraw,
+    actions: Actions,
 ) -> None:  # type: ignore[no-untyped-def]
     employer_id, employer_name = employer
     editable = can_edit_employer(page.viewer, employer_id) and not page.is_past
@@ -53,21 +84,22 @@ def position_cell(
                       aria_label=f"Read the document: {employer_name}'s {topic.name.lower()} policy (new tab)")
             if p.requires_acknowledgement and p.policy_id in state.counts:
                 done, people = state.counts[p.policy_id]
-                with ui.row().classes("items-center gap-2"):
-                    status_chip(
-                        "acknowledged" if done == people else "not_acknowledged",
-                        f"{done} of {people} acknowledged",
+                # the chip and its button side by side on the cell's last line, with no row of their own
+                status_chip(
+                    "acknowledged" if done == people else "not_acknowledged", f"{done} of {people} acknowledged"
+                )
+                if done < people:
+                    cell_button(
+                        "Who has not", f"outstanding-{p.policy_id}",
+                        f"Who has not acknowledged {topic.name.lower()} at {employer_name}", actions,
+                        lambda: outstanding(page, p, employer_name, topic.name),
                     )
-                    if done < people:
-                        who = ui.button("Who has not", on_click=lambda: outstanding(page, p, employer_name, topic.name))
-                        attrs(who.props("flat dense no-caps"),
-                              aria_label=f"Who has not acknowledged {topic.name.lower()} at {employer_name}").mark(
-                            f"outstanding-{p.policy_id}")
         if editable:
             verb = "Edit" if p else "Add"
-            change = ui.button(verb, icon="edit" if p else "add", on_click=edit).props("flat dense no-caps")
-            attrs(change, aria_label=f"{verb} {employer_name}'s position on {topic.name.lower()}").mark(
-                f"edit-{employer_id}-{topic.topic_id}")
+            cell_button(
+                verb, f"edit-{employer_id}-{topic.topic_id}",
+                f"{verb} {employer_name}'s position on {topic.name.lower()}", actions, edit,
+            )
 
 
 async def outstanding(page: Page, p: Position, employer: str, topic: str) -> None:
@@ -91,10 +123,22 @@ def matrix_table(
     if not topics:
         empty_state("The employers shown say the same on every topic.")
         return
-    with (
-        ui.element("div").classes("w-full overflow-x-auto"),
-        ui.element("table").classes("data-table").mark("policy-matrix"),
-    ):
+    actions: Actions = {}
+
+    async def act(event: GenericEventArguments) -> None:
+        # Only an action drawn for this viewer on this table runs; the services check access again as it runs.
+        run = actions.get(event.args) if isinstance(event.args, str) else None
+        if run is not None:
+            done = run()
+            if isawaitable(done):
+                await done
+
+    with ui.element("div").classes("w-full overflow-x-auto"):
+        table = ui.element("table").classes("data-table").mark("policy-matrix")
+        # One listener for every cell's buttons: the click (or the keyboard's press) on a button bubbles here
+        # and names its action; a click elsewhere in the table sends nothing.
+        table.on("click", act, js_handler=CELL_CLICK)
+    with table:
         text("caption", "Each employer's position on each policy topic").classes("sr-only")
         with ui.element("thead"), ui.element("tr"):
             text("th", "Topic").props('scope="col"')
@@ -112,7 +156,9 @@ def matrix_table(
                         for a in topic.adaptations:
                             text("div", f"Adaptation: {a.condition}").classes("text-sm italic font-normal")
                     for employer in employers:
-                        position_cell(page, topic, employer, topic.positions.get(employer[0]), state, redraw)
+                        position_cell(
+                            page, topic, employer, topic.positions.get(employer[0]), state, redraw, actions
+                        )
 
 
 def register() -> None:
