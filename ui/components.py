@@ -234,7 +234,7 @@ def empty_state(words: str) -> ui.label:
 
 
 def definition_list(pairs: Iterable[tuple[str, str]]) -> ui.element:
-    with ui.element("dl").classes("grid gap-x-6 gap-y-1").style("grid-template-columns: max-content 1fr") as dl:
+    with ui.element("dl").classes("grid gap-x-6 gap-y-1").style("grid-template-columns: fit-content(50%) minmax(0, 1fr)") as dl:
         for term, detail in pairs:
             TextElement(tag="dt", text=term).classes("muted")
             TextElement(tag="dd", text=detail or "—").classes("m-0")
