@@ -29,6 +29,11 @@ def holds(lowered_text: Any, words: str) -> Any:
     return (fn.STRPOS(lowered_text, words) if db.is_postgres() else fn.INSTR(lowered_text, words)) > 0
 
 
+def name_or_staff_id_holds(words: str) -> Any:
+    """The person's shown name or staff id holds `words` (already lower-case): what a people picker finds."""
+    return holds(lowered(shown_name()), words) | holds(lowered(Person.staff_id), words)  # type: ignore[attr-defined]
+
+
 def in_code_point_order(expression: Any) -> Any:
     """An ORDER BY term comparing as Python compares str (SQLite's default BINARY already does)."""
     return expression.collate('"C"') if db.is_postgres() else expression

@@ -30,8 +30,7 @@ def find_to_choose(viewer: Viewer, as_of: date, words: str, limit: int = PICKER_
     matching = (
         Person.select(Person.id)
         .where(Person.id.in_(scope_jobs(lead_scope(viewer), as_of)))
-        .where(name_match.holds(name_match.lowered(name_match.shown_name()), typed)
-               | name_match.holds(name_match.lowered(Person.staff_id), typed))
+        .where(name_match.name_or_staff_id_holds(typed))
         .order_by(*(name_match.in_code_point_order(name_match.lowered(name)) for name in (Person.last_name,
                                                                                     Person.first_name)),
                   name_match.in_code_point_order(Person.staff_id))
@@ -62,8 +61,7 @@ def _active_matching(words: str) -> Any:
     return (
         Person.select(Person.id, Person.staff_id, Person.first_name, Person.last_name)
         .where(Person.archived == False)  # noqa: E712
-        .where(name_match.holds(name_match.lowered(name_match.shown_name()), words)
-               | name_match.holds(name_match.lowered(Person.staff_id), words))
+        .where(name_match.name_or_staff_id_holds(words))
         .order_by(Person.last_name, Person.first_name, Person.id)
     )
 
