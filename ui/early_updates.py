@@ -9,8 +9,6 @@ page's HTML is built, a change is not recorded: the HTML carries it; after, Nice
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui.element import Element
 from nicegui.outbox import Outbox
 
@@ -28,7 +26,3 @@ def enqueue_update(self: Outbox, element: Element) -> None:
 def install() -> None:
     Outbox.enqueue_update = enqueue_update  # type: ignore[method-assign]
 
-
-def recorded(outbox: Outbox) -> dict[int, Any]:
-    """The updates waiting to be sent (for tests)."""
-    return dict(outbox.updates)
