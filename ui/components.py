@@ -177,15 +177,33 @@ def date_input(
     required: bool = False,
     earliest: date | None = None,
     latest: date | None = None,
+    calendar_when_opened: bool = False,
 ) -> ui.input:
     """A text box for dd/mm/yyyy with a calendar to pick from; type or pick. `latest` keeps future days out of the
-    calendar (a session's date); what is typed is still checked by the service, with a message at the field."""
+    calendar (a session's date); what is typed is still checked by the service, with a message at the field.
+    `calendar_when_opened`: the calendar is made when its button is first pressed, not with the page (a page of
+    many date boxes, most never picked from)."""
     field = ui.input(label, value=uk(value) if value else "", placeholder="dd/mm/yyyy")
     attrs(field.props('inputmode="numeric" autocomplete="off"'), aria_required="true" if required else None)
     with field.add_slot("append"):
-        with attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}"):
-            with ui.menu() as menu:
-                date_picker(value, earliest=earliest, latest=latest).bind_value(field).on_value_change(menu.close)
+        button = attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}")
+
+    def calendar() -> ui.menu:
+        with button, ui.menu().props("no-parent-event" if calendar_when_opened else "") as menu:
+            date_picker(value, earliest=earliest, latest=latest).bind_value(field).on_value_change(menu.close)
+        return menu
+
+    if not calendar_when_opened:
+        calendar()
+    else:
+        made: list[ui.menu] = []
+
+        def open_calendar() -> None:
+            if not made:
+                made.append(calendar())
+            made[0].open()
+
+        button.on_click(open_calendar)
     return field
 
 

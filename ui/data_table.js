@@ -17,6 +17,11 @@ function sitePath(url) {
   return typeof url === "string" && /^\/(?![/\\])/.test(url) ? url : undefined;
 }
 
+// a path on this site or an http(s) address (the server has checked it too: ui/attrs.safe_href)
+function webAddress(url) {
+  return sitePath(url) || (typeof url === "string" && /^https?:\/\/[^\s\\/][^\s\\]*$/i.test(url) ? url : undefined);
+}
+
 export default {
   props: {
     spec: { type: Object, required: true },
@@ -63,6 +68,15 @@ export default {
       if ("bar" in p) {
         const width = Math.max(0, Math.min(Number(p.bar) || 0, 100));
         return [h("div", { class: "bar-track", "aria-hidden": "true" }, [h("div", { class: "bar-fill", style: { width: width + "%" } })])];
+      }
+      // a link from data (a policy's document) that opens in a new tab
+      if ("web" in p) {
+        return [h("a", { href: webAddress(p.href), target: "_blank", rel: "noopener noreferrer" }, String(p.web))];
+      }
+      // a link that opens in a new tab (a certificate), with its own accessible name when the words are short
+      if ("tab" in p) {
+        const label = p.label === undefined ? undefined : String(p.label);
+        return [h("a", { href: sitePath(p.href), target: "_blank", rel: "noopener", "aria-label": label }, String(p.tab))];
       }
       return [];
     };

@@ -172,3 +172,27 @@ def simple_table(
         ]
         body.append({"data": data, "cells": cells})
     return _table("data-table cards", caption, head, body)
+
+
+def new_tab_link_cell(words: str, href: str, label: str) -> Part:
+    """A link opening in a new tab, named `label` to a screen reader (the words alone, "Open", say too little)."""
+    return {"tab": words, "href": href, "label": label}
+
+
+def parts_table(
+    caption: str, headers: list[str], rows: Iterable[tuple[dict[str, str], list[list[Part]]]]
+) -> Spec:
+    """simple_table with cells of several parts (a status chip and why): rows as (data- attributes, the parts of
+    each cell, the first cell being the row's header); on a phone each row a card, each cell labelled."""
+    head = [{"parts": [text_cell(label)]} for label in headers]
+    body = [
+        {
+            "data": data,
+            "cells": [
+                {"header": i == 0, "data": {"label": headers[i]} if 0 < i < len(headers) else {}, "parts": parts}
+                for i, parts in enumerate(cells)
+            ],
+        }
+        for data, cells in rows
+    ]
+    return _table("data-table cards", caption, head, body)
