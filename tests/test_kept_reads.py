@@ -93,3 +93,27 @@ def test_the_kept_policy_matrix_follows_every_policy_write(database: str) -> Non
     assert kept_policy_matrix() == policy_matrix()
     assert [a.condition for a in next(t for t in kept_policy_matrix().topics if t.topic_id == topic.id).adaptations] == [
         "Joint visits"]
+
+
+def test_a_persons_page_follows_a_rule_change_though_the_rules_are_kept(database: str) -> None:
+    from tracker.services import rules
+    from tracker.views.profile import profile
+
+    CACHE.clear()
+    north = f.org("North Trust")
+    asha = f.person("Asha", "Patel", employer=north)
+    before = profile(asha.id, TODAY)
+    assert before.compliance is not None
+    required = {course.course for course in before.compliance.training}
+    extra = next(code for code, _name in before.courses if code not in required)
+    assert CACHE.rules() is CACHE.rules()  # kept while nothing is written
+
+    added = rules.set_requirement("admin@example.nhs.uk", "employer", north.name, extra, 12)
+    after = profile(asha.id, TODAY)
+    assert after.compliance is not None
+    assert extra in {course.course for course in after.compliance.training}
+
+    rules.remove_requirement("admin@example.nhs.uk", added.id)
+    removed = profile(asha.id, TODAY)
+    assert removed.compliance is not None
+    assert extra not in {course.course for course in removed.compliance.training}

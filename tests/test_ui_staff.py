@@ -52,7 +52,8 @@ async def test_my_compliance_says_why_and_what_to_do_next(user: Visitor) -> None
     await should_see_in_table(user, "training", f"Book a renewal before {uk(expires)}")
     await user.should_see("Clinical supervisor: Grace Hopper")
     await user.should_see("First point of contact: Cara Lewis")
-    months = sorted(e.props["data-month"] for e in user.find(ui.element).elements if "data-month" in e.props)
+    (strip,) = user.find(marker="months").elements
+    months = sorted(cell["data"]["month"] for row in strip.props["spec"]["rows"] for cell in row["cells"] if "data" in cell)
     assert len(months) == 12
     assert months[-1] == month_start(today()).isoformat()
 

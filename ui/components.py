@@ -119,24 +119,6 @@ def month_name(d: date) -> str:
     return d.strftime("%b %Y")
 
 
-def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
-    """Month by month supervision: each cell names its month, minutes and status, never colour alone."""
-    with ui.element("ol").classes("flex flex-wrap gap-1 list-none p-0 m-0").props(
-        'aria-label="Supervision month by month"'
-    ) as strip:
-        for m in months:
-            background, colour, _ = theme.TONES[status_tone(m.status)]
-            cell = ui.element("li").classes("month-cell").style(f"background:{background};color:{colour}")
-            with attrs(cell, data_month=m.month.isoformat(), data_status=m.status):
-                ui.label(month_name(m.month)).classes("font-semibold")
-                ui.label(status_label(m.status))
-                if m.period_months == 1:
-                    ui.label(f"{m.minutes}/{m.required} min")
-                else:  # the period's minutes decide; the month's own are shown beside them
-                    ui.label(f"{m.minutes} min; {m.period_total}/{m.required} in {m.period_label}")
-    return strip
-
-
 def date_picker(value: date | None = None, *, earliest: date | None = None, latest: date | None = None) -> ui.date:
     """Every calendar in the app: UK style, dd/mm/yyyy, and only the days from `earliest` to `latest` can be picked
     (and navigated to), by mouse or by keyboard."""

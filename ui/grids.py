@@ -196,3 +196,13 @@ def parts_table(
         for data, cells in rows
     ]
     return _table("data-table cards", caption, head, body)
+
+
+def months_table(months: Iterable[c.MonthStatus]) -> Spec:
+    """One person's supervision month by month, as a row of the heat-map: each month's status in words and
+    colour, with its minutes (the newest months in view on a narrow screen)."""
+    shown = list(months)
+    head = [{"parts": [text_cell("Month")]}] + [{"parts": [text_cell(m.month.strftime("%b %Y"))]} for m in shown]
+    row = {"cells": [{"header": True, "parts": [text_cell("Status and minutes")]}] + [_month_cell(m) for m in shown]}
+    return _table("grid-table", "Supervision month by month: status and minutes done of those needed", head, [row],
+                  scrollEnd=True)

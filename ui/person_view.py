@@ -17,7 +17,6 @@ from ui.components import (
     definition_list,
     empty_state,
     heading,
-    month_strip,
     muted,
     panel,
     status_chip,
@@ -25,7 +24,7 @@ from ui.components import (
     uk_date,
 )
 from ui.data_table import data_table
-from ui.grids import Part, chip_cell, new_tab_link_cell, parts_table, text_cell
+from ui.grids import Part, chip_cell, months_table, new_tab_link_cell, parts_table, text_cell
 
 
 def next_step(course: c.CourseStatus) -> str:
@@ -111,7 +110,7 @@ def supervision(result: c.PersonCompliance, as_of: date) -> None:
             muted(f"Last session {uk(result.last_session)} ({days_ago((as_of - result.last_session).days)}).")
         else:
             muted("No supervision session in the last 12 months.")
-        month_strip(result.months)
+        data_table(months_table(result.months)).classes("w-full").mark("months")
 
 
 def supervisors(profile: Profile) -> None:
