@@ -171,8 +171,10 @@ def date_input(
         button = attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}")
 
     def calendar() -> ui.menu:
-        with button, ui.menu().props("no-parent-event" if calendar_when_opened else "") as menu:
+        with button, ui.menu() as menu:
             date_picker(value, earliest=earliest, latest=latest).bind_value(field).on_value_change(menu.close)
+        if calendar_when_opened:  # opened by the button's handler only, not toggled by the browser too
+            menu.props("no-parent-event")
         return menu
 
     if not calendar_when_opened:

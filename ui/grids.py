@@ -206,3 +206,13 @@ def months_table(months: Iterable[c.MonthStatus]) -> Spec:
     row = {"cells": [{"header": True, "parts": [text_cell("Status and minutes")]}] + [_month_cell(m) for m in shown]}
     return _table("grid-table", "Supervision month by month: status and minutes done of those needed", head, [row],
                   scrollEnd=True)
+
+
+def worded_chip_cell(status: str, words: str) -> Part:
+    """A status chip saying more than the status's name ("Acknowledged 01/10/2026")."""
+    return chip_cell(status) | {"chip": words}
+
+
+def web_link_cell(words: str, href: str) -> Part:
+    """A link to an address from data (checked by ui.attrs.safe_href first), opened in a new tab."""
+    return {"web": words, "href": href}

@@ -24,7 +24,16 @@ from ui.components import (
     uk_date,
 )
 from ui.data_table import data_table
-from ui.grids import Part, chip_cell, months_table, new_tab_link_cell, parts_table, text_cell
+from ui.grids import (
+    Part,
+    chip_cell,
+    months_table,
+    new_tab_link_cell,
+    parts_table,
+    text_cell,
+    web_link_cell,
+    worded_chip_cell,
+)
 
 
 def next_step(course: c.CourseStatus) -> str:
@@ -150,25 +159,22 @@ def policies(
 
 
 def _policy_cells(policy: PolicyView, as_of: date) -> list[list[Part]]:
-    """A policy as one row: what the article of each policy said, with the review overdue and the acknowledgement
-    as chips (in words)."""
+    """A policy as one row, an overdue review and the acknowledgement as chips that say it in words."""
     if policy.review_date is not None and c.review_overdue(policy.review_date, as_of):
-        review = chip_cell("review_overdue")
-        review["chip"] = f"Review overdue since {uk(policy.review_date)}"
+        review = worded_chip_cell("review_overdue", f"Review overdue since {uk(policy.review_date)}")
     else:
         review = text_cell(uk_date(policy.review_date))
     if not policy.requires_acknowledgement:
         acknowledgement = text_cell("Not asked for")
     elif policy.acknowledged_on:
-        acknowledgement = chip_cell("acknowledged")
-        acknowledgement["chip"] = f"Acknowledged {uk(policy.acknowledged_on)}"
+        acknowledgement = worded_chip_cell("acknowledged", f"Acknowledged {uk(policy.acknowledged_on)}")
     else:
         acknowledgement = chip_cell("not_acknowledged")
     statement: list[Part] = [text_cell(policy.statement or "—")]
     statement += [{"detail": f"Agreed adaptation for the joint team: {a}"} for a in policy.adaptations]
     href = safe_href(policy.document_url)
     words = f"Read the {policy.topic.lower()} policy"
-    document = {"web": words, "href": href} if href else text_cell(words if policy.document_url else "—")
+    document = web_link_cell(words, href) if href else text_cell(words if policy.document_url else "—")
     return [[text_cell(policy.topic)], [text_cell(f"{policy.employer} · version {policy.version}")], [review],
             [acknowledgement], statement, [document]]
 
@@ -198,10 +204,9 @@ def records(profile: Profile) -> None:
 
 
 def _evidence_chip(r: RecordView) -> Part:
-    chip = chip_cell(r.evidence_state)
     if r.evidence_state == "pending":
-        chip["chip"] = "Waiting for approval"
-    return chip
+        return worded_chip_cell("pending", "Waiting for approval")
+    return chip_cell(r.evidence_state)
 
 
 def show(
