@@ -17,6 +17,29 @@ function sitePath(url) {
   return typeof url === "string" && /^\/(?![/\\])/.test(url) ? url : undefined;
 }
 
+// An http(s) address (a policy's document): no other scheme, no spaces, control characters or backslashes.
+function webAddress(url) {
+  return typeof url === "string" && /^https?:\/\/[^/?#@]/i.test(url) && !/[\x00-\x20\x7f\\]/.test(url)
+    ? url : undefined;
+}
+
+// A button as Quasar draws a flat, dense, primary one, with no listener of its own: a listener on the table
+// (the page's) reads its data-act. A real <button>: the keyboard presses it and its click bubbles up.
+function button(p) {
+  const content = [];
+  if (p.icon) content.push(h("i", { class: "q-icon notranslate material-icons on-left", "aria-hidden": "true" }, String(p.icon)));
+  content.push(h("span", { class: "block" }, String(p.button)));
+  return h("button", {
+    type: "button",
+    class: "q-btn q-btn-item non-selectable no-outline q-btn--flat q-btn--rectangle text-primary q-btn--actionable q-focusable q-hoverable q-btn--no-uppercase q-btn--dense",
+    "data-act": String(p.act),
+    "aria-label": p.label === undefined ? undefined : String(p.label),
+  }, [
+    h("span", { class: "q-focus-helper" }),
+    h("span", { class: "q-btn__content text-center col items-center q-anchor--skip justify-center row" }, content),
+  ]);
+}
+
 export default {
   props: {
     spec: { type: Object, required: true },
@@ -51,6 +74,13 @@ export default {
       if ("link" in p) {
         return [h("a", { href: sitePath(p.href), ...dataAttributes(p.data) }, String(p.link))];
       }
+      if ("web" in p) {
+        const href = webAddress(p.href);
+        if (!href) return [h("span", String(p.web))];
+        const label = p.label === undefined ? undefined : String(p.label);
+        return [h("a", { href, target: "_blank", rel: "noopener noreferrer", "aria-label": label }, String(p.web))];
+      }
+      if ("button" in p) return [button(p)];
       if ("chip" in p) {
         const icon = (tones[p.tone] || [])[2] || "";
         return [

@@ -1,0 +1,71 @@
+"""Reading the tables ui/data_table.js draws from a spec (one element, its data in the props): NiceGUI's
+`should_see` does not look inside them, so tests read the spec the browser is sent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+from nicegui.testing import User as Visitor
+
+from ui.data_table import DataTable
+
+Spec = dict[str, Any]
+
+
+def specs(user: Visitor, marker: str | None = None) -> list[Spec]:
+    """The specs of the page's data tables (those marked `marker`, if given), in page order."""
+    with user:
+        found = [e for e in user.client.layout.descendants() if isinstance(e, DataTable)]
+    return [dict(e.props["spec"]) for e in found if marker is None or marker in e._markers]
+
+
+def spec(user: Visitor, marker: str) -> Spec:
+    found = specs(user, marker)
+    assert len(found) == 1, f"expected one data table marked {marker}, found {len(found)}"
+    return found[0]
+
+
+def cells(table: Spec) -> Iterator[dict[str, Any]]:
+    yield from table.get("head") or []
+    for row in list(table.get("rows") or []) + list(table.get("foot") or []):
+        yield from row.get("cells") or []
+
+
+def parts(table: Spec) -> Iterator[dict[str, Any]]:
+    for cell in cells(table):
+        yield from cell.get("parts") or []
+
+
+WORDS = ("text", "sr", "hidden", "detail", "when", "link", "web", "chip", "button")
+
+
+def words(table: Spec) -> str:
+    """Every text of the table as the browser shows it (its caption first), one part a line."""
+    found = [str(table.get("caption", ""))]
+    found += [str(p[key]) for p in parts(table) for key in WORDS if key in p]
+    return "\n".join(found)
+
+
+def acts(table: Spec) -> dict[str, dict[str, Any]]:
+    """The table's buttons by the action each names (data-act)."""
+    return {str(p["act"]): p for p in parts(table) if "button" in p}
+
+
+def row_data(table: Spec, name: str) -> list[str]:
+    """The data-`name` of each body row that has one, in order."""
+    return [str(r["data"][name]) for r in table.get("rows") or [] if name in (r.get("data") or {})]
+
+
+async def sees(user: Visitor, text: str, marker: str | None = None, retries: int = 3) -> None:
+    """Waits, as `should_see` does, until some data table on the page (or the one marked) shows `text`."""
+    for _ in range(retries):
+        if any(text in words(t) for t in specs(user, marker)):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no data table shows {text!r}")
+
+
+def shows(user: Visitor, text: str, marker: str | None = None) -> bool:
+    return any(text in words(t) for t in specs(user, marker))
