@@ -9,6 +9,7 @@ from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
+from tests.table_specs import grid, links, table_spec
 from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock, note_crypto
 from tracker.access import Viewer
@@ -154,10 +155,42 @@ async def test_the_supervision_log_filters_and_totals(user: Visitor) -> None:
     await user.should_see("2 sessions")
     await user.should_see("135 minutes (2 h 15 min)")
     await user.should_see("2 people")
+    sessions = grid(user, "sessions", key="data-session")
+    assert len(sessions) == 2
+    group = next(cells for cells in sessions.values() if cells[2].text == "90")
+    assert group[0].text == uk(last_month(5))
+    assert group[1].text == "Ben Okafor Awaiting confirmation\nAsha Patel Awaiting confirmation"
+    assert [c.text for c in group[3:5]] == ["Clinical", "Group, In person"]
+    assert group[5].text.startswith("Details\nTopics: —\nAgreed actions: —\nNext session: —\nGroup summary")
     user.find(marker="kind").elements.pop().value = "educational"
     user.find(marker="apply").click()
     await user.should_see("1 session", retries=40)
     await user.should_see("45 minutes (0 h 45 min)")
+    assert [cells[3].text for cells in grid(user, "sessions", key="data-session").values()] == ["Educational"]
+
+
+async def test_the_log_links_each_supervisee_and_folds_the_notes_under_details(
+    user: Visitor, notes_key: bytes
+) -> None:
+    team = build_team()
+    session = f.session(team.grace, [team.asha, team.ben], last_month(5), minutes=90)
+    f.private_note(session, team.asha, "Asha's own note", notes_key)
+    f.group_summary(session, "Rota agreed", notes_key)
+    await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
+    await user.should_see("1 session")
+    spec = table_spec(user, "sessions")
+    assert spec["caption"] == "Sessions you gave, newest first"
+    assert [row["data"] for row in spec["rows"]] == [{"session": session.id}]
+    people, details = spec["rows"][0]["cells"][1], spec["rows"][0]["cells"][5]
+    assert [found for p in people["parts"] for found in links(p)] == [
+        ("Ben Okafor", f"/people/{team.ben.id}"), ("Asha Patel", f"/people/{team.asha.id}")]  # by surname
+    fold = details["parts"][0]
+    assert fold["fold"] == "Details"
+    assert [(p["para"], p.get("italic", False)) for p in fold["parts"][3:]] == [
+        ("Group summary (shared with everyone at the session): Rota agreed", False),
+        ("Private note with Ben Okafor (only you and they see it): —", True),
+        ("Private note with Asha Patel (only you and they see it): Asha's own note", True),
+    ]
 
 
 async def test_a_long_log_is_drawn_twenty_five_sessions_at_a_time_with_totals_over_all(user: Visitor) -> None:
@@ -178,7 +211,7 @@ async def test_a_long_log_is_drawn_twenty_five_sessions_at_a_time_with_totals_ov
 
 
 def _session_rows(user: Visitor) -> list[str]:
-    return [e.props["data-session"] for e in user.find(ui.element).elements if "data-session" in e.props]
+    return list(grid(user, "sessions", key="data-session"))
 
 
 async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visitor, notes_key: bytes) -> None:
@@ -211,8 +244,9 @@ async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: 
     await user.should_see("Your query was sent", retries=40)
     await sign_out(user)
     await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
-    await user.should_see("Query: It lasted 30 minutes, not 60")
-    await user.should_see("Queried")
+    await user.should_see("1 session")
+    [(_, cells)] = grid(user, "sessions", key="data-session").items()
+    assert cells[1].text == "Asha Patel Queried\nQuery: It lasted 30 minutes, not 60"
 
 
 async def test_private_notes_are_not_shown_to_a_lead(user: Visitor, notes_key: bytes) -> None:

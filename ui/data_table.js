@@ -1,6 +1,7 @@
 // A table drawn from data: every value becomes a text node or an attribute value, never markup or a template.
-// The spec (built by ui/grids.py) names cells, the parts inside them and a tone for colour; links go only to
-// paths on this site. A render function (not a template string) so no data is ever compiled.
+// The spec (built by ui/grids.py and ui/session_table.py) names cells, the parts inside them (a line or a fold
+// holds parts of its own) and a tone for colour; links go only to paths on this site. A render function (not a
+// template string) so no data is ever compiled.
 import { h } from "vue";
 
 const DATA_NAME = /^[a-z][a-z0-9-]*$/;
@@ -89,6 +90,15 @@ export default {
             String(p.chip),
           ]),
         ];
+      }
+      if ("line" in p) return [h("div", { class: "part-line" }, (p.line || []).flatMap(part))];
+      if ("para" in p) {
+        const cls = ["part-para", p.italic ? "italic" : "", p.small ? "text-sm" : ""].filter(Boolean).join(" ");
+        return [h("div", { class: cls }, String(p.para))];
+      }
+      // folded by the browser itself: its summary is a native control (keyboard and screen readers) with no code
+      if ("fold" in p) {
+        return [h("details", { class: "fold" }, [h("summary", String(p.fold)), ...(p.parts || []).flatMap(part)])];
       }
       if ("bar" in p) {
         const width = Math.max(0, Math.min(Number(p.bar) || 0, 100));

@@ -40,7 +40,7 @@ def bar_cell(pct: float) -> Part:
     return {"bar": pct}
 
 
-def _table(cls: str, caption: str, head: list[Cell], rows: list[dict[str, Any]], **more: Any) -> Spec:
+def table_spec(cls: str, caption: str, head: list[Cell], rows: list[dict[str, Any]], **more: Any) -> Spec:
     return {"cls": cls, "caption": caption, "tones": TONES, "head": head, "rows": rows, **more}
 
 
@@ -105,7 +105,7 @@ def matrix_table(result: tv.MatrixPage) -> Spec:
                 "parts": [text_cell(words)] + ([{"when": when}] if when else []),
             })
         rows.append({"data": {"person": m.person_id, "rag": m.rag}, "cells": cells})
-    return _table("grid-table", "Training status of each person in each course they need", head, rows)
+    return table_spec("grid-table", "Training status of each person in each course they need", head, rows)
 
 
 def legend(columns: Iterable[tv.Option]) -> list[tuple[str, str]]:
@@ -145,7 +145,7 @@ def heatmap_table(result: tv.HeatmapPage) -> Spec:
         else {"parts": [text_cell("—")]}
         for t in result.totals
     ]
-    return _table(
+    return table_spec(
         "grid-table", "Supervision each month: status and minutes done of those needed", head, rows,
         foot=[{"cells": totals}], scrollEnd=True,
     )
@@ -171,4 +171,4 @@ def simple_table(
             for i, part in enumerate(parts)
         ]
         body.append({"data": data, "cells": cells})
-    return _table("data-table cards", caption, head, body)
+    return table_spec("data-table cards", caption, head, body)
