@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui.testing import User as Visitor
@@ -33,12 +34,20 @@ def cells(table: Spec) -> Iterator[dict[str, Any]]:
         yield from row.get("cells") or []
 
 
+def _within(part: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The part, and the parts a line or a fold holds."""
+    yield part
+    for inner in part.get("line") or (part.get("parts") if "fold" in part else None) or []:
+        yield from _within(inner)
+
+
 def parts(table: Spec) -> Iterator[dict[str, Any]]:
     for cell in cells(table):
-        yield from cell.get("parts") or []
+        for part in cell.get("parts") or []:
+            yield from _within(part)
 
 
-WORDS = ("text", "sr", "hidden", "detail", "when", "link", "web", "chip", "button")
+WORDS = ("text", "sr", "hidden", "detail", "when", "link", "web", "chip", "button", "para", "fold")
 
 
 def words(table: Spec) -> str:
@@ -69,3 +78,51 @@ async def sees(user: Visitor, text: str, marker: str | None = None, retries: int
 
 def shows(user: Visitor, text: str, marker: str | None = None) -> bool:
     return any(text in words(t) for t in specs(user, marker))
+
+
+BLOCKS = ("para", "line", "fold")  # parts the browser draws on lines of their own
+
+
+@dataclass
+class Cell:
+    attrs: dict[str, str]
+    text: str = ""
+
+
+def part_text(part: dict[str, Any]) -> str:
+    """A part of a cell as the browser shows it (a line break before the date of a cell, or a block)."""
+    if "when" in part:
+        return f"\n{part['when']}"
+    if "detail" in part:
+        return str(part["detail"])
+    if "para" in part:
+        return f"\n{part['para']}"
+    if "line" in part:
+        return "\n" + " ".join(part_text(p) for p in part["line"])
+    if "fold" in part:
+        return f"\n{part['fold']}" + "".join(part_text(p) for p in part.get("parts", []))
+    for key in ("text", "sr", "hidden", "link", "chip"):
+        if key in part:
+            return str(part[key])
+    return ""
+
+
+def links(part: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every link in a part, as (words, href), those inside lines and folds too."""
+    return [(str(p["link"]), str(p["href"])) for p in _within(part) if "link" in p]
+
+
+def cell(found: dict[str, Any]) -> Cell:
+    data = found.get("data") or {}
+    held = found.get("parts") or []
+    text = "".join(part_text(p) for p in held)
+    if held and any(k in held[0] for k in BLOCKS):
+        text = text.removeprefix("\n")
+    return Cell({f"data-{k}": str(v) for k, v in data.items()}, text)
+
+
+def grid(user: Visitor, marker: str, key: str = "data-person") -> dict[str, list[Cell]]:
+    """The table marked `marker`, its body rows by `key`, each a list of cells as the browser shows them."""
+    table = spec(user, marker)
+    name = key.removeprefix("data-")
+    return {str(row["data"][name]): [cell(c) for c in row["cells"]] for row in table["rows"] if name in row["data"]}

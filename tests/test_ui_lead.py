@@ -11,7 +11,7 @@ from nicegui.testing import User as Visitor
 
 from tests import data_tables as dt
 from tests import factories as f
-from tests.table_specs import grid
+from tests.data_tables import grid
 from tests.ui_fixtures import Team, build_team, login_user, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock
 from tracker.access import Scope

@@ -9,7 +9,8 @@ from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.table_specs import grid, links, table_spec
+from tests.data_tables import grid, links
+from tests.data_tables import spec as table_spec
 from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock, note_crypto
 from tracker.access import Viewer
