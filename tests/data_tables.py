@@ -126,3 +126,31 @@ def grid(user: Visitor, marker: str, key: str = "data-person") -> dict[str, list
     table = spec(user, marker)
     name = key.removeprefix("data-")
     return {str(row["data"][name]): [cell(c) for c in row["cells"]] for row in table["rows"] if name in row["data"]}
+
+
+def rows_by(table: Spec, key: str) -> dict[str, dict[str, Any]]:
+    """The body rows by their data- attribute `key` (a row's data as the browser sets it: text)."""
+    return {str(row["data"][key]): row for row in table["rows"] if key in row.get("data", {})}
+
+
+def _spaced(part: dict[str, Any]) -> str:
+    for key in ("text", "sr", "hidden", "detail", "when", "link", "chip"):
+        if key in part:
+            return f" {part[key]}" if key in ("detail", "when") else str(part[key])
+    return ""
+
+
+def cell_texts(row: dict[str, Any]) -> list[str]:
+    """Each cell's words, its parts one after the other (a detail or date after a space)."""
+    return ["".join(_spaced(p) for p in c.get("parts", [])) for c in row["cells"]]
+
+
+def row_links(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The link parts of a row's cells."""
+    return [p for c in row["cells"] for p in c.get("parts", []) if "link" in p]
+
+
+def every_text(table: Spec) -> str:
+    """All the table's words: its caption, column headers and cells, a row a line."""
+    head = "".join(_spaced(p) for c in table.get("head", []) for p in c.get("parts", []))
+    return "\n".join([table.get("caption", ""), head] + [" | ".join(cell_texts(r)) for r in table["rows"]])

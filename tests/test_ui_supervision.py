@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
-from tests.data_tables import grid, links
+from tests.data_tables import cell_texts, every_text, grid, links, row_links, rows_by
 from tests.data_tables import spec as table_spec
 from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock, note_crypto
@@ -37,12 +38,8 @@ def viewer_of(email: str) -> Viewer:
     return viewer
 
 
-def rows_by_state(user: Visitor) -> dict[str, str]:
-    return {
-        e.props["data-person"]: e.props["data-state"]
-        for e in user.find(ui.element).elements
-        if "data-person" in e.props
-    }
+def caseload_table(user: Visitor) -> dict[str, dict[str, Any]]:
+    return rows_by(table_spec(user, "supervisees-table"), "person")
 
 
 async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) -> None:
@@ -51,18 +48,23 @@ async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) ->
     f.session(team.grace, team.asha, today(), minutes=60)
     await sign_in(user, "grace@example.nhs.uk")
     await user.should_see("My supervisees")
-    states = rows_by_state(user)
-    assert states == {str(team.asha.id): "met", str(team.ben.id): "missed_last_month"}
-    await user.should_see("Missed last month")
-    await user.should_see("60 of 60 minutes")
-    await user.should_see(uk(today()))
+    rows = caseload_table(user)
+    assert list(rows) == [str(team.ben.id), str(team.asha.id)]  # the most urgent first
+    assert {pid: row["data"]["state"] for pid, row in rows.items()} == {
+        str(team.asha.id): "met", str(team.ben.id): "missed_last_month"}
+    ben, asha = cell_texts(rows[str(team.ben.id)]), cell_texts(rows[str(team.asha.id)])
+    assert ben[2].startswith("Missed last month")
+    assert asha[2].endswith("60 of 60 minutes") and asha[3] == uk(today())
+    assert "Cara Lewis" not in every_text(table_spec(user, "supervisees-table"))
     await user.should_not_see("Cara Lewis")
 
 
 async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor, notes_key: bytes) -> None:
     team = build_team()
     await sign_in(user, "grace@example.nhs.uk")
-    user.find(marker=f"log-{team.asha.id}").click()
+    log = next(p for p in row_links(caseload_table(user)[str(team.asha.id)]) if p["data"].get("log") == str(team.asha.id))
+    assert (log["link"], log["label"]) == ("Log session", "Log session with Asha Patel")
+    await user.open(log["href"])
     await user.should_see("Save the session")
     chooser = user.find(marker="supervisees").elements.pop()
     assert chooser.value == [team.asha.id]

@@ -73,7 +73,9 @@ export default {
       if ("detail" in p) return [h("div", { class: "detail" }, String(p.detail))];
       if ("when" in p) return [h("br"), h("span", { class: "when" }, String(p.when))];
       if ("link" in p) {
-        return [h("a", { href: sitePath(p.href), ...dataAttributes(p.data) }, String(p.link))];
+        // cls is the spec's own (a style of ours, never data); label names the link to a screen reader
+        const label = p.label === undefined ? undefined : String(p.label);
+        return [h("a", { href: sitePath(p.href), class: p.cls, "aria-label": label, ...dataAttributes(p.data) }, String(p.link))];
       }
       if ("web" in p) {
         const href = webAddress(p.href);

@@ -83,6 +83,11 @@ details.fold > summary {{ cursor: pointer; min-height: 24px; padding: 2px 0; dis
 .data-table thead th {{ font-weight: 600; border-bottom: 2px solid {NHS_TEXT}; white-space: nowrap; }}
 .data-table tbody tr:hover {{ background: #F7F9FA; }}
 .data-table tfoot td, .data-table tfoot th {{ font-weight: 600; border-top: 2px solid {NHS_TEXT}; }}
+.data-table .detail {{ font-size: 0.875rem; color: {NHS_SECONDARY_TEXT}; }}
+.data-table a.row-action {{ display: inline-flex; align-items: center; min-height: 2rem; padding: 0 0.5rem;
+  border: 1px solid currentColor; border-radius: 4px; color: {NHS_BLUE}; text-decoration: none; font-weight: 500;
+  white-space: nowrap; }}
+.data-table a.row-action:hover {{ background: #E8F1FA; }}
 .q-table th {{ font-weight: 600; font-size: 0.85rem; color: {NHS_TEXT}; }}
 .q-field__label {{ color: {NHS_SECONDARY_TEXT}; }}
 .app-header .as-at-short {{ display: none; }}
