@@ -244,8 +244,8 @@ class Ink:
         Most lines use only characters that already have a code in the document's first subset of the font
         (printable ASCII is its own code there, reportlab's "ASCII readable" subsets; a bullet or a dash gets one
         the first time it is drawn): those are escaped by two str.translate calls over tables of the codes known
-        so far. Any other line goes through reportlab's per-character splitString and escapePDF (pure Python
-        without its accelerator), which also gives its new characters their codes; the tables then learn them."""
+        so far. Any other line goes through reportlab's per-character splitString and escapePDF, which also
+        gives its new characters their codes; the tables then learn them."""
         if not line:
             return []
         tables = cls._tables.setdefault(doc, {}).get(font_name)

@@ -128,3 +128,23 @@ def test_the_team_picker_offers_only_the_team_and_counts_the_rest(database: str)
     assert directory.find_in_team(viewer("admin@example.nhs.uk"), TODAY, "olive", 5).matching == 1
     left = directory.find_in_team(lead, TODAY, "", 50, leave_out=[p.id for p in team.people[:10]])
     assert [p.person_id for p in left.people] == [p.id for p in team.people[10:]] and left.matching == 6
+
+
+@pytest.mark.parametrize("email", ["admin@example.nhs.uk", "lead.trust@example.nhs.uk", "member01@example.nhs.uk",
+                                   "outsider@example.nhs.uk"])
+def test_a_role_s_holders_and_counts_are_those_of_the_whole_team_read_in_python(database: str, email: str) -> None:
+    """The role pages' queries (an administrator's without the list of the whole team): the same people, the
+    leaver and the archived person left out."""
+    awkward_team()
+    who = viewer(email)
+    everyone = directory.team(who, TODAY)
+    codes = {j.role_code for c in everyone for j in c.jobs}
+    expected = {code: sum(1 for c in everyone if c.holds(code)) for code in codes}
+    assert directory.role_counts(who, TODAY) == expected
+    for code in codes | {"SPLW"}:
+        held = directory.role_holders(who, TODAY, code, 1, 100)
+        assert [c.name for c in held.items] == [c.name for c in paginate(
+            [c for c in everyone if c.holds(code)], 1, 100).items], (email, code)
+        assert held.total == expected.get(code, 0)
+    if email == "admin@example.nhs.uk":
+        assert sum(expected.values()) >= len(everyone) > 20  # the joint team and the awkward names

@@ -30,7 +30,7 @@ async def test_only_changes_after_the_page_is_built_are_recorded(user: Visitor, 
     await user.open("/team/directory")
     await user.should_see("Matching: 16 people of 16 in your team.", retries=20)
     page = user.client
-    assert page is not None and len(page.elements) > 100
+    assert page is not None and len(page.elements) > 50
     assert all(built for built, _ in recorded), "a change made while the page was built was recorded"
     with user:
         label = next(e for e in page.elements.values() if isinstance(e, ui.label))

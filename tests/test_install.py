@@ -55,6 +55,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--no-deps",
          "--no-index", str(wheel)],
         check=True, capture_output=True, text=True, timeout=300,
+        # this checkout on PYTHONPATH would show pip its egg-info: the wheel "already installed", so not installed
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     yield venv / "bin", built.stdout + built.stderr
 

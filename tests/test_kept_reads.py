@@ -95,6 +95,34 @@ def test_the_kept_policy_matrix_follows_every_policy_write(database: str) -> Non
         "Joint visits"]
 
 
+def test_the_kept_team_directory_follows_every_write(database: str) -> None:
+    from tracker.access import Viewer
+    from tracker.models import Person
+    from tracker.services import people
+    from tracker.views.directory import directory
+
+    CACHE.clear()
+    admin = Viewer(user_id=1, email="admin@example.nhs.uk", person_id=None, roles=frozenset({"admin"}))
+    north = f.org("North Trust")
+    asha = f.person("Asha", "Patel", employer=north, start=date(2026, 1, 1))
+    ben = f.person("Ben", "Okafor", employer=north, start=date(2026, 1, 1))
+
+    def shown(**filters: object) -> list[str]:
+        return [c.name for c in directory(admin, TODAY, **filters).people]  # type: ignore[arg-type]
+
+    first = directory(admin, TODAY)
+    assert [c.name for c in first.people] == ["Asha Patel", "Ben Okafor"] and first.everyone == 2
+    assert directory(admin, TODAY) == first  # kept: the same answer
+    people.update_person("admin", ben.id, Person.get_by_id(ben.id).version, "Aaron", "Okafor", None)
+    assert shown() == ["Aaron Okafor", "Asha Patel"]  # renamed: the order follows the new name
+    people.create_person("admin", "N-9", "Zoe", "Quinn", "SPLW", "North Trust", date(2026, 2, 1))
+    assert shown() == ["Aaron Okafor", "Asha Patel", "Zoe Quinn"] and directory(admin, TODAY).everyone == 3
+    assert shown(search="zoe") == ["Zoe Quinn"]
+    people.record_leaver("admin", asha.id, date(2026, 10, 31))
+    assert shown() == ["Aaron Okafor", "Zoe Quinn"] and directory(admin, TODAY, size=10, page=2).shown.page == 1
+    assert [name for _, name in directory(admin, TODAY).employers] == ["North Trust"]
+
+
 def test_a_persons_page_follows_a_rule_change_though_the_rules_are_kept(database: str) -> None:
     from tracker.services import rules
     from tracker.views.profile import profile

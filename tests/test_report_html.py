@@ -3,9 +3,12 @@ Reports page, gathered with the same rights as the PDF (a lead sees their own em
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from nicegui.testing import User as Visitor
 
+from tests.data_tables import shows, spec, specs
 from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("ui_database")
@@ -16,14 +19,17 @@ async def test_a_lead_reads_their_employers_report_as_a_web_page(user: Visitor) 
     await sign_in(user, "lead.north@example.nhs.uk", then="/reports/view/employer?name=Northside Community Trust")
     await user.should_see("Employer compliance report: Northside Community Trust")
     for words in ("Headline figures", "Chart: compliance by course", "Training matrix", "Supervision month by month",
-                  "Exceptions: who is red, and why", "Asha Patel"):
+                  "Exceptions: who is red, and why"):
         await user.should_see(words)
+    assert shows(user, "Asha Patel")
+    assert not shows(user, "Cara Lewis")
     await user.should_not_see("Cara Lewis")
-    headers = [e for e in user.find("Name").elements if getattr(e, "tag", "") == "th"]
-    assert headers and all(e.props.get("scope") == "col" for e in headers)
-    captions = [e for e in user.find("Training matrix: each person's status for every course they need").elements
-                if getattr(e, "tag", "") == "caption"]
-    assert captions
+    assert "Training matrix: each person's status for every course they need" in _captions(user)
+    matrix = spec(user, "report-matrix")
+    assert [_text(c) for c in matrix["head"]][:3] == ["Name", "Staff id", "Overall"]  # drawn as th scope=col
+    assert all(row["cells"][0]["header"] for row in matrix["rows"])  # each row's name its header (th scope=row)
+    (region,) = [e for e in user.find(marker="report-matrix").elements]
+    assert region.props["role"] == "region" and region.props["tabindex"] == "0"  # a wide table scrolls by keyboard
 
 
 async def test_a_lead_may_not_read_another_employers_report(user: Visitor) -> None:
@@ -37,7 +43,7 @@ async def test_staff_read_their_own_statement_and_no_one_elses(user: Visitor) ->
     team = build_team()
     await sign_in(user, "asha@example.nhs.uk", then=f"/reports/view/person?name={team.asha.staff_id}")
     await user.should_see("Compliance statement")
-    await user.should_see("Sessions attended")
+    assert "Sessions attended" in _captions(user)
     await user.open(f"/reports/view/person?name={team.ben.staff_id}")
     await user.should_see("You may not open this page")
 
@@ -90,4 +96,14 @@ async def test_a_large_employers_web_report_shows_its_people_a_page_at_a_time(us
 
 
 def _row_names(user: Visitor) -> set[str]:
-    return {e.text for e in user.find("Person").elements if getattr(e, "tag", "") == "th"}
+    """The names heading the rows of the page's training matrix and supervision table."""
+    tables = [spec(user, "report-matrix"), spec(user, "report-supervision")]
+    return {_text(row["cells"][0]) for table in tables for row in table["rows"]}
+
+
+def _captions(user: Visitor) -> list[str]:
+    return [str(table["caption"]) for table in specs(user)]
+
+
+def _text(cell: dict[str, Any]) -> str:
+    return "".join(str(part.get("text", "")) for part in cell["parts"])

@@ -9,6 +9,7 @@ import pytest
 from nicegui import ElementFilter, ui
 from nicegui.testing import User as Visitor
 
+from tests.data_tables import rows_by, spec
 from tests.ui_fixtures import Team, build_team, sign_in, ui_any_database  # noqa: F401
 from tracker import clock
 
@@ -69,9 +70,8 @@ async def test_the_evidence_queue_has_no_pager_for_a_page_or_less(user: Visitor)
 
 
 def person_rows(user: Visitor) -> list[str]:
-    """The data-person of each row of the table shown, in order."""
-    with user:
-        return [e.props["data-person"] for e in ElementFilter(kind=ui.element) if "data-person" in e.props]
+    """The data-person of each row of the caseload shown, in order."""
+    return list(rows_by(spec(user, "supervisees-table"), "person"))
 
 
 async def test_my_supervisees_pages_through_a_long_caseload_the_most_urgent_first(user: Visitor) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
+from tests.data_tables import cell_texts, every_text, grid, links, row_links, rows_by
+from tests.data_tables import spec as table_spec
 from tests.ui_fixtures import Team, build_team, sign_in, sign_out, ui_database  # noqa: F401
 from tracker import clock, note_crypto
 from tracker.access import Viewer
@@ -35,12 +37,8 @@ def viewer_of(email: str) -> Viewer:
     return viewer
 
 
-def rows_by_state(user: Visitor) -> dict[str, str]:
-    return {
-        e.props["data-person"]: e.props["data-state"]
-        for e in user.find(ui.element).elements
-        if "data-person" in e.props
-    }
+def caseload_table(user: Visitor) -> dict[str, dict[str, Any]]:
+    return rows_by(table_spec(user, "supervisees-table"), "person")
 
 
 async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) -> None:
@@ -49,18 +47,23 @@ async def test_my_supervisees_puts_who_missed_last_month_first(user: Visitor) ->
     f.session(team.grace, team.asha, today(), minutes=60)
     await sign_in(user, "grace@example.nhs.uk")
     await user.should_see("My supervisees")
-    states = rows_by_state(user)
-    assert states == {str(team.asha.id): "met", str(team.ben.id): "missed_last_month"}
-    await user.should_see("Missed last month")
-    await user.should_see("60 of 60 minutes")
-    await user.should_see(uk(today()))
+    rows = caseload_table(user)
+    assert list(rows) == [str(team.ben.id), str(team.asha.id)]  # the most urgent first
+    assert {pid: row["data"]["state"] for pid, row in rows.items()} == {
+        str(team.asha.id): "met", str(team.ben.id): "missed_last_month"}
+    ben, asha = cell_texts(rows[str(team.ben.id)]), cell_texts(rows[str(team.asha.id)])
+    assert ben[2].startswith("Missed last month")
+    assert asha[2].endswith("60 of 60 minutes") and asha[3] == uk(today())
+    assert "Cara Lewis" not in every_text(table_spec(user, "supervisees-table"))
     await user.should_not_see("Cara Lewis")
 
 
 async def test_a_supervisor_logs_a_group_session_in_one_go(user: Visitor, notes_key: bytes) -> None:
     team = build_team()
     await sign_in(user, "grace@example.nhs.uk")
-    user.find(marker=f"log-{team.asha.id}").click()
+    log = next(p for p in row_links(caseload_table(user)[str(team.asha.id)]) if p["data"].get("log") == str(team.asha.id))
+    assert (log["link"], log["label"]) == ("Log session", "Log session with Asha Patel")
+    await user.open(log["href"])
     await user.should_see("Save the session")
     chooser = user.find(marker="supervisees").elements.pop()
     assert chooser.value == [team.asha.id]
@@ -154,10 +157,42 @@ async def test_the_supervision_log_filters_and_totals(user: Visitor) -> None:
     await user.should_see("2 sessions")
     await user.should_see("135 minutes (2 h 15 min)")
     await user.should_see("2 people")
+    sessions = grid(user, "sessions", key="data-session")
+    assert len(sessions) == 2
+    group = next(cells for cells in sessions.values() if cells[2].text == "90")
+    assert group[0].text == uk(last_month(5))
+    assert group[1].text == "Ben Okafor Awaiting confirmation\nAsha Patel Awaiting confirmation"
+    assert [c.text for c in group[3:5]] == ["Clinical", "Group, In person"]
+    assert group[5].text.startswith("Details\nTopics: —\nAgreed actions: —\nNext session: —\nGroup summary")
     user.find(marker="kind").elements.pop().value = "educational"
     user.find(marker="apply").click()
     await user.should_see("1 session", retries=40)
     await user.should_see("45 minutes (0 h 45 min)")
+    assert [cells[3].text for cells in grid(user, "sessions", key="data-session").values()] == ["Educational"]
+
+
+async def test_the_log_links_each_supervisee_and_folds_the_notes_under_details(
+    user: Visitor, notes_key: bytes
+) -> None:
+    team = build_team()
+    session = f.session(team.grace, [team.asha, team.ben], last_month(5), minutes=90)
+    f.private_note(session, team.asha, "Asha's own note", notes_key)
+    f.group_summary(session, "Rota agreed", notes_key)
+    await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
+    await user.should_see("1 session")
+    spec = table_spec(user, "sessions")
+    assert spec["caption"] == "Sessions you gave, newest first"
+    assert [row["data"] for row in spec["rows"]] == [{"session": session.id}]
+    people, details = spec["rows"][0]["cells"][1], spec["rows"][0]["cells"][5]
+    assert [found for p in people["parts"] for found in links(p)] == [
+        ("Ben Okafor", f"/people/{team.ben.id}"), ("Asha Patel", f"/people/{team.asha.id}")]  # by surname
+    fold = details["parts"][0]
+    assert fold["fold"] == "Details"
+    assert [(p["para"], p.get("italic", False)) for p in fold["parts"][3:]] == [
+        ("Group summary (shared with everyone at the session): Rota agreed", False),
+        ("Private note with Ben Okafor (only you and they see it): —", True),
+        ("Private note with Asha Patel (only you and they see it): Asha's own note", True),
+    ]
 
 
 async def test_a_long_log_is_drawn_twenty_five_sessions_at_a_time_with_totals_over_all(user: Visitor) -> None:
@@ -178,7 +213,7 @@ async def test_a_long_log_is_drawn_twenty_five_sessions_at_a_time_with_totals_ov
 
 
 def _session_rows(user: Visitor) -> list[str]:
-    return [e.props["data-session"] for e in user.find(ui.element).elements if "data-session" in e.props]
+    return list(grid(user, "sessions", key="data-session"))
 
 
 async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visitor, notes_key: bytes) -> None:
@@ -213,8 +248,9 @@ async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: 
     await user.should_see("Your query was sent", retries=40)
     await sign_out(user)
     await sign_in(user, "grace@example.nhs.uk", then="/supervision/sessions")
-    await user.should_see("Query: It lasted 30 minutes, not 60")
-    await user.should_see("Queried")
+    await user.should_see("1 session")
+    [(_, cells)] = grid(user, "sessions", key="data-session").items()
+    assert cells[1].text == "Asha Patel Queried\nQuery: It lasted 30 minutes, not 60"
 
 
 async def test_private_notes_are_not_shown_to_a_lead(user: Visitor, notes_key: bytes) -> None:

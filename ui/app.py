@@ -21,7 +21,17 @@ from tracker import clock
 from tracker.note_crypto import note_key
 from tracker.services.database_setup import close_database, load_demo_if_empty, open_database
 from tracker.settings import Settings
-from ui import auth, collector, early_updates, page_memory, session_end, signature_cache, theme, workers
+from ui import (
+    auth,
+    collector,
+    early_updates,
+    page_escape,
+    page_memory,
+    session_end,
+    signature_cache,
+    theme,
+    workers,
+)
 from ui.app_settings import hand_over
 
 NATIVE_HINT = "The desktop window needs pywebview: pip install -e '.[native]'"
@@ -74,6 +84,7 @@ def register_app(settings: Settings) -> None:
     notes_key = note_key(settings)  # made on first start, so operators can back it up before any note is written
     signature_cache.install()
     early_updates.install()
+    page_escape.install()
     page_memory.install()
     hand_over(app, settings, notes_key)
     auth.register()

@@ -74,15 +74,22 @@ def status_chip(status: str, label: str | None = None) -> ui.element:
     return chip
 
 
-def review_line(words: str, review_date: date | None, as_of: date) -> None:
-    """A policy's details line with its review date: "· review by 01/10/2026", or, once that date has passed on
-    the as-at date, a red "Review overdue since 01/10/2026" chip beside it."""
+def review_words(words: str, review_date: date | None, as_of: date) -> tuple[str, str | None]:
+    """A policy's details line with its review date ("· review by 01/10/2026"), and, once that date has passed
+    on the as-at date, the words of a red chip to go beside it ("Review overdue since 01/10/2026")."""
     if review_date is not None and c.review_overdue(review_date, as_of):
+        return words, f"Review overdue since {uk(review_date)}"
+    return words + (f" · review by {uk(review_date)}" if review_date else ""), None
+
+
+def review_line(words: str, review_date: date | None, as_of: date) -> None:
+    line, overdue = review_words(words, review_date, as_of)
+    if overdue is not None:
         with ui.row().classes("items-center gap-2"):
-            muted(words)
-            status_chip("review_overdue", f"Review overdue since {uk(review_date)}").mark("review-overdue")
+            muted(line)
+            status_chip("review_overdue", overdue).mark("review-overdue")
     else:
-        muted(words + (f" · review by {uk(review_date)}" if review_date else ""))
+        muted(line)
 
 
 def heading(text: str, level: int = 1) -> TextElement:

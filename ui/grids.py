@@ -40,7 +40,7 @@ def bar_cell(pct: float) -> Part:
     return {"bar": pct}
 
 
-def _table(cls: str, caption: str, head: list[Cell], rows: list[dict[str, Any]], **more: Any) -> Spec:
+def table_spec(cls: str, caption: str, head: list[Cell], rows: list[dict[str, Any]], **more: Any) -> Spec:
     return {"cls": cls, "caption": caption, "tones": TONES, "head": head, "rows": rows, **more}
 
 
@@ -105,7 +105,7 @@ def matrix_table(result: tv.MatrixPage) -> Spec:
                 "parts": [text_cell(words)] + ([{"when": when}] if when else []),
             })
         rows.append({"data": {"person": m.person_id, "rag": m.rag}, "cells": cells})
-    return _table("grid-table", "Training status of each person in each course they need", head, rows)
+    return table_spec("grid-table", "Training status of each person in each course they need", head, rows)
 
 
 def legend(columns: Iterable[tv.Option]) -> list[tuple[str, str]]:
@@ -145,7 +145,7 @@ def heatmap_table(result: tv.HeatmapPage) -> Spec:
         else {"parts": [text_cell("—")]}
         for t in result.totals
     ]
-    return _table(
+    return table_spec(
         "grid-table", "Supervision each month: status and minutes done of those needed", head, rows,
         foot=[{"cells": totals}], scrollEnd=True,
     )
@@ -171,7 +171,7 @@ def simple_table(
             for i, part in enumerate(parts)
         ]
         body.append({"data": data, "cells": cells})
-    return _table("data-table cards", caption, head, body)
+    return table_spec("data-table cards", caption, head, body)
 
 
 def new_tab_link_cell(words: str, href: str, label: str) -> Part:
@@ -195,7 +195,7 @@ def parts_table(
         }
         for data, cells in rows
     ]
-    return _table("data-table cards", caption, head, body)
+    return table_spec("data-table cards", caption, head, body)
 
 
 def months_table(months: Iterable[c.MonthStatus]) -> Spec:
@@ -204,7 +204,7 @@ def months_table(months: Iterable[c.MonthStatus]) -> Spec:
     shown = list(months)
     head = [{"parts": [text_cell("Month")]}] + [{"parts": [text_cell(m.month.strftime("%b %Y"))]} for m in shown]
     row = {"cells": [{"header": True, "parts": [text_cell("Status and minutes")]}] + [_month_cell(m) for m in shown]}
-    return _table("grid-table", "Supervision month by month: status and minutes done of those needed", head, [row],
+    return table_spec("grid-table", "Supervision month by month: status and minutes done of those needed", head, [row],
                   scrollEnd=True)
 
 
@@ -214,5 +214,6 @@ def worded_chip_cell(status: str, words: str) -> Part:
 
 
 def web_link_cell(words: str, href: str) -> Part:
-    """A link to an address from data (checked by ui.attrs.safe_href first), opened in a new tab."""
-    return {"web": words, "href": href}
+    """A link to an address from data (checked by ui.attrs.safe_href first: a path here or http(s)), opened in a
+    new tab."""
+    return {"tab": words, "href": href} if href.startswith("/") else {"web": words, "href": href}

@@ -234,6 +234,11 @@ LEAD_CSS = """
 .policy-cell > a { display: block; width: fit-content; }
 .policy-cell > .status-chip { margin: 0.25rem 0.5rem 0.25rem 0; vertical-align: middle; }
 .policy-cell > [data-act^="edit-"] { display: flex; width: fit-content; }
+.policy-cell > .detail { color: #4C6272; }
+.policy-cell > button { font-style: normal; }
+.policy-topic { min-width: 12rem; font-weight: 600; }
+.policy-topic > .status-chip { display: flex; width: fit-content; margin: 0.25rem 0; }
+.policy-topic > .detail { font-size: 0.875rem; font-style: italic; font-weight: 400; }
 """
 
 

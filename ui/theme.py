@@ -67,9 +67,12 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .as-at-banner {{ background: {NHS_WARM_YELLOW}; color: {NHS_TEXT}; padding: 0.5rem 1rem; font-weight: 600; }}
 .problem-summary {{ background: #FFFFFF; border: 4px solid {NHS_RED}; color: {NHS_TEXT}; }}
 .problem-summary .problem-link {{ text-decoration: underline; font-weight: 600; text-align: left; min-height: 24px; }}
-.session-details > summary {{ cursor: pointer; min-height: 24px; padding: 2px 0; display: list-item;
+details.fold > summary {{ cursor: pointer; min-height: 24px; padding: 2px 0; display: list-item;
   color: {NHS_BLUE}; text-decoration: underline; }}
-.target-link {{ display: inline-flex; align-items: center; min-height: 24px; min-width: 24px; padding: 2px 0; }}
+.part-line {{ display: flex; flex-wrap: nowrap; align-items: center; gap: 0.5rem; }}
+.target-link, .part-line > a {{ display: inline-flex; align-items: center; min-height: 24px; min-width: 24px; padding: 2px 0; }}
+.part-line > a {{ text-decoration: underline; }}
+.session-log td.details-cell {{ min-width: 16rem; }}  /* opened notes stay readable on a phone (the table scrolls) */
 .flash-banner {{ background: #E6F2EB; border-left: 6px solid {NHS_GREEN}; color: {NHS_TEXT};
   padding: 0.6rem 1rem; font-weight: 600; }}
 .month-cell {{ min-width: 4.6rem; text-align: center; border-radius: 4px; padding: 0.35rem 0.25rem;
@@ -80,6 +83,11 @@ h2.section-title {{ font-size: 1.3rem; font-weight: 600; margin: 0 0 0.5rem; }}
 .data-table thead th {{ font-weight: 600; border-bottom: 2px solid {NHS_TEXT}; white-space: nowrap; }}
 .data-table tbody tr:hover {{ background: #F7F9FA; }}
 .data-table tfoot td, .data-table tfoot th {{ font-weight: 600; border-top: 2px solid {NHS_TEXT}; }}
+.data-table .detail {{ font-size: 0.875rem; color: {NHS_SECONDARY_TEXT}; }}
+.data-table a.row-action {{ display: inline-flex; align-items: center; min-height: 2rem; padding: 0 0.5rem;
+  border: 1px solid currentColor; border-radius: 4px; color: {NHS_BLUE}; text-decoration: none; font-weight: 500;
+  white-space: nowrap; }}
+.data-table a.row-action:hover {{ background: #E8F1FA; }}
 .q-table th {{ font-weight: 600; font-size: 0.85rem; color: {NHS_TEXT}; }}
 .q-field__label {{ color: {NHS_SECONDARY_TEXT}; }}
 .app-header .as-at-short {{ display: none; }}

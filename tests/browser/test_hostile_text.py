@@ -270,7 +270,7 @@ def reminder_preview(site: Site) -> list[str]:
 
 
 def session_details(site: Site) -> list[str]:
-    for summary in site.driver.find_elements(By.CSS_SELECTOR, ".session-details > summary"):
+    for summary in site.driver.find_elements(By.CSS_SELECTOR, "details.fold > summary"):
         summary.click()
     settle(site.driver)
     return every("top") + every("act") + every("note") + [hostile("pnote", k) for k in range(1, len(KINDS))]

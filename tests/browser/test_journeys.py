@@ -32,7 +32,7 @@ def test_a_group_session_is_logged_by_the_supervisor_and_confirmed_by_the_superv
             browser.sees("Ben Okafor")
             browser.screenshot("my-supervisees")
 
-            driver.find_element(By.CSS_SELECTOR, "button[aria-label='Log session with Asha Patel']").click()
+            driver.find_element(By.CSS_SELECTOR, "a[aria-label='Log session with Asha Patel']").click()
             browser.sees("Save the session")
             browser.sees("Asha Patel")  # chosen already, from the supervisees list
             browser.field("Supervisee(s)").click()

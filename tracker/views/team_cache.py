@@ -189,7 +189,7 @@ class TeamCache:
     def __init__(self, snapshots: int = 4, summaries: int = 600) -> None:  # a 10,000-staff snapshot holds ~26 MB
         self._snapshots = _Memo(snapshots, settles=True)
         self._summaries = _Memo(summaries, grace=PAST_MONTHS_FRESH)
-        self._other = _Memo(64)
+        self._other = _Memo(128)  # a caseload and a team directory for each of some 50 people at once
 
     def snapshot(self, scope: Scope, as_of: date) -> TeamSnapshot:
         marker = data_marker()

@@ -8,18 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from inspect import isawaitable
+from typing import Any
 
 from nicegui import ui
-from nicegui.element import Element
 from nicegui.events import GenericEventArguments
-from nicegui.props import Props
 
 from tracker.access import ADMIN, LEAD, Scope, Viewer, can_edit_employer, lead_scope, require
 from tracker.views.acknowledgements import acknowledgement_counts, acknowledgements
 from tracker.views.policy_matrix import PolicyMatrix, Position, TopicRow, kept_policy_matrix
 from ui.actions import read
-from ui.attrs import attrs, safe_link
-from ui.components import empty_state, heading, muted, panel, review_line, status_chip, text
+from ui.attrs import safe_href
+from ui.components import empty_state, heading, muted, panel, review_words, status_tone
+from ui.data_table import data_table
+from ui.grids import TONES
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import style
 from ui.policy_forms import adaptation_dialog, adaptation_item, position_dialog, topic_form
@@ -40,66 +41,73 @@ def picture(as_of: date, scope: Scope) -> Picture:
 
 
 Actions = dict[str, Callable[[], object]]
+Part = dict[str, Any]
+ICONS = {"Edit": "edit", "Add": "add"}
 
 
-# A cell button's look, as ui.button draws it (flat, dense, the primary colour), parsed once, not per button
-LOOKS = {
-    "Edit": Props.parse("flat dense no-caps color=primary icon=edit label=Edit"),
-    "Add": Props.parse("flat dense no-caps color=primary icon=add label=Add"),
-    "Who has not": Props.parse('flat dense no-caps color=primary label="Who has not"'),
-}
-
-
-def cell_button(words: str, action: str, name: str, actions: Actions, run: Callable[[], object]) -> Element:
-    """A Quasar button drawn without a listener of its own: the matrix's one click listener (`matrix_table`)
-    runs the action named by the button's `data-act`. A cell's button is then one light element instead of a
-    ui.button with its own listener, icon, colour and enabled-state parts (hundreds of them on this page). It
-    is still a real <button> with its accessible name (`name`): the keyboard presses it, and its click bubbles
-    to the table."""
+def cell_button(words: str, action: str, name: str, actions: Actions, run: Callable[[], object]) -> Part:
+    """A button of a cell as data (ui/data_table.js draws a flat Quasar button with `data-act`): the matrix's one
+    click listener (`matrix_table`) runs the action it names, if this page drew it for this viewer. It is a real
+    <button> with its accessible name (`name`): the keyboard presses it, and its click bubbles to the table."""
     actions[action] = run
-    button = ui.element("q-btn").mark(action)
-    dict.update(button._props, LOOKS[words])  # literal props set on the new element's own dict: no observers
-    return attrs(button, data_act=action, aria_label=name)
+    part: Part = {"button": words, "act": action, "label": name}
+    if words in ICONS:
+        part["icon"] = ICONS[words]
+    return part
+
+
+def chip(status: str, words: str) -> Part:
+    return {"chip": words, "status": status, "tone": status_tone(status)}
 
 
 def position_cell(
     page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture, redraw,
     actions: Actions,
-) -> None:  # type: ignore[no-untyped-def]
+) -> Part:  # type: ignore[no-untyped-def]
     employer_id, employer_name = employer
     editable = can_edit_employer(page.viewer, employer_id) and not page.is_past
 
     def edit() -> None:
         position_dialog(page.viewer, employer, (topic.topic_id, topic.name), p, redraw).open()
 
-    # The cell's own text is the statement (or that there is none): one element fewer in each of the hundreds
-    cell = text("td", "No position recorded" if p is None else p.statement).classes("policy-cell")
-    with attrs(cell, data_employer=employer_id, data_topic=topic.topic_id):
-        if p is None:
-            cell.classes("muted italic")
-        else:
-            review_line(f"Version {p.version}", p.review_date, page.as_of)
-            if p.document_url:
-                attrs(safe_link("Read the document", p.document_url, new_tab=True),
-                      aria_label=f"Read the document: {employer_name}'s {topic.name.lower()} policy (new tab)")
-            if p.requires_acknowledgement and p.policy_id in state.counts:
-                done, people = state.counts[p.policy_id]
-                # the chip and its button side by side on the cell's last line, with no row of their own
-                status_chip(
-                    "acknowledged" if done == people else "not_acknowledged", f"{done} of {people} acknowledged"
-                )
-                if done < people:
-                    cell_button(
-                        "Who has not", f"outstanding-{p.policy_id}",
-                        f"Who has not acknowledged {topic.name.lower()} at {employer_name}", actions,
-                        lambda: outstanding(page, p, employer_name, topic.name),
-                    )
-        if editable:
-            verb = "Edit" if p else "Add"
-            cell_button(
-                verb, f"edit-{employer_id}-{topic.topic_id}",
-                f"{verb} {employer_name}'s position on {topic.name.lower()}", actions, edit,
-            )
+    # The cell's own text is the statement (or that there is none), then its details, each a part
+    parts: list[Part] = [{"text": "No position recorded" if p is None else p.statement}]
+    if p is not None:
+        line, overdue = review_words(f"Version {p.version}", p.review_date, page.as_of)
+        parts.append({"detail": line})
+        if overdue is not None:
+            parts.append(chip("review_overdue", overdue))
+        if p.document_url:
+            href = safe_href(p.document_url)
+            if href is None:  # an address we do not follow: the words alone
+                parts.append({"detail": "Read the document"})
+            else:
+                parts.append({
+                    "web": "Read the document", "href": href,
+                    "label": f"Read the document: {employer_name}'s {topic.name.lower()} policy (new tab)",
+                })
+        if p.requires_acknowledgement and p.policy_id in state.counts:
+            done, people = state.counts[p.policy_id]
+            # the chip and its button side by side on the cell's last line, with no row of their own
+            parts.append(chip("acknowledged" if done == people else "not_acknowledged",
+                              f"{done} of {people} acknowledged"))
+            if done < people:
+                parts.append(cell_button(
+                    "Who has not", f"outstanding-{p.policy_id}",
+                    f"Who has not acknowledged {topic.name.lower()} at {employer_name}", actions,
+                    lambda: outstanding(page, p, employer_name, topic.name),
+                ))
+    if editable:
+        verb = "Edit" if p else "Add"
+        parts.append(cell_button(
+            verb, f"edit-{employer_id}-{topic.topic_id}",
+            f"{verb} {employer_name}'s position on {topic.name.lower()}", actions, edit,
+        ))
+    return {
+        "cls": "policy-cell" if p is not None else "policy-cell muted italic",
+        "data": {"employer": employer_id, "topic": topic.topic_id},
+        "parts": parts,
+    }
 
 
 async def outstanding(page: Page, p: Position, employer: str, topic: str) -> None:
@@ -133,32 +141,30 @@ def matrix_table(
             if isawaitable(done):
                 await done
 
-    with ui.element("div").classes("w-full overflow-x-auto"):
-        table = ui.element("table").classes("data-table").mark("policy-matrix")
-        # One listener for every cell's buttons: the click (or the keyboard's press) on a button bubbles here
-        # and names its action; a click elsewhere in the table sends nothing.
-        table.on("click", act, js_handler=CELL_CLICK)
-    with table:
-        text("caption", "Each employer's position on each policy topic").classes("sr-only")
-        with ui.element("thead"), ui.element("tr"):
-            text("th", "Topic").props('scope="col"')
-            for _, name in employers:
-                text("th", name).props('scope="col"')
-        with ui.element("tbody"):
-            for topic in topics:
-                differs = topic.differs(ids)
-                row = ui.element("tr").classes("diff-row" if differs else "")
-                with attrs(row, data_topic=topic.topic_id, data_differs=str(differs).lower()):
-                    with ui.element("th").props('scope="row"').classes("min-w-[12rem]"):
-                        text("div", topic.name).classes("font-semibold")
-                        if differs:
-                            status_chip("not_acknowledged", "Employers differ")
-                        for a in topic.adaptations:
-                            text("div", f"Adaptation: {a.condition}").classes("text-sm italic font-normal")
-                    for employer in employers:
-                        position_cell(
-                            page, topic, employer, topic.positions.get(employer[0]), state, redraw, actions
-                        )
+    rows = []
+    for topic in topics:
+        differs = topic.differs(ids)
+        heading_parts: list[Part] = [{"text": topic.name}]
+        if differs:
+            heading_parts.append(chip("not_acknowledged", "Employers differ"))
+        heading_parts += [{"detail": f"Adaptation: {a.condition}"} for a in topic.adaptations]
+        cells = [{"header": True, "cls": "policy-topic", "parts": heading_parts}]
+        cells += [
+            position_cell(page, topic, employer, topic.positions.get(employer[0]), state, redraw, actions)
+            for employer in employers
+        ]
+        rows.append({
+            "cls": "diff-row" if differs else None,
+            "data": {"topic": topic.topic_id, "differs": str(differs).lower()},
+            "cells": cells,
+        })
+    head = [{"parts": [{"text": "Topic"}]}] + [{"parts": [{"text": name}]} for _, name in employers]
+    spec = {"cls": "data-table", "caption": "Each employer's position on each policy topic",
+            "tones": TONES, "head": head, "rows": rows}
+    # One element for the whole matrix, and one listener for every cell's buttons: the click (or the
+    # keyboard's press) on a button bubbles here and names its action; a click elsewhere sends nothing.
+    table = data_table(spec).classes("w-full").mark("policy-matrix")
+    table.on("click", act, js_handler=CELL_CLICK)
 
 
 def register() -> None:

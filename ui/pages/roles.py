@@ -17,10 +17,11 @@ from tracker.views.team_views import Paged
 from ui.actions import as_viewer, read, write
 from ui.attrs import attrs
 from ui.components import definition_list, empty_state, heading, muted, panel, plural, uk_date
+from ui.data_table import data_table
+from ui.grids import link_cell, simple_table, text_cell
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import pager
 from ui.role_text import rich_text
-from ui.tables import Column, table
 
 PATH = "/roles"
 LABELS = {
@@ -31,6 +32,12 @@ LABELS = {
     "funding": "Funding",
     "sources": "Sources",
 }
+# The tables' columns as (header, numeric): each drawn as one element from its data (ui/data_table.js), not an
+# element per cell (an administrator's role page listed some 180 cells)
+COURSE_COLUMNS = [("Course", False), ("Renewal", False), ("New starters within", False), ("Also met by", False)]
+INDEX_COLUMNS = [("Role", False), ("Code", False), ("Band cap", False), ("ARRS role", False), ("In my team", True)]
+HOLDER_COLUMNS = [("Name", False), ("Employer", False), ("Named supervisor", False),
+                  ("First point of contact", False)]
 NOT_WRITTEN = "The sources this tracker was built from say nothing of this yet; an administrator may write it."
 
 
@@ -42,15 +49,14 @@ def courses_table(caption: str, courses: tuple[c.RequiredCourse, ...], names: di
     if not courses:
         empty_state("No course is required.")
         return
-    with table(caption, [Column("Course"), Column("Renewal"), Column("New starters within"),
-                         Column("Also met by")]) as rows:
-        for course in courses:
-            with rows.row(course=course.code):
-                rows.cell(course.name, header=True)
-                rows.cell(renewal(course.renewal_months))
-                rows.cell(plural(course.new_starter_days, "day"))
-                others = [names.get(code, code) for code in course.satisfied_by if code != course.code]
-                rows.cell(", ".join(others) or "—")
+    rows = []
+    for course in courses:
+        others = [names.get(code, code) for code in course.satisfied_by if code != course.code]
+        rows.append(({"course": course.code}, [
+            text_cell(course.name), text_cell(renewal(course.renewal_months)),
+            text_cell(plural(course.new_starter_days, "day")), text_cell(", ".join(others) or "—"),
+        ]))
+    data_table(simple_table(caption, COURSE_COLUMNS, rows)).mark("role-courses")
 
 
 def employer_courses(view: RolePageView, employer: roles.EmployerTerms) -> None:
@@ -76,16 +82,14 @@ def supervision_words(rule: c.SupervisionRuleSpec) -> str:
 
 
 def index_table(summaries: list[roles.RoleSummary]) -> None:
-    with table("Roles", [Column("Role"), Column("Code"), Column("Band cap"), Column("ARRS role"),
-                         Column("In my team", numeric=True)]) as rows:
-        for role in summaries:
-            with rows.row(role=role.code):
-                with rows.cell(header=True):
-                    ui.link(role.name, f"{PATH}/{role.code}")
-                rows.cell(role.code)
-                rows.cell(role.band_cap or "Not set")
-                rows.cell("Yes" if role.is_arrs else "No")
-                rows.cell(str(role.holders))
+    rows = [
+        ({"role": role.code}, [
+            link_cell(role.name, f"{PATH}/{role.code}"), text_cell(role.code), text_cell(role.band_cap or "Not set"),
+            text_cell("Yes" if role.is_arrs else "No"), text_cell(str(role.holders)),
+        ])
+        for role in summaries
+    ]
+    data_table(simple_table("Roles", INDEX_COLUMNS, rows)).mark("roles")
 
 
 def edit_dialog(page: Page, view: RolePageView, redraw) -> ui.dialog:  # type: ignore[no-untyped-def]
@@ -127,15 +131,16 @@ def holders_table(page: Page, view: RolePageView) -> None:
     def draw(shown: Paged[Colleague]) -> None:
         holder.clear()
         with holder:
-            with table(f"Who in my team is a {view.name}", [Column("Name"), Column("Employer"),
-                                                             Column("Named supervisor"),
-                                                             Column("First point of contact")]) as rows:
-                for person in shown.items:
-                    with rows.row(person=str(person.person_id)):
-                        rows.cell(person.name, header=True)
-                        rows.cell(", ".join(sorted({j.employer for j in person.jobs if j.role_code == view.code})))
-                        rows.cell(", ".join(person.supervisors) or "None named")
-                        rows.cell(", ".join(person.first_contacts) or "None named")
+            rows = [
+                ({"person": str(person.person_id)}, [
+                    text_cell(person.name),
+                    text_cell(", ".join(sorted({j.employer for j in person.jobs if j.role_code == view.code}))),
+                    text_cell(", ".join(person.supervisors) or "None named"),
+                    text_cell(", ".join(person.first_contacts) or "None named"),
+                ])
+                for person in shown.items
+            ]
+            data_table(simple_table(f"Who in my team is a {view.name}", HOLDER_COLUMNS, rows)).mark("role-holders")
             if shown.total > shown.size:
                 pager(shown, turn, noun="holders")
 

@@ -12,25 +12,12 @@ from tracker.dates import add_months, month_start
 from tracker.errors import TrackerError
 from tracker.views.caseload import LogTotals, SessionView, people_supervised, supervisor_log
 from ui.actions import read
-from ui.components import (
-    FORMAT_LABELS,
-    KIND_LABELS,
-    MODE_LABELS,
-    date_input,
-    empty_state,
-    heading,
-    muted,
-    panel,
-    plural,
-    read_date,
-    status_chip,
-    text,
-    uk_date,
-)
+from ui.components import KIND_LABELS, date_input, empty_state, heading, muted, panel, plural, read_date, text
+from ui.data_table import data_table
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
-from ui.tables import Column, table
+from ui.session_table import sessions_table
 
-PAGE_SIZE = 25  # rows drawn at once: a year of a busy supervisor's sessions is hundreds, each row some 20 elements
+PAGE_SIZE = 25  # rows drawn at once: a year of a busy supervisor's sessions is hundreds, each with its notes opened
 
 
 @dataclass
@@ -39,34 +26,6 @@ class Shown:
     totals: LogTotals = field(default_factory=lambda: LogTotals(0, 0, 0, {}))
     limit: int = PAGE_SIZE
     asked: tuple[date, date, int | None, str | None] = (date.min, date.min, None, None)  # the filters shown
-
-
-def attendee_chips(view: SessionView) -> None:
-    for a in view.attendees:
-        with ui.row().classes("items-center gap-2 no-wrap"):
-            ui.link(a.name, f"/people/{a.person_id}").classes("target-link")  # a 24 px target (WCAG 2.5.8)
-            status_chip("awaiting" if a.confirmation == "pending" else a.confirmation)
-        if a.query_text:
-            ui.label(f"Query: {a.query_text}").classes("text-sm italic")
-
-
-def session_details(view: SessionView) -> None:
-    """Folded away under "Details" by the browser itself (a native details element: no component and no round
-    trip for each of the fifty rows)."""
-    with ui.element("details").classes("w-full session-details"):
-        text("summary", "Details")
-        text("div", f"Topics: {view.topics or '—'}")
-        text("div", f"Agreed actions: {view.actions or '—'}")
-        text("div", f"Next session: {uk_date(view.next_date)}")
-        if view.format == "group":
-            text("div", f"Group summary (shared with everyone at the session): {view.group_summary or '—'}")
-        for a in view.attendees:
-            text("div", f"Private note with {a.name} (only you and they see it): {a.private_note or '—'}").classes(
-                "italic"
-            )
-        if view.supervisor_notes:
-            text("div", f"Notes written before each person had their own note (only you see these): "
-                        f"{view.supervisor_notes}").classes("italic")
 
 
 def register() -> None:
@@ -103,21 +62,7 @@ def register() -> None:
                     if not views:
                         empty_state("No sessions match these filters.")
                         return
-                    columns = [
-                        Column("Date"), Column("Supervisees and confirmation"), Column("Minutes", numeric=True),
-                        Column("Kind"), Column("Format and mode"), Column("Details"),
-                    ]
-                    with table("Sessions you gave, newest first", columns) as cells:
-                        for v in views:
-                            with cells.row(session=str(v.session_id)):
-                                cells.cell(uk_date(v.on), header=True)
-                                with cells.cell():
-                                    attendee_chips(v)
-                                cells.cell(str(v.minutes))
-                                cells.cell(KIND_LABELS.get(v.kind, v.kind))
-                                cells.cell(f"{FORMAT_LABELS.get(v.format, v.format)}, {MODE_LABELS.get(v.mode, v.mode)}")
-                                with cells.cell():
-                                    session_details(v)
+                    data_table(sessions_table(views)).classes("w-full").mark("sessions")
                     if totals.sessions > limit:
                         muted(f"Showing the newest {limit} of {totals.sessions} sessions.")
                         ui.button(f"Show {min(PAGE_SIZE, totals.sessions - limit)} more", on_click=show_more).props(
