@@ -47,7 +47,7 @@ def parts(table: Spec) -> Iterator[dict[str, Any]]:
             yield from _within(part)
 
 
-WORDS = ("text", "sr", "hidden", "detail", "when", "link", "web", "chip", "button", "para", "fold")
+WORDS = ("text", "sr", "hidden", "detail", "when", "link", "web", "tab", "chip", "button", "para", "fold")
 
 
 def words(table: Spec) -> str:

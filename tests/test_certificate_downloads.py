@@ -11,6 +11,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User as Visitor
 
+from tests.data_tables import sees
 from tests.ui_fixtures import build_team, sign_in, ui_database  # noqa: F401
 from tracker.errors import ValidationError
 from tracker.models import Course, TrainingRecord, User
@@ -42,7 +43,7 @@ async def test_an_html_file_sent_as_a_certificate_comes_back_as_an_attachment(us
     # named .pdf, sent as text/html: the browser's own check of the name is passed, the type is not trusted
     await uploader.handle_uploads([ui.upload.SmallFileUpload("certificate.pdf", "text/html", HTML_IN_A_PDF)])
     user.find(marker="send-certificate").click()
-    await user.should_see("Waiting for approval", retries=40)
+    await sees(user, "Waiting for approval", "records", retries=40)
     record = TrainingRecord.get()
     assert record.certificate_path.endswith(".pdf")  # named by what it starts with, not by what it was called
     response = await user.http_client.get(f"/files/certificates/{record.id}")

@@ -121,3 +121,27 @@ def test_the_kept_team_directory_follows_every_write(database: str) -> None:
     people.record_leaver("admin", asha.id, date(2026, 10, 31))
     assert shown() == ["Aaron Okafor", "Zoe Quinn"] and directory(admin, TODAY, size=10, page=2).shown.page == 1
     assert [name for _, name in directory(admin, TODAY).employers] == ["North Trust"]
+
+
+def test_a_persons_page_follows_a_rule_change_though_the_rules_are_kept(database: str) -> None:
+    from tracker.services import rules
+    from tracker.views.profile import profile
+
+    CACHE.clear()
+    north = f.org("North Trust")
+    asha = f.person("Asha", "Patel", employer=north)
+    before = profile(asha.id, TODAY)
+    assert before.compliance is not None
+    required = {course.course for course in before.compliance.training}
+    extra = next(code for code, _name in before.courses if code not in required)
+    assert CACHE.rules() is CACHE.rules()  # kept while nothing is written
+
+    added = rules.set_requirement("admin@example.nhs.uk", "employer", north.name, extra, 12)
+    after = profile(asha.id, TODAY)
+    assert after.compliance is not None
+    assert extra in {course.course for course in after.compliance.training}
+
+    rules.remove_requirement("admin@example.nhs.uk", added.id)
+    removed = profile(asha.id, TODAY)
+    assert removed.compliance is not None
+    assert extra not in {course.course for course in removed.compliance.training}

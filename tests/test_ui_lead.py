@@ -288,6 +288,8 @@ async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: V
     await sign_in(user, "lead.north@example.nhs.uk", then="/evidence")
     await user.should_see("Waiting: 1 certificate")
     await user.should_see("Fire Safety")
+    await user.should_not_see(marker=f"date-{record.id}")  # the decision is drawn when asked for
+    await decide(user, record.id)
     date_box = user.find(marker=f"date-{record.id}").elements.pop()
     date_box.value = uk(today() - timedelta(days=7))
     user.find(marker=f"approve-{record.id}").click()
@@ -306,6 +308,12 @@ async def test_a_lead_approves_a_certificate_with_its_date_and_it_counts(user: V
     assert next(c for c in asha.training if c.course == "FIRE").status == "compliant"
 
 
+async def decide(user: Visitor, record_id: int) -> None:
+    """Open the decision of a waiting certificate (its date, reason and buttons)."""
+    user.find(marker=f"decide-{record_id}").click()
+    await user.should_see(marker=f"approve-{record_id}", retries=40)
+
+
 async def test_evidence_without_a_certificate_says_so_and_is_approved_only_with_how_it_was_checked(
     user: Visitor,
 ) -> None:
@@ -318,6 +326,7 @@ async def test_evidence_without_a_certificate_says_so_and_is_approved_only_with_
     await sign_in(user, "lead.north@example.nhs.uk", then="/evidence")
     await user.should_see("No certificate attached")
     await user.should_not_see("Open the certificate (new tab)")
+    await decide(user, record.id)
     user.find(marker=f"approve-{record.id}").click()
     await user.should_see("no certificate is attached to this record", retries=40)
     assert TrainingRecord.get_by_id(record.id).evidence_state == "pending"
@@ -334,6 +343,7 @@ async def test_a_rejection_needs_a_reason_and_is_kept(user: Visitor) -> None:
     team = build_team()
     record = pending_certificate(team)
     await sign_in(user, "admin@example.nhs.uk", then="/evidence")
+    await decide(user, record.id)
     user.find(marker=f"reject-{record.id}").click()
     await user.should_see("Reason: a value is required", retries=40)
     assert TrainingRecord.get_by_id(record.id).evidence_state == "pending"

@@ -33,8 +33,8 @@ def many_pending(team: Team, count: int) -> list[int]:
 
 def records_shown(user: Visitor) -> list[int]:
     with user:
-        return sorted(int(marker.removeprefix("approve-")) for element in ElementFilter(kind=ui.button)
-                      for marker in element._markers if marker.startswith("approve-"))
+        return sorted(int(marker.removeprefix("decide-")) for element in ElementFilter(kind=ui.button)
+                      for marker in element._markers if marker.startswith("decide-"))
 
 
 async def test_the_evidence_queue_pages_through_many_certificates_oldest_first(user: Visitor) -> None:
@@ -48,6 +48,8 @@ async def test_the_evidence_queue_pages_through_many_certificates_oldest_first(u
     user.find(marker="pager-next").click()
     await user.should_see("Showing 11–12 of 12 certificates", retries=40)
     assert records_shown(user) == records[10:]
+    user.find(marker=f"decide-{records[11]}").click()
+    await user.should_see(marker=f"approve-{records[11]}", retries=40)
     user.find(marker=f"without-certificate-{records[11]}").type("Saw the paper certificate")
     user.find(marker=f"approve-{records[11]}").click()  # decided on page 2: the page stays, one fewer on it
     await user.should_see("Waiting: 11 certificates", retries=40)

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from nicegui import ui
 from nicegui.testing import User as Visitor
 
 from tests import factories as f
@@ -234,8 +233,10 @@ async def test_a_supervisee_confirms_a_session_and_sees_the_month_met(user: Visi
     row = SessionAttendee.get((SessionAttendee.session == session.id) & (SessionAttendee.person == team.asha.id))
     assert row.confirmation == "confirmed"
     await user.open("/me")
-    this_month = next(e for e in user.find(ui.element).elements if e.props.get("data-month") == month_start(today()).isoformat())
-    assert this_month.props["data-status"] == "met"
+    (strip,) = user.find(marker="months").elements
+    this_month = next(cell for cell in strip.props["spec"]["rows"][0]["cells"]
+                      if cell.get("data", {}).get("month") == month_start(today()).isoformat())
+    assert this_month["data"]["status"] == "met"
 
 
 async def test_a_supervisee_queries_a_session_and_the_supervisor_sees_why(user: Visitor) -> None:

@@ -126,24 +126,6 @@ def month_name(d: date) -> str:
     return d.strftime("%b %Y")
 
 
-def month_strip(months: Iterable[c.MonthStatus]) -> ui.element:
-    """Month by month supervision: each cell names its month, minutes and status, never colour alone."""
-    with ui.element("ol").classes("flex flex-wrap gap-1 list-none p-0 m-0").props(
-        'aria-label="Supervision month by month"'
-    ) as strip:
-        for m in months:
-            background, colour, _ = theme.TONES[status_tone(m.status)]
-            cell = ui.element("li").classes("month-cell").style(f"background:{background};color:{colour}")
-            with attrs(cell, data_month=m.month.isoformat(), data_status=m.status):
-                ui.label(month_name(m.month)).classes("font-semibold")
-                ui.label(status_label(m.status))
-                if m.period_months == 1:
-                    ui.label(f"{m.minutes}/{m.required} min")
-                else:  # the period's minutes decide; the month's own are shown beside them
-                    ui.label(f"{m.minutes} min; {m.period_total}/{m.required} in {m.period_label}")
-    return strip
-
-
 def date_picker(value: date | None = None, *, earliest: date | None = None, latest: date | None = None) -> ui.date:
     """Every calendar in the app: UK style, dd/mm/yyyy, and only the days from `earliest` to `latest` can be picked
     (and navigated to), by mouse or by keyboard."""
@@ -184,15 +166,35 @@ def date_input(
     required: bool = False,
     earliest: date | None = None,
     latest: date | None = None,
+    calendar_when_opened: bool = False,
 ) -> ui.input:
     """A text box for dd/mm/yyyy with a calendar to pick from; type or pick. `latest` keeps future days out of the
-    calendar (a session's date); what is typed is still checked by the service, with a message at the field."""
+    calendar (a session's date); what is typed is still checked by the service, with a message at the field.
+    `calendar_when_opened`: the calendar is made when its button is first pressed, not with the page (a page of
+    many date boxes, most never picked from)."""
     field = ui.input(label, value=uk(value) if value else "", placeholder="dd/mm/yyyy")
     attrs(field.props('inputmode="numeric" autocomplete="off"'), aria_required="true" if required else None)
     with field.add_slot("append"):
-        with attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}"):
-            with ui.menu() as menu:
-                date_picker(value, earliest=earliest, latest=latest).bind_value(field).on_value_change(menu.close)
+        button = attrs(ui.button(icon="event").props("flat round dense"), aria_label=f"Choose the {label.lower()}")
+
+    def calendar() -> ui.menu:
+        with button, ui.menu() as menu:
+            date_picker(value, earliest=earliest, latest=latest).bind_value(field).on_value_change(menu.close)
+        if calendar_when_opened:  # opened by the button's handler only, not toggled by the browser too
+            menu.props("no-parent-event")
+        return menu
+
+    if not calendar_when_opened:
+        calendar()
+    else:
+        made: list[ui.menu] = []
+
+        def open_calendar() -> None:
+            if not made:
+                made.append(calendar())
+            made[0].open()
+
+        button.on_click(open_calendar)
     return field
 
 

@@ -83,6 +83,11 @@ export default {
         const label = p.label === undefined ? undefined : String(p.label);
         return [h("a", { href, target: "_blank", rel: "noopener noreferrer", "aria-label": label }, String(p.web))];
       }
+      // a link to a path on this site that opens in a new tab (a certificate), named to a screen reader by label
+      if ("tab" in p) {
+        const label = p.label === undefined ? undefined : String(p.label);
+        return [h("a", { href: sitePath(p.href), target: "_blank", rel: "noopener", "aria-label": label }, String(p.tab))];
+      }
       if ("button" in p) return [button(p)];
       if ("chip" in p) {
         const icon = (tones[p.tone] || [])[2] || "";

@@ -172,3 +172,48 @@ def simple_table(
         ]
         body.append({"data": data, "cells": cells})
     return table_spec("data-table cards", caption, head, body)
+
+
+def new_tab_link_cell(words: str, href: str, label: str) -> Part:
+    """A link opening in a new tab, named `label` to a screen reader (the words alone, "Open", say too little)."""
+    return {"tab": words, "href": href, "label": label}
+
+
+def parts_table(
+    caption: str, headers: list[str], rows: Iterable[tuple[dict[str, str], list[list[Part]]]]
+) -> Spec:
+    """simple_table with cells of several parts (a status chip and why): rows as (data- attributes, the parts of
+    each cell, the first cell being the row's header); on a phone each row a card, each cell labelled."""
+    head = [{"parts": [text_cell(label)]} for label in headers]
+    body = [
+        {
+            "data": data,
+            "cells": [
+                {"header": i == 0, "data": {"label": headers[i]} if 0 < i < len(headers) else {}, "parts": parts}
+                for i, parts in enumerate(cells)
+            ],
+        }
+        for data, cells in rows
+    ]
+    return table_spec("data-table cards", caption, head, body)
+
+
+def months_table(months: Iterable[c.MonthStatus]) -> Spec:
+    """One person's supervision month by month, as a row of the heat-map: each month's status in words and
+    colour, with its minutes (the newest months in view on a narrow screen)."""
+    shown = list(months)
+    head = [{"parts": [text_cell("Month")]}] + [{"parts": [text_cell(m.month.strftime("%b %Y"))]} for m in shown]
+    row = {"cells": [{"header": True, "parts": [text_cell("Status and minutes")]}] + [_month_cell(m) for m in shown]}
+    return table_spec("grid-table", "Supervision month by month: status and minutes done of those needed", head, [row],
+                  scrollEnd=True)
+
+
+def worded_chip_cell(status: str, words: str) -> Part:
+    """A status chip saying more than the status's name ("Acknowledged 01/10/2026")."""
+    return chip_cell(status) | {"chip": words}
+
+
+def web_link_cell(words: str, href: str) -> Part:
+    """A link to an address from data (checked by ui.attrs.safe_href first: a path here or http(s)), opened in a
+    new tab."""
+    return {"tab": words, "href": href} if href.startswith("/") else {"web": words, "href": href}

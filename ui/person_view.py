@@ -9,23 +9,31 @@ from nicegui import ui
 
 from tracker import compliance as c
 from tracker.dates import uk
-from tracker.views.profile import PolicyView, Profile
-from ui.attrs import attrs, safe_link
+from tracker.views.profile import PolicyView, Profile, RecordView
+from ui.attrs import safe_href
 from ui.components import (
     KIND_LABELS,
     days_ago,
     definition_list,
     empty_state,
     heading,
-    month_strip,
     muted,
     panel,
-    review_line,
     status_chip,
     text,
     uk_date,
 )
-from ui.tables import Column, table
+from ui.data_table import data_table
+from ui.grids import (
+    Part,
+    chip_cell,
+    months_table,
+    new_tab_link_cell,
+    parts_table,
+    text_cell,
+    web_link_cell,
+    worded_chip_cell,
+)
 
 
 def next_step(course: c.CourseStatus) -> str:
@@ -76,6 +84,10 @@ def summary(profile: Profile) -> None:
 
 
 KIND_NAMES = {"course": "Course", "registration": "Registration", "check": "Check", "appraisal": "Appraisal"}
+TRAINING_COLUMNS = ["Course or check", "Kind", "Status", "Completed", "Expires", "Met by", "Next step"]
+POLICY_COLUMNS = ["Policy", "Employer and version", "Review by", "Acknowledgement", "Statement", "Document"]
+RECORD_COLUMNS = ["Course or check", "Completed", "Provider or body", "Number", "Printed expiry", "Evidence",
+                  "Certificate"]
 
 
 def training(result: c.PersonCompliance) -> None:
@@ -84,21 +96,20 @@ def training(result: c.PersonCompliance) -> None:
         if not result.training:
             empty_state("No course or check is required of this role and employer.")
             return
-        columns = [
-            Column("Course or check"), Column("Kind"), Column("Status"), Column("Completed"), Column("Expires"),
-            Column("Met by"), Column("Next step"),
+        rows = [
+            ({"course": course.course, "status": course.status}, [
+                [text_cell(course.name)],
+                [text_cell(KIND_NAMES.get(course.kind, course.kind))],
+                [chip_cell(course.status)],
+                [text_cell(uk_date(course.completed_on))],
+                [text_cell(uk_date(course.expires_on, "Never" if course.completed_on else "—"))],
+                [text_cell(" and ".join(course.met_by) or "—")],
+                [text_cell(next_step(course))],
+            ])
+            for course in result.training
         ]
-        with table("Required courses and checks, their status and what to do next", columns) as rows:
-            for course in result.training:
-                with rows.row():
-                    rows.cell(course.name)
-                    rows.cell(KIND_NAMES.get(course.kind, course.kind))
-                    with rows.cell():
-                        status_chip(course.status)
-                    rows.cell(uk_date(course.completed_on))
-                    rows.cell(uk_date(course.expires_on, "Never" if course.completed_on else "—"))
-                    rows.cell(" and ".join(course.met_by) or "—")
-                    rows.cell(next_step(course))
+        data_table(parts_table("Required courses and checks, their status and what to do next", TRAINING_COLUMNS,
+                               rows)).classes("w-full").mark("training")
 
 
 def supervision(result: c.PersonCompliance, as_of: date) -> None:
@@ -108,7 +119,7 @@ def supervision(result: c.PersonCompliance, as_of: date) -> None:
             muted(f"Last session {uk(result.last_session)} ({days_ago((as_of - result.last_session).days)}).")
         else:
             muted("No supervision session in the last 12 months.")
-        month_strip(result.months)
+        data_table(months_table(result.months)).classes("w-full").mark("months")
 
 
 def supervisors(profile: Profile) -> None:
@@ -131,27 +142,41 @@ def policies(
         if not profile.policies:
             empty_state("The employer has recorded no policies yet.")
             return
-        for policy in profile.policies:
-            with attrs(ui.element("article").classes("border-t py-3 w-full"), data_policy=policy.policy_id):
-                with ui.row().classes("items-center gap-2"):
-                    text("h3", policy.topic).classes("font-semibold text-base m-0")
-                    if policy.requires_acknowledgement:
-                        if policy.acknowledged_on:
-                            status_chip("acknowledged", f"Acknowledged {uk(policy.acknowledged_on)}")
-                        else:
-                            status_chip("not_acknowledged")
-                review_line(f"{policy.employer} · version {policy.version}", policy.review_date, as_of)
-                if policy.statement:
-                    ui.label(policy.statement)
-                if policy.document_url:
-                    safe_link(f"Read the {policy.topic.lower()} policy", policy.document_url, new_tab=True)
-                for adaptation in policy.adaptations:
-                    ui.label(f"Agreed adaptation for the joint team: {adaptation}").classes("italic")
-                if on_acknowledge and policy.requires_acknowledgement and not policy.acknowledged_on:
+        rows = [({"policy": str(policy.policy_id)}, _policy_cells(policy, as_of)) for policy in profile.policies]
+        caption = "Each policy: its employer and version, review date, acknowledgement and statement"
+        data_table(parts_table(caption, POLICY_COLUMNS, rows)).classes("w-full").mark("policies")
+        if on_acknowledge is None:
+            return
+        waiting = [p for p in profile.policies if p.requires_acknowledgement and not p.acknowledged_on]
+        if waiting:
+            text("h3", "To acknowledge").classes("font-semibold mt-3")
+            with ui.row().classes("gap-2"):
+                for policy in waiting:
                     ui.button(
-                        f"I have read version {policy.version}",
+                        f"I have read version {policy.version} of the {policy.topic.lower()} policy",
                         on_click=lambda p=policy: on_acknowledge(p),
                     ).props("outline no-caps").mark(f"ack-{policy.policy_id}")
+
+
+def _policy_cells(policy: PolicyView, as_of: date) -> list[list[Part]]:
+    """A policy as one row, an overdue review and the acknowledgement as chips that say it in words."""
+    if policy.review_date is not None and c.review_overdue(policy.review_date, as_of):
+        review = worded_chip_cell("review_overdue", f"Review overdue since {uk(policy.review_date)}")
+    else:
+        review = text_cell(uk_date(policy.review_date))
+    if not policy.requires_acknowledgement:
+        acknowledgement = text_cell("Not asked for")
+    elif policy.acknowledged_on:
+        acknowledgement = worded_chip_cell("acknowledged", f"Acknowledged {uk(policy.acknowledged_on)}")
+    else:
+        acknowledgement = chip_cell("not_acknowledged")
+    statement: list[Part] = [text_cell(policy.statement or "—")]
+    statement += [{"detail": f"Agreed adaptation for the joint team: {a}"} for a in policy.adaptations]
+    href = safe_href(policy.document_url)
+    words = f"Read the {policy.topic.lower()} policy"
+    document = web_link_cell(words, href) if href else text_cell(words if policy.document_url else "—")
+    return [[text_cell(policy.topic)], [text_cell(f"{policy.employer} · version {policy.version}")], [review],
+            [acknowledgement], statement, [document]]
 
 
 def records(profile: Profile) -> None:
@@ -160,26 +185,28 @@ def records(profile: Profile) -> None:
         if not profile.records:
             empty_state("No training has been recorded yet.")
             return
-        columns = [Column("Course or check"), Column("Completed"), Column("Provider or body"), Column("Number"),
-                   Column("Printed expiry"), Column("Evidence"), Column("Certificate")]
-        with table("Recorded completions, newest first", columns) as rows:
-            for r in profile.records:
-                with rows.row():
-                    rows.cell(r.course)
-                    rows.cell(uk(r.completed_on))
-                    rows.cell(r.provider or "—")
-                    rows.cell(r.reference_shown or "—")
-                    rows.cell(uk(r.expires_on) if r.expires_on else "—")
-                    with rows.cell():
-                        status_chip(r.evidence_state, "Waiting for approval" if r.evidence_state == "pending" else None)
-                        if r.rejected_because:
-                            ui.label(f"Why: {r.rejected_because}").classes("text-sm")
-                    with rows.cell():
-                        if r.has_certificate:
-                            attrs(ui.link("Open", f"/files/certificates/{r.record_id}", new_tab=True),
-                                  aria_label=f"Open the certificate for {r.course}")
-                        else:
-                            ui.label("—")
+        rows = [
+            ({"record": str(r.record_id), "evidence": r.evidence_state}, [
+                [text_cell(r.course)],
+                [text_cell(uk(r.completed_on))],
+                [text_cell(r.provider or "—")],
+                [text_cell(r.reference_shown or "—")],
+                [text_cell(uk(r.expires_on) if r.expires_on else "—")],
+                [_evidence_chip(r)] + ([{"detail": f"Why: {r.rejected_because}"}] if r.rejected_because else []),
+                [new_tab_link_cell("Open", f"/files/certificates/{r.record_id}", f"Open the certificate for {r.course}")
+                 if r.has_certificate else text_cell("—")],
+            ])
+            for r in profile.records
+        ]
+        data_table(parts_table("Recorded completions, newest first", RECORD_COLUMNS, rows)).classes("w-full").mark(
+            "records"
+        )
+
+
+def _evidence_chip(r: RecordView) -> Part:
+    if r.evidence_state == "pending":
+        return worded_chip_cell("pending", "Waiting for approval")
+    return chip_cell(r.evidence_state)
 
 
 def show(

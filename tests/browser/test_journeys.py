@@ -74,7 +74,7 @@ def test_a_group_session_is_logged_by_the_supervisor_and_confirmed_by_the_superv
             assert attendee.confirmation == "confirmed"
 
             browser.go("/me")
-            cell = browser.sees_element(f"li[data-month='{this_month}']")
+            cell = browser.sees_element(f"td[data-month='{this_month}']")
             assert cell.get_attribute("data-status") == "met"
             assert "Met" in cell.text and "60/60 min" in cell.text
             browser.screenshot("my-compliance-month-met")

@@ -14,7 +14,7 @@ from tests.browser.live import Browser, chromium, running_app
 from tests.conftest import open_clean_database
 from tests.ui_fixtures import PASSWORD, Team, build_team
 from tracker import clock, db
-from tracker.dates import add_months, month_start
+from tracker.dates import add_months, month_start, uk
 from tracker.models import Course, EmployerPolicy, PolicyTopic, TrainingRecord
 from tracker.services.catalogue import default_role_items
 
@@ -113,6 +113,17 @@ def test_a_lead_filters_the_matrix_and_drills_into_a_person(tmp_path: Path) -> N
         browser.go("/evidence")
         browser.sees("Waiting: 1 certificate")
         browser.screenshot("evidence")
+        browser.button("Approve or reject").click()  # the decision is drawn when asked for, its date box focused
+        browser.wait.until(lambda d: d.switch_to.active_element.get_attribute("placeholder") == "dd/mm/yyyy")
+        driver.find_element(By.CSS_SELECTOR, "button[aria-label='Choose the completion date']").click()
+        browser.sees_element(".q-date .q-date__today").click()  # the calendar is made at the first press
+        browser.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "input[placeholder='dd/mm/yyyy']")
+                           .get_attribute("value") == uk(clock.today()))
+        browser.field("How you checked it without a certificate").send_keys("Saw the paper certificate")
+        browser.button("Approve").click()
+        browser.sees("Waiting: 0 certificates")
+        decided = TrainingRecord.get((TrainingRecord.person == team.ben.id) & (TrainingRecord.decided_by.is_null(False)))
+        assert (decided.evidence_state, decided.completed_on) == ("approved", clock.today())
 
         browser.go("/reports")  # the inspection evidence pack, drawn and zipped in the real worker processes
         browser.button("Make the evidence pack").click()

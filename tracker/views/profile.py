@@ -26,7 +26,8 @@ from tracker.models import (
 from tracker.periods import active_on
 from tracker.services.catalogue import REGULATOR_SHORT
 from tracker.views import joined
-from tracker.views.population import load_rules, person_compliance
+from tracker.views.population import person_compliance
+from tracker.views.team_cache import CACHE
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def rejection_reasons(record_ids: list[int]) -> dict[int, str]:
 
 def profile(person_id: int, as_of: date) -> Profile:
     header = person_header(person_id, as_of)
-    rules = load_rules()
+    rules = CACHE.rules()
     courses = tuple(sorted(((code, info.name) for code, info in rules.courses.items()), key=lambda t: t[1]))
     return Profile(
         header=header,

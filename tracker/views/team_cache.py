@@ -234,6 +234,11 @@ class TeamCache:
                 self._summaries.put((scope, day), marker, summary)
         return {day: self._summaries.get((scope, day), marker, _summary_builder(day, scope)) for day in days}
 
+    def rules(self) -> c.Rules:
+        """The catalogue and rules, read again only after a write (every rule change is an audit event): one
+        person's page would otherwise read all of them for its one person."""
+        return self.remembered(("rules",), load_rules)
+
     def remembered(self, key: Any, build: Callable[[], V]) -> V:
         """Any other read worked out from what compliance reads, kept until the data changes."""
         return self._other.get(key, data_marker(), build)

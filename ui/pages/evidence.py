@@ -20,7 +20,9 @@ EVIDENCE_PAGE_SIZES = (EVIDENCE_PAGE_SIZE, 25)
 
 
 def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
-    with attrs(ui.element("article").classes("panel flex flex-col gap-2"), data_record=w.record_id):
+    """A waiting certificate; its decision (a date, a reason, two buttons) is drawn when asked for: a page of
+    ten forms cost more to build than all else on the page, and a lead decides them one at a time."""
+    with attrs(ui.element("article").classes("panel flex flex-col gap-2"), data_record=w.record_id) as article:
         with ui.row().classes("items-baseline gap-3"):
             text("h3", w.course).classes("font-semibold text-lg m-0")
             ui.link(f"{w.name} ({w.staff_id})", f"/people/{w.person_id}")
@@ -35,45 +37,58 @@ def item(page: Page, w: Waiting, on_done) -> None:  # type: ignore[no-untyped-de
             with ui.row().classes("items-center gap-2"):
                 status_chip("no_certificate", evidence.NO_CERTIFICATE).mark(f"no-certificate-{w.record_id}")
                 muted("Approve it only if you have checked the completion another way, and say how.")
-        with ui.row().classes("items-end gap-4 w-full"):
-            done_on = attrs(date_input("Completion date", w.completed_on, required=True),
-                            aria_label=f"Completion date of {w.course} for {w.name}").mark(f"date-{w.record_id}")
-            checked = None
-            if not w.has_certificate:
-                checked = attrs(ui.input("How you checked it without a certificate").classes("min-w-[24rem]"),
-                                aria_label=f"How you checked {w.course} for {w.name} without a certificate").mark(
-                    f"without-certificate-{w.record_id}")
 
-            async def approve() -> None:
-                outcome = await write(
-                    as_viewer(evidence.approve, w.record_id, done_on.value or "",
-                              without_certificate=(checked.value or "") if checked is not None else ""),
-                    needs=(LEAD, ADMIN),
-                    success=f"Approved: {w.course} for {w.name} now counts"
-                            + ("." if w.has_certificate else " (approved without a certificate)."),
-                )
-                if outcome.ok:
-                    await on_done()
+        def open_decision() -> None:
+            decide.delete()
+            with article:
+                decision(w, on_done)
 
-            ui.button("Approve", icon="check", on_click=approve).props(
-                "unelevated no-caps color=positive"
-            ).mark(f"approve-{w.record_id}")
-        with ui.row().classes("items-end gap-4 w-full"):
-            reason = attrs(ui.input("Reason for rejecting").classes("min-w-[24rem]"),
-                           aria_label=f"Reason for rejecting {w.course} for {w.name}").mark(f"reason-{w.record_id}")
+        decide = attrs(ui.button("Approve or reject", icon="rule", on_click=open_decision),
+                       aria_label=f"Approve or reject {w.course} for {w.name}").props("outline no-caps").mark(
+            f"decide-{w.record_id}")
 
-            async def reject() -> None:
-                outcome = await write(
-                    as_viewer(evidence.reject, w.record_id, reason.value or ""),
-                    needs=(LEAD, ADMIN),
-                    success=f"Rejected: {w.name} will see why.",
-                )
-                if outcome.ok:
-                    await on_done()
 
-            ui.button("Reject", icon="close", on_click=reject).props("outline no-caps color=negative").mark(
-                f"reject-{w.record_id}"
+def decision(w: Waiting, on_done) -> None:  # type: ignore[no-untyped-def]
+    with ui.row().classes("items-end gap-4 w-full"):
+        done_on = attrs(date_input("Completion date", w.completed_on, required=True, calendar_when_opened=True),
+                        aria_label=f"Completion date of {w.course} for {w.name}").mark(f"date-{w.record_id}")
+        checked = None
+        if not w.has_certificate:
+            checked = attrs(ui.input("How you checked it without a certificate").classes("min-w-[24rem]"),
+                            aria_label=f"How you checked {w.course} for {w.name} without a certificate").mark(
+                f"without-certificate-{w.record_id}")
+
+        async def approve() -> None:
+            outcome = await write(
+                as_viewer(evidence.approve, w.record_id, done_on.value or "",
+                          without_certificate=(checked.value or "") if checked is not None else ""),
+                needs=(LEAD, ADMIN),
+                success=f"Approved: {w.course} for {w.name} now counts"
+                        + ("." if w.has_certificate else " (approved without a certificate)."),
             )
+            if outcome.ok:
+                await on_done()
+
+        ui.button("Approve", icon="check", on_click=approve).props(
+            "unelevated no-caps color=positive"
+        ).mark(f"approve-{w.record_id}")
+    with ui.row().classes("items-end gap-4 w-full"):
+        reason = attrs(ui.input("Reason for rejecting").classes("min-w-[24rem]"),
+                       aria_label=f"Reason for rejecting {w.course} for {w.name}").mark(f"reason-{w.record_id}")
+
+        async def reject() -> None:
+            outcome = await write(
+                as_viewer(evidence.reject, w.record_id, reason.value or ""),
+                needs=(LEAD, ADMIN),
+                success=f"Rejected: {w.name} will see why.",
+            )
+            if outcome.ok:
+                await on_done()
+
+        ui.button("Reject", icon="close", on_click=reject).props("outline no-caps color=negative").mark(
+            f"reject-{w.record_id}"
+        )
+    done_on.run_method("focus")  # the box the lead types in first, where the pressed button was
 
 
 def register() -> None:
