@@ -220,14 +220,6 @@ def whole_number_problem(raw: object, low: int, high: int, unit: str = "") -> st
     return None
 
 
-def read_whole_number(field: ui.input, low: int, high: int, unit: str = "") -> int | None:
-    """The number in a whole_number_input, or None after showing the field's message (nothing may be written)."""
-    if not field.validate():
-        field.run_method("focus")
-        return None
-    return int(str(field.value).strip())
-
-
 def read_date(field: ui.input, name: str, *, required: bool = False) -> date | None:
     """The date typed in a date_input, checked (ValidationError names the field)."""
     value = parse_optional_date(field.value, name)
