@@ -349,4 +349,4 @@ async def test_a_policy_past_its_review_date_is_flagged_as_at_the_date_viewed(us
     assert not dt.shows(user, "Review overdue since 01/10/2024", "policy-matrix")
     await sign_out(user)
     await sign_in(user, "asha@example.nhs.uk", then="/me?as_of=02/10/2024")  # and on My compliance
-    await user.should_see("Review overdue since 01/10/2024")
+    await dt.sees(user, "Review overdue since 01/10/2024", "policies")

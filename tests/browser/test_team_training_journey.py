@@ -73,7 +73,7 @@ def test_a_lead_records_an_all_team_session_and_an_attendee_sees_it(tmp_path: Pa
             browser.sign_in("member01@example.nhs.uk", PASSWORD)  # a link worker at SOAR Community (VCSE)
             browser.go("/me")
             row = browser.wait.until(lambda d: d.find_element(
-                By.XPATH, f"//tr[td[normalize-space(.)='{COURSE}']]"))
+                By.XPATH, f"//tr[th[normalize-space(.)='{COURSE}']]"))  # the course heads its row
             assert "Compliant" in row.text and uk(today) in row.text, row.text
             browser.screenshot("my-compliance")
             browser.go("/training-events")
