@@ -39,6 +39,7 @@ class ReportRequest:
     period_to: date | None = None
     scope: Scope | None = None  # supervisor's log only: the lead's people it is limited to (reports.rights)
     cached: bool = False  # employer and PCN: from the app's team cache (reports.rights.gather_for)
+    kept: bool = False  # and read as a page: the scope's snapshot made and kept in the cache, as a dashboard's is
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -49,7 +50,7 @@ def gather(request: ReportRequest) -> ReportData:
     """The report's data; raises NotFound for an unknown name, ValidationError for a bad period."""
     if request.kind in ("employer", "pcn"):
         return scope_report_data(request.kind, request.name, request.as_of, request.generated_by,
-                                 cache=CACHE if request.cached else None)
+                                 cache=CACHE if request.cached else None, keep=request.kept)
     if request.kind == "person":
         return person_statement_data(request.name, request.as_of, request.generated_by)
     return supervisor_log_data(

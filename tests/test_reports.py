@@ -234,6 +234,31 @@ def test_grid_text_is_written_in_truetype_and_in_the_standard_fonts_alike(tmp_pa
     assert qpdf_check(buffer.getvalue(), tmp_path).returncode == 0
 
 
+def test_the_report_read_as_a_page_keeps_its_scopes_snapshot_and_equals_the_report_afresh(database: str):
+    """The report's web page (keep) makes the scope's snapshot and keeps it, as the dashboard does: the next
+    reading is served from it, the same report as one worked out from the records, and still current after a
+    write."""
+    from tracker.views.team_cache import TeamCache
+
+    team = build_team()
+    cache = TeamCache()
+    scope = Scope(employer_id=team.northside.id)
+    fresh = scope_report_data("employer", "Northside Community Trust", AS_OF, "Jo Lead", GENERATED_AT)
+    read = scope_report_data("employer", "Northside Community Trust", AS_OF, "Jo Lead", GENERATED_AT, cache=cache,
+                             keep=True)
+    assert read == fresh and len(fresh.people) >= 3
+    assert cache.kept_snapshot(scope, AS_OF) is not None  # kept for the next reading
+    built = cache.snapshot_counts
+    again = scope_report_data("employer", "Northside Community Trust", AS_OF, "Jo Lead", GENERATED_AT, cache=cache,
+                              keep=True)
+    assert again == fresh and cache.snapshot_counts == built  # served from the one kept
+    f.trained(team.bob, "SG-L2", date(2026, 11, 1))
+    after = scope_report_data("employer", "Northside Community Trust", AS_OF, "Jo Lead", GENERATED_AT, cache=cache,
+                              keep=True)
+    assert after == scope_report_data("employer", "Northside Community Trust", AS_OF, "Jo Lead", GENERATED_AT)
+    assert after != fresh  # the write shows
+
+
 def test_the_apps_report_from_the_team_cache_equals_the_report_worked_out_afresh(database: str):
     """reports.rights.gather_for reads the employer and PCN reports through the team cache: the same people,
     figures and trend as the report worked out from the records, still current after a write; the cache's

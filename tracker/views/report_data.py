@@ -156,15 +156,16 @@ def scope_report_data(
     generated_by: str = "command line",
     generated_at: datetime | None = None,
     cache: TeamCache | None = None,
+    keep: bool = False,
 ) -> ScopeReportData:
     """kind "employer" or "pcn"; raises NotFound for an unknown name."""
     if kind == "employer":
         employer = find_employer(name)
         return scope_data(kind, Scope(employer_id=employer.id), employer.name, as_of, generated_by, generated_at,
-                          cache)
+                          cache, keep)
     if kind == "pcn":
         pcn = find_pcn(name)
-        return scope_data(kind, Scope(pcn_id=pcn.id), pcn.name, as_of, generated_by, generated_at, cache)
+        return scope_data(kind, Scope(pcn_id=pcn.id), pcn.name, as_of, generated_by, generated_at, cache, keep)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -176,17 +177,19 @@ def scope_data(
     generated_by: str = "command line",
     generated_at: datetime | None = None,
     cache: TeamCache | None = None,
+    keep: bool = False,
 ) -> ScopeReportData:
     """The report's data for any population the loader can scope (an employer, a PCN, given people).
 
     With a cache (the app's tracker.views.team_cache.CACHE), the people's results are the cache's snapshot of
     the scope when it keeps one (always current: it is checked against the data on every read; none is made
-    for the report) and the past month ends' figures the trend's cached ones (kept up to its
-    PAST_MONTHS_FRESH), instead of being worked out again."""
+    for a PDF, which would push a lead's team out of the few kept; `keep`, for the report read as a page, makes
+    and keeps one as the dashboard does) and the past month ends' figures the trend's cached ones (kept up to
+    its PAST_MONTHS_FRESH), instead of being worked out again."""
     label = f"Primary Care Network: {scope_name}" if kind == "pcn" else f"Employer: {scope_name}"
     title = "PCN compliance report" if kind == "pcn" else "Employer compliance report"
     rules = load_rules()
-    kept = cache.kept_snapshot(scope, as_of) if cache is not None else None
+    kept = None if cache is None else cache.snapshot(scope, as_of) if keep else cache.kept_snapshot(scope, as_of)
     if kept is None:
         results = snapshot(as_of, scope, rules)
     else:  # in the snapshot's order (by person id), so that people of one name keep the same order

@@ -11,6 +11,7 @@ Rights are checked on the server for all of them (reports.rights, which asks tra
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -342,7 +343,8 @@ async def web_report(request: Request, kind: str) -> None:
         if viewer is None:
             raise PermissionDenied("you are not signed in")
         today = clock.today(settings_of(request).timezone)
-        data = await threads.io_bound(gather_for, viewer, _direct_request(viewer, kind, dict(request.query_params), today))
+        asked = replace(_direct_request(viewer, kind, dict(request.query_params), today), kept=True)  # a page read
+        data = await threads.io_bound(gather_for, viewer, asked)
     except TrackerError as exc:
         problem = exc
     subject = data.scope_name if isinstance(data, ScopeReportData) else data.name if data is not None else ""
