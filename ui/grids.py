@@ -9,7 +9,7 @@ only signal), and rows and cells carry data- attributes that tests and scripts c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tracker import compliance as c
@@ -152,11 +152,11 @@ def heatmap_table(result: tv.HeatmapPage) -> Spec:
 
 
 def simple_table(
-    caption: str, headers: list[tuple[str, bool]], rows: Iterable[tuple[dict[str, str], list[Part]]]
+    caption: str, headers: list[tuple[str, bool]], rows: Iterable[tuple[dict[str, str], Sequence[Part | list[Part]]]]
 ) -> Spec:
-    """A plain data table: headers as (label, numeric); rows as (data- attributes, one part per cell, the
-    first being the row's header). On a phone each row becomes a card, each cell labelled with its column's
-    header (its data-label, a header of ours, never data; theme.CSS shows it)."""
+    """A plain data table: headers as (label, numeric); rows as (data- attributes, each cell's part or parts
+    (a status chip and why), the first cell being the row's header). On a phone each row becomes a card, each
+    cell labelled with its column's header (its data-label, a header of ours, never data; theme.CSS shows it)."""
     right = "text-right"
     head = [{"cls": right if numeric else None, "parts": [text_cell(label)]} for label, numeric in headers]
     body = []
@@ -166,7 +166,7 @@ def simple_table(
                 "header": i == 0,
                 "cls": right if i < len(headers) and headers[i][1] else None,
                 "data": {"label": headers[i][0]} if 0 < i < len(headers) else {},
-                "parts": [part],
+                "parts": part if isinstance(part, list) else [part],
             }
             for i, part in enumerate(parts)
         ]
@@ -177,25 +177,6 @@ def simple_table(
 def new_tab_link_cell(words: str, href: str, label: str) -> Part:
     """A link opening in a new tab, named `label` to a screen reader (the words alone, "Open", say too little)."""
     return {"tab": words, "href": href, "label": label}
-
-
-def parts_table(
-    caption: str, headers: list[str], rows: Iterable[tuple[dict[str, str], list[list[Part]]]]
-) -> Spec:
-    """simple_table with cells of several parts (a status chip and why): rows as (data- attributes, the parts of
-    each cell, the first cell being the row's header); on a phone each row a card, each cell labelled."""
-    head = [{"parts": [text_cell(label)]} for label in headers]
-    body = [
-        {
-            "data": data,
-            "cells": [
-                {"header": i == 0, "data": {"label": headers[i]} if 0 < i < len(headers) else {}, "parts": parts}
-                for i, parts in enumerate(cells)
-            ],
-        }
-        for data, cells in rows
-    ]
-    return table_spec("data-table cards", caption, head, body)
 
 
 def months_table(months: Iterable[c.MonthStatus]) -> Spec:

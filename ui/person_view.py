@@ -29,7 +29,7 @@ from ui.grids import (
     chip_cell,
     months_table,
     new_tab_link_cell,
-    parts_table,
+    simple_table,
     text_cell,
     web_link_cell,
     worded_chip_cell,
@@ -84,10 +84,12 @@ def summary(profile: Profile) -> None:
 
 
 KIND_NAMES = {"course": "Course", "registration": "Registration", "check": "Check", "appraisal": "Appraisal"}
-TRAINING_COLUMNS = ["Course or check", "Kind", "Status", "Completed", "Expires", "Met by", "Next step"]
-POLICY_COLUMNS = ["Policy", "Employer and version", "Review by", "Acknowledgement", "Statement", "Document"]
-RECORD_COLUMNS = ["Course or check", "Completed", "Provider or body", "Number", "Printed expiry", "Evidence",
-                  "Certificate"]
+TRAINING_COLUMNS = [(label, False) for label in
+                    ("Course or check", "Kind", "Status", "Completed", "Expires", "Met by", "Next step")]
+POLICY_COLUMNS = [(label, False) for label in
+                  ("Policy", "Employer and version", "Review by", "Acknowledgement", "Statement", "Document")]
+RECORD_COLUMNS = [(label, False) for label in ("Course or check", "Completed", "Provider or body", "Number",
+                                               "Printed expiry", "Evidence", "Certificate")]
 
 
 def training(result: c.PersonCompliance) -> None:
@@ -108,7 +110,7 @@ def training(result: c.PersonCompliance) -> None:
             ])
             for course in result.training
         ]
-        data_table(parts_table("Required courses and checks, their status and what to do next", TRAINING_COLUMNS,
+        data_table(simple_table("Required courses and checks, their status and what to do next", TRAINING_COLUMNS,
                                rows)).classes("w-full").mark("training")
 
 
@@ -144,7 +146,7 @@ def policies(
             return
         rows = [({"policy": str(policy.policy_id)}, _policy_cells(policy, as_of)) for policy in profile.policies]
         caption = "Each policy: its employer and version, review date, acknowledgement and statement"
-        data_table(parts_table(caption, POLICY_COLUMNS, rows)).classes("w-full").mark("policies")
+        data_table(simple_table(caption, POLICY_COLUMNS, rows)).classes("w-full").mark("policies")
         if on_acknowledge is None:
             return
         waiting = [p for p in profile.policies if p.requires_acknowledgement and not p.acknowledged_on]
@@ -198,7 +200,7 @@ def records(profile: Profile) -> None:
             ])
             for r in profile.records
         ]
-        data_table(parts_table("Recorded completions, newest first", RECORD_COLUMNS, rows)).classes("w-full").mark(
+        data_table(simple_table("Recorded completions, newest first", RECORD_COLUMNS, rows)).classes("w-full").mark(
             "records"
         )
 
