@@ -13,7 +13,8 @@ from tracker.errors import NotFound
 from tracker.models import Employment, Organisation, Role, RolePage
 from tracker.role_texts import RoleText, built_in
 from tracker.views.directory import Colleague, role_counts, role_holders
-from tracker.views.population import Scope, load_rules, scope_jobs
+from tracker.views.population import Scope, scope_jobs
+from tracker.views.team_cache import CACHE
 from tracker.views.team_views import DEFAULT_PAGE_SIZE, Paged
 
 NO_EMPLOYER = 0  # no organisation has id 0: the role's own terms, before any employer's rules
@@ -80,14 +81,6 @@ def _employers_of(role_id: int, as_of: date) -> list[tuple[int, str]]:
     return sorted(query.tuples(), key=lambda e: e[1].lower())
 
 
-def kept_rules() -> c.Rules:
-    """load_rules(), kept until the data changes (as kept_policy_matrix): a role page reads the rules, never
-    changes them."""
-    from tracker.views.team_cache import CACHE
-
-    return CACHE.remembered(("rules",), load_rules)
-
-
 def _terms(rule: c.SupervisionRuleSpec) -> tuple[int, frozenset[str], bool]:
     return rule.min_minutes, rule.kinds, rule.group_counts
 
@@ -98,7 +91,7 @@ def role_page(viewer: Viewer, code: str, as_of: date, rules: c.Rules | None = No
     role = Role.get_or_none(Role.code == code)
     if role is None:
         raise NotFound(f"There is no role with the code {code}.")
-    rules = rules or kept_rules()
+    rules = rules or CACHE.rules()  # kept until the data changes: a role page only reads them
     own = c.EmploymentSpan(role.code, NO_EMPLOYER, as_of)
     courses, supervision = rules.course_plan(own), rules.supervision_rule_for(own)
     employers = []

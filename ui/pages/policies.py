@@ -18,9 +18,9 @@ from tracker.views.acknowledgements import acknowledgement_counts, acknowledgeme
 from tracker.views.policy_matrix import PolicyMatrix, Position, TopicRow, kept_policy_matrix
 from ui.actions import read
 from ui.attrs import safe_href
-from ui.components import empty_state, heading, muted, panel, review_words, status_tone
+from ui.components import empty_state, heading, muted, panel, review_words
 from ui.data_table import data_table
-from ui.grids import TONES
+from ui.grids import TONES, worded_chip_cell
 from ui.layout import PAGE_BUILD_SECONDS, Page, add_nav, frame
 from ui.lead_components import style
 from ui.policy_forms import adaptation_dialog, adaptation_item, position_dialog, topic_form
@@ -56,10 +56,6 @@ def cell_button(words: str, action: str, name: str, actions: Actions, run: Calla
     return part
 
 
-def chip(status: str, words: str) -> Part:
-    return {"chip": words, "status": status, "tone": status_tone(status)}
-
-
 def position_cell(
     page: Page, topic: TopicRow, employer: tuple[int, str], p: Position | None, state: Picture, redraw,
     actions: Actions,
@@ -76,7 +72,7 @@ def position_cell(
         line, overdue = review_words(f"Version {p.version}", p.review_date, page.as_of)
         parts.append({"detail": line})
         if overdue is not None:
-            parts.append(chip("review_overdue", overdue))
+            parts.append(worded_chip_cell("review_overdue", overdue))
         if p.document_url:
             href = safe_href(p.document_url)
             if href is None:  # an address we do not follow: the words alone
@@ -89,7 +85,7 @@ def position_cell(
         if p.requires_acknowledgement and p.policy_id in state.counts:
             done, people = state.counts[p.policy_id]
             # the chip and its button side by side on the cell's last line, with no row of their own
-            parts.append(chip("acknowledged" if done == people else "not_acknowledged",
+            parts.append(worded_chip_cell("acknowledged" if done == people else "not_acknowledged",
                               f"{done} of {people} acknowledged"))
             if done < people:
                 parts.append(cell_button(
@@ -146,7 +142,7 @@ def matrix_table(
         differs = topic.differs(ids)
         heading_parts: list[Part] = [{"text": topic.name}]
         if differs:
-            heading_parts.append(chip("not_acknowledged", "Employers differ"))
+            heading_parts.append(worded_chip_cell("not_acknowledged", "Employers differ"))
         heading_parts += [{"detail": f"Adaptation: {a.condition}"} for a in topic.adaptations]
         cells = [{"header": True, "cls": "policy-topic", "parts": heading_parts}]
         cells += [
