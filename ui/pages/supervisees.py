@@ -9,9 +9,9 @@ from nicegui import ui
 from tracker.access import SUPERVISOR, require
 from tracker.views.caseload import CASELOAD_PAGE_SIZE, DUE, MISSED_LAST_MONTH, SuperviseeRow, caseload_page
 from ui.actions import read
-from ui.components import empty_state, heading, muted, panel, plural, status_tone
+from ui.components import empty_state, heading, muted, panel, plural, uk_date
 from ui.data_table import Spec, data_table
-from ui.grids import TONES, chip_cell, link_cell, text_cell
+from ui.grids import TONES, chip_cell, link_cell, text_cell, worded_chip_cell
 from ui.layout import PAGE_BUILD_SECONDS, add_nav, frame
 from ui.lead_components import pager
 
@@ -70,7 +70,7 @@ def supervisee_spec(rows: Sequence[SuperviseeRow]) -> Spec:
     for r in rows:
         if r.state in STATE_CHIPS:
             status, label = STATE_CHIPS[r.state]
-            chip = {"chip": label, "status": status, "tone": status_tone(status)}
+            chip = worded_chip_cell(status, label)
         else:
             chip = chip_cell(r.this_month.status if r.this_month else "paused")
         log = link_cell("Log session", f"/supervision/log?with={r.person_id}", log=r.person_id)
@@ -79,7 +79,7 @@ def supervisee_spec(rows: Sequence[SuperviseeRow]) -> Spec:
              "parts": [link_cell(r.name, f"/people/{r.person_id}", person_link=r.person_id)]},
             {"parts": [text_cell(f"{r.role}, {r.employer}")]},
             {"parts": [chip, {"detail": r.summary}]},
-            {"parts": [text_cell(r.last_session.strftime("%d/%m/%Y") if r.last_session else "None in 12 months")]},
+            {"parts": [text_cell(uk_date(r.last_session, "None in 12 months"))]},
             {"cls": right, "parts": [text_cell(str(r.days_since) if r.days_since is not None else "—")]},
             {"parts": [chip_cell(r.rag)]},
             {"parts": [{**log, "cls": "row-action", "label": f"Log session with {r.name}"}]},
